@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RVCP_CPU_H
+#define RVCP_CPU_H
+/*
+ * The hart: one RV64IMAFDC + Zicsr + Zifencei hart with M/S/U modes and Sv39.
+ *
+ * Interface contract with the rest of rvcp (the interpreter's inside is the
+ * CPU module's own business):
+ *  - storage comes from struct guest_mem (mem/mem.h); everything else goes to
+ *    the MMIO bus (dev/bus.h); an access nobody claims is an access fault;
+ *  - hart_run() interprets until the budget is spent, WFI finds nothing to do,
+ *    an instruction trace range is hit, or an ecall hook asks to stop;
+ *  - devices raise interrupts with hart_set_irq(); the timer is compared at
+ *    block boundaries against mtimecmp (CLINT) and sbi_timecmp (SBI timer);
+ *  - everything SAVESYS saves lives in struct hart_state.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dev/bus.h"
+#include "mem/mem.h"
+
+enum { PRV_U = 0, PRV_S = 1, PRV_M = 3 };
+
+/* mip / mie bits */
+#define MIP_SSIP (1ULL << 1)
+#define MIP_MSIP (1ULL << 3)
+#define MIP_STIP (1ULL << 5)
+#define MIP_MTIP (1ULL << 7)
+#define MIP_SEIP (1ULL << 9)
+#define MIP_MEIP (1ULL << 11)
+
+/*
+ * Architectural state: plain data, fixed layout, what SAVESYS writes and
+ * IPL of a saved system restores.  Add fields only at the end (spool
+ * files record sizeof(struct hart_state) and refuse a mismatch).
+ */
+struct hart_state {
+	uint64_t x[32];
+	uint64_t f[32];
+	uint64_t pc;
+	uint64_t priv;
+	uint64_t fcsr;
+	uint64_t mstatus, misa, medeleg, mideleg, mie, mip, mtvec, mscratch, mepc, mcause, mtval;
+	uint64_t mcounteren, menvcfg, stvec, sscratch, sepc, scause, stval, satp, scounteren,
+		senvcfg;
+	uint64_t mcycle, minstret;
+	uint64_t mtime;       /* the timer value when the state was taken */
+	uint64_t mtimecmp;    /* CLINT compare (raises MTIP) */
+	uint64_t sbi_timecmp; /* SBI set_timer compare (raises STIP); ~0 = off */
+	uint64_t reserved[16];
+};
+
+enum hart_exit {
+	HART_EXIT_BUDGET, /* max_insns done */
+	HART_EXIT_WFI,    /* waiting for an interrupt: sleep until hart_deadline_ns() */
+	HART_EXIT_TRACE,  /* about to fetch in the trace range; h->trace_pc says where */
+	HART_EXIT_STOP,   /* a hook or device asked the hart to stop (h->stop_req) */
+};
+
+struct hart;
+/*
+ * Called for ECALL from S-mode when set (the machine's SBI).  Return true
+ * when handled: the hook has written a0/a1 and the hart continues at pc+4.
+ * Return false to raise the environment-call exception as usual.
+ */
+typedef bool (*hart_ecall_fn)(void *opaque, struct hart *h);
+
+struct hart;
+
+int hart_init(struct hart *h, struct guest_mem *mem, struct bus *bus);
+void hart_exit(struct hart *h);
+/* Power-on reset: M-mode, pc = entry, all CSRs at reset values. */
+void hart_reset(struct hart *h, uint64_t entry);
+enum hart_exit hart_run(struct hart *h, uint64_t max_insns);
+/* Level-triggered interrupt lines from devices (MIP_* bits). */
+void hart_set_irq(struct hart *h, uint64_t mask, bool level);
+/* The timer, in TIMEBASE_HZ ticks (machine/layout.h), from the host clock. */
+uint64_t hart_mtime(struct hart *h);
+/* Host CLOCK_MONOTONIC ns at which the next timer interrupt is due, or UINT64_MAX. */
+uint64_t hart_deadline_ns(struct hart *h);
+/* Storage mappings or page flags changed (mem->gen), or satp rewritten from outside. */
+void hart_flush_tlb(struct hart *h);
+/* Instruction trace: stop before fetching from guest physical [lo, hi]. lo > hi disables. */
+void hart_set_trace(struct hart *h, uint64_t lo, uint64_t hi);
+/* State for SAVESYS, and back at IPL of a saved system (timer continues). */
+void hart_get_state(struct hart *h, struct hart_state *s);
+void hart_set_state(struct hart *h, const struct hart_state *s);
+
+#include "cpu/hart.h" /* struct hart itself */
+
+#endif

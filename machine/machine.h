@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RVCP_MACHINE_H
+#define RVCP_MACHINE_H
+/*
+ * A virtual machine: storage, the MMIO bus, one hart, the devices of
+ * machine/layout.h, the SBI, the device tree and the IPL loader.
+ * Used by `rvcp boot` (console on stdio) and by the VM process that CP
+ * starts for each user (vm/).  The machine opens no files itself: disks
+ * arrive as descriptors, so a VM process needs no file system access.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu/cpu.h"
+#include "dev/bus.h"
+#include "mem/mem.h"
+
+#define MACHINE_MAX_DISKS VIRTIO_MAX_DISKS
+#define VIRTIO_MAX_DISKS  8
+
+struct machine_disk {
+	uint16_t vdev;  /* z/VM virtual device number, e.g. 0x200 */
+	int fd;         /* raw image, opened by the caller */
+	uint64_t size;  /* bytes */
+	bool readonly;  /* writes fail with an I/O error */
+};
+
+struct machine_config {
+	uint64_t mem_size;
+	struct machine_disk disks[MACHINE_MAX_DISKS];
+	int ndisks;
+	/* Guest console output (UART and SBI putchar). */
+	void (*console_out)(void *opaque, const uint8_t *buf, size_t len);
+	void *console_opaque;
+};
+
+enum machine_event {
+	MACHINE_RUNNING,  /* slice done; call again */
+	MACHINE_IDLE,     /* guest waits: sleep until machine_deadline_ns() or input */
+	MACHINE_TRACE,    /* instruction trace hit, before executing m->hart.trace_pc */
+	MACHINE_POWEROFF, /* guest powered off (SBI SRST or syscon) */
+	MACHINE_RESET,    /* guest asked for a reboot */
+	MACHINE_STOPPED,  /* stopped on request (machine_stop) */
+};
+
+struct machine;
+
+struct machine *machine_create(const struct machine_config *cfg);
+void machine_destroy(struct machine *m);
+/* SYSTEM RESET: hart reset, devices reset; storage kept unless clear. */
+void machine_reset(struct machine *m, bool clear);
+
+/* `rvcp boot`: kernel (and initrd) from memory buffers, started through the stub. */
+int machine_load_kernel(struct machine *m, const void *kernel, size_t klen, const void *initrd,
+			size_t ilen, const char *cmdline);
+/* `rvcp boot --bios`: firmware at 0x8000_0000 in M-mode, kernel at 0x8020_0000. */
+int machine_load_bios(struct machine *m, const void *fw, size_t fwlen, const void *kernel,
+		      size_t klen, const void *initrd, size_t ilen, const char *cmdline);
+/* IPL vdev [PARM text]: read the zipl record from disk index i, lay out storage. */
+int machine_ipl_disk(struct machine *m, int disk, const char *parm, char *err, size_t errlen);
+/* Rewrite the device tree at IPL_FDT_REAL for this machine's storage and disks
+ * with bootargs = base + " " + parm (IPL of a saved system). */
+int machine_write_fdt(struct machine *m, const char *bootargs);
+
+/* Run for up to max_insns guest instructions. */
+enum machine_event machine_run(struct machine *m, uint64_t max_insns);
+/* Host CLOCK_MONOTONIC ns of the next timer event, UINT64_MAX if none. */
+uint64_t machine_deadline_ns(struct machine *m);
+void machine_console_input(struct machine *m, const uint8_t *buf, size_t len);
+void machine_stop(struct machine *m);
+
+struct hart *machine_hart(struct machine *m);
+struct guest_mem *machine_mem(struct machine *m);
+
+#endif

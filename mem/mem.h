@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RVCP_MEM_H
+#define RVCP_MEM_H
+/*
+ * Guest storage: one host reservation, regions laid over it.
+ *
+ *   guest physical                         host
+ *   0x0000_0000 ┌────────────────────┐
+ *               │ MMIO devices       │  dev/bus.c, addresses in machine/layout.h
+ *   0x8000_0000 ├────────────────────┤ ◄ mem->base (z/VM real address 0)
+ *               │ page 0 .. n-1      │  anonymous MAP_NORESERVE zero pages;
+ *               │                    │  NSS ranges are mmap()ed over it with
+ *               │                    │  MAP_FIXED (mem_map), so host = base + real
+ *   +size       └────────────────────┘
+ *
+ * Real address r (DEFSYS page n is r = n * 4096) is guest physical RAM_BASE + r.
+ * A per-page flag byte says whether the guest may store into the page; the
+ * hart consults it only when it fills a TLB entry, never on the hot path.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RAM_BASE   0x80000000ULL
+#define PAGE_SHIFT 12
+#define PAGE_SIZE  (1ULL << PAGE_SHIFT)
+
+/* Per-page flags. */
+#define MEM_PG_RO 0x01 /* guest stores fault, device DMA into it fails */
+
+enum mem_map_kind {
+	MEM_MAP_PRIVATE,    /* EW: private copy-on-write map of a file */
+	MEM_MAP_PRIVATE_RO, /* ER: private map, guest may not store */
+	MEM_MAP_SHARED_RO,  /* SR: one shared read-only map of the file */
+	MEM_MAP_SHARED_RW,  /* SW/SN: shared writable memfd */
+	MEM_MAP_SHARED_CP,  /* SC: shared memfd, read-only to the guest */
+};
+
+struct guest_mem {
+	uint8_t *base;   /* host address of real address 0 */
+	uint64_t size;   /* bytes, a multiple of PAGE_SIZE */
+	uint8_t *flags;  /* one byte per page, MEM_PG_* */
+	uint64_t gen;    /* bumped when flags or mappings change: harts flush TLBs */
+};
+
+int mem_init(struct guest_mem *m, uint64_t size);
+void mem_exit(struct guest_mem *m);
+/* Drops every mapping: all storage zero, exclusive, read/write again. */
+int mem_reset(struct guest_mem *m);
+/* Lays [real, real+len) over the reservation from fd at off. Page aligned. */
+int mem_map(struct guest_mem *m, uint64_t real, uint64_t len, int fd, uint64_t off,
+	    enum mem_map_kind kind);
+
+static inline bool mem_contains(const struct guest_mem *m, uint64_t real, uint64_t len)
+{
+	return real < m->size && len <= m->size - real;
+}
+
+static inline bool mem_page_ro(const struct guest_mem *m, uint64_t real)
+{
+	return m->flags[real >> PAGE_SHIFT] & MEM_PG_RO;
+}
+
+/*
+ * For devices: host pointer to [real, real+len) if it lies in storage and,
+ * for a write, no page of it is read-only; NULL otherwise (fail the I/O).
+ */
+void *mem_dma(struct guest_mem *m, uint64_t real, uint64_t len, bool write);
+
+#endif
