@@ -25,7 +25,7 @@
 #include "util/elf.h"
 
 #define RUN_ELF_MEM   (256ULL << 20)
-#define RUN_ELF_SLICE 200000
+#define RUN_ELF_SLICE 20000
 #define SYS_WRITE     64
 
 struct run_elf {
