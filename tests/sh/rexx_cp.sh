@@ -28,7 +28,7 @@ say 'Hi' name
 exit 3
 EOF
 printf "say 'looping'\ndo forever\nend\n" >"$area/loop.exec"
-printf "say 'stubborn'\nsignal on halt\ndo forever\nend\nhalt:\nsay 'trapped'\ndo forever\nend\n" >"$area/Stub.Exec"
+printf "signal on halt\nsay 'stubborn'\ndo forever\nend\nhalt:\nsay 'trapped'\ndo forever\nend\n" >"$area/Stub.Exec"
 printf "say 'before'\nx = (1 +\n" >"$area/BAD.EXEC"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
