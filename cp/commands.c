@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cp/cmd_exec.h"
 #include "cp/commands.h"
 #include "cp/cp.h"
 
@@ -36,6 +37,8 @@ const struct cp_command cp_commands[] = {
 	{"FORCE",      5, "A",  0, cmd_force,      "userid"},
 	{"SHUTDOWN",   8, "A",  0, cmd_shutdown,   ""},
 	{"HELP",       1, "*",  0, cmd_help,       "[command]"},
+	{"EXEC",       2, "*",  0, cmd_exec,       "name [args]   run NAME EXEC (or type the name)"},
+	{"LISTFILE",   5, "*",  0, cmd_listfile,   "[fn [ft]]   list your files"},
 	/* Named Saved Systems (cp/cmd_nss.c, cp/cmd_trace.c) */
 	/* EXEC (rexx/) */
 	{NULL},

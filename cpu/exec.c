@@ -22,33 +22,6 @@ enum { EX_OK, EX_WFI, EX_STOP };
 #define F7   (insn >> 25)
 #define X(r) h->s.x[r]
 
-static inline uint64_t imm_i(uint32_t insn)
-{
-	return (uint64_t)((int64_t)(int32_t)insn >> 20);
-}
-
-static inline uint64_t imm_s(uint32_t insn)
-{
-	return (uint64_t)(((int64_t)(int32_t)insn >> 25) << 5) | ((insn >> 7) & 31);
-}
-
-static inline uint64_t imm_b(uint32_t insn)
-{
-	return (uint64_t)(((int64_t)(int32_t)insn >> 31) << 12) | ((insn >> 7) & 1) << 11 |
-	       ((insn >> 25) & 0x3f) << 5 | ((insn >> 8) & 0xf) << 1;
-}
-
-static inline uint64_t imm_j(uint32_t insn)
-{
-	return (uint64_t)(((int64_t)(int32_t)insn >> 31) << 20) | (insn & 0xff000) |
-	       ((insn >> 20) & 1) << 11 | ((insn >> 21) & 0x3ff) << 1;
-}
-
-static inline uint64_t sext32(uint64_t v)
-{
-	return (uint64_t)(int64_t)(int32_t)(uint32_t)v;
-}
-
 static uint64_t alu_mul(unsigned f3, uint64_t a, uint64_t b)
 {
 	int64_t sa = (int64_t)a, sb = (int64_t)b;
@@ -586,6 +559,204 @@ illegal:
 	return EX_OK;
 }
 
+/* The decoded fast path; returns EX_* like exec(). */
+static inline int exec_decoded(struct hart *h, const struct dinsn *d, uint64_t pc)
+{
+	uint64_t *x = h->s.x, npc = pc + d->len, v;
+	uint64_t a = x[d->rs1], b = x[d->rs2];
+	int64_t imm = d->imm;
+	unsigned rd = d->rd;
+
+	switch (d->op) {
+	case OP_ILLEGAL:
+		hart_raise(h, CAUSE_ILLEGAL, d->raw);
+		return EX_OK;
+	case OP_SLOW:
+		return exec(h, (uint32_t)d->imm, d->raw, d->len);
+	case OP_LUI:
+		x[rd] = (uint64_t)imm;
+		break;
+	case OP_AUIPC:
+		x[rd] = pc + (uint64_t)imm;
+		break;
+	case OP_JAL:
+		x[rd] = npc;
+		npc = pc + (uint64_t)imm;
+		break;
+	case OP_JALR:
+		x[rd] = npc;
+		npc = (a + (uint64_t)imm) & ~1ULL;
+		break;
+	case OP_BEQ:
+		if (a == b)
+			npc = pc + (uint64_t)imm;
+		break;
+	case OP_BNE:
+		if (a != b)
+			npc = pc + (uint64_t)imm;
+		break;
+	case OP_BLT:
+		if ((int64_t)a < (int64_t)b)
+			npc = pc + (uint64_t)imm;
+		break;
+	case OP_BGE:
+		if ((int64_t)a >= (int64_t)b)
+			npc = pc + (uint64_t)imm;
+		break;
+	case OP_BLTU:
+		if (a < b)
+			npc = pc + (uint64_t)imm;
+		break;
+	case OP_BGEU:
+		if (a >= b)
+			npc = pc + (uint64_t)imm;
+		break;
+	case OP_LB:
+		if (!hart_load(h, a + (uint64_t)imm, 1, &v))
+			return EX_OK;
+		x[rd] = sext(v, 8);
+		break;
+	case OP_LH:
+		if (!hart_load(h, a + (uint64_t)imm, 2, &v))
+			return EX_OK;
+		x[rd] = sext(v, 16);
+		break;
+	case OP_LW:
+		if (!hart_load(h, a + (uint64_t)imm, 4, &v))
+			return EX_OK;
+		x[rd] = sext32(v);
+		break;
+	case OP_LD:
+		if (!hart_load(h, a + (uint64_t)imm, 8, &v))
+			return EX_OK;
+		x[rd] = v;
+		break;
+	case OP_LBU:
+		if (!hart_load(h, a + (uint64_t)imm, 1, &v))
+			return EX_OK;
+		x[rd] = v;
+		break;
+	case OP_LHU:
+		if (!hart_load(h, a + (uint64_t)imm, 2, &v))
+			return EX_OK;
+		x[rd] = v;
+		break;
+	case OP_LWU:
+		if (!hart_load(h, a + (uint64_t)imm, 4, &v))
+			return EX_OK;
+		x[rd] = v;
+		break;
+	case OP_SB:
+		if (!hart_store(h, a + (uint64_t)imm, 1, b))
+			return EX_OK;
+		break;
+	case OP_SH:
+		if (!hart_store(h, a + (uint64_t)imm, 2, b))
+			return EX_OK;
+		break;
+	case OP_SW:
+		if (!hart_store(h, a + (uint64_t)imm, 4, b))
+			return EX_OK;
+		break;
+	case OP_SD:
+		if (!hart_store(h, a + (uint64_t)imm, 8, b))
+			return EX_OK;
+		break;
+	case OP_ADDI:
+		x[rd] = a + (uint64_t)imm;
+		break;
+	case OP_SLTI:
+		x[rd] = (int64_t)a < imm;
+		break;
+	case OP_SLTIU:
+		x[rd] = a < (uint64_t)imm;
+		break;
+	case OP_XORI:
+		x[rd] = a ^ (uint64_t)imm;
+		break;
+	case OP_ORI:
+		x[rd] = a | (uint64_t)imm;
+		break;
+	case OP_ANDI:
+		x[rd] = a & (uint64_t)imm;
+		break;
+	case OP_SLLI:
+		x[rd] = a << imm;
+		break;
+	case OP_SRLI:
+		x[rd] = a >> imm;
+		break;
+	case OP_SRAI:
+		x[rd] = (uint64_t)((int64_t)a >> imm);
+		break;
+	case OP_ADDIW:
+		x[rd] = sext32(a + (uint64_t)imm);
+		break;
+	case OP_SLLIW:
+		x[rd] = sext32((uint32_t)a << imm);
+		break;
+	case OP_SRLIW:
+		x[rd] = sext32((uint32_t)a >> imm);
+		break;
+	case OP_SRAIW:
+		x[rd] = sext32((uint32_t)((int32_t)a >> imm));
+		break;
+	case OP_ADD:
+		x[rd] = a + b;
+		break;
+	case OP_SUB:
+		x[rd] = a - b;
+		break;
+	case OP_SLL:
+		x[rd] = a << (b & 63);
+		break;
+	case OP_SLT:
+		x[rd] = (int64_t)a < (int64_t)b;
+		break;
+	case OP_SLTU:
+		x[rd] = a < b;
+		break;
+	case OP_XOR:
+		x[rd] = a ^ b;
+		break;
+	case OP_SRL:
+		x[rd] = a >> (b & 63);
+		break;
+	case OP_SRA:
+		x[rd] = (uint64_t)((int64_t)a >> (b & 63));
+		break;
+	case OP_OR:
+		x[rd] = a | b;
+		break;
+	case OP_AND:
+		x[rd] = a & b;
+		break;
+	case OP_ADDW:
+		x[rd] = sext32(a + b);
+		break;
+	case OP_SUBW:
+		x[rd] = sext32(a - b);
+		break;
+	case OP_SLLW:
+		x[rd] = sext32((uint32_t)a << (b & 31));
+		break;
+	case OP_SRLW:
+		x[rd] = sext32((uint32_t)a >> (b & 31));
+		break;
+	case OP_SRAW:
+		x[rd] = sext32((uint32_t)((int32_t)a >> (b & 31)));
+		break;
+	case OP_MULDIV:
+		x[rd] = alu_mul(d->f3, a, b);
+		break;
+	case OP_MULDIVW:
+		x[rd] = alu_mulw(d->f3, a, b);
+		break;
+	}
+	h->s.pc = npc;
+	return EX_OK;
+}
+
 /* Runs up to n instructions; returns the hart_exit reason or -1 to go on. */
 static int run_chunk(struct hart *h, uint64_t n, uint64_t *done)
 {
@@ -595,6 +766,7 @@ static int run_chunk(struct hart *h, uint64_t n, uint64_t *done)
 	for (i = 0; i < n; i++) {
 		uint64_t pc = h->s.pc;
 		uint32_t insn;
+		struct dinsn *d;
 
 		if (likely((pc & ~0xfffULL) == h->fetch_page)) {
 			const uint8_t *p = (const uint8_t *)(uintptr_t)(pc + h->fetch_addend);
@@ -620,16 +792,10 @@ static int run_chunk(struct hart *h, uint64_t n, uint64_t *done)
 				continue;
 			}
 		}
-		if ((insn & 3) == 3) {
-			r = exec(h, insn, insn, 4);
-		} else {
-			uint32_t e = rvc_expand(insn);
-
-			if (e)
-				r = exec(h, e, insn, 2);
-			else
-				hart_raise(h, CAUSE_ILLEGAL, insn);
-		}
+		d = &h->dcache[(pc >> 1) & ((1 << DCACHE_BITS) - 1)];
+		if (unlikely(d->raw != insn))
+			decode_insn(d, insn);
+		r = exec_decoded(h, d, pc);
 		h->s.x[0] = 0;
 		h->s.minstret++;
 		if (unlikely(r != EX_OK || h->brk)) {

@@ -19,6 +19,15 @@ struct tlb_entry {
 	uintptr_t addend;
 };
 
+/* One decoded instruction; see cpu/internal.h. */
+#define DCACHE_BITS 11
+struct dinsn {
+	uint32_t raw; /* instruction bits (16 for a compressed one) */
+	int32_t imm;
+	uint8_t op, rd, rs1, rs2, len, f3;
+	uint16_t pad;
+};
+
 struct hart {
 	struct hart_state s; /* public: registers for the SBI, state for SAVESYS */
 	struct guest_mem *mem;
@@ -46,6 +55,7 @@ struct hart {
 	uint64_t pmpcfg[2];   /* PMP: stored for firmware, not enforced */
 	uint64_t pmpaddr[16];
 	uint64_t mcountinhibit;
+	struct dinsn dcache[1 << DCACHE_BITS];
 	uint64_t insns; /* instructions retired since hart_init (for --stats) */
 };
 

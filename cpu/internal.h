@@ -136,4 +136,96 @@ static inline uint64_t sext(uint64_t v, int bits)
 	return (uint64_t)((int64_t)(v << (64 - bits)) >> (64 - bits));
 }
 
+/* Immediates of the 32-bit instruction formats, sign-extended. */
+static inline uint64_t imm_i(uint32_t insn)
+{
+	return (uint64_t)((int64_t)(int32_t)insn >> 20);
+}
+
+static inline uint64_t imm_s(uint32_t insn)
+{
+	return ((uint64_t)((int64_t)(int32_t)insn >> 25) << 5) | ((insn >> 7) & 31);
+}
+
+static inline uint64_t imm_b(uint32_t insn)
+{
+	return ((uint64_t)((int64_t)(int32_t)insn >> 31) << 12) | ((insn >> 7) & 1) << 11 |
+	       ((insn >> 25) & 0x3f) << 5 | ((insn >> 8) & 0xf) << 1;
+}
+
+static inline uint64_t imm_j(uint32_t insn)
+{
+	return ((uint64_t)((int64_t)(int32_t)insn >> 31) << 20) | (insn & 0xff000) |
+	       ((insn >> 20) & 1) << 11 | ((insn >> 21) & 0x3ff) << 1;
+}
+
+static inline uint64_t sext32(uint64_t v)
+{
+	return (uint64_t)(int64_t)(int32_t)(uint32_t)v;
+}
+
+/*
+ * The decode cache: a fixed-size, direct-mapped table indexed by pc.  An
+ * entry is valid for any pc whose instruction bits equal raw (decoding
+ * depends on nothing else), so it needs no flushing: fetch reads the bits
+ * from storage, and a mismatch decodes again.
+ */
+enum {
+	OP_ILLEGAL, /* 0: also what an all-zero entry decodes raw == 0 to */
+	OP_SLOW,    /* everything else: exec() on the 32-bit form in imm */
+	OP_LUI,
+	OP_AUIPC,
+	OP_JAL,
+	OP_JALR,
+	OP_BEQ,
+	OP_BNE,
+	OP_BLT,
+	OP_BGE,
+	OP_BLTU,
+	OP_BGEU,
+	OP_LB,
+	OP_LH,
+	OP_LW,
+	OP_LD,
+	OP_LBU,
+	OP_LHU,
+	OP_LWU,
+	OP_SB,
+	OP_SH,
+	OP_SW,
+	OP_SD,
+	OP_ADDI,
+	OP_SLTI,
+	OP_SLTIU,
+	OP_XORI,
+	OP_ORI,
+	OP_ANDI,
+	OP_SLLI,
+	OP_SRLI,
+	OP_SRAI,
+	OP_ADDIW,
+	OP_SLLIW,
+	OP_SRLIW,
+	OP_SRAIW,
+	OP_ADD,
+	OP_SUB,
+	OP_SLL,
+	OP_SLT,
+	OP_SLTU,
+	OP_XOR,
+	OP_SRL,
+	OP_SRA,
+	OP_OR,
+	OP_AND,
+	OP_ADDW,
+	OP_SUBW,
+	OP_SLLW,
+	OP_SRLW,
+	OP_SRAW,
+	OP_MULDIV,  /* f3 selects */
+	OP_MULDIVW, /* f3 selects */
+};
+
+void decode_insn(struct dinsn *d, uint32_t raw);
+
 #endif

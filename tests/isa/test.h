@@ -124,7 +124,8 @@
 #define TI_STATUS  56 /* mstatus / sstatus at trap entry */
 #define TI_COUNT   64 /* number of traps taken */
 #define TI_BADCAUSE 72 /* cause of an unexpected trap (for debugging) */
-#define TI_SIZE    80
+#define TI_NOIE    80 /* nonzero: return with xPIE = 0 (interrupts stay off) */
+#define TI_SIZE    88
 
 /* ------------------------------------------------------------------ */
 /* Program structure                                                  */
@@ -200,6 +201,7 @@ _start:                                                                   \
 	EXPECT_ARM_TAIL(cause, check)
 #define EXPECT_ARM_TAIL(cause, check)                                     \
 	sd zero, TI_RESUME(t5);                                           \
+	sd zero, TI_NOIE(t5);                                             \
 	li t6, check;                                                     \
 	sd t6, TI_XCHECK(t5);                                             \
 	li t6, cause;                                                     \
@@ -209,6 +211,7 @@ _start:                                                                   \
 	la t5, rec;                                                       \
 	sd treg, TI_XTVAL(t5);                                            \
 	sd zero, TI_RESUME(t5);                                           \
+	sd zero, TI_NOIE(t5);                                             \
 	li t6, check;                                                     \
 	sd t6, TI_XCHECK(t5);                                             \
 	sd creg, TI_XCAUSE(t5)
@@ -222,6 +225,12 @@ _start:                                                                   \
 #define EXPECT_CAUSE(cause)      EXPECT_ARM(trap_m, cause, 0, 0)
 #define EXPECT_TRAP_R(cause, treg) EXPECT_ARM_R(trap_m, cause, treg, 1)
 #define SEXPECT_TRAP_R(cause, treg) EXPECT_ARM_R(trap_s, cause, treg, 1)
+/* An interrupt, after which the handler returns with interrupts still off
+ * (xPIE cleared), so that a second pending one waits. */
+#define EXPECT_IRQ_NOIE(rec, cause)                                       \
+	EXPECT_ARM(rec, cause, 0, 0);                                     \
+	li t6, 1;                                                         \
+	sd t6, TI_NOIE(t5)
 /* Resume at label. */
 #define EXPECT_TRAP_AT(cause, tval, label) EXPECT_ARM_AT(trap_m, cause, tval, 1, label)
 #define EXPECT_CAUSE_AT(cause, label)      EXPECT_ARM_AT(trap_m, cause, 0, 0, label)
@@ -240,6 +249,24 @@ _start:                                                                   \
 	j fail;                                                           \
 77704:
 #define CHECK_TRAPPED  CHECK_TRAPPED_REC(trap_m)
+/*
+ * Wait (a bounded number of iterations) for an armed interrupt to be
+ * taken, then fail if it was not.  Interrupts raised by a device store
+ * may be recognised a few instructions late.
+ */
+#define WAIT_TRAPPED_REC(rec)                                             \
+	la t5, rec;                                                       \
+	li t6, 1000000;                                                   \
+77708:	addi t6, t6, -1;                                                  \
+	beqz t6, 77709f;                                                  \
+	ld t5, TI_XCAUSE(t5);                                             \
+	addi t5, t5, 1;                                                   \
+	beqz t5, 77709f;                                                  \
+	la t5, rec;                                                       \
+	j 77708b;                                                         \
+77709:	CHECK_TRAPPED_REC(rec)
+#define WAIT_TRAPPED  WAIT_TRAPPED_REC(trap_m)
+#define SWAIT_TRAPPED WAIT_TRAPPED_REC(trap_s)
 #define SCHECK_TRAPPED CHECK_TRAPPED_REC(trap_s)
 
 /* Disarm without checking. */
@@ -283,12 +310,16 @@ _start:                                                                   \
 	ld reg, off(reg)
 
 /*
- * reg = 1 when running on QEMU (whose marchid and mimpid both hold its
- * version, e.g. 0x070216), else 0.  Used only where QEMU departs from the
- * privileged spec and a test must accept QEMU's answer to be validated
- * there; rvcp is always held to the spec.
+ * reg = 1 when running on QEMU, else 0 (any mode).  Used only where QEMU
+ * departs from the privileged spec and a test must accept QEMU's answer
+ * to be validated there; rvcp is always held to the spec.
  */
 #define ON_QEMU(reg)                                                      \
+	la reg, test_on_qemu;                                             \
+	ld reg, 0(reg)
+/* The probe, run once at reset in M: QEMU's marchid and mimpid both hold
+ * its version (e.g. 0x070216). */
+#define PROBE_QEMU(reg)                                                   \
 	csrr reg, marchid;                                                \
 	csrr t6, mimpid;                                                  \
 	bne reg, t6, 77706f;                                              \
@@ -402,6 +433,9 @@ test_reset:                                                               \
 	csrw mstatus, t0;                                                 \
 	la sp, test_stack_top;                                            \
 	li TESTNUM, 0;                                                    \
+	PROBE_QEMU(t0);                                                   \
+	la t1, test_on_qemu;                                              \
+	sd t0, 0(t1);                                                     \
 	li t0, -1;                                                        \
 	la t1, trap_m;                                                    \
 	sd t0, TI_XCAUSE(t1);                                             \
@@ -430,8 +464,10 @@ fail:                                                                     \
 	sd t0, 0(t1);                                                     \
 1:	j 1b;                                                             \
                                                                           \
-	TRAP_HANDLER(m, mscratch, mcause, mtval, mepc, mstatus, mie, mret, MSTATUS_MPP); \
-	TRAP_HANDLER(s, sscratch, scause, stval, sepc, sstatus, sie, sret, MSTATUS_SPP); \
+	TRAP_HANDLER(m, mscratch, mcause, mtval, mepc, mstatus, mie, mret, MSTATUS_MPP, \
+		     MSTATUS_MPIE);                                       \
+	TRAP_HANDLER(s, sscratch, scause, stval, sepc, sstatus, sie, sret, MSTATUS_SPP, \
+		     MSTATUS_SPIE);                                       \
 	PT_MAP_FN;                                                        \
 	TEST_DATA
 
@@ -451,9 +487,9 @@ fail:                                                                     \
 
 /*
  * One trap handler, instantiated for M and S.  ppmask is the previous-
- * privilege field (MPP or SPP) of the status register.
+ * privilege field (MPP or SPP) of the status register, pie its xPIE bit.
  */
-#define TRAP_HANDLER(x, scratch, cause, tval, epc, status, ie, ret, ppmask) \
+#define TRAP_HANDLER(x, scratch, cause, tval, epc, status, ie, ret, ppmask, pie) \
 	.align 4;                                                         \
 trap_##x##_entry:                                                         \
 	csrrw sp, scratch, sp;                                            \
@@ -485,7 +521,11 @@ trap_##x##_entry:                                                         \
 2:	/* expectation met: disarm, find where to resume */               \
 	li t3, -1;                                                        \
 	sd t3, TI_XCAUSE(t1);                                             \
-	bgez t0, 3f;                                                      \
+	ld t3, TI_NOIE(t1);                                               \
+	beqz t3, 6f;                                                      \
+	li t3, pie;                                                       \
+	csrc status, t3;                                                  \
+6:	bgez t0, 3f;                                                      \
 	/* interrupt: mask it so it does not recur, resume at epc */      \
 	li t3, 1;                                                         \
 	sll t3, t3, t0;                                                   \
@@ -597,6 +637,7 @@ trap_s:	.skip TI_SIZE;                                                    \
 trap_m_save: .skip 64;                                                    \
 trap_s_save: .skip 64;                                                    \
 pt_next: .dword 0;                                                        \
+test_on_qemu: .dword 0;                                                   \
 	.bss;                                                             \
 	.align 12;                                                        \
 	.globl pt_root;                                                   \
