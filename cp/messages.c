@@ -79,6 +79,14 @@ const struct cp_message cp_messages[MSG_COUNT] = {
     [MSG_LINEND_INVALID] = M("TRM", 1, 'E', "Invalid LINEND character - %s"),
 
     [MSG_NSS_NOT_FOUND] = M("NSS", 422, 'E', "System %s does not exist"),
+
+	[MSG_EXEC_NOT_FOUND] = M("EXC", 1, 'E', "EXEC %s not found"),
+	[MSG_EXEC_FAILED] = M("EXC", 2, 'E', "EXEC %s not started: %s"),
+	[MSG_EXEC_BUSY] = M("EXC", 3, 'E', "EXEC %s is running; HI halts it"),
+	[MSG_EXEC_RC] = M("EXC", 4, 'I', "EXEC %s ended, RC=%d"),
+	[MSG_EXEC_KILLED] = M("EXC", 5, 'I', "EXEC %s stopped"),
+	[MSG_LISTFILE_LINE] = M("LST", 1, 'R', "%s"),
+	[MSG_LISTFILE_NONE] = M("LST", 2, 'E', "File not found"),
 };
 
 int cp_msg_vformat(char *buf, size_t size, enum cp_msg_id id, va_list ap)

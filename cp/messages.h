@@ -78,7 +78,14 @@ enum cp_msg_id {
 	MSG_LINEND_INVALID,
 	/* Named Saved Systems (cp/cmd_nss.c, cp/cmd_trace.c) */
 	MSG_NSS_NOT_FOUND,
-	/* EXEC and PIPE (rexx/) */
+	/* EXEC and PIPE (rexx/, cp/cmd_exec.c) */
+	MSG_EXEC_NOT_FOUND,
+	MSG_EXEC_FAILED,
+	MSG_EXEC_BUSY,
+	MSG_EXEC_RC,
+	MSG_EXEC_KILLED,
+	MSG_LISTFILE_LINE,
+	MSG_LISTFILE_NONE,
 	MSG_COUNT
 };
 
