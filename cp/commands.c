@@ -46,7 +46,7 @@ const struct cp_command cp_commands[] = {
 
 const struct cp_command cp_query_commands[] = {
 	{"VIRTUAL",    1, "G",  0, cmd_q_virtual,  "STORAGE|DASD|ALL"},
-	{"TERMINAL",   4, "G",  0, cmd_q_terminal, ""},
+	{"TERMINAL",   1, "G",  0, cmd_q_terminal, ""},
 	{"NAMES",      1, "*",  0, cmd_q_names,    ""},
 	{"USERS",      1, "*",  0, cmd_q_users,    "[userid]"},
 	{"TIME",       3, "*",  0, cmd_q_time,     ""},
