@@ -54,7 +54,15 @@ $(BUILD)/tests/isa/%.elf: tests/isa/%.S tests/isa/link.ld $(wildcard tests/isa/*
 	@mkdir -p $(dir $@)
 	$(RVCC) $(ISAFLAGS) -o $@ $<
 
-tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS)
+# Bare-metal C guest programs for the machine's scripted tests (tests/sh/hostile_*.sh).
+GPSRCS   := $(wildcard tests/guestprog/*.c)
+GPELFS   := $(GPSRCS:tests/guestprog/%.c=$(BUILD)/tests/guestprog/%.elf)
+
+$(BUILD)/tests/guestprog/%.elf: tests/guestprog/%.c tests/guestprog/crt0.S tests/isa/link.ld
+	@mkdir -p $(dir $@)
+	$(RVCC) $(ISAFLAGS) -O2 -ffreestanding -fno-builtin -o $@ tests/guestprog/crt0.S $<
+
+tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(GPELFS)
 
 # The test command of the README.  Plain build first, then the same suite
 # under AddressSanitizer + UndefinedBehaviorSanitizer.
