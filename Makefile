@@ -86,3 +86,9 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# The CPU-bound bare-metal program whose instruction rate `make bench` reports.
+$(BUILD)/bench/cpubench.elf: bench/cpu/start.S bench/cpu/cpubench.c tests/isa/link.ld
+	@mkdir -p $(dir $@)
+	$(RVCC) -O2 -ffreestanding $(ISAFLAGS) -o $@ bench/cpu/start.S bench/cpu/cpubench.c
+bench: $(BUILD)/bench/cpubench.elf

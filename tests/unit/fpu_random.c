@@ -2,13 +2,15 @@
 /*
  * Differential test of the F/D unit against a reference RISC-V FPU.
  *
- * This one file builds two ways from the same operand generator:
- *  - on the host (the unit test): every vector goes through fpu_execute()
- *    and a hash of results and fflags per (instruction, rounding mode, static
- *    or dynamic rm) is compared with tests/unit/fpu_random.h;
- *  - bare-metal RISC-V (with __riscv defined): the same vectors run on a real
- *    FPU and the program prints fpu_random.h.  The recorded table came from
- *    QEMU's softfloat, which follows the ISA manual bit for bit:
+ * Every F and D instruction (OP-FP and the fused multiply-adds) runs on
+ * NVEC generated operand sets per block of (instruction, rounding mode,
+ * static or dynamic rm), with operands biased towards the corners: zeros,
+ * subnormals, the underflow and overflow thresholds, NaNs of both kinds,
+ * ties, cancellation in additions and fused multiply-adds, integer limits,
+ * single operands that are not NaN-boxed.  A hash of the results, fflags and
+ * traps per block is compared with tests/unit/fpu_random.h, which this same
+ * file printed when built bare-metal (see fpu_harness.h) and run on QEMU,
+ * whose softfloat follows the ISA manual bit for bit:
  *
  *	riscv64-unknown-elf-gcc -O2 -march=rv64gc -mabi=lp64d -mcmodel=medany \
  *		-ffreestanding -nostdlib -T tests/isa/link.ld -o /tmp/fpu_random.elf \
@@ -16,13 +18,10 @@
  *	qemu-system-riscv64 -M spike -bios none -nographic \
  *		-kernel /tmp/fpu_random.elf > tests/unit/fpu_random.h
  *
- * With -v the host build prints every vector of the blocks that differ.
- * The instruction is placed into a code slot at run time, so both builds
- * execute exactly the same encodings (static rm fields included).
+ * Add -DFPU_DUMP=N to print every vector of block N instead; the host build
+ * prints the same lines for the blocks that differ when run with -v.
  */
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "fpu_harness.h"
 
 enum {
 	K_RM = 1,    /* funct3 is the rounding mode */
@@ -83,9 +82,11 @@ static const struct op ops[] = {
     {"fcvt.d.s", R(0x21, 0, 0), K_RM | K_SRC_S},
 };
 
-#define NOPS	(sizeof(ops) / sizeof(ops[0]))
-#define NVEC	8000 /* per block: (op, rm, static/dynamic) */
-#define NBLOCKS (NOPS * 5 * 2)
+#define NOPS	  (sizeof(ops) / sizeof(ops[0]))
+#define NVEC	  8000 /* per block: (op, rm, static/dynamic) */
+#define NOPBLOCKS (NOPS * 5 * 2)
+/* then the decoder: one block per OP-FP funct7, one for the fused forms */
+#define NBLOCKS (NOPBLOCKS + 128 + 1)
 
 static uint32_t op_encode(const struct op *o, unsigned rm)
 {
@@ -195,6 +196,7 @@ static int float_exp(bool dbl, uint64_t v)
 static uint64_t gen_int(void)
 {
 	int sh = rng_below(64);
+	uint64_t v;
 
 	switch (rng_below(6)) {
 	case 0:
@@ -208,7 +210,8 @@ static uint64_t gen_int(void)
 	case 4:
 		return (uint64_t)(int64_t)(int32_t)rng();
 	default:
-		return (rng() >> sh) | ((rng() & 1) << 63);
+		v = rng() >> sh;
+		return v | ((rng() & 1) << 63);
 	}
 }
 
@@ -248,8 +251,10 @@ static void gen_operands(const struct op *o, uint64_t in[3])
 		/* the addend cancels the product's high part */
 		in[2] ^= (rng() & 1) << (dbl ? 63 : 31);
 	}
-	if (!(o->kind & K_RS3) && rng_below(6) == 0) /* b close to +-a */
-		in[1] = in[0] ^ (rng() & 3) ^ ((rng() & 1) << (dbl ? 63 : 31));
+	if (!(o->kind & K_RS3) && rng_below(6) == 0) { /* b close to +-a */
+		in[1] = in[0] ^ (rng() & 3);
+		in[1] ^= (rng() & 1) << (dbl ? 63 : 31);
+	}
 	in[0] = box(single, in[0]);
 	in[1] = box(single, in[1]);
 	in[2] = box(single, in[2]);
@@ -262,203 +267,110 @@ static uint64_t hash_mix(uint64_t h, uint64_t v)
 	return h ^ (h >> 29);
 }
 
-struct io {
-	uint64_t in[3];
-	uint64_t f, x, flags; /* f3, x5, fflags after */
-	uint64_t frm;
-};
+static const char *block_name(unsigned b)
+{
+	return b < NOPBLOCKS ? ops[b / 10].name : b < NBLOCKS - 1 ? "op-fp" : "fused";
+}
+
+/*
+ * Decoder blocks: every rs2 and funct3 of one OP-FP funct7 (or every fmt and
+ * rm of the four fused opcodes), with frm valid, reserved and DYN (7), so
+ * that reserved encodings and rounding modes trap exactly where they should.
+ */
+static uint64_t run_decode_block(unsigned d, bool verbose)
+{
+	static const uint64_t frms[] = {1, 5, 7};
+	uint64_t h = 0xcbf29ce484222325ULL;
+	struct fpu_io io;
+
+	rng_state = 0x51afd7ed558ccd1dULL * (d + 1);
+	for (unsigned i = 0; i < (d < 128 ? 32 * 8 : 4 * 4 * 8); i++) {
+		for (unsigned k = 0; k < 3; k++) {
+			uint32_t insn;
+
+			if (d < 128)
+				insn = (d << 25) | ((i >> 3) << 20) | (FPU_RS1_F << 15) |
+				       ((i & 7) << 12) | (FPU_RD_F << 7) | 0x53;
+			else
+				insn = (FPU_RS3 << 27) | ((i >> 5) << 25) | (FPU_RS2 << 20) |
+				       (FPU_RS1_F << 15) | ((i & 7) << 12) | (FPU_RD_F << 7) |
+				       (0x43 + 4 * ((i >> 3) & 3));
+			for (int j = 0; j < 3; j++) { /* (one call per statement: a fixed order) */
+				bool dbl = rng() & 1;
+
+				io.in[j] = gen_float(dbl, 0);
+				io.in[j] = box(!dbl, io.in[j]);
+			}
+			io.frm = frms[k];
+			fpu_run(insn, &io);
+			h = hash_mix(hash_mix(hash_mix(hash_mix(h, io.f), io.x), io.flags),
+				     io.trap);
+			if (verbose)
+				fpu_show(block_name(NOPBLOCKS + d), insn, &io);
+		}
+	}
+	return h;
+}
 
 /* Runs block b: op b / 10, rounding mode (b / 2) % 5, static rm if b odd. */
-static uint64_t run_block(unsigned b, void (*exec)(uint32_t insn, struct io *io), bool verbose,
-			  void (*show)(const struct op *, uint32_t, const struct io *))
+static uint64_t run_block(unsigned b, bool verbose)
 {
-	const struct op *o = &ops[b / 10];
+	const struct op *o = &ops[b < NOPBLOCKS ? b / 10 : 0];
 	unsigned rm = (b / 2) % 5;
 	bool stat = (b & 1) && (o->kind & K_RM);
 	uint32_t insn = op_encode(o, stat ? rm : 7);
 	uint64_t h = 0xcbf29ce484222325ULL;
-	struct io io;
+	struct fpu_io io;
 
+	if (b >= NOPBLOCKS)
+		return run_decode_block(b - NOPBLOCKS, verbose);
 	rng_state = 0x9e3779b97f4a7c15ULL * (b + 1);
 	for (unsigned i = 0; i < NVEC; i++) {
 		gen_operands(o, io.in);
 		/* with a static rm, frm holds another valid mode that must not matter */
 		io.frm = stat ? (rm + 1 + rng_below(4)) % 5 : rm;
-		exec(insn, &io);
-		h = hash_mix(hash_mix(hash_mix(h, io.f), io.x), io.flags);
+		fpu_run(insn, &io);
+		h = hash_mix(hash_mix(hash_mix(hash_mix(h, io.f), io.x), io.flags), io.trap);
 		if (verbose)
-			show(o, insn, &io);
+			fpu_show(o->name, insn, &io);
 	}
 	return h;
 }
 
 #ifdef __riscv
 
-extern volatile uint64_t tohost, fromhost;
-volatile uint64_t tohost __attribute__((section(".tohost"), aligned(8)));
-volatile uint64_t fromhost __attribute__((section(".tohost"), aligned(8)));
-extern uint32_t fpx_slot[];
-void fpx_run(struct io *io);
-
-__asm__(".section .text.init\n"
-	".globl _start\n"
-	"_start:\n"
-	"	la sp, stack_top\n"
-	"	li t0, 0x6000\n" /* mstatus.FS = dirty */
-	"	csrs mstatus, t0\n"
-	"	call main\n"
-	"1:	j 1b\n"
-	".text\n"
-	".option push\n"
-	".option norvc\n"
-	".balign 4\n"
-	".globl fpx_run\n"
-	"fpx_run:\n"
-	"	ld t1, 0(a0)\n"
-	"	fld f0, 0(a0)\n"
-	"	fld f1, 8(a0)\n"
-	"	fld f2, 16(a0)\n"
-	"	fmv.d.x f3, zero\n"
-	"	li t0, 0\n"
-	"	ld a1, 48(a0)\n"
-	"	fsrm a1\n"
-	"	fsflags zero\n"
-	".globl fpx_slot\n"
-	"fpx_slot:\n"
-	"	nop\n"
-	"	fsd f3, 24(a0)\n"
-	"	sd t0, 32(a0)\n"
-	"	frflags a1\n"
-	"	sd a1, 40(a0)\n"
-	"	ret\n"
-	".option pop\n");
-
-char stack[8192] __attribute__((aligned(16)));
-__asm__(".globl stack_top\n.set stack_top, stack + 8192\n");
-
-static void htif_putc(char c)
-{
-	tohost = (1ULL << 56) | (1ULL << 48) | (unsigned char)c;
-	while (!fromhost)
-		;
-	fromhost = 0;
-}
-
-static void put_str(const char *s)
-{
-	while (*s)
-		htif_putc(*s++);
-}
-
-static void put_hexn(uint64_t v, int digits)
-{
-	for (int i = 4 * (digits - 1); i >= 0; i -= 4)
-		htif_putc("0123456789abcdef"[(v >> i) & 15]);
-}
-
-static void put_hex(uint64_t v)
-{
-	put_str("0x");
-	put_hexn(v, 16);
-}
-
-/* The same line as the host's show(), to diff the two. */
-static void hw_show(const struct op *o, uint32_t insn, const struct io *io)
-{
-	put_str(o->name);
-	htif_putc(' ');
-	put_hexn(insn, 8);
-	htif_putc(' ');
-	put_hexn(io->frm, 1);
-	for (int i = 0; i < 3; i++) {
-		htif_putc(' ');
-		put_hexn(io->in[i], 16);
-	}
-	put_str(" ->");
-	htif_putc(' ');
-	put_hexn(io->f, 16);
-	htif_putc(' ');
-	put_hexn(io->x, 16);
-	htif_putc(' ');
-	put_hexn(io->flags, 2);
-	htif_putc('\n');
-}
-
-static uint32_t cur_insn;
-
-static void hw_exec(uint32_t insn, struct io *io)
-{
-	if (insn != cur_insn) {
-		fpx_slot[0] = insn;
-		__asm__ volatile("fence.i" ::: "memory");
-		cur_insn = insn;
-	}
-	fpx_run(io);
-}
-
 int main(void)
 {
 #ifdef FPU_DUMP /* -DFPU_DUMP=block: every vector of one block */
-	run_block(FPU_DUMP, hw_exec, true, hw_show);
-	tohost = 1;
-	for (;;)
-		;
+	run_block(FPU_DUMP, true);
+	return 0;
 #endif
-	put_str("/* generated by tests/unit/fpu_random.c on a reference FPU: do not edit */\n");
+	fpu_puts("/* generated by tests/unit/fpu_random.c on a reference FPU: do not edit */\n");
 	for (unsigned b = 0; b < NBLOCKS; b++) {
-		put_hex(run_block(b, hw_exec, false, NULL));
-		put_str(", /* ");
-		put_str(ops[b / 10].name);
-		put_str(" */\n");
+		fpu_puts("0x");
+		fpu_puthex(run_block(b, false), 16);
+		fpu_puts(", /* ");
+		fpu_puts(block_name(b));
+		fpu_puts(" */\n");
 	}
-	tohost = 1;
-	for (;;)
-		;
+	return 0;
 }
 
 #else /* the host unit test */
-
-#include <stdio.h>
-#include <string.h>
-
-#include "cpu/cpu.h"
-#include "cpu/fpu.h"
 
 static const uint64_t expected[] = {
 #include "fpu_random.h"
 };
 
-static void sw_exec(uint32_t insn, struct io *io)
-{
-	struct hart_state s;
-
-	memset(&s, 0, sizeof(s));
-	s.f[0] = io->in[0];
-	s.f[1] = io->in[1];
-	s.f[2] = io->in[2];
-	s.x[6] = io->in[0];
-	s.fcsr = io->frm << 5;
-	if (fpu_execute(&s, insn) != 0) {
-		io->f = io->x = io->flags = ~0ULL;
-		return;
-	}
-	io->f = s.f[3];
-	io->x = s.x[5];
-	io->flags = s.fcsr & 31;
-}
-
-static void show(const struct op *o, uint32_t insn, const struct io *io)
-{
-	printf("%s %08x %d %016llx %016llx %016llx -> %016llx %016llx %02llx\n", o->name, insn,
-	       (int)io->frm, (unsigned long long)io->in[0], (unsigned long long)io->in[1],
-	       (unsigned long long)io->in[2], (unsigned long long)io->f, (unsigned long long)io->x,
-	       (unsigned long long)io->flags);
-}
-
 int main(int argc, char **argv)
 {
 	bool verbose = argc > 1 && !strcmp(argv[1], "-v");
 	unsigned bad = 0;
+
+	if (verbose && argc > 2) { /* -v N: every vector of block N, like FPU_DUMP */
+		run_block((unsigned)strtoul(argv[2], NULL, 0), true);
+		return 0;
+	}
 
 	if (sizeof(expected) / sizeof(expected[0]) != NBLOCKS) {
 		fprintf(stderr, "fpu_random.h has %zu blocks, want %zu\n",
@@ -466,13 +378,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (unsigned b = 0; b < NBLOCKS; b++) {
-		if (run_block(b, sw_exec, false, NULL) == expected[b])
+		if (run_block(b, false) == expected[b])
 			continue;
 		bad++;
-		fprintf(stderr, "block %u differs: %s rm %u %s\n", b, ops[b / 10].name, (b / 2) % 5,
+		fprintf(stderr, "block %u differs: %s rm %u %s\n", b, block_name(b), (b / 2) % 5,
 			(b & 1) ? "static" : "dynamic");
 		if (verbose)
-			run_block(b, sw_exec, true, show);
+			run_block(b, true);
 	}
 	if (bad)
 		fprintf(stderr, "%u of %zu blocks differ from the reference\n", bad,
