@@ -314,8 +314,7 @@ static void ipl_done(struct cp_user *u, struct nss_user *n, const struct proto_n
 	}
 	n->file = f;
 	u->ipled = true;
-	nss_trace_send(u); /* traps stay across IPL */
-	cp_user_begin(u);
+	cp_user_begin(u); /* the VM process has set the trap again (traps stay across IPL) */
 	log_info("%s: IPL %s: %.3f ms to the first instruction (%.3f ms in the VM)", u->id,
 		 f->meta.hdr.name, (double)(mono_ns() - n->ipl_t0) / 1e6, (double)r->ns / 1e6);
 }
@@ -350,8 +349,8 @@ static void q_row(struct cp_ctx *ctx, const struct spool_file *f)
 
 	fmt_recs(spool_file_pages(f), recs, sizeof(recs));
 	spool_file_date(f, date, tm);
-	cp_msg(ctx, MSG_NSS_Q_ROW, "*NSS", (unsigned)f->meta.hdr.spoolid, f->meta.hdr.type,
-	       f->cls, recs, date, tm, f->meta.hdr.name, f->meta.hdr.type, f->meta.hdr.owner);
+	cp_msg(ctx, MSG_NSS_Q_ROW, "*NSS", (unsigned)f->meta.hdr.spoolid, f->meta.hdr.type, f->cls,
+	       recs, date, tm, f->meta.hdr.name, f->meta.hdr.type, f->meta.hdr.owner);
 }
 
 static void q_map(struct cp_ctx *ctx, const struct spool_file *f)
@@ -413,8 +412,8 @@ int cmd_q_nss(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 
 	if (i < argc && !strcasecmp(argv[i], "USERS")) {
 		if (argc != 3)
-			return cp_msg(ctx, argc < 3 ? MSG_CMD_MISSING_OPERAND
-						    : MSG_CMD_INVALID_OPERAND,
+			return cp_msg(ctx,
+				      argc < 3 ? MSG_CMD_MISSING_OPERAND : MSG_CMD_INVALID_OPERAND,
 				      argc < 3 ? "" : argv[3]);
 		return q_users(ctx, argv[2]);
 	}
@@ -480,8 +479,8 @@ int cmd_purge(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	if (argc < 2 || strcasecmp(argv[1], "NSS"))
 		return cp_msg(ctx, argc < 2 ? MSG_CMD_MISSING_OPERAND : MSG_CMD_INVALID_OPTION,
 			      argc < 2 ? "" : argv[1]);
-	if (argc < 3 || (argc < 4 && (!strcasecmp(argv[2], "NAME") ||
-				      !strcasecmp(argv[2], "SPOOLID"))))
+	if (argc < 3 ||
+	    (argc < 4 && (!strcasecmp(argv[2], "NAME") || !strcasecmp(argv[2], "SPOOLID"))))
 		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
 	what = argc >= 4 ? argv[3] : argv[2];
 	if (argc > 4)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cp/cp.h"
+#include "cp/nss.h"
 #include "cp/terminal.h"
 #include "cp/vmctl.h"
 #include "tools/tools.h"
@@ -24,6 +25,7 @@
 
 /* Init functions of the modules that plug into CP (cp/cp.h): add yours. */
 int (*const cp_module_inits[])(void) = {
+    nss_cp_init,
     NULL,
 };
 

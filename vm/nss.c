@@ -18,6 +18,7 @@
 #include "mem/mem.h"
 #include "vm/nss.h"
 #include "vm/proto.h"
+#include "vm/vm.h"
 
 static uint64_t mono_ns(void)
 {
@@ -44,7 +45,8 @@ static int reply(int sock, uint32_t req, int rc, uint64_t t0, const char *text)
 /* The map table of a message: nmap entries that fit in the payload. */
 static bool maps_ok(const struct proto_msg *msg, size_t hdr, uint32_t nmap)
 {
-	return nmap <= SPOOL_MAX_RANGES && msg->len >= hdr + (size_t)nmap * sizeof(struct spool_map);
+	return nmap <= SPOOL_MAX_RANGES &&
+	       msg->len >= hdr + (size_t)nmap * sizeof(struct spool_map);
 }
 
 static int write_full(int fd, const uint8_t *p, uint64_t len, uint64_t off)
@@ -209,6 +211,7 @@ static int nss_ipl(struct machine *m, const struct proto_msg *msg, char *why, si
 			goto fail;
 		}
 	}
+	machine_set_sbi(m, true); /* the saved system runs on the emulator's SBI */
 	hart_set_state(machine_hart(m), &hs);
 	hart_flush_tlb(machine_hart(m));
 	return 0;
@@ -217,24 +220,39 @@ fail:
 	return ret;
 }
 
-int vm_nss_message(struct machine *m, int sock, struct proto_msg *msg)
+/* The answer, with the time the request took in this process. */
+static void nss_answer(struct vm *vm, uint32_t req, int rc, uint64_t t0, const char *why)
+{
+	int ret = reply(vm->sock, req, rc, t0, why);
+
+	if (ret < 0)
+		fprintf(stderr, "rvcp vm: answering CP: %s\n", strerror(-ret));
+}
+
+void vm_nss_save(struct vm *vm, struct proto_msg *msg)
 {
 	uint64_t t0 = mono_ns();
-	char why[200] = "";
-	int rc;
+	char why[200] = "no virtual machine";
+	int rc = -ENODEV;
 
-	switch (msg->type) {
-	case PROTO_NSS_SAVE:
-		rc = nss_save(m, msg, why, sizeof(why));
-		break;
-	case PROTO_NSS_IPL:
-		rc = nss_ipl(m, msg, why, sizeof(why));
-		break;
-	default:
-		proto_close_fds(msg);
-		return 0; /* unknown types are ignored (vm/proto.h) */
-	}
-	/* The mappings hold their own references; the descriptors can go. */
+	if (vm->m)
+		rc = nss_save(vm->m, msg, why, sizeof(why));
 	proto_close_fds(msg);
-	return reply(sock, msg->type, rc, t0, why);
+	nss_answer(vm, PROTO_NSS_SAVE, rc, t0, why);
+}
+
+void vm_nss_ipl(struct vm *vm, struct proto_msg *msg)
+{
+	uint64_t t0 = mono_ns();
+	char why[200] = "no virtual machine";
+	int rc = -ENODEV;
+
+	vm->running = false;
+	if (vm->m)
+		rc = nss_ipl(vm->m, msg, why, sizeof(why));
+	/* The mappings hold their own references: the descriptors can go. */
+	proto_close_fds(msg);
+	if (vm->m)
+		vm_apply_trace(vm); /* traps stay across IPL */
+	nss_answer(vm, PROTO_NSS_IPL, rc, t0, why);
 }

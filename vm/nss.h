@@ -29,8 +29,8 @@
 
 #include "spool/spool.h"
 
-struct machine;
 struct proto_msg;
+struct vm;
 
 enum proto_nss_type {
 	PROTO_NSS_SAVE = 128,
@@ -61,11 +61,8 @@ struct proto_nss_result {
 	char text[];  /* NUL-terminated */
 };
 
-/*
- * Handles an NSS message in the VM process and answers on sock.  Takes
- * ownership of the message's fds.  Returns 0, or -errno if the answer
- * could not be sent.
- */
-int vm_nss_message(struct machine *m, int sock, struct proto_msg *msg);
+/* Handlers of vm_handlers[] (vm/main.c); they answer with NSS_RESULT. */
+void vm_nss_save(struct vm *vm, struct proto_msg *msg);
+void vm_nss_ipl(struct vm *vm, struct proto_msg *msg);
 
 #endif
