@@ -64,7 +64,15 @@ $(BUILD)/tests/nssprog/%.bin: tests/nssprog/%.c tests/nssprog/start.S tests/nssp
 	$(RVCC) $(NSSFLAGS) -o $(@:.bin=.elf) tests/nssprog/start.S $<
 	riscv64-unknown-elf-objcopy -O binary $(@:.bin=.elf) $@
 
-tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(NSSPROGS)
+# Bare-metal C guest programs for the machine's scripted tests (tests/sh/hostile_*.sh).
+GPSRCS   := $(wildcard tests/guestprog/*.c)
+GPELFS   := $(GPSRCS:tests/guestprog/%.c=$(BUILD)/tests/guestprog/%.elf)
+
+$(BUILD)/tests/guestprog/%.elf: tests/guestprog/%.c tests/guestprog/crt0.S tests/isa/link.ld
+	@mkdir -p $(dir $@)
+	$(RVCC) $(ISAFLAGS) -O2 -ffreestanding -fno-builtin -o $@ tests/guestprog/crt0.S $<
+
+tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROGS)
 
 # The test command of the README.  Plain build first, then the same suite
 # under AddressSanitizer + UndefinedBehaviorSanitizer.

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cp/cmd_exec.h"
 #include "cp/commands.h"
 #include "cp/cp.h"
 #include "cp/nss.h"
@@ -37,6 +38,8 @@ const struct cp_command cp_commands[] = {
 	{"FORCE",      5, "A",  0, cmd_force,      "userid"},
 	{"SHUTDOWN",   8, "A",  0, cmd_shutdown,   ""},
 	{"HELP",       1, "*",  0, cmd_help,       "[command]"},
+	{"EXEC",       2, "*",  0, cmd_exec,       "name [args]   run NAME EXEC (or type the name)"},
+	{"LISTFILE",   5, "*",  0, cmd_listfile,   "[fn [ft]]   list your files"},
 	/* Named Saved Systems (cp/cmd_nss.c, cp/cmd_trace.c) */
 	{"DEFSYS",     6, "E",  0, cmd_defsys,     "name page[-page] type ... [MINSIZE=nnnM] [RSTD] [PARMREGS=m-n]"},
 	{"SAVESYS",    7, "E",  0, cmd_savesys,    "name"},
@@ -48,7 +51,7 @@ const struct cp_command cp_commands[] = {
 
 const struct cp_command cp_query_commands[] = {
 	{"VIRTUAL",    1, "G",  0, cmd_q_virtual,  "STORAGE|DASD|ALL"},
-	{"TERMINAL",   4, "G",  0, cmd_q_terminal, ""},
+	{"TERMINAL",   1, "G",  0, cmd_q_terminal, ""},
 	{"NAMES",      1, "*",  0, cmd_q_names,    ""},
 	{"USERS",      1, "*",  0, cmd_q_users,    "[userid]"},
 	{"TIME",       3, "*",  0, cmd_q_time,     ""},

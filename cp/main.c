@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cp/cmd_exec.h"
 #include "cp/cp.h"
 #include "cp/nss.h"
 #include "cp/terminal.h"
@@ -26,6 +27,7 @@
 /* Init functions of the modules that plug into CP (cp/cp.h): add yours. */
 int (*const cp_module_inits[])(void) = {
     nss_cp_init,
+    rexx_cp_init,
     NULL,
 };
 

@@ -111,6 +111,14 @@ const struct cp_message cp_messages[MSG_COUNT] = {
     [MSG_TRACE_Q_RANGE] = M("TRC", 1040, 'R', "INSTR  R  %08llX-%08llX  %s"),
     [MSG_TRACE_Q_CMD] = M("TRC", 1041, 'R', "       CMD  %s"),
     [MSG_TRACE_Q_NONE] = M("TRC", 1042, 'R', "No trace traps are in effect"),
+
+	[MSG_EXEC_NOT_FOUND] = M("EXC", 1, 'E', "EXEC %s not found"),
+	[MSG_EXEC_FAILED] = M("EXC", 2, 'E', "EXEC %s not started: %s"),
+	[MSG_EXEC_BUSY] = M("EXC", 3, 'E', "EXEC %s is running; HI halts it"),
+	[MSG_EXEC_RC] = M("EXC", 4, 'I', "EXEC %s ended, RC=%d"),
+	[MSG_EXEC_KILLED] = M("EXC", 5, 'I', "EXEC %s stopped"),
+	[MSG_LISTFILE_LINE] = M("LST", 1, 'R', "%s"),
+	[MSG_LISTFILE_NONE] = M("LST", 2, 'E', "File not found"),
 };
 
 int cp_msg_vformat(char *buf, size_t size, enum cp_msg_id id, va_list ap)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -26,6 +27,7 @@
 struct rexx_exec {
 	int fd;
 	pid_t pid; /* 0 once reaped */
+	int pidfd; /* signals go here: CP may reap the child (waitpid(-1)) first */
 	const struct rexx_host *host;
 	void *ctx;
 	bool in_command;	 /* a CMD awaits rexx_exec_reply() */
@@ -173,6 +175,7 @@ int rexx_exec_start(const char *path, const char *name, const char *args,
 	}
 	close(sv[1]);
 	x->fd = sv[0];
+	x->pidfd = pidfd_open(x->pid, 0);
 	fcntl(x->fd, F_SETFL, fcntl(x->fd, F_GETFL) | O_NONBLOCK);
 	x->host = host;
 	x->ctx = ctx;
@@ -215,13 +218,26 @@ static void handle_pull(struct rexx_exec *x)
 	x->host->pull(x->ctx);
 }
 
+static void signal_child(struct rexx_exec *x, int sig)
+{
+	if (x->pidfd >= 0)
+		pidfd_send_signal(x->pidfd, sig, NULL, 0);
+	else
+		kill(x->pid, sig);
+}
+
+/* Collect the child's status, unless CP's own SIGCHLD handling took it. */
 static void reap(struct rexx_exec *x, int *status)
 {
-	pid_t r;
+	siginfo_t si = {0};
+	int r;
 
 	do
-		r = waitpid(x->pid, status, 0);
+		r = x->pidfd >= 0 ? waitid(P_PIDFD, x->pidfd, &si, WEXITED)
+				  : waitid(P_PID, x->pid, &si, WEXITED);
 	while (r < 0 && errno == EINTR);
+	if (r == 0)
+		*status = si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status, 0) : si.si_status;
 	x->pid = 0;
 }
 
@@ -299,13 +315,16 @@ void rexx_exec_halt(struct rexx_exec *x)
 	if (!x->pid)
 		return;
 	if (x->halts++) {
-		kill(x->pid, SIGKILL); /* it ignored the first request (SIGNAL ON HALT) */
+		signal_child(x, SIGKILL); /* it ignored the first request (SIGNAL ON HALT) */
 		return;
 	}
-	/* The signal reaches a busy program; the message, one waiting in PULL. */
-	kill(x->pid, SIGINT); /* Regina raises HALT on SIGINT */
-	x->pulling = false;
-	send_child(x, REXX_MSG_HALT, "");
+	/* The signal reaches a busy program (Regina raises HALT on SIGINT);
+	 * the message ends a wait in PULL, which the signal does not. */
+	signal_child(x, SIGINT);
+	if (x->pulling) {
+		x->pulling = false;
+		send_child(x, REXX_MSG_HALT, "");
+	}
 }
 
 void rexx_exec_free(struct rexx_exec *x)
@@ -315,9 +334,11 @@ void rexx_exec_free(struct rexx_exec *x)
 	if (!x)
 		return;
 	if (x->pid) {
-		kill(x->pid, SIGKILL);
+		signal_child(x, SIGKILL);
 		reap(x, &status);
 	}
+	if (x->pidfd >= 0)
+		close(x->pidfd);
 	close(x->fd);
 	pipe_lines_free(&x->typed);
 	free(x);

@@ -310,12 +310,16 @@ _start:                                                                   \
 	ld reg, off(reg)
 
 /*
- * reg = 1 when running on QEMU (whose marchid and mimpid both hold its
- * version, e.g. 0x070216), else 0.  Used only where QEMU departs from the
- * privileged spec and a test must accept QEMU's answer to be validated
- * there; rvcp is always held to the spec.
+ * reg = 1 when running on QEMU, else 0 (any mode).  Used only where QEMU
+ * departs from the privileged spec and a test must accept QEMU's answer
+ * to be validated there; rvcp is always held to the spec.
  */
 #define ON_QEMU(reg)                                                      \
+	la reg, test_on_qemu;                                             \
+	ld reg, 0(reg)
+/* The probe, run once at reset in M: QEMU's marchid and mimpid both hold
+ * its version (e.g. 0x070216). */
+#define PROBE_QEMU(reg)                                                   \
 	csrr reg, marchid;                                                \
 	csrr t6, mimpid;                                                  \
 	bne reg, t6, 77706f;                                              \
@@ -429,6 +433,9 @@ test_reset:                                                               \
 	csrw mstatus, t0;                                                 \
 	la sp, test_stack_top;                                            \
 	li TESTNUM, 0;                                                    \
+	PROBE_QEMU(t0);                                                   \
+	la t1, test_on_qemu;                                              \
+	sd t0, 0(t1);                                                     \
 	li t0, -1;                                                        \
 	la t1, trap_m;                                                    \
 	sd t0, TI_XCAUSE(t1);                                             \
@@ -630,6 +637,7 @@ trap_s:	.skip TI_SIZE;                                                    \
 trap_m_save: .skip 64;                                                    \
 trap_s_save: .skip 64;                                                    \
 pt_next: .dword 0;                                                        \
+test_on_qemu: .dword 0;                                                   \
 	.bss;                                                             \
 	.align 12;                                                        \
 	.globl pt_root;                                                   \
