@@ -20,7 +20,7 @@ struct tlb_entry {
 };
 
 /* One decoded instruction; see cpu/internal.h. */
-#define DCACHE_BITS 11
+#define DCACHE_BITS 13
 struct dinsn {
 	uint32_t raw; /* instruction bits (16 for a compressed one) */
 	int32_t imm;

@@ -108,8 +108,10 @@ static int child_read(void *ctx, char **line)
 	do
 		type = child_recv(true);
 	while (type && type != REXX_MSG_INPUT);
-	if (!type)
+	if (!type) {
+		child.halt = false; /* this HALT is used up; a later PULL waits again */
 		return -1;
+	}
 	*line = strdup(child.buf);
 	return *line ? 0 : -1;
 }

@@ -319,10 +319,12 @@ void rexx_exec_halt(struct rexx_exec *x)
 		return;
 	}
 	/* The signal reaches a busy program (Regina raises HALT on SIGINT);
-	 * the message, one waiting in PULL. */
+	 * the message ends a wait in PULL, which the signal does not. */
 	signal_child(x, SIGINT);
-	x->pulling = false;
-	send_child(x, REXX_MSG_HALT, "");
+	if (x->pulling) {
+		x->pulling = false;
+		send_child(x, REXX_MSG_HALT, "");
+	}
 }
 
 void rexx_exec_free(struct rexx_exec *x)

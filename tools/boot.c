@@ -14,7 +14,6 @@
  * deadline or console input.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include <unistd.h>
 
 #include "machine/machine.h"
+#include "tools/disk.h"
 #include "tools/tools.h"
 #include "util/file.h"
 
@@ -94,39 +94,6 @@ static int parse_size(const char *s, uint64_t *out)
 	return (*out & 0xfff) ? -1 : 0;
 }
 
-/* IMG or IMG,ro: opens the image and appends it as the next vdev. */
-static int add_disk(struct machine_config *cfg, const char *arg)
-{
-	struct machine_disk *d;
-	char *path = strdup(arg), *comma;
-	off_t size;
-	int rc = -1;
-
-	if (!path)
-		return -1;
-	if (cfg->ndisks >= MACHINE_MAX_DISKS) {
-		fprintf(stderr, "rvcp boot: at most %d disks\n", MACHINE_MAX_DISKS);
-		goto out;
-	}
-	d = &cfg->disks[cfg->ndisks];
-	comma = strrchr(path, ',');
-	d->readonly = comma && !strcmp(comma, ",ro");
-	if (d->readonly)
-		*comma = 0;
-	d->fd = open(path, d->readonly ? O_RDONLY : O_RDWR);
-	size = d->fd < 0 ? -1 : lseek(d->fd, 0, SEEK_END);
-	if (size < 0) {
-		fprintf(stderr, "rvcp boot: %s: %s\n", path, strerror(errno));
-		goto out;
-	}
-	d->size = (uint64_t)size;
-	d->vdev = (uint16_t)(FIRST_VDEV + cfg->ndisks);
-	rc = cfg->ndisks++;
-out:
-	free(path);
-	return rc;
-}
-
 static int parse_opts(int argc, char **argv, struct boot_opts *o)
 {
 	static const struct option opts[] = {
@@ -140,7 +107,7 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	int c;
+	int c, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -169,9 +136,11 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 				fprintf(stderr, "rvcp boot: one --ipl only\n");
 				return 2;
 			}
-			if ((c == 'I' ? (o->ipl_disk = add_disk(&o->cfg, optarg))
-				      : add_disk(&o->cfg, optarg)) < 0)
+			rc = disk_add(&o->cfg, optarg, "rvcp boot");
+			if (rc < 0)
 				return 1;
+			if (c == 'I')
+				o->ipl_disk = rc;
 			break;
 		case 'h':
 			exit(boot_usage(stdout));
@@ -389,7 +358,6 @@ int boot_main(int argc, char **argv)
 out:
 	boot_machine = NULL;
 	machine_destroy(m);
-	for (int i = 0; i < o.cfg.ndisks; i++)
-		close(o.cfg.disks[i].fd);
+	disk_close_all(&o.cfg);
 	return rc;
 }

@@ -28,7 +28,7 @@ say 'Hi' name
 exit 3
 EOF
 printf "say 'looping'\ndo forever\nend\n" >"$area/loop.exec"
-printf "say 'stubborn'\nsignal on halt\ndo forever\nend\nhalt:\nsay 'trapped'\ndo forever\nend\n" >"$area/Stub.Exec"
+printf "signal on halt\nsay 'stubborn'\ndo forever\nend\nhalt:\nsay 'trapped'\ndo forever\nend\n" >"$area/Stub.Exec"
 printf "say 'before'\nx = (1 +\n" >"$area/BAD.EXEC"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -84,6 +84,14 @@ must "HCPEXC004I EXEC BAD ended, RC=-64"
 send "EX LOOP\r"
 must "looping"
 send "hi\r"
+must "Program interrupted"
+must "HCPEXC004I EXEC LOOP ended, RC=-4"
+# ... and with the break key (telnet BREAK).
+send "loop\r"
+must "looping"
+send "\x1d"
+must "telnet>"
+send "send brk\r"
 must "Program interrupted"
 must "HCPEXC004I EXEC LOOP ended, RC=-4"
 # One that traps HALT: HX kills it.

@@ -97,7 +97,7 @@ static void fake_pull(void *ctx)
 	struct fake *f = ctx;
 
 	f->pulls++;
-	if (f->halt_when && !strcmp(f->halt_when, "PULL")) {
+	if (f->halt_when && !strcmp(f->halt_when, "PULL") && f->halts < f->halts_wanted) {
 		f->halts++;
 		rexx_exec_halt(f->x);
 		return;
@@ -353,7 +353,9 @@ static void test_syntax_error(void)
 static void test_halt(void)
 {
 	struct fake f = {.halt_when = "looping", .halts_wanted = 1};
-	struct fake g = {.halt_when = "PULL"};
+	const char *answers[] = {"yes", NULL};
+	struct fake g = {.halt_when = "PULL", .halts_wanted = 1};
+	struct fake k = {.halt_when = "PULL", .halts_wanted = 1, .input = answers};
 	struct fake h = {.halt_when = "stubborn", .halts_wanted = 2};
 	int rc = 0, n;
 
@@ -372,6 +374,12 @@ static void test_halt(void)
 	CHECK(run(&g, "pull x\nsay 'never' x\n", "", &rc) == 1);
 	CHECK(g.halts == 1);
 	CHECK(!has(&g.said, "never"));
+	/* Halted in PULL, trapped, and asking again: the second PULL waits for a line. */
+	CHECK(run(&k, "signal on halt\npull x\nexit 1\nhalt:\npull y\nsay 'after' y\nexit 5\n", "",
+		  &rc) == 1);
+	CHECK(rc == 5);
+	CHECK(k.pulls == 2);
+	CHECK(has(&k.said, "after YES"));
 	/* A program that traps HALT and loops on: the second halt kills it. */
 	CHECK(run(&h,
 		  "signal on halt\nsay 'stubborn'\ndo forever\nend\n"
@@ -382,6 +390,7 @@ static void test_halt(void)
 	fake_free(&f);
 	fake_free(&g);
 	fake_free(&h);
+	fake_free(&k);
 }
 
 /* Restricted Regina: an EXEC cannot reach the host's commands or files. */
