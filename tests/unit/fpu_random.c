@@ -82,8 +82,13 @@ static const struct op ops[] = {
     {"fcvt.d.s", R(0x21, 0, 0), K_RM | K_SRC_S},
 };
 
-#define NOPS	  (sizeof(ops) / sizeof(ops[0]))
-#define NVEC	  8000 /* per block: (op, rm, static/dynamic) */
+#define NOPS (sizeof(ops) / sizeof(ops[0]))
+#ifndef NVEC	  /* (-DNVEC=n -DSEED=s for a longer one-off campaign) */
+#define NVEC 8000 /* per block: (op, rm, static/dynamic) */
+#endif
+#ifndef SEED
+#define SEED 0x9e3779b97f4a7c15ULL
+#endif
 #define NOPBLOCKS (NOPS * 5 * 2)
 /* then the decoder: one block per OP-FP funct7, one for the fused forms */
 #define NBLOCKS (NOPBLOCKS + 128 + 1)
@@ -324,7 +329,7 @@ static uint64_t run_block(unsigned b, bool verbose)
 
 	if (b >= NOPBLOCKS)
 		return run_decode_block(b - NOPBLOCKS, verbose);
-	rng_state = 0x9e3779b97f4a7c15ULL * (b + 1);
+	rng_state = SEED * (b + 1);
 	for (unsigned i = 0; i < NVEC; i++) {
 		gen_operands(o, io.in);
 		/* with a static rm, frm holds another valid mode that must not matter */
