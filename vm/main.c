@@ -18,6 +18,7 @@
 
 #include "tools/tools.h"
 #include "util/log.h"
+#include "vm/nss.h"
 #include "vm/vm.h"
 
 #define VM_SLICE 200000 /* instructions between looks at the socket */
@@ -227,6 +228,8 @@ static const struct vm_handler vm_handlers[] = {
 	{PROTO_TRACE_CLEAR, vm_trace_clear},
 	{PROTO_QUIT,        vm_quit},
 	/* Named Saved Systems (vm/nss.c) */
+	{PROTO_NSS_SAVE,    vm_nss_save},
+	{PROTO_NSS_IPL,     vm_nss_ipl},
 	{0, NULL},
 };
 /* clang-format on */
