@@ -95,7 +95,7 @@ $(GUEST_OUT)/busybox: $(GUEST_OUT)/busybox-static.deb
 
 # --- root file system and disk ------------------------------------------------
 
-$(GUEST_OUT)/rootfs.ext2: $(GUEST_OUT)/busybox guest/mkroot.sh guest/applets.py $(GUEST_ROOTFILES)
+$(GUEST_OUT)/rootfs.ext2: $(GUEST_OUT)/busybox guest/guest.mk guest/mkroot.sh guest/applets.py $(GUEST_ROOTFILES)
 	guest/mkroot.sh $(GUEST_OUT)/busybox guest/rootfs $(GUEST_OUT)/root
 	rm -f $@.tmp
 	mke2fs -q -t ext2 -F -L rvcp-root -U 5276637a-0000-4000-8000-726f6f746673 \
@@ -110,7 +110,7 @@ $(GUEST_OUT)/rootfs.ext2: $(GUEST_OUT)/busybox guest/mkroot.sh guest/applets.py 
 
 # The disk without its IPL record: MBR by sfdisk, the file system dd'ed into
 # partition 1 at its offset.
-$(GUEST_OUT)/disk.img: $(GUEST_OUT)/rootfs.ext2
+$(GUEST_OUT)/disk.img: $(GUEST_OUT)/rootfs.ext2 guest/guest.mk
 	rm -f $@.tmp
 	truncate -s $$(( ($(GUEST_PART_START_MB) + $(GUEST_PART_SIZE_MB)) * 1024 * 1024 )) $@.tmp
 	printf 'label: dos\nlabel-id: 0x5276637a\nunit: sectors\n\nstart=%d, size=%d, type=83\n' \
@@ -120,16 +120,11 @@ $(GUEST_OUT)/disk.img: $(GUEST_OUT)/rootfs.ext2
 	mv $@.tmp $@
 
 # Last step: `rvcp zipl` writes the IPL record (kernel + parameter line) in
-# front of the partition.  Until the zipl of tools/ is built (its placeholder
-# says "not built yet"), the disk is left without an IPL record, with a warning.
-$(GUEST_OUT)/linux.img: $(GUEST_OUT)/disk.img $(GUEST_OUT)/Image $(BUILD)/rvcp
+# front of the partition, leaving the partition table and the file system as
+# they are.
+$(GUEST_OUT)/linux.img: $(GUEST_OUT)/disk.img guest/guest.mk $(GUEST_OUT)/Image $(BUILD)/rvcp
 	cp $(GUEST_OUT)/disk.img $@.tmp
-	if $(BUILD)/rvcp zipl --disk $@.tmp --kernel $(GUEST_OUT)/Image \
-		--parm "$(GUEST_PARM)" 2>$@.err; then cat $@.err >&2; \
-	elif grep -q 'not built yet' $@.err; then \
-		echo "guest: WARNING: rvcp zipl not built yet, $@ has no IPL record" >&2; \
-	else cat $@.err >&2; rm -f $@.tmp; exit 1; fi
-	rm -f $@.err
+	$(BUILD)/rvcp zipl --disk $@.tmp --kernel $(GUEST_OUT)/Image --parm "$(GUEST_PARM)"
 	mv $@.tmp $@
 
 guest-clean:
