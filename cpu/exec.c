@@ -289,6 +289,7 @@ static void exec_amo(struct hart *h, uint32_t insn, uint64_t npc)
 	unsigned f5 = insn >> 27;
 	int size = F3 == 2 ? 4 : 8;
 	uint64_t addr = X(RS1), pa, old = 0, res;
+	struct tlb_entry *e;
 	void *host;
 	bool lr = f5 == 0x02;
 
@@ -298,8 +299,13 @@ static void exec_amo(struct hart *h, uint32_t insn, uint64_t npc)
 		hart_raise(h, CAUSE_ILLEGAL, insn);
 		return;
 	}
-	if (!mmu_amo_ptr(h, addr, size, lr, f5 == 0x03, &host, &pa))
+	e = tlb_slot(lr ? h->tlb_r : h->tlb_w, addr);
+	if (likely(!(addr & (size - 1)) && e->tag == ((addr & ~0xfffULL) | h->dctx))) {
+		host = (void *)(uintptr_t)(addr + e->addend);
+		pa = (uint64_t)((uint8_t *)host - h->mem->base) + RAM_BASE;
+	} else if (!mmu_amo_ptr(h, addr, size, lr, f5 == 0x03, &host, &pa)) {
 		return;
+	}
 	if (f5 == 0x03) { /* SC */
 		if (h->res_valid && h->res_addr == pa) {
 			if (host)
