@@ -16,6 +16,7 @@
 #include "cp/cmd_exec.h"
 #include "cp/commands.h"
 #include "cp/cp.h"
+#include "cp/nss.h"
 
 /* clang-format off */
 const struct cp_command cp_commands[] = {
@@ -40,17 +41,23 @@ const struct cp_command cp_commands[] = {
 	{"EXEC",       2, "*",  0, cmd_exec,       "name [args]   run NAME EXEC (or type the name)"},
 	{"LISTFILE",   5, "*",  0, cmd_listfile,   "[fn [ft]]   list your files"},
 	/* Named Saved Systems (cp/cmd_nss.c, cp/cmd_trace.c) */
+	{"DEFSYS",     6, "E",  0, cmd_defsys,     "name page[-page] type ... [MINSIZE=nnnM] [RSTD] [PARMREGS=m-n]"},
+	{"SAVESYS",    7, "E",  0, cmd_savesys,    "name"},
+	{"PURGE",      3, "E",  0, cmd_purge,      "NSS NAME name|SPOOLID id"},
+	{"TRACE",      2, "G",  CP_CMD_REST, cmd_trace, "I R addr[-addr] [RUN] [CMD cmd1#cmd2...] | END [ALL]"},
 	/* EXEC (rexx/) */
 	{NULL},
 };
 
 const struct cp_command cp_query_commands[] = {
 	{"VIRTUAL",    1, "G",  0, cmd_q_virtual,  "STORAGE|DASD|ALL"},
-	{"TERMINAL",   4, "G",  0, cmd_q_terminal, ""},
+	{"TERMINAL",   1, "G",  0, cmd_q_terminal, ""},
 	{"NAMES",      1, "*",  0, cmd_q_names,    ""},
 	{"USERS",      1, "*",  0, cmd_q_users,    "[userid]"},
 	{"TIME",       3, "*",  0, cmd_q_time,     ""},
 	/* Named Saved Systems: NSS, TRACE */
+	{"NSS",        3, "E",  0, cmd_q_nss,      "[ALL|NAME name|USERS name|MAP]"},
+	{"TRACE",      2, "G",  0, cmd_q_trace,    ""},
 	{NULL},
 };
 

@@ -111,7 +111,9 @@ static int vmctl_spawn(struct cp_user *u)
 	fcntl(vm->sock, F_SETFL, O_NONBLOCK);
 	evloop_add(cp_sys.loop, vm->sock, EPOLLIN, vmctl_event, u);
 	log_info("%s: VM process %d started", u->id, (int)pid);
-	return vmctl_setup(u);
+	/* A VM that fails from here on is reported when it ends (vmctl_gone). */
+	vmctl_setup(u);
+	return 0;
 }
 
 int vmctl_setup(struct cp_user *u)

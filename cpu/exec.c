@@ -289,6 +289,7 @@ static void exec_amo(struct hart *h, uint32_t insn, uint64_t npc)
 	unsigned f5 = insn >> 27;
 	int size = F3 == 2 ? 4 : 8;
 	uint64_t addr = X(RS1), pa, old = 0, res;
+	struct tlb_entry *e;
 	void *host;
 	bool lr = f5 == 0x02;
 
@@ -298,8 +299,13 @@ static void exec_amo(struct hart *h, uint32_t insn, uint64_t npc)
 		hart_raise(h, CAUSE_ILLEGAL, insn);
 		return;
 	}
-	if (!mmu_amo_ptr(h, addr, size, lr, f5 == 0x03, &host, &pa))
+	e = tlb_slot(lr ? h->tlb_r : h->tlb_w, addr);
+	if (likely(!(addr & (size - 1)) && e->tag == ((addr & ~0xfffULL) | h->dctx))) {
+		host = (void *)(uintptr_t)(addr + e->addend);
+		pa = (uint64_t)((uint8_t *)host - h->mem->base) + RAM_BASE;
+	} else if (!mmu_amo_ptr(h, addr, size, lr, f5 == 0x03, &host, &pa)) {
 		return;
+	}
 	if (f5 == 0x03) { /* SC */
 		if (h->res_valid && h->res_addr == pa) {
 			if (host)
@@ -359,6 +365,7 @@ static int exec_system(struct hart *h, uint32_t insn, uint32_t raw, uint64_t npc
 		if (priv == PRV_S && h->ecall && h->ecall(h->ecall_opaque, h)) {
 			h->s.x[0] = 0;
 			h->s.pc = npc;
+			hart_update_timer(h); /* the SBI may have moved sbi_timecmp */
 			h->brk = true;
 			return h->stop_req ? EX_STOP : EX_OK;
 		}
@@ -825,7 +832,11 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 		}
 		if (h->mem_gen != h->mem->gen)
 			tlb_flush(h);
-		hart_update_timer(h);
+		/* the clock is sampled once a chunk, not after every early break */
+		if (h->timer_age >= CHUNK || done == 0) {
+			hart_update_timer(h);
+			h->timer_age = 0;
+		}
 		hart_take_interrupt(h);
 		if (done >= max_insns)
 			return HART_EXIT_BUDGET;
@@ -834,6 +845,7 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 		ret = run_chunk(h, n, &n);
 		done += n;
 		h->insns += n;
+		h->timer_age += n;
 		if (ret == HART_EXIT_STOP)
 			h->stop_req = false;
 		if (ret >= 0)

@@ -243,6 +243,11 @@ bool mmu_amo_ptr(struct hart *h, uint64_t va, int size, bool lr, bool sc, void *
 		hart_raise(h, CAUSE_STORE_ACCESS, va);
 		return false;
 	}
+	if (*host) {
+		if (!lr)
+			tlb_fill(h, h->tlb_w, va, *pa, h->dctx);
+		tlb_fill(h, h->tlb_r, va, *pa, h->dctx);
+	}
 	return true;
 }
 

@@ -124,14 +124,15 @@ struct spool_file *spool_by_name(struct spool *sp, const char *name, bool saved)
 	return NULL;
 }
 
-/* A free four-digit spool id, not in the catalogue nor on disk. */
+/*
+ * A free four-digit spool id, not in the catalogue nor on disk.  Ids go up
+ * (wrapping after 9999) as in z/VM, so a purged file's id is not reused at
+ * once.
+ */
 static int id_alloc(struct spool *sp)
 {
-	unsigned top = 0;
+	unsigned top = sp->last_id;
 
-	for (struct spool_file *f = sp->files; f; f = f->next)
-		if (f->meta.hdr.spoolid > top)
-			top = f->meta.hdr.spoolid;
 	for (unsigned k = 1; k <= SPOOL_MAX_ID; k++) {
 		unsigned id = (top + k - 1) % SPOOL_MAX_ID + 1;
 		char path[32];
@@ -144,6 +145,7 @@ static int id_alloc(struct spool *sp)
 		file_path(path, sizeof(path), id, "tmp");
 		if (faccessat(sp->dirfd, path, F_OK, 0) == 0)
 			continue;
+		sp->last_id = id;
 		return (int)id;
 	}
 	return -ENOSPC;
@@ -228,6 +230,8 @@ static int scan(struct spool *sp)
 		if (sscanf(de->d_name, "%4u.%7s%n", &id, ext, &n) != 2 || de->d_name[n] ||
 		    strlen(de->d_name) != 4 + 1 + strlen(ext) || id == 0)
 			continue;
+		if (id > sp->last_id)
+			sp->last_id = id;
 		if (!strcmp(ext, "tmp") || !strcmp(ext, "pend")) {
 			/* An interrupted SAVESYS, or a purge nobody uses any more. */
 			unlinkat(sp->dirfd, de->d_name, 0);
@@ -249,6 +253,7 @@ int spool_load(struct spool *sp, const char *dir)
 	if (!sp->log)
 		sp->log = nolog;
 	sp->files = NULL;
+	sp->last_id = 0;
 	sp->dir = NULL;
 	sp->dirfd = -1;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)

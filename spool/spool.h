@@ -198,6 +198,7 @@ struct spool {
 	char *dir;
 	int dirfd;
 	struct spool_file *files; /* sorted by spool id */
+	unsigned last_id;	  /* the last spool id given out (or seen on disk) */
 	void (*log)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 };
 
