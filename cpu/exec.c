@@ -365,6 +365,7 @@ static int exec_system(struct hart *h, uint32_t insn, uint32_t raw, uint64_t npc
 		if (priv == PRV_S && h->ecall && h->ecall(h->ecall_opaque, h)) {
 			h->s.x[0] = 0;
 			h->s.pc = npc;
+			hart_update_timer(h); /* the SBI may have moved sbi_timecmp */
 			h->brk = true;
 			return h->stop_req ? EX_STOP : EX_OK;
 		}
@@ -831,7 +832,11 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 		}
 		if (h->mem_gen != h->mem->gen)
 			tlb_flush(h);
-		hart_update_timer(h);
+		/* the clock is sampled once a chunk, not after every early break */
+		if (h->timer_age >= CHUNK || done == 0) {
+			hart_update_timer(h);
+			h->timer_age = 0;
+		}
 		hart_take_interrupt(h);
 		if (done >= max_insns)
 			return HART_EXIT_BUDGET;
@@ -840,6 +845,7 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 		ret = run_chunk(h, n, &n);
 		done += n;
 		h->insns += n;
+		h->timer_age += n;
 		if (ret == HART_EXIT_STOP)
 			h->stop_req = false;
 		if (ret >= 0)
