@@ -250,13 +250,14 @@ _start:                                                                   \
 77704:
 #define CHECK_TRAPPED  CHECK_TRAPPED_REC(trap_m)
 /*
- * Wait (a bounded number of iterations) for an armed interrupt to be
- * taken, then fail if it was not.  Interrupts raised by a device store
- * may be recognised a few instructions late.
+ * Wait (a bounded number of iterations, far more than any timer in these
+ * tests needs even on a loaded host) for an armed interrupt to be taken,
+ * then fail if it was not.  Interrupts raised by a device store or the
+ * timer may be recognised some instructions late.
  */
 #define WAIT_TRAPPED_REC(rec)                                             \
 	la t5, rec;                                                       \
-	li t6, 1000000;                                                   \
+	li t6, 50000000; /* generous: only a failing run waits it out */ \
 77708:	addi t6, t6, -1;                                                  \
 	beqz t6, 77709f;                                                  \
 	ld t5, TI_XCAUSE(t5);                                             \
