@@ -54,7 +54,25 @@ $(BUILD)/tests/isa/%.elf: tests/isa/%.S tests/isa/link.ld $(wildcard tests/isa/*
 	@mkdir -p $(dir $@)
 	$(RVCC) $(ISAFLAGS) -o $@ $<
 
-tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS)
+# NSS test guests (tests/nssprog): flat images IPLed from a zipl'ed disk.
+NSSPROGS := $(patsubst tests/nssprog/%.c,$(BUILD)/tests/nssprog/%.bin,$(wildcard tests/nssprog/*.c))
+NSSFLAGS := -march=rv64imac_zicsr -mabi=lp64 -mcmodel=medany -O2 -ffreestanding -nostdlib \
+	    -nostartfiles -static -Wl,--no-warn-rwx-segments -T tests/nssprog/link.ld
+
+$(BUILD)/tests/nssprog/%.bin: tests/nssprog/%.c tests/nssprog/start.S tests/nssprog/link.ld
+	@mkdir -p $(dir $@)
+	$(RVCC) $(NSSFLAGS) -o $(@:.bin=.elf) tests/nssprog/start.S $<
+	riscv64-unknown-elf-objcopy -O binary $(@:.bin=.elf) $@
+
+# Bare-metal C guest programs for the machine's scripted tests (tests/sh/hostile_*.sh).
+GPSRCS   := $(wildcard tests/guestprog/*.c)
+GPELFS   := $(GPSRCS:tests/guestprog/%.c=$(BUILD)/tests/guestprog/%.elf)
+
+$(BUILD)/tests/guestprog/%.elf: tests/guestprog/%.c tests/guestprog/crt0.S tests/isa/link.ld
+	@mkdir -p $(dir $@)
+	$(RVCC) $(ISAFLAGS) -O2 -ffreestanding -fno-builtin -o $@ tests/guestprog/crt0.S $<
+
+tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROGS)
 
 # The test command of the README.  Plain build first, then the same suite
 # under AddressSanitizer + UndefinedBehaviorSanitizer.
@@ -86,3 +104,9 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# The CPU-bound bare-metal program whose instruction rate `make bench` reports.
+$(BUILD)/bench/cpubench.elf: bench/cpu/start.S bench/cpu/cpubench.c tests/isa/link.ld
+	@mkdir -p $(dir $@)
+	$(RVCC) -O2 -ffreestanding $(ISAFLAGS) -o $@ bench/cpu/start.S bench/cpu/cpubench.c
+bench: $(BUILD)/bench/cpubench.elf

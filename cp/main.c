@@ -1,11 +1,142 @@
 // SPDX-License-Identifier: MIT
-/* Placeholder until its module lands: says so and fails. */
+/*
+ * rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]: the control
+ * program daemon.  One process, one epoll loop (util/evloop.h); signals
+ * arrive through a signalfd: SIGTERM/SIGINT shut down cleanly, SIGCHLD
+ * reaps VM processes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "cp/cmd_exec.h"
+#include "cp/cp.h"
+#include "cp/nss.h"
+#include "cp/terminal.h"
+#include "cp/vmctl.h"
 #include "tools/tools.h"
+#include "util/log.h"
+
+/* Init functions of the modules that plug into CP (cp/cp.h): add yours. */
+int (*const cp_module_inits[])(void) = {
+    nss_cp_init,
+    rexx_cp_init,
+    NULL,
+};
+
+static void cp_signal(void *opaque, int fd, uint32_t events)
+{
+	struct signalfd_siginfo si;
+	int status;
+	pid_t pid;
+
+	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD) {
+			while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+				vmctl_reaped(pid, status);
+		} else {
+			log_info("signal %d: shutting down", (int)si.ssi_signo);
+			cp_shutdown();
+		}
+	}
+}
+
+static int cp_usage(void)
+{
+	fprintf(stderr, "usage: rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]\n");
+	return 2;
+}
+
+static int cp_signals(void)
+{
+	sigset_t set;
+	int fd;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return evloop_add(cp_sys.loop, fd, EPOLLIN, cp_signal, NULL) ? -1 : fd;
+}
 
 int cp_main(int argc, char **argv)
 {
-	fprintf(stderr, "rvcp %s: not built yet\n", argv[0]);
-	return 1;
+	static const struct option opts[] = {
+	    {"directory", required_argument, NULL, 'd'},
+	    {"spool", required_argument, NULL, 's'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *dirfile = NULL, *listen = "127.0.0.1:2323";
+	char err[512] = "";
+	int c, rc = 1, sigfd = -1;
+
+	log_set_name("rvcp cp");
+	while ((c = getopt_long(argc, argv, "d:s:l:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			dirfile = optarg;
+			break;
+		case 's':
+			cp_sys.spool = optarg;
+			break;
+		case 'l':
+			listen = optarg;
+			break;
+		default:
+			return cp_usage();
+		}
+	}
+	if (!dirfile || !cp_sys.spool || optind != argc)
+		return cp_usage();
+	if (dir_load(dirfile, &cp_sys.dir, err, sizeof(err))) {
+		fprintf(stderr, "rvcp cp: bad directory: %s\n", err);
+		return 1;
+	}
+	if (mkdir(cp_sys.spool, 0700) < 0 && errno != EEXIST) {
+		fprintf(stderr, "rvcp cp: spool %s: %s\n", cp_sys.spool, strerror(errno));
+		goto out;
+	}
+	cp_sys.loop = evloop_create();
+	if (!cp_sys.loop)
+		goto out;
+	sigfd = cp_signals();
+	if (sigfd < 0)
+		goto out;
+	for (int i = 0; cp_module_inits[i]; i++) {
+		if (cp_module_inits[i]()) {
+			log_err("a CP module failed to start");
+			goto out;
+		}
+	}
+	rc = term_listen(listen);
+	if (rc) {
+		log_err("cannot listen on %s: %s", listen, strerror(-rc));
+		rc = 1;
+		goto out;
+	}
+	log_info("ready on %s: %d users in %s, spool %s", listen, cp_sys.dir->nusers, dirfile,
+		 cp_sys.spool);
+	rc = evloop_run(cp_sys.loop) ? 1 : 0;
+	cp_shutdown();
+	vmctl_wait_all();
+	log_info("shutdown complete");
+out:
+	if (sigfd >= 0)
+		close(sigfd);
+	evloop_destroy(cp_sys.loop);
+	dir_free(cp_sys.dir);
+	return rc;
 }

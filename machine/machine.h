@@ -8,6 +8,7 @@
  * starts for each user (vm/).  The machine opens no files itself: disks
  * arrive as descriptors, so a VM process needs no file system access.
  */
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -67,8 +68,30 @@ int machine_write_fdt(struct machine *m, const char *bootargs);
 enum machine_event machine_run(struct machine *m, uint64_t max_insns);
 /* Host CLOCK_MONOTONIC ns of the next timer event, UINT64_MAX if none. */
 uint64_t machine_deadline_ns(struct machine *m);
-void machine_console_input(struct machine *m, const uint8_t *buf, size_t len);
+/* Host input for the console: returns how many bytes it took (the rest: try later). */
+size_t machine_console_input(struct machine *m, const uint8_t *buf, size_t len);
 void machine_stop(struct machine *m);
+/*
+ * Sleeps until the guest's next timer deadline or until one of fds is ready
+ * (fds may be NULL when nfds is 0); returns ppoll()'s result.  The loop of an
+ * idle guest: machine_run() == MACHINE_IDLE, then machine_wait().
+ */
+int machine_wait(struct machine *m, struct pollfd *fds, int nfds);
+/* The failure code of a sifive_test FAIL poweroff (0x3333 | code << 16), else 0. */
+uint32_t machine_exit_code(struct machine *m);
+/* The SBI inside the emulator answers S-mode ECALLs (on by default, off with --bios). */
+void machine_set_sbi(struct machine *m, bool on);
+
+/*
+ * Device state (PLIC, UART, RTC, virtio-blk transports) for a saved system
+ * of a running guest (machine/state.c).  machine_save_state() fills
+ * machine_state_size() bytes; machine_load_state() checks the blob (it
+ * comes from a spool file), needs the saver's minidisk vdevs, refreshes the
+ * interrupt lines and returns the host CLOCK_REALTIME of the save.
+ */
+size_t machine_state_size(void);
+void machine_save_state(struct machine *m, void *buf);
+int machine_load_state(struct machine *m, const void *buf, size_t len, int64_t *realtime_ns);
 
 struct hart *machine_hart(struct machine *m);
 struct guest_mem *machine_mem(struct machine *m);

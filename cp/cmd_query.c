@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+/* QUERY, SET, TERMINAL and HELP. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cp/commands.h"
+#include "cp/terminal.h"
+#include "cp/vmctl.h"
+
+int cmd_query(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	return cp_subcommand(ctx, cp_query_commands, argc - 1, argv + 1, rest + 1);
+}
+
+int cmd_set(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	return cp_subcommand(ctx, cp_set_commands, argc - 1, argv + 1, rest + 1);
+}
+
+/* TERMINAL LINEND x: z/VM's own spelling of SET LINEND. */
+int cmd_terminal(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	return cp_subcommand(ctx, cp_set_commands, argc - 1, argv + 1, rest + 1);
+}
+
+static bool cmd_word(const char *typed, const char *name, size_t minlen)
+{
+	size_t n = strlen(typed);
+
+	return n >= minlen && n <= strlen(name) && !strncasecmp(typed, name, n);
+}
+
+static int cmd_q_storage(struct cp_ctx *ctx)
+{
+	char size[16];
+
+	dir_format_size(ctx->user->storage, size, sizeof(size));
+	return cp_msg(ctx, MSG_STORAGE, size);
+}
+
+static int cmd_q_dasd(struct cp_ctx *ctx)
+{
+	struct cp_vm *vm = ctx->user->vm;
+
+	if (!vm || vm->nlinks == 0)
+		return cp_msg(ctx, MSG_Q_DASD_NONE);
+	for (int i = 0; i < vm->nlinks; i++) {
+		const struct cp_link *l = &vm->links[i];
+		const char *base = strrchr(l->disk->path, '/');
+
+		cp_msg(ctx, MSG_Q_DASD, l->vdev, l->disk->owner, l->write ? "R/W" : "R/O",
+		       (unsigned long long)(l->size / 512), base ? base + 1 : l->disk->path);
+	}
+	return 0;
+}
+
+/* QUERY VIRTUAL [STORAGE | DASD | ALL] */
+int cmd_q_virtual(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	if (argc > 2)
+		return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[2]);
+	if (argc == 1 || cmd_word(argv[1], "ALL", 3)) {
+		cmd_q_storage(ctx);
+		return cmd_q_dasd(ctx);
+	}
+	if (cmd_word(argv[1], "STORAGE", 4))
+		return cmd_q_storage(ctx);
+	if (cmd_word(argv[1], "DASD", 4))
+		return cmd_q_dasd(ctx);
+	return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[1]);
+}
+
+int cmd_q_terminal(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	char linend[4] = "OFF";
+
+	if (ctx->user->linend)
+		snprintf(linend, sizeof(linend), "%c", ctx->user->linend);
+	cp_msg(ctx, MSG_Q_TERMINAL_1, linend);
+	cp_msg(ctx, MSG_Q_TERMINAL_2);
+	return cp_msg(ctx, MSG_Q_TERMINAL_3, "BREAK");
+}
+
+static const char *cmd_user_where(const struct cp_user *u)
+{
+	return u->term ? term_name(u->term) : "DSC";
+}
+
+/* QUERY NAMES: "MAINT    - L0001 , LINUX01  - DSC  ", four to a line. */
+int cmd_q_names(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	char line[160];
+	size_t len = 0;
+	int n = 0;
+
+	for (struct cp_user *u = cp_sys.users; u; u = u->next) {
+		len += snprintf(line + len, sizeof(line) - len, "%s%-8s - %-5s", n ? " , " : "",
+				u->id, cmd_user_where(u));
+		if (++n == 4) {
+			cp_msg(ctx, MSG_Q_NAMES, line);
+			len = 0;
+			n = 0;
+		}
+	}
+	if (n)
+		cp_msg(ctx, MSG_Q_NAMES, line);
+	return 0;
+}
+
+int cmd_q_users(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	struct cp_user *u;
+
+	if (argc < 2)
+		return cp_msg(ctx, MSG_Q_USERS, cp_user_count(), 0, 0);
+	u = cp_user_find(argv[1]);
+	if (!u) {
+		for (char *p = argv[1]; *p; p++)
+			*p = toupper((unsigned char)*p);
+		return cp_msg(ctx, MSG_CMD_NOT_LOGGED_ON, argv[1]);
+	}
+	return cp_msg(ctx, MSG_Q_USER, u->id, cmd_user_where(u));
+}
+
+int cmd_q_time(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	char when[64], conn[48], cpu[64];
+	time_t secs = time(NULL) - ctx->user->logon_time;
+
+	cp_format_time(time(NULL), when, sizeof(when));
+	cp_msg(ctx, MSG_Q_TIME, when);
+	snprintf(conn, sizeof(conn), "%02ld:%02ld:%02ld", (long)(secs / 3600),
+		 (long)(secs / 60 % 60), (long)(secs % 60));
+	vmctl_cpu_time(ctx->user, cpu, sizeof(cpu));
+	return cp_msg(ctx, MSG_Q_CONNECT, conn, cpu, cpu);
+}
+
+/* SET LINEND char | ON | OFF */
+int cmd_set_linend(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	const char *v;
+
+	if (argc < 2)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	v = argv[1];
+	if (!strcasecmp(v, "ON"))
+		ctx->user->linend = '#';
+	else if (!strcasecmp(v, "OFF"))
+		ctx->user->linend = 0;
+	else if (strlen(v) == 1 && ispunct((unsigned char)v[0]))
+		ctx->user->linend = v[0];
+	else
+		return cp_msg(ctx, MSG_LINEND_INVALID, v);
+	return 0;
+}
+
+int cmd_help(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	for (const struct cp_command *c = cp_commands; c->name; c++) {
+		if (argc > 1 && cp_command_find(cp_commands, ctx->user, argv[1]) != c)
+			continue;
+		if (cp_command_find(cp_commands, ctx->user, c->name) == c)
+			cp_msg(ctx, MSG_CMD_HELP, c->name, c->classes, c->help);
+	}
+	return 0;
+}

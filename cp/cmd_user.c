@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+/* Commands about users: LOGON, LOGOFF, DISCONNECT, MSG, AUTOLOG, FORCE, SHUTDOWN. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cp/commands.h"
+#include "cp/terminal.h"
+#include "cp/vmctl.h"
+#include "util/log.h"
+
+static void cmd_upper(char *s)
+{
+	for (; *s; s++)
+		*s = toupper((unsigned char)*s);
+}
+
+int cmd_logon(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	if (argc < 2 || strlen(argv[1]) > DIR_ID_MAX)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	if (argc > 2)
+		return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[2]);
+	if (!ctx->term)
+		return cp_msg(ctx, MSG_CMD_UNKNOWN, argv[0]);
+	cmd_upper(argv[1]);
+	term_logon_prompt(ctx->term, argv[1]);
+	return 0;
+}
+
+/* "00:01:23" */
+static void cmd_duration(time_t secs, char *buf, size_t size)
+{
+	snprintf(buf, size, "%02ld:%02ld:%02ld", (long)(secs / 3600), (long)(secs / 60 % 60),
+		 (long)(secs % 60));
+}
+
+int cmd_logoff(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	struct cp_user *u = ctx->user;
+	char conn[48], when[64], cpu[64];
+
+	cmd_duration(time(NULL) - u->logon_time, conn, sizeof(conn));
+	cp_format_time(time(NULL), when, sizeof(when));
+	vmctl_cpu_time(u, cpu, sizeof(cpu));
+	cp_msg(ctx, MSG_CONNECT_TIMES, conn, cpu, cpu);
+	cp_msg(ctx, MSG_LOGOFF_AT, when);
+	cp_user_logoff(u);
+	return 0;
+}
+
+int cmd_disconnect(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	struct cp_user *u = ctx->user;
+	char when[64];
+
+	cp_format_time(time(NULL), when, sizeof(when));
+	cp_msg(ctx, MSG_DISCONNECT_AT, when);
+	log_info("%s: disconnected", u->id);
+	if (u->term)
+		term_hangup(u->term);
+	return 0;
+}
+
+int cmd_msg(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	struct cp_user *to;
+
+	if (argc < 3)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	to = strcmp(argv[1], "*") ? cp_user_find(argv[1]) : ctx->user;
+	cmd_upper(argv[1]);
+	if (!to)
+		return cp_msg(ctx, MSG_CMD_NOT_LOGGED_ON, argv[1]);
+	if (!to->term)
+		return cp_msg(ctx, MSG_MSG_DISCONNECTED, to->id);
+	cp_user_msg(to, MSG_MSG_FROM, ctx->user->id, rest[2]);
+	return 0;
+}
+
+/* AUTOLOG userid [password] / XAUTOLOG userid: logged on, disconnected,
+ * IPL of what the directory's IPL statement names. */
+int cmd_autolog(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	bool x = toupper((unsigned char)argv[0][0]) == 'X';
+	struct dir_user *d;
+	struct cp_user *u;
+
+	if (argc < 2)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	if (argc > (x ? 2 : 3))
+		return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[x ? 2 : 3]);
+	cmd_upper(argv[1]);
+	d = dir_find(cp_sys.dir, argv[1]);
+	if (!d)
+		return cp_msg(ctx, MSG_NOT_IN_DIRECTORY, argv[1]);
+	if (cp_user_find(d->id))
+		return cp_msg(ctx, MSG_ALREADY_LOGGED_ON, d->id);
+	if (!strcasecmp(d->password, "NOLOG"))
+		return cp_msg(ctx, MSG_LOGON_NOT_ALLOWED, d->id);
+	if (argc == 3 && !dir_check_password(d, argv[2]))
+		return cp_msg(ctx, MSG_LOGON_FAILED);
+	if (cp_user_logon(d, ctx->sink, &u))
+		return cp_msg(ctx, MSG_LOGON_VM_FAILED, d->id, "see the CP log");
+	log_info("%s: AUTOLOG by %s", u->id, ctx->user->id);
+	cp_msg(ctx, MSG_AUTOLOG_ACCEPTED);
+	cp_msg(ctx, MSG_AUTO_LOGON, u->id, cp_user_count());
+	cp_user_ipl_directory(u, ctx->sink);
+	return 0;
+}
+
+int cmd_force(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	struct cp_user *u;
+	const char *by = ctx->user->id;
+
+	if (argc < 2)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	cmd_upper(argv[1]);
+	u = cp_user_find(argv[1]);
+	if (!u)
+		return cp_msg(ctx, MSG_CMD_NOT_LOGGED_ON, argv[1]);
+	log_info("%s: forced by %s", u->id, by);
+	if (u != ctx->user)
+		cp_msg(ctx, MSG_FORCED_BY, u->id, by);
+	cp_user_msg(u, MSG_FORCED, by);
+	cp_user_logoff(u);
+	return 0;
+}
+
+static void cmd_shutdown_now(void *opaque)
+{
+	cp_shutdown();
+}
+
+int cmd_shutdown(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	for (struct cp_user *u = cp_sys.users; u; u = u->next)
+		if (u != ctx->user)
+			cp_user_msg(u, MSG_SHUTDOWN_BY, ctx->user->id);
+	cp_msg(ctx, MSG_SHUTDOWN_STARTED);
+	log_info("SHUTDOWN by %s", ctx->user->id);
+	/* Not from under the command: its terminal is still on the stack. */
+	evloop_timer(cp_sys.loop, 0, cmd_shutdown_now, NULL);
+	return 0;
+}

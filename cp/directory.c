@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: MIT
+/* The user directory: parser and checks (cp/directory.h). */
+#include <crypt.h>
+#include <ctype.h>
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "cp/directory.h"
+#include "util/log.h"
+
+#define MAX_TOKENS 16
+
+struct dir_parser {
+	struct directory *d;
+	const char *file;
+	char *dirname; /* folder of the directory file */
+	int line;
+	char *err;
+	size_t errlen;
+	/* LINK statements are resolved once all MDISKs are known. */
+	struct pending_link {
+		int user, line;
+		char owner[DIR_ID_MAX + 1];
+		uint16_t vdev, vdev2;
+		enum dir_mode mode;
+	} * links;
+	int nlinks;
+};
+
+static int dir_error(struct dir_parser *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int dir_error(struct dir_parser *p, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(p->err, p->errlen, "%s:%d: ", p->file, p->line);
+
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < p->errlen)
+		vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int dir_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	uint64_t unit;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	switch (toupper((unsigned char)*end)) {
+	case 'K':
+		unit = 1ULL << 10;
+		break;
+	case 'M':
+		unit = 1ULL << 20;
+		break;
+	case 'G':
+		unit = 1ULL << 30;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (end[1] || v == 0 || v > (1ULL << 40) / unit)
+		return -EINVAL;
+	*out = v * unit;
+	return 0;
+}
+
+void dir_format_size(uint64_t bytes, char *buf, size_t size)
+{
+	if (bytes && !(bytes & ((1ULL << 30) - 1)))
+		snprintf(buf, size, "%lluG", (unsigned long long)(bytes >> 30));
+	else if (bytes && !(bytes & ((1ULL << 20) - 1)))
+		snprintf(buf, size, "%lluM", (unsigned long long)(bytes >> 20));
+	else
+		snprintf(buf, size, "%lluK", (unsigned long long)(bytes >> 10));
+}
+
+const char *dir_mode_name(enum dir_mode m)
+{
+	static const char *const names[] = {"R", "RR", "W", "MR"};
+
+	return names[m];
+}
+
+static int dir_parse_mode(const char *s, enum dir_mode *m)
+{
+	for (int i = DIR_MODE_R; i <= DIR_MODE_MR; i++) {
+		if (!strcasecmp(s, dir_mode_name(i))) {
+			*m = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int dir_parse_vdev(const char *s, uint16_t *vdev)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s || strlen(s) > 4 || !isxdigit((unsigned char)*s))
+		return -EINVAL;
+	v = strtoul(s, &end, 16);
+	if (*end)
+		return -EINVAL;
+	*vdev = v;
+	return 0;
+}
+
+static bool dir_valid_id(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > DIR_ID_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("@#$_-", s[i]))
+			return false;
+	return true;
+}
+
+static void dir_upper(char *s)
+{
+	for (; *s; s++)
+		*s = toupper((unsigned char)*s);
+}
+
+static struct dir_user *dir_current(struct dir_parser *p)
+{
+	return p->d->nusers ? &p->d->users[p->d->nusers - 1] : NULL;
+}
+
+static int dir_stmt_user(struct dir_parser *p, char **tok, int ntok)
+{
+	struct directory *d = p->d;
+	struct dir_user *u, *nu;
+
+	if (ntok != 6)
+		return dir_error(p, "USER needs: USER id password storage maxstorage classes");
+	dir_upper(tok[1]);
+	if (!dir_valid_id(tok[1]))
+		return dir_error(p, "bad user id '%s' (1 to 8 letters and digits)", tok[1]);
+	if (dir_find(d, tok[1]))
+		return dir_error(p, "user %s defined twice", tok[1]);
+	nu = realloc(d->users, (d->nusers + 1) * sizeof(*nu));
+	if (!nu)
+		return dir_error(p, "out of memory");
+	d->users = nu;
+	u = &d->users[d->nusers++];
+	memset(u, 0, sizeof(*u));
+	u->line = p->line;
+	strcpy(u->id, tok[1]);
+	u->password = strdup(tok[2]);
+	if (!u->password)
+		return dir_error(p, "out of memory");
+	u->hashed = tok[2][0] == '$';
+	if (!u->hashed && strcasecmp(tok[2], "NOLOG") && strcasecmp(tok[2], "AUTOONLY")) {
+		d->plaintext++;
+		log_warn("%s:%d: user %s has a plaintext password (use a crypt(3) hash)", p->file,
+			 p->line, u->id);
+	}
+	if (dir_parse_size(tok[3], &u->storage) || (u->storage & 0xfff))
+		return dir_error(p, "bad storage size '%s' (like 64M, 1G, 512K)", tok[3]);
+	if (dir_parse_size(tok[4], &u->maxstorage) || (u->maxstorage & 0xfff))
+		return dir_error(p, "bad maximum storage size '%s' (like 64M, 1G, 512K)", tok[4]);
+	if (u->storage > u->maxstorage)
+		return dir_error(p, "storage %s exceeds maximum storage %s", tok[3], tok[4]);
+	if (strlen(tok[5]) >= sizeof(u->classes))
+		return dir_error(p, "too many privilege classes '%s'", tok[5]);
+	dir_upper(tok[5]);
+	for (char *c = tok[5]; *c; c++)
+		if (!isupper((unsigned char)*c) && !(*c >= '1' && *c <= '6'))
+			return dir_error(p, "bad privilege class '%c' (A-Z, 1-6)", *c);
+	strcpy(u->classes, tok[5]);
+	return 0;
+}
+
+static int dir_add_disk(struct dir_parser *p, struct dir_user *u, const struct dir_disk *disk)
+{
+	struct dir_disk *nd;
+
+	for (int i = 0; i < u->ndisks; i++)
+		if (u->disks[i].vdev == disk->vdev)
+			return dir_error(p, "virtual device %04X defined twice for %s", disk->vdev,
+					 u->id);
+	nd = realloc(u->disks, (u->ndisks + 1) * sizeof(*nd));
+	if (!nd)
+		return dir_error(p, "out of memory");
+	u->disks = nd;
+	u->disks[u->ndisks++] = *disk;
+	return 0;
+}
+
+static int dir_stmt_mdisk(struct dir_parser *p, char **tok, int ntok)
+{
+	struct dir_user *u = dir_current(p);
+	struct dir_disk disk = {.line = p->line};
+	struct stat st;
+	int rc;
+
+	if (!u)
+		return dir_error(p, "MDISK before any USER statement");
+	if (ntok != 5 || strcasecmp(tok[2], "IMAGE"))
+		return dir_error(p, "MDISK needs: MDISK vdev IMAGE path mode");
+	if (dir_parse_vdev(tok[1], &disk.vdev))
+		return dir_error(p, "bad virtual device number '%s' (hexadecimal, 0-FFFF)", tok[1]);
+	if (dir_parse_mode(tok[4], &disk.mode))
+		return dir_error(p, "bad link mode '%s' (R, RR, W or MR)", tok[4]);
+	if (tok[3][0] == '/')
+		disk.path = strdup(tok[3]);
+	else if (asprintf(&disk.path, "%s/%s", p->dirname, tok[3]) < 0)
+		disk.path = NULL;
+	if (!disk.path)
+		return dir_error(p, "out of memory");
+	if (stat(disk.path, &st) < 0)
+		log_warn("%s:%d: image %s: %s (linking it will fail)", p->file, p->line, disk.path,
+			 strerror(errno));
+	strcpy(disk.owner, u->id);
+	disk.owner_vdev = disk.vdev;
+	rc = dir_add_disk(p, u, &disk);
+	if (rc)
+		free(disk.path);
+	return rc;
+}
+
+static int dir_stmt_link(struct dir_parser *p, char **tok, int ntok)
+{
+	struct pending_link l = {.line = p->line, .user = p->d->nusers - 1};
+	struct pending_link *nl;
+
+	if (!dir_current(p))
+		return dir_error(p, "LINK before any USER statement");
+	if (ntok != 5)
+		return dir_error(p, "LINK needs: LINK owner vdev vdev2 mode");
+	dir_upper(tok[1]);
+	if (!dir_valid_id(tok[1]))
+		return dir_error(p, "bad user id '%s'", tok[1]);
+	strcpy(l.owner, tok[1]);
+	if (dir_parse_vdev(tok[2], &l.vdev))
+		return dir_error(p, "bad virtual device number '%s'", tok[2]);
+	if (dir_parse_vdev(tok[3], &l.vdev2))
+		return dir_error(p, "bad virtual device number '%s'", tok[3]);
+	if (dir_parse_mode(tok[4], &l.mode))
+		return dir_error(p, "bad link mode '%s' (R, RR, W or MR)", tok[4]);
+	nl = realloc(p->links, (p->nlinks + 1) * sizeof(*nl));
+	if (!nl)
+		return dir_error(p, "out of memory");
+	p->links = nl;
+	p->links[p->nlinks++] = l;
+	return 0;
+}
+
+static int dir_stmt_namesave(struct dir_parser *p, char **tok, int ntok)
+{
+	struct dir_user *u = dir_current(p);
+	char **nn;
+
+	if (!u)
+		return dir_error(p, "NAMESAVE before any USER statement");
+	if (ntok != 2 || strlen(tok[1]) > 8)
+		return dir_error(p, "NAMESAVE needs one system name of 1 to 8 characters");
+	nn = realloc(u->namesave, (u->nnamesave + 1) * sizeof(*nn));
+	if (!nn)
+		return dir_error(p, "out of memory");
+	u->namesave = nn;
+	dir_upper(tok[1]);
+	u->namesave[u->nnamesave] = strdup(tok[1]);
+	if (!u->namesave[u->nnamesave])
+		return dir_error(p, "out of memory");
+	u->nnamesave++;
+	return 0;
+}
+
+/* IPL vdev|name [PARM text]: the PARM text is the rest of the raw line. */
+static int dir_stmt_ipl(struct dir_parser *p, char **tok, int ntok, const char *raw)
+{
+	struct dir_user *u = dir_current(p);
+	const char *parm;
+
+	if (!u)
+		return dir_error(p, "IPL before any USER statement");
+	if (u->ipl)
+		return dir_error(p, "second IPL statement for %s", u->id);
+	if (ntok < 2 || strlen(tok[1]) > 8 || (ntok > 2 && strcasecmp(tok[2], "PARM")))
+		return dir_error(p, "IPL needs: IPL vdev|name [PARM text]");
+	u->ipl = strdup(tok[1]);
+	if (!u->ipl)
+		return dir_error(p, "out of memory");
+	if (ntok > 2) {
+		parm = strcasestr(raw, "PARM") + 4;
+		parm += strspn(parm, " \t");
+		u->ipl_parm = strdup(parm);
+		if (!u->ipl_parm)
+			return dir_error(p, "out of memory");
+	}
+	return 0;
+}
+
+static int dir_statement(struct dir_parser *p, char *line)
+{
+	char *tok[MAX_TOKENS], *raw = strdup(line), *save = NULL;
+	int ntok = 0, rc;
+
+	if (!raw)
+		return dir_error(p, "out of memory");
+	for (char *t = strtok_r(line, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		if (ntok == MAX_TOKENS) {
+			free(raw);
+			return dir_error(p, "too many operands");
+		}
+		tok[ntok++] = t;
+	}
+	if (ntok == 0) {
+		free(raw);
+		return 0;
+	}
+	if (!strcasecmp(tok[0], "USER"))
+		rc = dir_stmt_user(p, tok, ntok);
+	else if (!strcasecmp(tok[0], "MDISK"))
+		rc = dir_stmt_mdisk(p, tok, ntok);
+	else if (!strcasecmp(tok[0], "LINK"))
+		rc = dir_stmt_link(p, tok, ntok);
+	else if (!strcasecmp(tok[0], "NAMESAVE"))
+		rc = dir_stmt_namesave(p, tok, ntok);
+	else if (!strcasecmp(tok[0], "IPL"))
+		rc = dir_stmt_ipl(p, tok, ntok, raw);
+	else
+		rc = dir_error(p, "unknown statement '%s'", tok[0]);
+	free(raw);
+	return rc;
+}
+
+static int dir_resolve_links(struct dir_parser *p)
+{
+	for (int i = 0; i < p->nlinks; i++) {
+		struct pending_link *l = &p->links[i];
+		struct dir_user *owner = dir_find(p->d, l->owner);
+		struct dir_disk disk = {.vdev = l->vdev2, .mode = l->mode, .line = l->line};
+		int rc;
+
+		p->line = l->line;
+		if (!owner)
+			return dir_error(p, "LINK to unknown user %s", l->owner);
+		for (int j = 0; j < owner->ndisks; j++)
+			if (owner->disks[j].vdev == l->vdev &&
+			    !strcmp(owner->disks[j].owner, owner->id))
+				disk.path = owner->disks[j].path;
+		if (!disk.path)
+			return dir_error(p, "LINK to %s %04X: no such MDISK", l->owner, l->vdev);
+		disk.path = strdup(disk.path);
+		if (!disk.path)
+			return dir_error(p, "out of memory");
+		strcpy(disk.owner, owner->id);
+		disk.owner_vdev = l->vdev;
+		rc = dir_add_disk(p, &p->d->users[l->user], &disk);
+		if (rc) {
+			free(disk.path);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int dir_parse_file(struct dir_parser *p, FILE *f)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int rc = 0;
+
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		char *s = line;
+
+		p->line++;
+		while (len > 0 && isspace((unsigned char)line[len - 1]))
+			line[--len] = 0;
+		s += strspn(s, " \t");
+		if (!*s || *s == '*')
+			continue;
+		rc = dir_statement(p, s);
+		if (rc)
+			break;
+	}
+	free(line);
+	return rc;
+}
+
+int dir_load(const char *path, struct directory **out, char *err, size_t errlen)
+{
+	struct dir_parser p = {.file = path, .err = err, .errlen = errlen};
+	char *copy = strdup(path), *real = NULL;
+	FILE *f = NULL;
+	int rc = -ENOMEM;
+
+	p.d = calloc(1, sizeof(*p.d));
+	if (!p.d || !copy)
+		goto out;
+	f = fopen(path, "r");
+	if (!f) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	real = realpath(path, NULL);
+	p.dirname = strdup(dirname(real ? real : copy));
+	p.d->path = strdup(path);
+	if (!p.dirname || !p.d->path)
+		goto out;
+	rc = dir_parse_file(&p, f);
+	if (!rc)
+		rc = dir_resolve_links(&p);
+	if (!rc && p.d->nusers == 0) {
+		p.line = 0;
+		rc = dir_error(&p, "no USER statement");
+	}
+out:
+	if (rc == -ENOMEM && !*err)
+		snprintf(err, errlen, "%s: out of memory", path);
+	if (f)
+		fclose(f);
+	free(p.links);
+	free(p.dirname);
+	free(real);
+	free(copy);
+	if (rc) {
+		dir_free(p.d);
+		return rc;
+	}
+	*out = p.d;
+	return 0;
+}
+
+void dir_free(struct directory *d)
+{
+	if (!d)
+		return;
+	for (int i = 0; i < d->nusers; i++) {
+		struct dir_user *u = &d->users[i];
+
+		for (int j = 0; j < u->ndisks; j++)
+			free(u->disks[j].path);
+		for (int j = 0; j < u->nnamesave; j++)
+			free(u->namesave[j]);
+		free(u->disks);
+		free(u->namesave);
+		free(u->password);
+		free(u->ipl);
+		free(u->ipl_parm);
+	}
+	free(d->users);
+	free(d->path);
+	free(d);
+}
+
+struct dir_user *dir_find(const struct directory *d, const char *id)
+{
+	for (int i = 0; i < d->nusers; i++)
+		if (!strcasecmp(d->users[i].id, id))
+			return &d->users[i];
+	return NULL;
+}
+
+bool dir_check_password(const struct dir_user *u, const char *password)
+{
+	struct crypt_data *cd;
+	const char *h;
+	bool ok;
+
+	if (!strcasecmp(u->password, "NOLOG") || !strcasecmp(u->password, "AUTOONLY"))
+		return false;
+	if (!u->hashed)
+		return !strcasecmp(u->password, password); /* z/VM passwords ignore case */
+	cd = calloc(1, sizeof(*cd));
+	if (!cd)
+		return false;
+	h = crypt_r(password, u->password, cd);
+	ok = h && h[0] != '*' && !strcmp(h, u->password);
+	free(cd);
+	return ok;
+}
+
+bool dir_user_has_class(const struct dir_user *u, const char *classes)
+{
+	if (!strcmp(classes, "*"))
+		return true;
+	for (const char *c = classes; *c; c++)
+		if (strchr(u->classes, *c))
+			return true;
+	return false;
+}
+
+bool dir_namesave(const struct dir_user *u, const char *name)
+{
+	for (int i = 0; i < u->nnamesave; i++)
+		if (!strcasecmp(u->namesave[i], name))
+			return true;
+	return false;
+}

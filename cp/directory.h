@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RVCP_CP_DIRECTORY_H
+#define RVCP_CP_DIRECTORY_H
+/*
+ * The user directory (DESIGN §4), one statement a line, '*' starts a comment:
+ *
+ *   USER id password storage maxstorage classes
+ *   MDISK vdev IMAGE path mode          mode R, RR, W or MR
+ *   LINK owner vdev vdev2 mode          owner's vdev as this user's vdev2
+ *   NAMESAVE name                       may IPL the restricted system name
+ *   IPL vdev|name [PARM text]           what AUTOLOG/XAUTOLOG IPLs
+ *
+ * Storage sizes are nnnK, nnnM or nnnG.  Image paths are relative to the
+ * directory file.  A password is a crypt(3) hash (starting with '$') or
+ * plaintext (a warning at start); NOLOG: nobody may log on; AUTOONLY: only
+ * AUTOLOG/XAUTOLOG may start the user.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DIR_ID_MAX 8
+
+enum dir_mode {
+	DIR_MODE_R,  /* read-only, refused while another user has write access */
+	DIR_MODE_RR, /* read-only, always */
+	DIR_MODE_W,  /* write, refused while another user has any write access */
+	DIR_MODE_MR, /* write if nobody else writes, else read-only */
+};
+
+struct dir_disk {
+	uint16_t vdev;
+	char *path; /* absolute path of the image */
+	enum dir_mode mode;
+	char owner[DIR_ID_MAX + 1]; /* the MDISK's owner (this user, or LINK's owner) */
+	uint16_t owner_vdev;
+	int line;
+};
+
+struct dir_user {
+	char id[DIR_ID_MAX + 1];
+	char *password;
+	bool hashed;	  /* password is a crypt(3) hash */
+	uint64_t storage; /* bytes */
+	uint64_t maxstorage;
+	char classes[40];
+	struct dir_disk *disks;
+	int ndisks;
+	char **namesave;
+	int nnamesave;
+	char *ipl;	/* IPL statement operand, NULL if none */
+	char *ipl_parm; /* its PARM text, NULL if none */
+	int line;
+};
+
+struct directory {
+	char *path;
+	struct dir_user *users;
+	int nusers;
+	int plaintext; /* users with plaintext passwords */
+};
+
+/* Reads and checks the directory; on error err says "file:line: what". */
+int dir_load(const char *path, struct directory **out, char *err, size_t errlen);
+void dir_free(struct directory *d);
+struct dir_user *dir_find(const struct directory *d, const char *id);
+bool dir_check_password(const struct dir_user *u, const char *password);
+bool dir_user_has_class(const struct dir_user *u, const char *classes);
+bool dir_namesave(const struct dir_user *u, const char *name);
+/* "64M" -> bytes; 0 or -EINVAL. */
+int dir_parse_size(const char *s, uint64_t *out);
+/* bytes -> "64M" (the largest unit that divides it). */
+void dir_format_size(uint64_t bytes, char *buf, size_t size);
+const char *dir_mode_name(enum dir_mode m);
+
+#endif

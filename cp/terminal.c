@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The terminal server (cp/terminal.h): a TCP listener, one libtelnet
+ * state per connection, line assembly, LOGON with its password prompt, and
+ * the routing of typed lines to CP or to the guest.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libtelnet.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cp/cp.h"
+#include "cp/terminal.h"
+#include "util/log.h"
+#include "vm/proto.h"
+
+#define TERM_LINE_MAX  2048
+#define TERM_OUT_MAX   (1 << 20) /* beyond this, guest output is dropped */
+#define LOGON_DELAY_MS 1500	 /* after a failed LOGON */
+
+enum term_state {
+	TERM_CP,       /* no user yet: LOGON */
+	TERM_PASSWORD, /* the next line is the password for pending_id */
+	TERM_DELAY,    /* a failed LOGON: input ignored until the timer */
+	TERM_USER,     /* logged on */
+	TERM_CLOSING,  /* flushing, then closed */
+};
+
+struct cp_term {
+	int fd;
+	int number;
+	char name[8];
+	char peer[64];
+	telnet_t *tn;
+	enum term_state state;
+	char pending_id[DIR_ID_MAX + 1];
+	struct cp_user *user;
+	struct cp_sink sink;
+	char line[TERM_LINE_MAX];
+	size_t linelen;
+	bool after_cr;
+	bool telnet;   /* the client ends lines with CR or spoke telnet: a telnet */
+	bool echo_off; /* we said WILL ECHO for the password */
+	char *out;
+	size_t outlen, outcap;
+	bool dropping;
+	struct ev_timer *timer;
+	struct ev_timer *close_timer;
+	struct cp_term *next;
+};
+
+static struct cp_term *terms;
+static int listen_fd = -1;
+static int next_number = 1;
+
+static const telnet_telopt_t term_telopts[] = {
+    {TELNET_TELOPT_ECHO, TELNET_WILL, TELNET_DONT},
+    {-1, 0, 0},
+};
+
+const char *term_name(const struct cp_term *t)
+{
+	return t->name;
+}
+
+static void term_destroy(struct cp_term *t)
+{
+	struct cp_term **pp;
+
+	if (t->user && t->user->term == t)
+		t->user->term = NULL;
+	if (t->timer)
+		evloop_timer_cancel(cp_sys.loop, t->timer);
+	if (t->close_timer)
+		evloop_timer_cancel(cp_sys.loop, t->close_timer);
+	evloop_del(cp_sys.loop, t->fd);
+	close(t->fd);
+	for (pp = &terms; *pp; pp = &(*pp)->next) {
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	}
+	cp_sys.nterms--;
+	log_info("terminal %s (%s) closed", t->name, t->peer);
+	telnet_free(t->tn);
+	free(t->out);
+	free(t);
+}
+
+/* Write what we can; the rest waits for EPOLLOUT.  Never blocks. */
+static void term_flush(struct cp_term *t)
+{
+	while (t->outlen) {
+		ssize_t n = write(t->fd, t->out, t->outlen);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0) {
+			t->outlen = 0;
+			t->state = TERM_CLOSING;
+			break;
+		}
+		memmove(t->out, t->out + n, t->outlen - n);
+		t->outlen -= n;
+	}
+	evloop_mod(cp_sys.loop, t->fd, EPOLLIN | (t->outlen ? EPOLLOUT : 0));
+}
+
+/* Destroys a closing terminal whose output is out.  Called only from the
+ * top of an event (never under a command that may still use t). */
+static bool term_reap(struct cp_term *t)
+{
+	if (t->state != TERM_CLOSING || t->outlen)
+		return false;
+	term_destroy(t);
+	return true;
+}
+
+static void term_close_later(void *opaque)
+{
+	struct cp_term *t = opaque;
+
+	t->close_timer = NULL;
+	term_reap(t);
+}
+
+static void term_queue(struct cp_term *t, const char *buf, size_t len)
+{
+	if (t->outlen + len > TERM_OUT_MAX) {
+		if (!t->dropping)
+			log_warn("terminal %s: output backlog, dropping", t->name);
+		t->dropping = true;
+		return;
+	}
+	t->dropping = false;
+	if (t->outlen + len > t->outcap) {
+		size_t ncap = t->outcap ? t->outcap : 4096;
+		char *n;
+
+		while (ncap < t->outlen + len)
+			ncap *= 2;
+		n = realloc(t->out, ncap);
+		if (!n)
+			return;
+		t->out = n;
+		t->outcap = ncap;
+	}
+	memcpy(t->out + t->outlen, buf, len);
+	t->outlen += len;
+}
+
+static void term_telnet_event(telnet_t *tn, telnet_event_t *ev, void *opaque);
+
+void term_write_raw(struct cp_term *t, const void *buf, size_t len)
+{
+	if (t->state == TERM_CLOSING)
+		return;
+	telnet_send(t->tn, buf, len); /* escapes IAC, lands in term_queue */
+	term_flush(t);
+}
+
+void term_write_line(struct cp_term *t, const char *text)
+{
+	if (t->state == TERM_CLOSING)
+		return;
+	telnet_send(t->tn, text, strlen(text));
+	telnet_send(t->tn, "\r\n", 2);
+	term_flush(t);
+}
+
+static void term_sink_line(struct cp_sink *s, const char *text)
+{
+	term_write_line((struct cp_term *)((char *)s - offsetof(struct cp_term, sink)), text);
+}
+
+void term_hangup(struct cp_term *t)
+{
+	if (t->user && t->user->term == t)
+		t->user->term = NULL;
+	t->user = NULL;
+	if (t->state == TERM_CLOSING)
+		return;
+	t->state = TERM_CLOSING;
+	term_flush(t);
+	if (!t->close_timer)
+		t->close_timer = evloop_timer(cp_sys.loop, 0, term_close_later, t);
+}
+
+void term_logon_prompt(struct cp_term *t, const char *userid)
+{
+	snprintf(t->pending_id, sizeof(t->pending_id), "%s", userid);
+	t->state = TERM_PASSWORD;
+	/* The client stops echoing (before it shows the prompt); we do not
+	 * echo either. */
+	if (t->telnet) {
+		/* Raw clients (nc, socat) end lines with LF alone and would show
+		 * the option bytes as garbage: they are not sent to them. */
+		telnet_negotiate(t->tn, TELNET_WILL, TELNET_TELOPT_ECHO);
+		t->echo_off = true;
+	}
+	cp_sink_msg(&t->sink, MSG_LOGON_PASSWORD);
+}
+
+static void term_logon_delayed(void *opaque)
+{
+	struct cp_term *t = opaque;
+
+	t->timer = NULL;
+	t->state = TERM_CP;
+	cp_sink_msg(&t->sink, MSG_LOGON_FAILED);
+}
+
+static void term_attach(struct cp_term *t, struct cp_user *u, enum cp_msg_id greeting)
+{
+	char when[64];
+
+	if (u->term && u->term != t) {
+		/* z/VM: the new terminal takes over; the old one is told and dropped. */
+		struct cp_term *old = u->term;
+
+		cp_sink_msg(&old->sink, MSG_LOGON_TAKEN_OVER, u->id);
+		term_hangup(old);
+		log_info("%s: taken over from %s by %s", u->id, old->name, t->name);
+	}
+	t->user = u;
+	t->state = TERM_USER;
+	u->term = t;
+	cp_format_time(time(NULL), when, sizeof(when));
+	cp_sink_msg(&t->sink, greeting, when);
+}
+
+static void term_password(struct cp_term *t, const char *password)
+{
+	struct dir_user *d = dir_find(cp_sys.dir, t->pending_id);
+	struct cp_user *u;
+
+	if (t->echo_off) {
+		telnet_negotiate(t->tn, TELNET_WONT, TELNET_TELOPT_ECHO);
+		t->echo_off = false;
+		term_write_line(t, ""); /* the Enter the client did not echo */
+	}
+	if (!d || !dir_check_password(d, password)) {
+		log_warn("LOGON of %s from %s (%s) failed", t->pending_id, t->name, t->peer);
+		t->state = TERM_DELAY;
+		t->timer = evloop_timer(cp_sys.loop, LOGON_DELAY_MS, term_logon_delayed, t);
+		return;
+	}
+	u = cp_user_find(d->id);
+	if (u) {
+		log_info("%s: reconnected on %s (%s)", u->id, t->name, t->peer);
+		term_attach(t, u, MSG_RECONNECTED_AT);
+		return;
+	}
+	t->state = TERM_CP;
+	if (cp_user_logon(d, &t->sink, &u))
+		return;
+	log_info("%s: LOGON on %s (%s)", u->id, t->name, t->peer);
+	term_attach(t, u, MSG_LOGON_AT);
+}
+
+static void term_run(struct cp_term *t, const char *cmd)
+{
+	struct cp_ctx ctx = {.user = t->user, .term = t, .sink = &t->sink, .line = cmd};
+
+	cp_execute_ctx(&ctx);
+}
+
+/* CP READ: split at LINEND; a CP_CMD_REST command takes the rest. */
+static void term_cp_commands(struct cp_term *t, char *line)
+{
+	char linend = t->user ? t->user->linend : 0;
+
+	while (line && t->state == TERM_USER) {
+		char *next = NULL;
+
+		if (linend && !cp_command_takes_rest(t->user, line)) {
+			next = strchr(line, linend);
+			if (next)
+				*next++ = 0;
+		}
+		term_run(t, line);
+		line = next;
+	}
+}
+
+static void term_guest_line(struct cp_term *t, const char *line)
+{
+	struct cp_user *u = t->user;
+	char buf[TERM_LINE_MAX + 1];
+	size_t n = strlen(line);
+
+	memcpy(buf, line, n);
+	buf[n++] = '\n';
+	cp_vm_send(u, PROTO_CONSOLE_IN, buf, n, NULL, 0);
+}
+
+static void term_user_line(struct cp_term *t, char *line)
+{
+	struct cp_user *u = t->user;
+
+	if (u->input && u->input->line) {
+		u->input->line(u->input->opaque, line);
+		return;
+	}
+	if (!u->running) {
+		term_cp_commands(t, line);
+		return;
+	}
+	if (u->linend && line[0] == u->linend && !strncasecmp(line + 1, "CP", 2) &&
+	    (line[3] == 0 || line[3] == ' ')) {
+		char *cmds = line + 3 + strspn(line + 3, " ");
+
+		if (!*cmds)
+			cp_user_stop(u); /* "#CP" alone: CP READ */
+		else
+			term_cp_commands(t, cmds);
+		return;
+	}
+	term_guest_line(t, line);
+}
+
+static void term_line(struct cp_term *t, char *line)
+{
+	switch (t->state) {
+	case TERM_CP:
+		term_run(t, line);
+		break;
+	case TERM_PASSWORD:
+		term_password(t, line);
+		break;
+	case TERM_USER:
+		term_user_line(t, line);
+		break;
+	default:
+		break; /* DELAY, CLOSING: ignored */
+	}
+}
+
+static void term_data(struct cp_term *t, const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len && t->state != TERM_CLOSING; i++) {
+		char c = buf[i];
+		bool cr = c == '\r';
+
+		if ((c == '\n' || c == 0) && t->after_cr) {
+			t->after_cr = false;
+			continue;
+		}
+		t->after_cr = cr;
+		if (cr)
+			t->telnet = true;
+		if (c == '\n' || cr) {
+			t->line[t->linelen] = 0;
+			t->linelen = 0;
+			term_line(t, t->line);
+			continue;
+		}
+		if (c == 0)
+			continue;
+		if ((c == 8 || c == 127) && t->linelen) { /* raw clients' backspace */
+			t->linelen--;
+			continue;
+		}
+		if (t->linelen < TERM_LINE_MAX - 1)
+			t->line[t->linelen++] = c;
+	}
+}
+
+static void term_attention(struct cp_term *t, unsigned char cmd)
+{
+	struct cp_user *u = t->user;
+
+	if (t->state != TERM_USER || !u)
+		return;
+	if (u->input && u->input->attn) {
+		u->input->attn(u->input->opaque);
+		return;
+	}
+	if (cmd == TELNET_IP) {
+		/* telnet turns Ctrl-C into IP: give it to the guest as Ctrl-C. */
+		if (u->running)
+			cp_vm_send(u, PROTO_CONSOLE_IN, "\003", 1, NULL, 0);
+		return;
+	}
+	cp_user_stop(u);
+}
+
+static void term_telnet_event(telnet_t *tn, telnet_event_t *ev, void *opaque)
+{
+	struct cp_term *t = opaque;
+
+	switch (ev->type) {
+	case TELNET_EV_DATA:
+		term_data(t, ev->data.buffer, ev->data.size);
+		break;
+	case TELNET_EV_SEND:
+		term_queue(t, ev->data.buffer, ev->data.size);
+		break;
+	case TELNET_EV_WILL:
+	case TELNET_EV_WONT:
+	case TELNET_EV_DO:
+	case TELNET_EV_DONT:
+		t->telnet = true;
+		break;
+	case TELNET_EV_IAC:
+		t->telnet = true;
+		if (ev->iac.cmd == TELNET_BREAK || ev->iac.cmd == TELNET_IP)
+			term_attention(t, ev->iac.cmd);
+		break;
+	case TELNET_EV_ERROR:
+		log_warn("terminal %s: telnet: %s", t->name, ev->error.msg);
+		break;
+	default:
+		break;
+	}
+}
+
+static void term_event(void *opaque, int fd, uint32_t events)
+{
+	struct cp_term *t = opaque;
+	char buf[4096];
+	ssize_t n;
+
+	if (events & EPOLLOUT) {
+		term_flush(t);
+		if (term_reap(t))
+			return;
+	}
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		return;
+	n = read(fd, buf, sizeof(buf));
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		/* The line dropped: a logged-on user is disconnected, not logged off. */
+		if (t->user)
+			log_info("%s: terminal %s dropped, user disconnected", t->user->id,
+				 t->name);
+		t->outlen = 0;
+		term_destroy(t);
+		return;
+	}
+	telnet_recv(t->tn, buf, n);
+	term_flush(t);
+	term_reap(t); /* LOGOFF, DISCONNECT */
+}
+
+static void term_accept(void *opaque, int fd, uint32_t events)
+{
+	struct sockaddr_storage sa;
+	socklen_t salen = sizeof(sa);
+	struct cp_term *t;
+	int cfd = accept4(fd, (struct sockaddr *)&sa, &salen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	char host[48], port[8];
+
+	if (cfd < 0)
+		return;
+	t = calloc(1, sizeof(*t));
+	if (!t || cp_sys.shutting_down) {
+		free(t);
+		close(cfd);
+		return;
+	}
+	t->fd = cfd;
+	t->number = next_number++;
+	snprintf(t->name, sizeof(t->name), "L%04X", t->number & 0xffff);
+	if (getnameinfo((struct sockaddr *)&sa, salen, host, sizeof(host), port, sizeof(port),
+			NI_NUMERICHOST | NI_NUMERICSERV))
+		snprintf(t->peer, sizeof(t->peer), "?");
+	else
+		snprintf(t->peer, sizeof(t->peer), "%s:%s", host, port);
+	t->sink.line = term_sink_line;
+	t->tn = telnet_init(term_telopts, term_telnet_event, 0, t);
+	if (!t->tn || evloop_add(cp_sys.loop, cfd, EPOLLIN, term_event, t)) {
+		if (t->tn)
+			telnet_free(t->tn);
+		free(t);
+		close(cfd);
+		return;
+	}
+	t->next = terms;
+	terms = t;
+	cp_sys.nterms++;
+	log_info("terminal %s connected from %s", t->name, t->peer);
+	cp_sink_msg(&t->sink, MSG_LOGO);
+}
+
+int term_listen(const char *hostport)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE}, *ai = NULL;
+	char host[256];
+	const char *colon = strrchr(hostport, ':');
+	int fd = -1, one = 1, rc;
+
+	if (!colon || (size_t)(colon - hostport) >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, hostport, colon - hostport);
+	host[colon - hostport] = 0;
+	rc = getaddrinfo(host[0] ? host : NULL, colon + 1, &hints, &ai);
+	if (rc)
+		return -EINVAL;
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		rc = -errno;
+		goto out;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 64) < 0) {
+		rc = -errno;
+		close(fd);
+		goto out;
+	}
+	rc = evloop_add(cp_sys.loop, fd, EPOLLIN, term_accept, NULL);
+	if (rc) {
+		close(fd);
+		goto out;
+	}
+	listen_fd = fd;
+out:
+	freeaddrinfo(ai);
+	return rc;
+}
+
+void term_close_all(void)
+{
+	if (listen_fd >= 0) {
+		evloop_del(cp_sys.loop, listen_fd);
+		close(listen_fd);
+		listen_fd = -1;
+	}
+	while (terms) {
+		struct cp_term *t = terms;
+
+		/* One last try to deliver what is queued, without waiting. */
+		t->user = NULL;
+		term_flush(t);
+		if (terms == t)
+			term_destroy(t);
+	}
+}

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: MIT
+/*
+ * CP's side of the VM processes (cp/vmctl.h).  CP opens every minidisk
+ * image itself, honouring the link modes against the links of the other
+ * logged-on users, and hands the descriptors to the VM process, which needs
+ * no file system access of its own.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cp/cp.h"
+#include "cp/terminal.h"
+#include "cp/vmctl.h"
+#include "util/log.h"
+#include "vm/proto.h"
+
+/* Another user's write link to the same image, if any. */
+static struct cp_user *vmctl_writer(const struct stat *st, struct cp_user *self)
+{
+	for (struct cp_user *o = cp_sys.users; o; o = o->next) {
+		if (o == self || !o->vm)
+			continue;
+		for (int i = 0; i < o->vm->nlinks; i++) {
+			struct cp_link *l = &o->vm->links[i];
+
+			if (l->write && l->dev == st->st_dev && l->ino == st->st_ino)
+				return o;
+		}
+	}
+	return NULL;
+}
+
+static int vmctl_link(struct cp_user *u, const struct dir_disk *d, struct cp_sink *sink)
+{
+	struct cp_vm *vm = u->vm;
+	struct cp_link *l = &vm->links[vm->nlinks];
+	struct cp_user *writer;
+	struct stat st;
+	int fd;
+
+	if (vm->nlinks == MACHINE_MAX_DISKS)
+		return cp_sink_msg(sink, MSG_LINK_FAILED, d->owner, d->owner_vdev,
+				   "too many minidisks");
+	if (stat(d->path, &st) < 0 || !S_ISREG(st.st_mode))
+		return cp_sink_msg(sink, MSG_LINK_FAILED, d->owner, d->owner_vdev,
+				   errno ? strerror(errno) : "not a file");
+	writer = vmctl_writer(&st, u);
+	l->write = d->mode == DIR_MODE_W || d->mode == DIR_MODE_MR;
+	if (writer && (d->mode == DIR_MODE_W || d->mode == DIR_MODE_R))
+		return cp_sink_msg(sink, MSG_LINK_RW_BY, d->owner, d->owner_vdev, writer->id);
+	if (writer)
+		l->write = false; /* MR: read-only while somebody else writes */
+	fd = open(d->path, (l->write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	if (fd < 0)
+		return cp_sink_msg(sink, MSG_LINK_FAILED, d->owner, d->owner_vdev, strerror(errno));
+	l->fd = fd;
+	l->vdev = d->vdev;
+	l->size = st.st_size;
+	l->dev = st.st_dev;
+	l->ino = st.st_ino;
+	l->disk = d;
+	vm->nlinks++;
+	log_info("%s: %04X linked %s to %s", u->id, d->vdev, l->write ? "R/W" : "R/O", d->path);
+	return 0;
+}
+
+static void vmctl_event(void *opaque, int fd, uint32_t events);
+
+static int vmctl_spawn(struct cp_user *u)
+{
+	struct cp_vm *vm = u->vm;
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+
+		close(sv[0]);
+		close(sv[1]);
+		return err;
+	}
+	if (pid == 0) {
+		/* The child: descriptor 3 is its end of the socketpair; every
+		 * other descriptor of CP is close-on-exec. */
+		char *argv[] = {"rvcp", "vm", "--fd", "3", "--user", (char *)u->id, NULL};
+		sigset_t all;
+
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		if (dup2(sv[1], 3) < 0)
+			_exit(127);
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	close(sv[1]);
+	vm->pid = pid;
+	vm->sock = sv[0];
+	vm->reaped = false;
+	vm->quitting = false;
+	fcntl(vm->sock, F_SETFL, O_NONBLOCK);
+	evloop_add(cp_sys.loop, vm->sock, EPOLLIN, vmctl_event, u);
+	log_info("%s: VM process %d started", u->id, (int)pid);
+	/* A VM that fails from here on is reported when it ends (vmctl_gone). */
+	vmctl_setup(u);
+	return 0;
+}
+
+int vmctl_setup(struct cp_user *u)
+{
+	struct cp_vm *vm = u->vm;
+	union {
+		struct proto_setup s;
+		uint8_t buf[sizeof(struct proto_setup) +
+			    MACHINE_MAX_DISKS * sizeof(struct proto_setup_disk)];
+	} m;
+	int fds[MACHINE_MAX_DISKS];
+
+	memset(&m, 0, sizeof(m));
+	m.s.mem_size = u->storage;
+	m.s.ndisks = vm->nlinks;
+	for (int i = 0; i < vm->nlinks; i++) {
+		m.s.disks[i].vdev = vm->links[i].vdev;
+		m.s.disks[i].readonly = !vm->links[i].write;
+		m.s.disks[i].size = vm->links[i].size;
+		fds[i] = vm->links[i].fd;
+	}
+	return cp_vm_send(u, PROTO_SETUP, &m,
+			  sizeof(struct proto_setup) + vm->nlinks * sizeof(struct proto_setup_disk),
+			  fds, vm->nlinks);
+}
+
+int vmctl_create(struct cp_user *u, struct cp_sink *sink)
+{
+	u->vm = calloc(1, sizeof(*u->vm));
+	if (!u->vm)
+		return -ENOMEM;
+	u->vm->user = u;
+	u->vm->sock = -1;
+	for (int i = 0; i < u->dir->ndisks; i++)
+		vmctl_link(u, &u->dir->disks[i], sink);
+	return vmctl_spawn(u);
+}
+
+/* Close the connection; the process ends on QUIT or on the closed socket. */
+static void vmctl_disconnect(struct cp_vm *vm)
+{
+	if (vm->sock < 0)
+		return;
+	evloop_del(cp_sys.loop, vm->sock);
+	close(vm->sock);
+	vm->sock = -1;
+}
+
+/* Both the connection closed and the process reaped: the VM is gone. */
+static void vmctl_gone(struct cp_user *u)
+{
+	struct cp_vm *vm = u->vm;
+	char why[64];
+
+	if (vm->sock >= 0 || !vm->reaped)
+		return;
+	if (WIFSIGNALED(vm->status))
+		snprintf(why, sizeof(why), "killed by signal %d", WTERMSIG(vm->status));
+	else
+		snprintf(why, sizeof(why), "exit status %d", WEXITSTATUS(vm->status));
+	log_info("%s: VM process %d ended, %s", u->id, (int)vm->pid, why);
+	vm->pid = 0;
+	if (vm->quitting)
+		return;
+	cp_user_release(u);
+	u->running = false;
+	u->ipled = false;
+	cp_user_msg(u, MSG_VM_ENDED, u->id, why);
+}
+
+void vmctl_destroy(struct cp_user *u)
+{
+	struct cp_vm *vm = u->vm;
+
+	if (!vm)
+		return;
+	vm->quitting = true;
+	if (vm->sock >= 0)
+		proto_send(vm->sock, PROTO_QUIT, NULL, 0, NULL, 0);
+	vmctl_disconnect(vm);
+	if (vm->pid && !vm->reaped)
+		kill(vm->pid, SIGKILL); /* nothing in it to save: CP holds all state */
+	for (int i = 0; i < vm->nlinks; i++)
+		close(vm->links[i].fd);
+	/* The pid is reaped by the SIGCHLD handler; nothing refers to vm then. */
+	free(vm);
+	u->vm = NULL;
+}
+
+void vmctl_reaped(pid_t pid, int status)
+{
+	for (struct cp_user *u = cp_sys.users; u; u = u->next) {
+		if (u->vm && u->vm->pid == pid) {
+			u->vm->reaped = true;
+			u->vm->status = status;
+			vmctl_disconnect(u->vm);
+			vmctl_gone(u);
+			return;
+		}
+	}
+}
+
+void vmctl_wait_all(void)
+{
+	for (int i = 0; i < 200; i++) {
+		if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
+			return;
+		usleep(10000);
+	}
+}
+
+int cp_vm_send(struct cp_user *u, uint32_t type, const void *payload, size_t len, const int *fds,
+	       int nfds)
+{
+	struct cp_vm *vm = u->vm;
+	int rc;
+
+	if (!vm)
+		return -ENODEV;
+	if (!vm->pid && type != PROTO_SETUP) {
+		/* The process ended: a new one for the next request. */
+		rc = vmctl_spawn(u);
+		if (rc)
+			return rc;
+	}
+	if (vm->sock < 0)
+		return -ENOTCONN;
+	rc = proto_send(vm->sock, type, payload, len, fds, nfds);
+	if (rc)
+		log_warn("%s: sending %s to the VM: %s", u->id, proto_type_name(type),
+			 strerror(-rc));
+	return rc;
+}
+
+int cp_vm_disk_index(struct cp_user *u, uint16_t vdev)
+{
+	if (!u->vm)
+		return -1;
+	for (int i = 0; i < u->vm->nlinks; i++)
+		if (u->vm->links[i].vdev == vdev)
+			return i;
+	return -1;
+}
+
+/* CPU time of the user's VM process from /proc, as "mmm:ss.hh". */
+void vmctl_cpu_time(const struct cp_user *u, char *buf, size_t size)
+{
+	unsigned long long ut = 0, st = 0, ticks;
+	char path[64], stat[1024];
+	FILE *f;
+
+	snprintf(buf, size, "000:00.00");
+	if (!u->vm || !u->vm->pid)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)u->vm->pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(stat, sizeof(stat), f)) {
+		const char *p = strrchr(stat, ')');
+
+		if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+				&st) == 2) {
+			ticks = (ut + st) * 100 / sysconf(_SC_CLK_TCK);
+			snprintf(buf, size, "%03llu:%02llu.%02llu", ticks / 6000, ticks / 100 % 60,
+				 ticks % 100);
+		}
+	}
+	fclose(f);
+}
+
+static void vmctl_result(struct cp_user *u, struct proto_msg *m)
+{
+	struct proto_result *r = (struct proto_result *)m->payload;
+
+	if (m->len < sizeof(*r) || r->rc == 0)
+		return;
+	log_info("%s: VM %s failed: %s", u->id, proto_type_name(r->req), r->text);
+	if (r->req == PROTO_IPL) {
+		u->running = false;
+		u->ipled = false;
+		cp_user_msg(u, MSG_IPL_FAILED, r->text);
+	} else {
+		cp_user_msg(u, MSG_LOGON_VM_FAILED, u->id, r->text);
+	}
+}
+
+static void vmctl_state(struct cp_user *u, struct proto_msg *m)
+{
+	struct proto_state *s = (struct proto_state *)m->payload;
+
+	if (m->len < sizeof(*s))
+		return;
+	u->running = false;
+	switch (s->reason) {
+	case PROTO_STOP_TRACE:
+		if (cp_sys.hooks.trace_hit)
+			cp_sys.hooks.trace_hit(u, s->pc);
+		else
+			cp_user_msg(u, MSG_VM_TRACE_STOP, (unsigned long long)s->pc);
+		break;
+	case PROTO_STOP_POWEROFF:
+		u->ipled = false;
+		cp_user_msg(u, MSG_VM_POWEROFF);
+		break;
+	case PROTO_STOP_REBOOT:
+		/* The guest rebooted: IPL again what was IPLed last. */
+		if (u->last_ipl) {
+			char *line = strdup(u->last_ipl);
+
+			if (line)
+				cp_execute(u, line, &u->sink);
+			free(line);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void vmctl_message(struct cp_user *u, struct proto_msg *m)
+{
+	switch (m->type) {
+	case PROTO_HELLO:
+		break;
+	case PROTO_RESULT:
+		vmctl_result(u, m);
+		break;
+	case PROTO_CONSOLE_OUT:
+		if (u->term)
+			term_write_raw(u->term, m->payload, m->len);
+		break;
+	case PROTO_STATE:
+		vmctl_state(u, m);
+		break;
+	default:
+		if (m->type >= PROTO_NSS_FIRST && m->type <= PROTO_NSS_LAST &&
+		    cp_sys.hooks.vm_message) {
+			cp_sys.hooks.vm_message(u, m);
+			return;
+		}
+		log_warn("%s: unknown VM message type %u ignored", u->id, m->type);
+		break;
+	}
+	proto_close_fds(m);
+}
+
+static void vmctl_event(void *opaque, int fd, uint32_t events)
+{
+	struct cp_user *u = opaque;
+	static struct proto_msg m; /* large; CP is single-threaded */
+
+	/* Drain a bounded number of packets so one chatty VM cannot starve
+	 * the others; epoll reports the rest on the next round. */
+	for (int i = 0; i < 64 && u->vm && u->vm->sock == fd; i++) {
+		int rc = proto_recv(fd, &m, MSG_DONTWAIT);
+
+		if (rc == -EAGAIN)
+			return;
+		if (rc <= 0) {
+			if (rc < 0)
+				log_warn("%s: VM connection: %s", u->id, strerror(-rc));
+			vmctl_disconnect(u->vm);
+			vmctl_gone(u);
+			return;
+		}
+		vmctl_message(u, &m);
+	}
+}

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RVCP_CPU_INTERNAL_H
+#define RVCP_CPU_INTERNAL_H
+/*
+ * Shared by the files of the CPU module only: CSR numbers and bits, trap
+ * causes, the memory access paths (inline fast path, out-of-line slow path)
+ * and the trap / CSR entry points the interpreter calls.
+ */
+#include <string.h>
+
+#include "cpu/cpu.h"
+
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* mstatus */
+#define MSTATUS_SIE	  (1ULL << 1)
+#define MSTATUS_MIE	  (1ULL << 3)
+#define MSTATUS_SPIE	  (1ULL << 5)
+#define MSTATUS_MPIE	  (1ULL << 7)
+#define MSTATUS_SPP	  (1ULL << 8)
+#define MSTATUS_MPP	  (3ULL << 11)
+#define MSTATUS_FS	  (3ULL << 13)
+#define MSTATUS_MPRV	  (1ULL << 17)
+#define MSTATUS_SUM	  (1ULL << 18)
+#define MSTATUS_MXR	  (1ULL << 19)
+#define MSTATUS_TVM	  (1ULL << 20)
+#define MSTATUS_TW	  (1ULL << 21)
+#define MSTATUS_TSR	  (1ULL << 22)
+#define MSTATUS_UXL	  (3ULL << 32)
+#define MSTATUS_SXL	  (3ULL << 34)
+#define MSTATUS_SD	  (1ULL << 63)
+#define MSTATUS_MPP_SHIFT 11
+#define MSTATUS_FS_DIRTY  (3ULL << 13)
+
+/* exception causes */
+enum {
+	CAUSE_FETCH_MISALIGNED = 0,
+	CAUSE_FETCH_ACCESS = 1,
+	CAUSE_ILLEGAL = 2,
+	CAUSE_BREAKPOINT = 3,
+	CAUSE_LOAD_MISALIGNED = 4,
+	CAUSE_LOAD_ACCESS = 5,
+	CAUSE_STORE_MISALIGNED = 6,
+	CAUSE_STORE_ACCESS = 7,
+	CAUSE_ECALL_U = 8,
+	CAUSE_ECALL_S = 9,
+	CAUSE_ECALL_M = 11,
+	CAUSE_FETCH_PAGE = 12,
+	CAUSE_LOAD_PAGE = 13,
+	CAUSE_STORE_PAGE = 15,
+};
+#define CAUSE_INTERRUPT (1ULL << 63)
+
+/* access kinds for translation */
+enum { ACC_R = 0, ACC_W = 1, ACC_X = 2 };
+
+/* hart.c */
+uint64_t hart_host_ticks(void);
+void hart_update_timer(struct hart *h);
+void hart_update_ctx(struct hart *h);
+void tlb_flush(struct hart *h);
+
+/* csr.c */
+void hart_raise(struct hart *h, uint64_t cause, uint64_t tval);
+bool hart_take_interrupt(struct hart *h);
+uint64_t hart_pending_irqs(struct hart *h);
+void hart_mret(struct hart *h);
+void hart_sret(struct hart *h);
+/* CSR instruction: false when illegal (caller raises). */
+bool csr_access(struct hart *h, uint32_t insn);
+
+/* rvc.c: the 32-bit form of a compressed instruction, 0 if reserved */
+uint32_t rvc_expand(uint16_t c);
+
+/* mmu.c */
+int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa);
+bool mmu_load(struct hart *h, uint64_t va, int size, uint64_t *val);
+bool mmu_store(struct hart *h, uint64_t va, int size, uint64_t val);
+/* Host pointer for an aligned atomic access, or NULL with *pa set for MMIO; false = trapped. */
+bool mmu_amo_ptr(struct hart *h, uint64_t va, int size, bool lr, bool sc, void **host,
+		 uint64_t *pa);
+enum { FETCH_OK, FETCH_TRAP, FETCH_TRACE };
+int mmu_fetch(struct hart *h, uint64_t pc, uint32_t *insn);
+
+static inline struct tlb_entry *tlb_slot(struct tlb_entry *t, uint64_t va)
+{
+	return &t[(va >> 12) & (TLB_SIZE - 1)];
+}
+
+/* Fast path: a TLB hit on a storage page, the access not crossing the page. */
+static inline bool hart_load(struct hart *h, uint64_t va, int size, uint64_t *val)
+{
+	struct tlb_entry *e = tlb_slot(h->tlb_r, va);
+
+	if (likely(e->tag == ((va & ~0xfffULL) | h->dctx) && (va & 0xfff) <= 4096U - size)) {
+		const void *p = (const void *)(uintptr_t)(va + e->addend);
+
+		switch (size) {
+		case 1:
+			*val = *(const uint8_t *)p;
+			return true;
+		case 2: {
+			uint16_t v;
+			memcpy(&v, p, 2);
+			*val = v;
+			return true;
+		}
+		case 4: {
+			uint32_t v;
+			memcpy(&v, p, 4);
+			*val = v;
+			return true;
+		}
+		default:
+			memcpy(val, p, 8);
+			return true;
+		}
+	}
+	return mmu_load(h, va, size, val);
+}
+
+static inline bool hart_store(struct hart *h, uint64_t va, int size, uint64_t val)
+{
+	struct tlb_entry *e = tlb_slot(h->tlb_w, va);
+
+	if (likely(e->tag == ((va & ~0xfffULL) | h->dctx) && (va & 0xfff) <= 4096U - size)) {
+		memcpy((void *)(uintptr_t)(va + e->addend), &val, size);
+		return true;
+	}
+	return mmu_store(h, va, size, val);
+}
+
+static inline uint64_t sext(uint64_t v, int bits)
+{
+	return (uint64_t)((int64_t)(v << (64 - bits)) >> (64 - bits));
+}
+
+/* Immediates of the 32-bit instruction formats, sign-extended. */
+static inline uint64_t imm_i(uint32_t insn)
+{
+	return (uint64_t)((int64_t)(int32_t)insn >> 20);
+}
+
+static inline uint64_t imm_s(uint32_t insn)
+{
+	return ((uint64_t)((int64_t)(int32_t)insn >> 25) << 5) | ((insn >> 7) & 31);
+}
+
+static inline uint64_t imm_b(uint32_t insn)
+{
+	return ((uint64_t)((int64_t)(int32_t)insn >> 31) << 12) | ((insn >> 7) & 1) << 11 |
+	       ((insn >> 25) & 0x3f) << 5 | ((insn >> 8) & 0xf) << 1;
+}
+
+static inline uint64_t imm_j(uint32_t insn)
+{
+	return ((uint64_t)((int64_t)(int32_t)insn >> 31) << 20) | (insn & 0xff000) |
+	       ((insn >> 20) & 1) << 11 | ((insn >> 21) & 0x3ff) << 1;
+}
+
+static inline uint64_t sext32(uint64_t v)
+{
+	return (uint64_t)(int64_t)(int32_t)(uint32_t)v;
+}
+
+/*
+ * The decode cache: a fixed-size, direct-mapped table indexed by pc.  An
+ * entry is valid for any pc whose instruction bits equal raw (decoding
+ * depends on nothing else), so it needs no flushing: fetch reads the bits
+ * from storage, and a mismatch decodes again.
+ */
+enum {
+	OP_ILLEGAL, /* 0: also what an all-zero entry decodes raw == 0 to */
+	OP_SLOW,    /* everything else: exec() on the 32-bit form in imm */
+	OP_LUI,
+	OP_AUIPC,
+	OP_JAL,
+	OP_JALR,
+	OP_BEQ,
+	OP_BNE,
+	OP_BLT,
+	OP_BGE,
+	OP_BLTU,
+	OP_BGEU,
+	OP_LB,
+	OP_LH,
+	OP_LW,
+	OP_LD,
+	OP_LBU,
+	OP_LHU,
+	OP_LWU,
+	OP_SB,
+	OP_SH,
+	OP_SW,
+	OP_SD,
+	OP_ADDI,
+	OP_SLTI,
+	OP_SLTIU,
+	OP_XORI,
+	OP_ORI,
+	OP_ANDI,
+	OP_SLLI,
+	OP_SRLI,
+	OP_SRAI,
+	OP_ADDIW,
+	OP_SLLIW,
+	OP_SRLIW,
+	OP_SRAIW,
+	OP_ADD,
+	OP_SUB,
+	OP_SLL,
+	OP_SLT,
+	OP_SLTU,
+	OP_XOR,
+	OP_SRL,
+	OP_SRA,
+	OP_OR,
+	OP_AND,
+	OP_ADDW,
+	OP_SUBW,
+	OP_SLLW,
+	OP_SRLW,
+	OP_SRAW,
+	OP_MULDIV,  /* f3 selects */
+	OP_MULDIVW, /* f3 selects */
+};
+
+void decode_insn(struct dinsn *d, uint32_t raw);
+
+#endif

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Address translation (Sv39, Sv48), the software TLB fill and the slow
+ * paths of loads, stores, atomics and instruction fetch: accesses that miss
+ * the TLB, cross a page, or go to MMIO devices.
+ */
+#include "cpu/internal.h"
+
+#include "cpu/hart.h"
+
+#define PTE_V	     (1ULL << 0)
+#define PTE_R	     (1ULL << 1)
+#define PTE_W	     (1ULL << 2)
+#define PTE_X	     (1ULL << 3)
+#define PTE_U	     (1ULL << 4)
+#define PTE_A	     (1ULL << 6)
+#define PTE_D	     (1ULL << 7)
+#define PTE_PPN_MASK 0x003ffffffffffc00ULL /* bits 53:10 */
+#define PTE_RESERVED 0xffc0000000000000ULL /* 63:54: Svpbmt/Svnapot not offered */
+
+static const uint8_t page_fault[3] = {CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE, CAUSE_FETCH_PAGE};
+static const uint8_t access_fault[3] = {CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS, CAUSE_FETCH_ACCESS};
+
+/* Host pointer of a physical address in storage, or NULL. */
+static inline uint8_t *phys_host(struct hart *h, uint64_t pa, uint64_t len)
+{
+	uint64_t real = pa - RAM_BASE;
+
+	if (pa < RAM_BASE || !mem_contains(h->mem, real, len))
+		return NULL;
+	return h->mem->base + real;
+}
+
+static int effective_priv(struct hart *h, int acc)
+{
+	if (acc != ACC_X && (h->s.mstatus & MSTATUS_MPRV) && h->s.priv == PRV_M)
+		return (h->s.mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT;
+	return (int)h->s.priv;
+}
+
+/* Checks a leaf PTE's permissions for the access; true if allowed. */
+static bool pte_allows(struct hart *h, uint64_t pte, int acc, int priv)
+{
+	if (pte & PTE_U) {
+		if (priv == PRV_S && (acc == ACC_X || !(h->s.mstatus & MSTATUS_SUM)))
+			return false;
+	} else if (priv == PRV_U) {
+		return false;
+	}
+	switch (acc) {
+	case ACC_R:
+		return (pte & PTE_R) || ((h->s.mstatus & MSTATUS_MXR) && (pte & PTE_X));
+	case ACC_W:
+		return pte & PTE_W;
+	default:
+		return pte & PTE_X;
+	}
+}
+
+/*
+ * Virtual to physical.  Returns 0, or the exception cause to raise with the
+ * virtual address as tval.  Sets A (and D for a write) in the leaf PTE.
+ */
+int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa)
+{
+	int priv = effective_priv(h, acc);
+	uint64_t mode = h->s.satp >> 60;
+	int levels;
+
+	if (priv == PRV_M || mode == 0) {
+		*pa = va;
+		return 0;
+	}
+	levels = mode == 9 ? 4 : 3;
+	int vabits = 12 + 9 * levels;
+	if (sext(va, vabits) != va)
+		return page_fault[acc];
+
+	uint64_t base = (h->s.satp & ((1ULL << 44) - 1)) << 12;
+	for (int i = levels - 1; i >= 0; i--) {
+		uint64_t pte_pa = base + ((va >> (12 + 9 * i)) & 0x1ff) * 8;
+		uint8_t *hp = phys_host(h, pte_pa, 8);
+		uint64_t pte;
+
+		if (!hp)
+			return access_fault[acc];
+		memcpy(&pte, hp, 8);
+		if (!(pte & PTE_V) || ((pte & PTE_W) && !(pte & PTE_R)) || (pte & PTE_RESERVED))
+			return page_fault[acc];
+		uint64_t ppn = (pte & PTE_PPN_MASK) >> 10;
+		if (!(pte & (PTE_R | PTE_X))) {
+			/* pointer to the next level: D, A, U must be clear */
+			if (i == 0 || (pte & (PTE_D | PTE_A | PTE_U)))
+				return page_fault[acc];
+			base = ppn << 12;
+			continue;
+		}
+		if (!pte_allows(h, pte, acc, priv))
+			return page_fault[acc];
+		uint64_t lowmask = (1ULL << (9 * i)) - 1;
+		if (ppn & lowmask)
+			return page_fault[acc]; /* misaligned superpage */
+		uint64_t need = PTE_A | (acc == ACC_W ? PTE_D : 0);
+		if ((pte & need) != need) {
+			/* hardware A/D update; a page table in read-only storage cannot take it */
+			if (mem_page_ro(h->mem, pte_pa - RAM_BASE))
+				return access_fault[acc];
+			pte |= need;
+			memcpy(hp, &pte, 8);
+		}
+		*pa = ((ppn | ((va >> 12) & lowmask)) << 12) | (va & 0xfff);
+		return 0;
+	}
+	return page_fault[acc];
+}
+
+static void tlb_fill(struct hart *h, struct tlb_entry *t, uint64_t va, uint64_t pa, uint64_t ctx)
+{
+	uint8_t *host = phys_host(h, pa & ~0xfffULL, 4096);
+	struct tlb_entry *e = tlb_slot(t, va);
+
+	if (!host)
+		return;
+	e->tag = (va & ~0xfffULL) | ctx;
+	e->addend = (uintptr_t)host - (uintptr_t)(va & ~0xfffULL);
+}
+
+/* One access within a page.  false: trapped (tval = va). */
+static bool access_page(struct hart *h, uint64_t va, int size, uint64_t *val, int acc)
+{
+	uint64_t pa;
+	int cause = mmu_translate(h, va, acc, &pa);
+	uint8_t *hp;
+
+	if (cause) {
+		hart_raise(h, cause, va);
+		return false;
+	}
+	hp = phys_host(h, pa, size);
+	if (hp) {
+		if (acc == ACC_W) {
+			if (mem_page_ro(h->mem, pa - RAM_BASE)) {
+				hart_raise(h, CAUSE_STORE_ACCESS, va);
+				return false;
+			}
+			tlb_fill(h, h->tlb_w, va, pa, h->dctx);
+			tlb_fill(h, h->tlb_r, va, pa, h->dctx);
+			memcpy(hp, val, size);
+		} else {
+			tlb_fill(h, h->tlb_r, va, pa, h->dctx);
+			*val = 0;
+			memcpy(val, hp, size);
+		}
+		return true;
+	}
+	/* MMIO: naturally aligned accesses only */
+	if ((pa & (size - 1)) || !bus_access(h->bus, pa, val, size, acc == ACC_W)) {
+		hart_raise(h, access_fault[acc], va);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * An access crossing a page: translate both parts first so that a fault in
+ * the second page leaves nothing half done, then move the bytes.
+ */
+static bool access_split(struct hart *h, uint64_t va, int size, uint64_t *val, int acc)
+{
+	uint64_t va2 = (va + size) & ~0xfffULL;
+	int n1 = (int)(va2 - va);
+	uint64_t pa1, pa2;
+	uint8_t *h1, *h2;
+	int cause;
+
+	cause = mmu_translate(h, va, acc, &pa1);
+	if (cause) {
+		hart_raise(h, cause, va);
+		return false;
+	}
+	cause = mmu_translate(h, va2, acc, &pa2);
+	if (cause) {
+		hart_raise(h, cause, va2);
+		return false;
+	}
+	h1 = phys_host(h, pa1, n1);
+	h2 = phys_host(h, pa2, size - n1);
+	if (!h1 || !h2 ||
+	    (acc == ACC_W &&
+	     (mem_page_ro(h->mem, pa1 - RAM_BASE) || mem_page_ro(h->mem, pa2 - RAM_BASE)))) {
+		/* MMIO or read-only storage across a page: an access fault */
+		hart_raise(h, access_fault[acc],
+			   !h1 || (acc == ACC_W && mem_page_ro(h->mem, pa1 - RAM_BASE)) ? va : va2);
+		return false;
+	}
+	uint8_t *b = (uint8_t *)val;
+	if (acc == ACC_W) {
+		memcpy(h1, b, n1);
+		memcpy(h2, b + n1, size - n1);
+	} else {
+		*val = 0;
+		memcpy(b, h1, n1);
+		memcpy(b + n1, h2, size - n1);
+	}
+	return true;
+}
+
+bool mmu_load(struct hart *h, uint64_t va, int size, uint64_t *val)
+{
+	if ((va & 0xfff) + size > 4096)
+		return access_split(h, va, size, val, ACC_R);
+	return access_page(h, va, size, val, ACC_R);
+}
+
+bool mmu_store(struct hart *h, uint64_t va, int size, uint64_t val)
+{
+	if ((va & 0xfff) + size > 4096)
+		return access_split(h, va, size, &val, ACC_W);
+	return access_page(h, va, size, &val, ACC_W);
+}
+
+bool mmu_amo_ptr(struct hart *h, uint64_t va, int size, bool lr, bool sc, void **host, uint64_t *pa)
+{
+	int acc = lr ? ACC_R : ACC_W;
+	int cause;
+
+	if (va & (size - 1)) {
+		hart_raise(h, lr ? CAUSE_LOAD_MISALIGNED : CAUSE_STORE_MISALIGNED, va);
+		return false;
+	}
+	cause = mmu_translate(h, va, acc, pa);
+	if (cause) {
+		hart_raise(h, cause, va);
+		return false;
+	}
+	*host = phys_host(h, *pa, size);
+	if (!*host && (lr || sc)) {
+		/* no reservations on devices */
+		hart_raise(h, access_fault[acc], va);
+		return false;
+	}
+	if (*host && !lr && mem_page_ro(h->mem, *pa - RAM_BASE)) {
+		hart_raise(h, CAUSE_STORE_ACCESS, va);
+		return false;
+	}
+	if (*host) {
+		if (!lr)
+			tlb_fill(h, h->tlb_w, va, *pa, h->dctx);
+		tlb_fill(h, h->tlb_r, va, *pa, h->dctx);
+	}
+	return true;
+}
+
+static bool trace_hit(struct hart *h, uint64_t pa)
+{
+	return h->trace_on && pa >= h->trace_lo && pa <= h->trace_hi;
+}
+
+/* Reads 2 bytes of instruction at pc; false when trapped (tval = pc). */
+static int fetch16(struct hart *h, uint64_t pc, uint16_t *v, bool first)
+{
+	struct tlb_entry *e = tlb_slot(h->tlb_x, pc);
+	uint64_t pa;
+	uint8_t *hp;
+	int cause;
+
+	if (!h->trace_on && e->tag == ((pc & ~0xfffULL) | h->xctx)) {
+		hp = (uint8_t *)(uintptr_t)(pc + e->addend);
+		if (first) {
+			h->fetch_page = pc & ~0xfffULL;
+			h->fetch_addend = e->addend;
+		}
+		memcpy(v, hp, 2);
+		return FETCH_OK;
+	}
+	cause = mmu_translate(h, pc, ACC_X, &pa);
+	if (cause) {
+		hart_raise(h, cause, pc);
+		return FETCH_TRAP;
+	}
+	hp = phys_host(h, pa, 2);
+	if (!hp) {
+		hart_raise(h, CAUSE_FETCH_ACCESS, pc);
+		return FETCH_TRAP;
+	}
+	if (first) {
+		if (trace_hit(h, pa)) {
+			if (h->trace_skip && h->trace_pc == pc) {
+				h->trace_skip = false;
+			} else {
+				h->trace_pc = pc;
+				h->trace_skip = true;
+				return FETCH_TRACE;
+			}
+		}
+		/* cache the page for direct fetch unless the trace range touches it */
+		uint64_t pg = pa & ~0xfffULL;
+		if (!h->trace_on || pg > h->trace_hi || pg + 0xfff < h->trace_lo) {
+			tlb_fill(h, h->tlb_x, pc, pa, h->xctx);
+			h->fetch_page = pc & ~0xfffULL;
+			h->fetch_addend = (uintptr_t)(hp - (pa & 0xfff)) - (uintptr_t)h->fetch_page;
+		}
+	}
+	memcpy(v, hp, 2);
+	return FETCH_OK;
+}
+
+int mmu_fetch(struct hart *h, uint64_t pc, uint32_t *insn)
+{
+	uint16_t lo, hi;
+	int r = fetch16(h, pc, &lo, true);
+
+	if (r != FETCH_OK)
+		return r;
+	if ((lo & 3) != 3) {
+		*insn = lo;
+		return FETCH_OK;
+	}
+	r = fetch16(h, pc + 2, &hi, false);
+	if (r != FETCH_OK)
+		return r; /* epc is the instruction, tval the address of its second half */
+	*insn = lo | (uint32_t)hi << 16;
+	return FETCH_OK;
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/* CLINT: software interrupt, timer compare and the timer itself.  See clint.h. */
+#include "dev/clint.h"
+
+#include "cpu/hart.h"
+#include "machine/layout.h"
+
+/* Replaces the bytes [off, off+size) of an 8-byte register (4- or 8-byte accesses). */
+static uint64_t merge64(uint64_t reg, uint64_t off, uint64_t val, int size)
+{
+	if (size == 8)
+		return val;
+	if (off & 4)
+		return (reg & 0xffffffffULL) | (val << 32);
+	return (reg & ~0xffffffffULL) | (val & 0xffffffffULL);
+}
+
+static uint64_t extract64(uint64_t reg, uint64_t off, int size)
+{
+	if (size == 8)
+		return reg;
+	return (off & 4) ? reg >> 32 : reg & 0xffffffffULL;
+}
+
+static bool clint_access(void *dev, uint64_t off, uint64_t *val, int size, bool is_write)
+{
+	struct clint *c = dev;
+	struct hart *h = c->hart;
+
+	if (size != 4 && size != 8)
+		return false;
+	if (off == CLINT_MSIP && size == 4) {
+		if (is_write)
+			hart_set_irq(h, MIP_MSIP, *val & 1);
+		else
+			*val = (h->s.mip & MIP_MSIP) ? 1 : 0;
+		return true;
+	}
+	if (off >= CLINT_MTIMECMP && off < CLINT_MTIMECMP + 8 && !(off & (size - 1))) {
+		if (is_write) {
+			h->s.mtimecmp = merge64(h->s.mtimecmp, off, *val, size);
+			hart_set_irq(h, MIP_MTIP, hart_mtime(h) >= h->s.mtimecmp);
+		} else {
+			*val = extract64(h->s.mtimecmp, off, size);
+		}
+		return true;
+	}
+	if (off >= CLINT_MTIME && off < CLINT_MTIME + 8 && !(off & (size - 1))) {
+		uint64_t now = hart_mtime(h);
+
+		if (is_write) {
+			/* moving the timer moves its offset from the host clock */
+			h->time_offset = (int64_t)((uint64_t)h->time_offset +
+						   (merge64(now, off, *val, size) - now));
+			hart_set_irq(h, MIP_MTIP, hart_mtime(h) >= h->s.mtimecmp);
+		} else {
+			*val = extract64(now, off, size);
+		}
+		return true;
+	}
+	/* other harts' registers do not exist: reads as zero, writes ignored */
+	if (!is_write)
+		*val = 0;
+	return true;
+}
+
+int clint_init(struct clint *c, struct bus *bus, struct hart *h)
+{
+	c->hart = h;
+	return bus_register(bus, CLINT_BASE, CLINT_SIZE, clint_access, c);
+}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+/* PLIC: priorities, pending bits, per-context enables, threshold and claim. */
+#include "dev/plic.h"
+
+#include <string.h>
+
+#include "machine/layout.h"
+
+#define PLIC_PENDING   0x1000
+#define PLIC_ENABLE    0x2000
+#define PLIC_ENABLE_SZ 0x80
+#define PLIC_CONTEXT   0x200000
+#define PLIC_CTX_SZ    0x1000
+#define PLIC_VALID     (((1ULL << (PLIC_NDEV + 1)) - 1) & ~1ULL) /* sources 1..NDEV */
+
+static const uint64_t ctx_mip[PLIC_CONTEXTS] = {MIP_MEIP, MIP_SEIP};
+
+/* The best source a context could claim now, 0 if none beats its threshold. */
+static int plic_best(const struct plic *p, int ctx)
+{
+	uint32_t cand = p->pending & p->enable[ctx];
+	uint32_t best_prio = p->threshold[ctx];
+	int best = 0;
+
+	for (int s = 1; s <= PLIC_NDEV; s++)
+		if (cand & (1U << s) && p->priority[s] > best_prio) {
+			best_prio = p->priority[s];
+			best = s;
+		}
+	return best;
+}
+
+/* A level-triggered gateway forwards a high line unless its source is in service. */
+static void plic_update(struct plic *p)
+{
+	p->pending = p->level & ~p->claimed;
+	for (int c = 0; c < PLIC_CONTEXTS; c++)
+		hart_set_irq(p->hart, ctx_mip[c], plic_best(p, c) != 0);
+}
+
+void plic_refresh(struct plic *p)
+{
+	plic_update(p);
+}
+
+void plic_set_irq(struct plic *p, int src, bool level)
+{
+	uint32_t bit;
+
+	if (src < 1 || src > PLIC_NDEV)
+		return;
+	bit = 1U << src;
+	if (!!(p->level & bit) == level)
+		return;
+	if (level)
+		p->level |= bit;
+	else
+		p->level &= ~bit;
+	plic_update(p);
+}
+
+static uint32_t plic_claim(struct plic *p, int ctx)
+{
+	int s = plic_best(p, ctx);
+
+	if (s) {
+		p->pending &= ~(1U << s);
+		p->claimed |= 1U << s;
+		plic_update(p);
+	}
+	return s;
+}
+
+static void plic_complete(struct plic *p, int ctx, uint32_t s)
+{
+	/* A completion for a source the context does not enable is ignored (spec). */
+	if (s < 1 || s > PLIC_NDEV || !(p->enable[ctx] & (1U << s)))
+		return;
+	p->claimed &= ~(1U << s);
+	plic_update(p);
+}
+
+static bool plic_context_access(struct plic *p, uint64_t off, uint64_t *val, bool is_write)
+{
+	uint64_t ctx = (off - PLIC_CONTEXT) / PLIC_CTX_SZ, reg = (off - PLIC_CONTEXT) % PLIC_CTX_SZ;
+
+	if (ctx >= PLIC_CONTEXTS)
+		return true; /* contexts of harts that do not exist: reads zero */
+	if (reg == 0) {
+		if (is_write) {
+			p->threshold[ctx] = *val & 7;
+			plic_update(p);
+		} else {
+			*val = p->threshold[ctx];
+		}
+	} else if (reg == 4) {
+		if (is_write)
+			plic_complete(p, ctx, *val);
+		else
+			*val = plic_claim(p, ctx);
+	}
+	return true;
+}
+
+static bool plic_mmio(void *dev, uint64_t off, uint64_t *val, int size, bool is_write)
+{
+	struct plic *p = dev;
+
+	if (size != 4 || off & 3)
+		return false;
+	if (is_write)
+		*val &= 0xffffffff;
+	if (off < PLIC_PENDING) {
+		uint64_t s = off / 4;
+
+		if (s < 1 || s > PLIC_NDEV)
+			return true;
+		if (is_write) {
+			p->priority[s] = *val & 7;
+			plic_update(p);
+		} else {
+			*val = p->priority[s];
+		}
+	} else if (off < PLIC_ENABLE) {
+		if (!is_write && off == PLIC_PENDING)
+			*val = p->pending;
+	} else if (off < PLIC_CONTEXT) {
+		uint64_t ctx = (off - PLIC_ENABLE) / PLIC_ENABLE_SZ;
+		uint64_t word = (off - PLIC_ENABLE) % PLIC_ENABLE_SZ / 4;
+
+		if (ctx >= PLIC_CONTEXTS || word != 0)
+			return true;
+		if (is_write) {
+			p->enable[ctx] = *val & PLIC_VALID;
+			plic_update(p);
+		} else {
+			*val = p->enable[ctx];
+		}
+	} else {
+		return plic_context_access(p, off, val, is_write);
+	}
+	return true;
+}
+
+void plic_reset(struct plic *p)
+{
+	uint32_t level = p->level;
+
+	memset(p->priority, 0, sizeof(p->priority));
+	p->pending = p->claimed = 0;
+	memset(p->enable, 0, sizeof(p->enable));
+	memset(p->threshold, 0, sizeof(p->threshold));
+	p->level = level; /* device lines keep their level; devices reset separately */
+	plic_update(p);
+}
+
+int plic_init(struct plic *p, struct bus *b, struct hart *h)
+{
+	memset(p, 0, sizeof(*p));
+	p->hart = h;
+	return bus_register(b, PLIC_BASE, PLIC_SIZE, plic_mmio, p);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RVCP_PLIC_H
+#define RVCP_PLIC_H
+/*
+ * The platform-level interrupt controller, in the SiFive "riscv,plic0"
+ * register layout that Linux's irq-sifive-plic driver and OpenSBI expect.
+ * One hart, two contexts: 0 = M-mode (drives MEIP), 1 = S-mode (SEIP).
+ * Sources are level-triggered: a device calls plic_set_irq() with the
+ * current level of its line.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu/cpu.h"
+#include "dev/bus.h"
+
+#define PLIC_NDEV     31 /* sources 1..31 (source 0 does not exist) */
+#define PLIC_CONTEXTS 2
+
+struct plic {
+	struct hart *hart;
+	uint32_t priority[PLIC_NDEV + 1];
+	uint32_t level;	  /* bit n: line n is high */
+	uint32_t pending; /* bit n: waiting to be claimed */
+	uint32_t claimed; /* bit n: claimed, not yet completed */
+	uint32_t enable[PLIC_CONTEXTS];
+	uint32_t threshold[PLIC_CONTEXTS];
+};
+
+int plic_init(struct plic *p, struct bus *b, struct hart *h);
+void plic_reset(struct plic *p);
+void plic_set_irq(struct plic *p, int src, bool level);
+/* Recomputes pending and the hart's lines after its fields were set directly
+ * (machine_load_state). */
+void plic_refresh(struct plic *p);
+
+#endif

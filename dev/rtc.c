@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/* Goldfish RTC: registers as in the goldfish virtual platform documentation. */
+#include "dev/rtc.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "machine/layout.h"
+
+enum {
+	RTC_TIME_LOW = 0x00,
+	RTC_TIME_HIGH = 0x04,
+	RTC_ALARM_LOW = 0x08,
+	RTC_ALARM_HIGH = 0x0c,
+	RTC_IRQ_ENABLED = 0x10,
+	RTC_CLEAR_ALARM = 0x14,
+	RTC_ALARM_STATUS = 0x18,
+	RTC_CLEAR_INTERRUPT = 0x1c,
+};
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t rtc_now(const struct rtc *r)
+{
+	return clock_ns(CLOCK_REALTIME) + (uint64_t)r->offset_ns;
+}
+
+static void rtc_update(struct rtc *r)
+{
+	plic_set_irq(r->plic, r->irq, r->irq_pending && r->irq_enabled);
+}
+
+void rtc_poll(struct rtc *r)
+{
+	if (r->alarm_armed && rtc_now(r) >= r->alarm_ns) {
+		r->alarm_armed = false;
+		r->irq_pending = true;
+		rtc_update(r);
+	}
+}
+
+uint64_t rtc_deadline_ns(struct rtc *r)
+{
+	uint64_t now;
+
+	if (!r->alarm_armed)
+		return UINT64_MAX;
+	now = rtc_now(r);
+	if (r->alarm_ns <= now)
+		return clock_ns(CLOCK_MONOTONIC);
+	return clock_ns(CLOCK_MONOTONIC) + (r->alarm_ns - now);
+}
+
+static void rtc_write(struct rtc *r, uint64_t off, uint32_t v)
+{
+	switch (off) {
+	case RTC_TIME_LOW:
+		/* Setting the clock: TIME_HIGH first, then TIME_LOW commits. */
+		r->offset_ns =
+		    (int64_t)((((uint64_t)r->time_high << 32) | v) - clock_ns(CLOCK_REALTIME));
+		break;
+	case RTC_TIME_HIGH:
+		r->time_high = v;
+		break;
+	case RTC_ALARM_LOW:
+		r->alarm_ns = (r->alarm_ns & ~0xffffffffULL) | v;
+		r->alarm_armed = true;
+		rtc_poll(r);
+		break;
+	case RTC_ALARM_HIGH:
+		r->alarm_ns = (r->alarm_ns & 0xffffffffULL) | (uint64_t)v << 32;
+		break;
+	case RTC_IRQ_ENABLED:
+		r->irq_enabled = v & 1;
+		break;
+	case RTC_CLEAR_ALARM:
+		r->alarm_armed = false;
+		break;
+	case RTC_CLEAR_INTERRUPT:
+		r->irq_pending = false;
+		break;
+	}
+	rtc_update(r);
+}
+
+static uint32_t rtc_read(struct rtc *r, uint64_t off)
+{
+	uint64_t now;
+
+	switch (off) {
+	case RTC_TIME_LOW:
+		now = rtc_now(r);
+		r->time_high = (uint32_t)(now >> 32);
+		return (uint32_t)now;
+	case RTC_TIME_HIGH:
+		return r->time_high;
+	case RTC_ALARM_LOW:
+		return (uint32_t)r->alarm_ns;
+	case RTC_ALARM_HIGH:
+		return (uint32_t)(r->alarm_ns >> 32);
+	case RTC_IRQ_ENABLED:
+		return r->irq_enabled;
+	case RTC_ALARM_STATUS:
+		return r->alarm_armed;
+	default:
+		return 0;
+	}
+}
+
+static bool rtc_mmio(void *dev, uint64_t off, uint64_t *val, int size, bool is_write)
+{
+	struct rtc *r = dev;
+
+	if (size != 4 || off & 3)
+		return false;
+	if (is_write)
+		rtc_write(r, off, (uint32_t)*val);
+	else
+		*val = rtc_read(r, off);
+	return true;
+}
+
+void rtc_reset(struct rtc *r)
+{
+	r->alarm_armed = r->irq_enabled = r->irq_pending = false;
+	r->alarm_ns = 0;
+	rtc_update(r);
+}
+
+int rtc_init(struct rtc *r, struct bus *b, struct plic *p, int irq)
+{
+	memset(r, 0, sizeof(*r));
+	r->plic = p;
+	r->irq = irq;
+	return bus_register(b, RTC_BASE, 0x1000, rtc_mmio, r);
+}

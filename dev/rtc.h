@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RVCP_RTC_H
+#define RVCP_RTC_H
+/*
+ * The goldfish RTC ("google,goldfish-rtc"): nanoseconds since the epoch
+ * from the host's wall clock, so the guest's clock is right, and one alarm
+ * that raises a PLIC source.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dev/bus.h"
+#include "dev/plic.h"
+
+struct rtc {
+	struct plic *plic;
+	int irq;
+	int64_t offset_ns;  /* guest time = host wall time + offset (guest may set it) */
+	uint32_t time_high; /* latched when TIME_LOW is read */
+	uint64_t alarm_ns;  /* guest time of the alarm */
+	bool alarm_armed, irq_enabled, irq_pending;
+};
+
+int rtc_init(struct rtc *r, struct bus *b, struct plic *p, int irq);
+void rtc_reset(struct rtc *r);
+/* Fires a due alarm. */
+void rtc_poll(struct rtc *r);
+/* CLOCK_MONOTONIC ns of the armed alarm, UINT64_MAX if none. */
+uint64_t rtc_deadline_ns(struct rtc *r);
+
+#endif

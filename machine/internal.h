@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RVCP_MACHINE_INTERNAL_H
+#define RVCP_MACHINE_INTERNAL_H
+/* struct machine, shared by the files of the machine module only. */
+#include "cpu/cpu.h"
+#include "dev/bus.h"
+#include "dev/clint.h"
+#include "dev/plic.h"
+#include "dev/rtc.h"
+#include "dev/syscon.h"
+#include "dev/uart.h"
+#include "machine/layout.h"
+#include "machine/machine.h"
+#include "mem/mem.h"
+#include "virtio/blk.h"
+
+#define MACHINE_OUTBUF 4096
+
+struct machine {
+	struct machine_config cfg;
+	struct guest_mem mem;
+	struct bus bus;
+	struct hart hart;
+	struct clint clint;
+	struct plic plic;
+	struct uart uart;
+	struct rtc rtc;
+	struct syscon syscon;
+	struct virtio_blk blk[VIRTIO_SLOTS];
+	int slot[MACHINE_MAX_DISKS]; /* cfg.disks[i] is virtio slot slot[i] */
+	bool sbi;		     /* the emulator's SBI answers S-mode ECALL */
+	bool bios;		     /* booted through firmware: DT high, no IPL reservation */
+	enum machine_event event;    /* POWEROFF/RESET requested by the guest, to report */
+	bool stop_req;		     /* machine_stop() */
+	uint32_t exit_code;
+	uint64_t fdt_real;		   /* where the device tree lives */
+	uint64_t initrd_start, initrd_end; /* guest physical, for the device tree */
+	uint8_t out[MACHINE_OUTBUF];	   /* console output not yet handed out */
+	size_t nout;
+};
+
+/* machine.c */
+void machine_putc(struct machine *m, uint8_t c);
+void machine_flush_output(struct machine *m);
+void machine_request(struct machine *m, enum machine_event ev);
+
+/* sbi.c: the hart's ECALL hook. */
+bool sbi_ecall(void *opaque, struct hart *h);
+
+#endif

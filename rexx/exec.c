@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The CP side of an EXEC: fork the child that runs Regina, and serve its
+ * requests from CP's event loop without ever blocking on it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "rexx/pipe.h"
+#include "rexx/proto.h"
+#include "rexx/rexx.h"
+
+#define REXX_MAX_SOURCE	 (1 << 20) /* an EXEC bigger than this is refused */
+#define REXX_EVENT_BURST 64	   /* messages handled per call, so one EXEC cannot hog CP */
+
+struct rexx_exec {
+	int fd;
+	pid_t pid; /* 0 once reaped */
+	int pidfd; /* signals go here: CP may reap the child (waitpid(-1)) first */
+	const struct rexx_host *host;
+	void *ctx;
+	bool in_command;	 /* a CMD awaits rexx_exec_reply() */
+	bool pulling;		 /* a PULL awaits a line */
+	int halts;		 /* rexx_exec_halt() calls */
+	struct pipe_lines typed; /* lines typed before the EXEC asked for them */
+	size_t typed_next;
+	char buf[REXX_PKT_MAX + 1];
+};
+
+int rexx_proto_send(int fd, int type, const char *text, size_t len, int flags)
+{
+	char pkt[REXX_PKT_MAX];
+	ssize_t n;
+
+	if (len > REXX_PKT_MAX - 1)
+		len = REXX_PKT_MAX - 1; /* a longer line is cut, as a terminal would */
+	pkt[0] = (char)type;
+	memcpy(pkt + 1, text, len);
+	do
+		n = send(fd, pkt, len + 1, flags | MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : 0;
+}
+
+ssize_t rexx_proto_recv(int fd, char *buf, int *type, int flags)
+{
+	ssize_t n = recv(fd, buf, REXX_PKT_MAX, flags);
+
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -EPIPE;
+	*type = (unsigned char)buf[0];
+	memmove(buf, buf + 1, n - 1);
+	buf[n - 1] = 0;
+	return n - 1;
+}
+
+/*
+ * Send to the child; when its socket buffer is full, wait for it to drain.
+ * The child is then reading (it waits for this answer), so the wait is short;
+ * a child that stops reading for a whole second loses the line.
+ */
+static void send_child(struct rexx_exec *x, int type, const char *text)
+{
+	struct pollfd p = {.fd = x->fd, .events = POLLOUT};
+
+	while (rexx_proto_send(x->fd, type, text, strlen(text), MSG_DONTWAIT) == -EAGAIN)
+		if (poll(&p, 1, 1000) <= 0)
+			return;
+}
+
+static int read_source(const char *path, char **text, size_t *len)
+{
+	struct stat st;
+	ssize_t n;
+	int fd, rc = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > REXX_MAX_SOURCE) {
+		rc = -EINVAL;
+		goto out;
+	}
+	*text = malloc(st.st_size + 1);
+	if (!*text) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	n = read(fd, *text, st.st_size);
+	if (n < 0) {
+		rc = -errno;
+		free(*text);
+		goto out;
+	}
+	(*text)[n] = 0;
+	*len = n;
+out:
+	close(fd);
+	return rc;
+}
+
+/* In the forked child: shed CP's state, then run the program. */
+static void __attribute__((noreturn))
+child_main(int fd, const char *name, const char *text, size_t len, const char *args)
+{
+	sigset_t none;
+	int devnull, rc;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL); /* CP may block signals for signalfd */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);
+	if (fd != 3) {
+		if (dup2(fd, 3) < 0)
+			_exit(127);
+		fd = 3;
+	}
+	/* Nothing of CP's (listeners, terminals, disk images) stays open here. */
+	close_range(4, ~0U, 0);
+	devnull = open("/dev/null", O_RDWR);
+	if (devnull >= 0) {
+		dup2(devnull, 0);
+		close(devnull);
+	}
+	rc = rexx_child_run(fd, name, text, len, args);
+	_exit(rc & 0xff);
+}
+
+int rexx_exec_start(const char *path, const char *name, const char *args,
+		    const struct rexx_host *host, void *ctx, struct rexx_exec **out)
+{
+	struct rexx_exec *x;
+	char *text = NULL;
+	size_t len = 0;
+	int sv[2], rc;
+
+	rc = read_source(path, &text, &len);
+	if (rc)
+		return rc;
+	x = calloc(1, sizeof(*x));
+	if (!x) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	x->pid = fork();
+	if (x->pid < 0) {
+		rc = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		goto out;
+	}
+	if (x->pid == 0) {
+		close(sv[0]);
+		child_main(sv[1], name, text, len, args ? args : "");
+	}
+	close(sv[1]);
+	x->fd = sv[0];
+	x->pidfd = pidfd_open(x->pid, 0);
+	fcntl(x->fd, F_SETFL, fcntl(x->fd, F_GETFL) | O_NONBLOCK);
+	x->host = host;
+	x->ctx = ctx;
+	*out = x;
+	x = NULL;
+out:
+	free(x);
+	free(text);
+	return rc;
+}
+
+int rexx_exec_fd(const struct rexx_exec *x)
+{
+	return x->fd;
+}
+
+pid_t rexx_exec_pid(const struct rexx_exec *x)
+{
+	return x->pid;
+}
+
+bool rexx_exec_pulling(const struct rexx_exec *x)
+{
+	return x->pulling;
+}
+
+static void send_input(struct rexx_exec *x, const char *line)
+{
+	x->pulling = false;
+	send_child(x, REXX_MSG_INPUT, line);
+}
+
+static void handle_pull(struct rexx_exec *x)
+{
+	if (x->typed_next < x->typed.n) {
+		send_input(x, x->typed.v[x->typed_next++]);
+		return;
+	}
+	x->pulling = true;
+	x->host->pull(x->ctx);
+}
+
+static void signal_child(struct rexx_exec *x, int sig)
+{
+	if (x->pidfd >= 0)
+		pidfd_send_signal(x->pidfd, sig, NULL, 0);
+	else
+		kill(x->pid, sig);
+}
+
+/* Collect the child's status, unless CP's own SIGCHLD handling took it. */
+static void reap(struct rexx_exec *x, int *status)
+{
+	siginfo_t si = {0};
+	int r;
+
+	do
+		r = x->pidfd >= 0 ? waitid(P_PIDFD, x->pidfd, &si, WEXITED)
+				  : waitid(P_PID, x->pid, &si, WEXITED);
+	while (r < 0 && errno == EINTR);
+	if (r == 0)
+		*status = si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status, 0) : si.si_status;
+	x->pid = 0;
+}
+
+int rexx_exec_event(struct rexx_exec *x, int *rc)
+{
+	int type, status = 0;
+	ssize_t n;
+
+	for (int i = 0; i < REXX_EVENT_BURST; i++) {
+		n = rexx_proto_recv(x->fd, x->buf, &type, MSG_DONTWAIT);
+		if (n == -EAGAIN || n == -EINTR)
+			return 0;
+		/*
+		 * A child that exits with our HALT unread makes the kernel report
+		 * ECONNRESET once, ahead of what it sent last (its END).
+		 */
+		if (n == -ECONNRESET)
+			continue;
+		if (n < 0)
+			break; /* the child is gone without saying how it ended */
+		switch (type) {
+		case REXX_MSG_SAY:
+			x->host->say(x->ctx, x->buf);
+			break;
+		case REXX_MSG_CMD:
+			if (x->in_command || n < 1)
+				break; /* protocol error: at most one command at a time */
+			x->in_command = true;
+			x->host->command(x->ctx, x, x->buf + 1, x->buf[0] == '1');
+			break;
+		case REXX_MSG_PULL:
+			handle_pull(x);
+			break;
+		case REXX_MSG_END:
+			*rc = atoi(x->buf);
+			reap(x, &status);
+			return 1;
+		}
+	}
+	if (n >= 0)
+		return 0; /* more to read: CP's loop calls again */
+	reap(x, &status);
+	*rc = WIFSIGNALED(status) ? -128 - WTERMSIG(status) : -WEXITSTATUS(status) - 256;
+	return 2;
+}
+
+void rexx_exec_line(struct rexx_exec *x, const char *line)
+{
+	if (x->in_command)
+		send_child(x, REXX_MSG_LINE, line);
+}
+
+void rexx_exec_reply(struct rexx_exec *x, int rc, bool unknown)
+{
+	char text[32];
+
+	if (!x->in_command)
+		return;
+	x->in_command = false;
+	snprintf(text, sizeof(text), "%d %d", rc, unknown);
+	send_child(x, REXX_MSG_RC, text);
+}
+
+void rexx_exec_input(struct rexx_exec *x, const char *line)
+{
+	if (x->pulling) {
+		send_input(x, line);
+		return;
+	}
+	pipe_lines_add(&x->typed, line, strlen(line));
+}
+
+void rexx_exec_halt(struct rexx_exec *x)
+{
+	if (!x->pid)
+		return;
+	if (x->halts++) {
+		signal_child(x, SIGKILL); /* it ignored the first request (SIGNAL ON HALT) */
+		return;
+	}
+	/* The signal reaches a busy program (Regina raises HALT on SIGINT);
+	 * the message ends a wait in PULL, which the signal does not. */
+	signal_child(x, SIGINT);
+	if (x->pulling) {
+		x->pulling = false;
+		send_child(x, REXX_MSG_HALT, "");
+	}
+}
+
+void rexx_exec_free(struct rexx_exec *x)
+{
+	int status;
+
+	if (!x)
+		return;
+	if (x->pid) {
+		signal_child(x, SIGKILL);
+		reap(x, &status);
+	}
+	if (x->pidfd >= 0)
+		close(x->pidfd);
+	close(x->fd);
+	pipe_lines_free(&x->typed);
+	free(x);
+}

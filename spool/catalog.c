@@ -1,0 +1,812 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The spool catalogue: the files of the spool folder, their classes and
+ * users, atomic creation and replacement, pending purge.  See spool.h.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mem/mem.h"
+#include "spool/spool.h"
+
+#define SPOOL_MAX_ID 9999
+
+static void nolog(const char *fmt, ...)
+{
+}
+
+static void file_path(char *buf, size_t len, unsigned id, const char *ext)
+{
+	snprintf(buf, len, "%04u.%s", id, ext);
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void file_free(struct spool_file *f)
+{
+	if (f->memfd >= 0)
+		close(f->memfd);
+	spool_meta_free(&f->meta);
+	free(f->users);
+	free(f);
+}
+
+/* Keeps the list sorted by spool id. */
+static void list_insert(struct spool *sp, struct spool_file *f)
+{
+	struct spool_file **pp = &sp->files;
+
+	while (*pp && (*pp)->meta.hdr.spoolid < f->meta.hdr.spoolid)
+		pp = &(*pp)->next;
+	f->next = *pp;
+	*pp = f;
+}
+
+static void list_remove(struct spool *sp, struct spool_file *f)
+{
+	for (struct spool_file **pp = &sp->files; *pp; pp = &(*pp)->next)
+		if (*pp == f) {
+			*pp = f->next;
+			return;
+		}
+}
+
+/* Makes a rename durable. */
+static int sync_dir(struct spool *sp)
+{
+	return fsync(sp->dirfd) < 0 ? -errno : 0;
+}
+
+/* Removes f's file and forgets it. */
+static void file_delete(struct spool *sp, struct spool_file *f)
+{
+	char path[32];
+
+	file_path(path, sizeof(path), f->meta.hdr.spoolid, f->cls == 'P' ? "pend" : "nss");
+	if (unlinkat(sp->dirfd, path, 0) < 0)
+		sp->log("spool: cannot delete %s: %s\n", path, strerror(errno));
+	sync_dir(sp);
+	list_remove(sp, f);
+	file_free(f);
+}
+
+/* Class P: renamed out of the way, deleted when its last user leaves. */
+static int file_pend(struct spool *sp, struct spool_file *f)
+{
+	char from[32], to[32];
+
+	file_path(from, sizeof(from), f->meta.hdr.spoolid, "nss");
+	file_path(to, sizeof(to), f->meta.hdr.spoolid, "pend");
+	if (renameat(sp->dirfd, from, sp->dirfd, to) < 0)
+		return -errno;
+	f->cls = 'P';
+	return sync_dir(sp);
+}
+
+static struct spool_file *file_new(void)
+{
+	struct spool_file *f = calloc(1, sizeof(*f));
+
+	if (f)
+		f->memfd = -1;
+	return f;
+}
+
+struct spool_file *spool_by_id(struct spool *sp, unsigned id)
+{
+	for (struct spool_file *f = sp->files; f; f = f->next)
+		if (f->meta.hdr.spoolid == id)
+			return f;
+	return NULL;
+}
+
+struct spool_file *spool_by_name(struct spool *sp, const char *name, bool saved)
+{
+	for (struct spool_file *f = sp->files; f; f = f->next) {
+		bool is_saved = f->cls == 'A' || f->cls == 'R';
+
+		if (!strcasecmp(f->meta.hdr.name, name) && (saved ? is_saved : f->cls == 'S'))
+			return f;
+	}
+	return NULL;
+}
+
+/*
+ * A free four-digit spool id, not in the catalogue nor on disk.  Ids go up
+ * (wrapping after 9999) as in z/VM, so a purged file's id is not reused at
+ * once.
+ */
+static int id_alloc(struct spool *sp)
+{
+	unsigned top = sp->last_id;
+
+	for (unsigned k = 1; k <= SPOOL_MAX_ID; k++) {
+		unsigned id = (top + k - 1) % SPOOL_MAX_ID + 1;
+		char path[32];
+
+		if (spool_by_id(sp, id))
+			continue;
+		file_path(path, sizeof(path), id, "nss");
+		if (faccessat(sp->dirfd, path, F_OK, 0) == 0)
+			continue;
+		file_path(path, sizeof(path), id, "tmp");
+		if (faccessat(sp->dirfd, path, F_OK, 0) == 0)
+			continue;
+		sp->last_id = id;
+		return (int)id;
+	}
+	return -ENOSPC;
+}
+
+/* Reads one NNNN.nss at load time. */
+static void load_one(struct spool *sp, const char *dname, unsigned id)
+{
+	struct spool_file *f = file_new();
+	char why[128];
+	int fd, ret;
+
+	if (!f)
+		return;
+	fd = openat(sp->dirfd, dname, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		sp->log("spool: %s: %s\n", dname, strerror(errno));
+		goto bad;
+	}
+	ret = spool_meta_read(fd, &f->meta, why, sizeof(why));
+	close(fd);
+	if (ret == 0 && f->meta.hdr.spoolid != id) {
+		snprintf(why, sizeof(why), "spool id %u in the header", f->meta.hdr.spoolid);
+		ret = -EINVAL;
+	}
+	if (ret < 0) {
+		sp->log("spool: %s is damaged (%s); ignored\n", dname, why);
+		goto bad;
+	}
+	f->cls = (char)f->meta.hdr.cls;
+	list_insert(sp, f);
+	return;
+bad:
+	spool_meta_free(&f->meta);
+	file_free(f);
+}
+
+/*
+ * After a crash between publishing a file and disposing of the one it
+ * replaced, two files of a name and class can exist: the newest wins.
+ */
+static void drop_superseded(struct spool *sp)
+{
+	struct spool_file *f, *g, *next;
+
+	for (f = sp->files; f; f = next) {
+		next = f->next;
+		for (g = sp->files; g; g = g->next) {
+			bool same_kind = (f->cls == 'S') == (g->cls == 'S');
+
+			if (g != f && same_kind && !strcmp(f->meta.hdr.name, g->meta.hdr.name) &&
+			    (g->meta.hdr.seq > f->meta.hdr.seq ||
+			     (g->meta.hdr.seq == f->meta.hdr.seq &&
+			      g->meta.hdr.spoolid > f->meta.hdr.spoolid))) {
+				sp->log("spool: %04u %s superseded by %04u; deleted\n",
+					f->meta.hdr.spoolid, f->meta.hdr.name, g->meta.hdr.spoolid);
+				file_delete(sp, f);
+				break;
+			}
+		}
+	}
+}
+
+static int scan(struct spool *sp)
+{
+	int fd = dup(sp->dirfd);
+	DIR *d;
+	struct dirent *de;
+
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	while ((de = readdir(d))) {
+		unsigned id;
+		char ext[8];
+		int n = 0;
+
+		if (sscanf(de->d_name, "%4u.%7s%n", &id, ext, &n) != 2 || de->d_name[n] ||
+		    strlen(de->d_name) != 4 + 1 + strlen(ext) || id == 0)
+			continue;
+		if (id > sp->last_id)
+			sp->last_id = id;
+		if (!strcmp(ext, "tmp") || !strcmp(ext, "pend")) {
+			/* An interrupted SAVESYS, or a purge nobody uses any more. */
+			unlinkat(sp->dirfd, de->d_name, 0);
+			continue;
+		}
+		if (!strcmp(ext, "nss"))
+			load_one(sp, de->d_name, id);
+	}
+	closedir(d);
+	sync_dir(sp);
+	drop_superseded(sp);
+	return 0;
+}
+
+int spool_load(struct spool *sp, const char *dir)
+{
+	int ret;
+
+	if (!sp->log)
+		sp->log = nolog;
+	sp->files = NULL;
+	sp->last_id = 0;
+	sp->dir = NULL;
+	sp->dirfd = -1;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	sp->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sp->dirfd < 0)
+		return -errno;
+	sp->dir = strdup(dir);
+	if (!sp->dir) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	ret = scan(sp);
+	if (ret == 0)
+		return 0;
+fail:
+	spool_close(sp);
+	return ret;
+}
+
+void spool_close(struct spool *sp)
+{
+	while (sp->files) {
+		struct spool_file *f = sp->files;
+
+		sp->files = f->next;
+		file_free(f);
+	}
+	if (sp->dirfd >= 0)
+		close(sp->dirfd);
+	sp->dirfd = -1;
+	free(sp->dir);
+	sp->dir = NULL;
+}
+
+/* Writes meta to a new NNNN.tmp and renames it over NNNN.nss, durably. */
+static int publish_meta(struct spool *sp, struct spool_meta *m)
+{
+	char tmp[32], dst[32];
+	int fd, ret;
+
+	file_path(tmp, sizeof(tmp), m->hdr.spoolid, "tmp");
+	file_path(dst, sizeof(dst), m->hdr.spoolid, "nss");
+	fd = openat(sp->dirfd, tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	ret = spool_meta_write(fd, m);
+	if (ret == 0 && fsync(fd) < 0)
+		ret = -errno;
+	close(fd);
+	if (ret == 0 && renameat(sp->dirfd, tmp, sp->dirfd, dst) < 0)
+		ret = -errno;
+	if (ret < 0) {
+		unlinkat(sp->dirfd, tmp, 0);
+		return ret;
+	}
+	return sync_dir(sp);
+}
+
+static void copy_name(char *dst, size_t len, const char *src)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && src[i]; i++)
+		dst[i] = src[i];
+	memset(dst + i, 0, len - i);
+}
+
+int spool_defsys(struct spool *sp, const struct defsys *d, const char *owner,
+		 struct spool_file **out)
+{
+	struct spool_file *f = file_new(), *old;
+	struct spool_hdr *h;
+	int id, ret;
+
+	if (!f)
+		return -ENOMEM;
+	id = id_alloc(sp);
+	if (id < 0) {
+		free(f);
+		return id;
+	}
+	h = &f->meta.hdr;
+	memcpy(h->magic, SPOOL_MAGIC, sizeof(h->magic));
+	h->version = SPOOL_VERSION;
+	h->hdr_size = sizeof(*h);
+	h->spoolid = (uint16_t)id;
+	h->cls = 'S';
+	h->rstd = d->rstd;
+	copy_name(h->name, sizeof(h->name), d->name);
+	copy_name(h->type, sizeof(h->type), "NSS");
+	copy_name(h->owner, sizeof(h->owner), owner);
+	h->seq = now_ns();
+	h->ctime = h->seq / 1000000000;
+	h->minsize = d->minsize;
+	h->parm_lo = d->parm_lo;
+	h->parm_hi = d->parm_hi;
+	h->nranges = (uint16_t)d->nranges;
+	for (int i = 0; i < d->nranges; i++) {
+		f->meta.r[i].first = d->r[i].first;
+		f->meta.r[i].last = d->r[i].last;
+		f->meta.r[i].type = d->r[i].type;
+	}
+	h->file_size = spool_meta_len(h);
+	ret = publish_meta(sp, &f->meta);
+	if (ret < 0) {
+		file_free(f);
+		return ret;
+	}
+	f->cls = 'S';
+	/* A new skeleton replaces an older one of the same name (nobody uses skeletons). */
+	old = spool_by_name(sp, d->name, false);
+	if (old)
+		file_delete(sp, old);
+	list_insert(sp, f);
+	if (out)
+		*out = f;
+	return 0;
+}
+
+void spool_file_defsys(const struct spool_file *f, struct defsys *d)
+{
+	const struct spool_hdr *h = &f->meta.hdr;
+
+	memset(d, 0, sizeof(*d));
+	copy_name(d->name, sizeof(d->name), h->name);
+	d->nranges = h->nranges;
+	for (int i = 0; i < h->nranges; i++) {
+		d->r[i].first = f->meta.r[i].first;
+		d->r[i].last = f->meta.r[i].last;
+		d->r[i].type = f->meta.r[i].type;
+	}
+	d->minsize = h->minsize;
+	d->rstd = h->rstd;
+	d->parm_lo = h->parm_lo;
+	d->parm_hi = h->parm_hi;
+}
+
+/* ---- SAVESYS ---- */
+
+static uint64_t page_align(uint64_t v)
+{
+	return (v + SPOOL_PAGE - 1) & ~(SPOOL_PAGE - 1);
+}
+
+/* Layout of the new file: metadata, then each saved range's pages in turn. */
+static int save_layout(struct spool_save *sv, uint64_t mem_size)
+{
+	struct spool_hdr *h = &sv->meta.hdr;
+	uint64_t off;
+
+	sv->hart_off = sizeof(*h) + (uint64_t)h->nranges * sizeof(struct spool_range) +
+		       (uint64_t)h->ndisks * sizeof(struct spool_disk);
+	h->data_off = page_align(spool_meta_len(h));
+	off = h->data_off;
+	sv->nmap = 0;
+	for (int i = 0; i < h->nranges; i++) {
+		struct spool_range *r = &sv->meta.r[i];
+		uint64_t len = spool_range_bytes(r);
+
+		r->off = r->hash = 0;
+		if (!len)
+			continue;
+		if ((uint64_t)r->first * SPOOL_PAGE + len > mem_size)
+			return -ERANGE;
+		r->off = off;
+		sv->map[sv->nmap++] = (struct spool_map){
+		    .real = (uint64_t)r->first * SPOOL_PAGE,
+		    .len = len,
+		    .off = off,
+		    .src = SPOOL_SRC_FILE,
+		    .type = r->type,
+		};
+		off += len;
+	}
+	h->file_size = off;
+	return 0;
+}
+
+int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
+		     const struct spool_disk *disks, int ndisks, uint32_t hart_size,
+		     uint32_t dev_size, struct spool_save *sv)
+{
+	struct spool_file *skel = spool_by_name(sp, name, false);
+	struct spool_hdr *h;
+	int ret;
+
+	memset(sv, 0, sizeof(*sv));
+	sv->fd = -1;
+	if (!skel)
+		return -ENOENT;
+	if (ndisks < 0 || ndisks > SPOOL_MAX_DISKS || hart_size == 0 || hart_size > 65536 ||
+	    dev_size > 65536)
+		return -EINVAL;
+	sv->skel = skel;
+	sv->meta = skel->meta;
+	sv->meta.hart = NULL;
+	h = &sv->meta.hdr;
+	h->cls = h->rstd ? 'R' : 'A';
+	h->ndisks = (uint16_t)ndisks;
+	memcpy(sv->meta.disk, disks, (size_t)ndisks * sizeof(*disks));
+	h->hart_size = hart_size;
+	h->dev_size = dev_size;
+	h->mem_size = mem_size;
+	ret = save_layout(sv, mem_size);
+	if (ret < 0)
+		return ret;
+	file_path(sv->tmp, sizeof(sv->tmp), h->spoolid, "tmp");
+	sv->fd = openat(sp->dirfd, sv->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (sv->fd < 0)
+		return errno == EEXIST ? -EBUSY : -errno;
+	if (ftruncate(sv->fd, (off_t)h->file_size) < 0) {
+		ret = -errno;
+		spool_save_abort(sp, sv);
+		return ret;
+	}
+	return 0;
+}
+
+void spool_save_abort(struct spool *sp, struct spool_save *sv)
+{
+	if (sv->fd >= 0) {
+		close(sv->fd);
+		unlinkat(sp->dirfd, sv->tmp, 0);
+	}
+	sv->fd = -1;
+	spool_meta_free(&sv->meta);
+}
+
+/* The data is in the file: hash it, take the hart state, write the header. */
+static int save_finish(struct spool_save *sv)
+{
+	struct spool_hdr *h = &sv->meta.hdr;
+	ssize_t r;
+	int err;
+
+	sv->meta.hart = malloc(h->hart_size + h->dev_size);
+	if (!sv->meta.hart)
+		return -ENOMEM;
+	r = pread(sv->fd, sv->meta.hart, h->hart_size + h->dev_size, (off_t)sv->hart_off);
+	if (r != (ssize_t)(h->hart_size + h->dev_size))
+		return r < 0 ? -errno : -EIO;
+	for (int i = 0; i < h->nranges; i++) {
+		struct spool_range *rg = &sv->meta.r[i];
+
+		rg->hash = spool_data_hash(sv->fd, rg->off, spool_range_bytes(rg), &err);
+		if (err)
+			return err;
+	}
+	h->seq = now_ns();
+	h->ctime = h->seq / 1000000000;
+	err = spool_meta_write(sv->fd, &sv->meta);
+	if (err)
+		return err;
+	return fsync(sv->fd) < 0 ? -errno : 0;
+}
+
+int spool_save_commit(struct spool *sp, struct spool_save *sv, struct spool_file **out)
+{
+	struct spool_file *skel = sv->skel, *old;
+	char dst[32];
+	int ret;
+
+	ret = save_finish(sv);
+	file_path(dst, sizeof(dst), sv->meta.hdr.spoolid, "nss");
+	if (ret == 0 && renameat(sp->dirfd, sv->tmp, sp->dirfd, dst) < 0)
+		ret = -errno;
+	if (ret < 0) {
+		spool_save_abort(sp, sv);
+		return ret;
+	}
+	close(sv->fd);
+	sv->fd = -1;
+	ret = sync_dir(sp);
+	/* The skeleton's entry becomes the saved system; the older one goes. */
+	old = spool_by_name(sp, skel->meta.hdr.name, true);
+	spool_meta_free(&skel->meta);
+	skel->meta = sv->meta;
+	sv->meta.hart = NULL;
+	skel->cls = (char)skel->meta.hdr.cls;
+	skel->verified = true;
+	if (old && old->nusers) {
+		int err = file_pend(sp, old);
+
+		if (err)
+			sp->log("spool: cannot mark %04u pending purge: %s\n",
+				old->meta.hdr.spoolid, strerror(-err));
+	} else if (old) {
+		file_delete(sp, old);
+	}
+	if (out)
+		*out = skel;
+	return ret;
+}
+
+int spool_purge(struct spool *sp, struct spool_file *f)
+{
+	if (f->cls == 'P')
+		return 0;
+	if (f->nusers)
+		return file_pend(sp, f);
+	file_delete(sp, f);
+	return 0;
+}
+
+/* ---- IPL of a saved system ---- */
+
+static enum mem_map_kind map_kind(enum spool_pgtype t)
+{
+	switch (t) {
+	case SPOOL_ER:
+		return MEM_MAP_PRIVATE_RO;
+	case SPOOL_SR:
+		return MEM_MAP_SHARED_RO;
+	case SPOOL_SW:
+	case SPOOL_SN:
+		return MEM_MAP_SHARED_RW;
+	case SPOOL_SC:
+		return MEM_MAP_SHARED_CP;
+	default:
+		return MEM_MAP_PRIVATE;
+	}
+}
+
+static bool uses_memfd(enum spool_pgtype t)
+{
+	return t == SPOOL_SW || t == SPOOL_SN || t == SPOOL_SC;
+}
+
+/* Copies [off, off+len) of the spool file to the memfd at moff. */
+static int copy_range(int fd, uint64_t off, int memfd, uint64_t moff, uint64_t len)
+{
+	while (len) {
+		loff_t in = (loff_t)off, outp = (loff_t)moff;
+		ssize_t n = copy_file_range(fd, &in, memfd, &outp, len, 0);
+
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		off += (uint64_t)n, moff += (uint64_t)n, len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+static int copy_fallback(int fd, uint64_t off, int memfd, uint64_t moff, uint64_t len)
+{
+	void *p;
+	ssize_t r;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, (off_t)moff);
+	if (p == MAP_FAILED)
+		return -errno;
+	r = pread(fd, p, len, (off_t)off);
+	munmap(p, len);
+	return r == (ssize_t)len ? 0 : -EIO;
+}
+
+/* One memfd for all SW/SN/SC ranges of f, SW pages filled from the file. */
+static int memfd_make(struct spool_file *f, int fd)
+{
+	uint64_t size = 0;
+	int ret = 0;
+
+	for (int i = 0; i < f->meta.hdr.nranges; i++)
+		if (uses_memfd(f->meta.r[i].type))
+			size += ((uint64_t)f->meta.r[i].last - f->meta.r[i].first + 1) * SPOOL_PAGE;
+	if (!size)
+		return 0;
+	f->memfd = memfd_create(f->meta.hdr.name, MFD_CLOEXEC);
+	if (f->memfd < 0)
+		return -errno;
+	if (ftruncate(f->memfd, (off_t)size) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	f->memfd_size = size;
+	for (uint64_t i = 0, moff = 0; i < f->meta.hdr.nranges; i++) {
+		const struct spool_range *r = &f->meta.r[i];
+		uint64_t len = ((uint64_t)r->last - r->first + 1) * SPOOL_PAGE;
+
+		if (!uses_memfd(r->type))
+			continue;
+		if (r->type == SPOOL_SW && copy_range(fd, r->off, f->memfd, moff, len) < 0)
+			ret = copy_fallback(fd, r->off, f->memfd, moff, len);
+		if (ret)
+			goto out;
+		moff += len;
+	}
+out:
+	if (ret) {
+		close(f->memfd);
+		f->memfd = -1;
+	}
+	return ret;
+}
+
+static void fill_map(const struct spool_file *f, struct spool_map *map, int *nmap)
+{
+	uint64_t moff = 0;
+
+	*nmap = 0;
+	for (int i = 0; i < f->meta.hdr.nranges; i++) {
+		const struct spool_range *r = &f->meta.r[i];
+		struct spool_map *m = &map[(*nmap)++];
+
+		*m = (struct spool_map){
+		    .real = (uint64_t)r->first * SPOOL_PAGE,
+		    .len = ((uint64_t)r->last - r->first + 1) * SPOOL_PAGE,
+		    .type = r->type,
+		    .kind = (uint8_t)map_kind(r->type),
+		};
+		if (uses_memfd(r->type)) {
+			m->src = SPOOL_SRC_MEMFD;
+			m->off = moff;
+			moff += m->len;
+		} else if (r->type == SPOOL_EN) {
+			m->src = SPOOL_SRC_ZERO;
+		} else {
+			m->src = SPOOL_SRC_FILE;
+			m->off = r->off;
+		}
+	}
+}
+
+static int user_add(struct spool_file *f, const char *user)
+{
+	if (f->nusers == f->maxusers) {
+		int n = f->maxusers ? f->maxusers * 2 : 8;
+		void *p;
+
+		if (n > SPOOL_MAX_USERS)
+			return -EUSERS;
+		p = realloc(f->users, (size_t)n * sizeof(*f->users));
+		if (!p)
+			return -ENOMEM;
+		f->users = p;
+		f->maxusers = n;
+	}
+	copy_name(f->users[f->nusers++], sizeof(f->users[0]), user);
+	return 0;
+}
+
+/* The file on disk must still be the one in the catalogue, undamaged. */
+static int reopen_check(struct spool *sp, struct spool_file *f, int *fdp, char *why, size_t wl)
+{
+	struct spool_meta m;
+	char path[32];
+	int fd, ret;
+
+	file_path(path, sizeof(path), f->meta.hdr.spoolid, "nss");
+	fd = openat(sp->dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, wl, "spool file %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	ret = spool_meta_read(fd, &m, why, wl);
+	if (ret == 0 && m.hdr.checksum != f->meta.hdr.checksum) {
+		snprintf(why, wl, "spool file %s changed on disk", path);
+		ret = -ESTALE;
+	}
+	spool_meta_free(&m);
+	if (ret == 0 && !f->nusers) {
+		ret = spool_data_verify(fd, &f->meta, why, wl);
+		f->verified = ret == 0;
+	}
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+int spool_attach(struct spool *sp, struct spool_file *f, const char *user, int *fdp,
+		 struct spool_map *map, int *nmap, char *why, size_t wl)
+{
+	int fd = -1, ret;
+
+	if (f->cls != 'A' && f->cls != 'R') {
+		snprintf(why, wl, "not a saved system");
+		return -ENOENT;
+	}
+	ret = reopen_check(sp, f, &fd, why, wl);
+	if (ret < 0)
+		return ret;
+	if (f->memfd < 0) {
+		ret = memfd_make(f, fd);
+		if (ret < 0) {
+			snprintf(why, wl, "shared storage: %s", strerror(-ret));
+			goto fail;
+		}
+	}
+	ret = user_add(f, user);
+	if (ret < 0) {
+		snprintf(why, wl, "%s", strerror(-ret));
+		goto fail;
+	}
+	fill_map(f, map, nmap);
+	*fdp = fd;
+	return 0;
+fail:
+	if (!f->nusers && f->memfd >= 0) {
+		close(f->memfd);
+		f->memfd = -1;
+	}
+	close(fd);
+	return ret;
+}
+
+void spool_detach(struct spool *sp, struct spool_file *f, const char *user)
+{
+	for (int i = 0; i < f->nusers; i++)
+		if (!strcasecmp(f->users[i], user)) {
+			memmove(&f->users[i], &f->users[i + 1],
+				(size_t)(f->nusers - i - 1) * sizeof(f->users[0]));
+			f->nusers--;
+			break;
+		}
+	if (f->nusers)
+		return;
+	if (f->memfd >= 0)
+		close(f->memfd);
+	f->memfd = -1;
+	f->verified = false;
+	if (f->cls == 'P')
+		file_delete(sp, f);
+}
+
+struct spool_file *spool_user_file(struct spool *sp, const char *user)
+{
+	for (struct spool_file *f = sp->files; f; f = f->next)
+		for (int i = 0; i < f->nusers; i++)
+			if (!strcasecmp(f->users[i], user))
+				return f;
+	return NULL;
+}
+
+uint64_t spool_file_pages(const struct spool_file *f)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < f->meta.hdr.nranges; i++)
+		n += (uint64_t)f->meta.r[i].last - f->meta.r[i].first + 1;
+	return n;
+}
+
+void spool_file_date(const struct spool_file *f, char date[6], char tm[9])
+{
+	time_t t = (time_t)f->meta.hdr.ctime;
+	struct tm lt;
+
+	localtime_r(&t, &lt);
+	snprintf(date, 6, "%02u/%02u", (unsigned)(lt.tm_mon + 1) % 100u,
+		 (unsigned)lt.tm_mday % 100u);
+	snprintf(tm, 9, "%02u:%02u:%02u", (unsigned)lt.tm_hour % 100u, (unsigned)lt.tm_min % 100u,
+		 (unsigned)lt.tm_sec % 100u);
+}

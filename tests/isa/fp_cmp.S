@@ -1,0 +1,67 @@
+# Comparisons, min/max, sign injection and classification through the hart:
+# FEQ quiet and FLT/FLE signalling, fmin/fmax as IEEE 754-2019
+# minimumNumber/maximumNumber with -0 < +0, fclass of all ten classes.
+#include "fp_macros.h"
+TEST_BEGIN
+	FP_X(1, 0, 0, D_QNAN, D_ONE, 0, feq.d a0, f1, f2)
+	FP_X(2, 0, NV, D_ONE, D_SNAN, 0, feq.d a0, f1, f2)
+	FP_X(3, 0, NV, S_QNAN, S_ONE, 0, flt.s a0, f1, f2)
+	FP_X(4, 0, NV, S_ONE, S_QNAN, 0, fle.s a0, f1, f2)
+	FP_X(5, 1, 0, S_NZ, S_PZ, 0, feq.s a0, f1, f2)
+	FP_X(6, 0, 0, S_NZ, S_PZ, 0, flt.s a0, f1, f2)
+	FP_X(7, 1, 0, D_NZ, D_PZ, 0, fle.d a0, f1, f2)
+	FP_X(8, 1, 0, D_ONE, D_TWO, 0, flt.d a0, f1, f2)
+	FP_X(9, 1, 0, 0xc000000000000000, D_MONE, 0, flt.d a0, f1, f2)
+	FP_X(10, 0, 0, D_TWO, D_ONE, 0, flt.d a0, f1, f2)
+	FP_X(11, 1, 0, S_INF, S_INF, 0, fle.s a0, f1, f2)
+	FP_X(12, 1, 0, S_NINF, 0xffffffffff7fffff, 0, flt.s a0, f1, f2)
+	FP_X(13, 1, 0, D_TWO, D_TWO, 0, feq.d a0, f1, f2)
+	FP_X(14, 0, 0, 0x7fc00000, S_QNAN, 0, feq.s a0, f1, f2) /* unboxed: NaN */
+
+	FP_F(15, S_NZ, 0, S_NZ, S_PZ, 0, fmin.s f0, f1, f2)
+	FP_F(16, S_NZ, 0, S_PZ, S_NZ, 0, fmin.s f0, f1, f2)
+	FP_F(17, D_PZ, 0, D_NZ, D_PZ, 0, fmax.d f0, f1, f2)
+	FP_F(18, D_PZ, 0, D_PZ, D_NZ, 0, fmax.d f0, f1, f2)
+	FP_F(19, D_MONE, 0, D_QNAN, D_MONE, 0, fmin.d f0, f1, f2)
+	FP_F(20, S_ONE, 0, S_ONE, 0xffffffffffc00001, 0, fmax.s f0, f1, f2)
+	FP_F(21, S_TWO, NV, S_SNAN, S_TWO, 0, fmin.s f0, f1, f2)
+	FP_F(22, D_MONE, NV, D_MONE, D_SNAN, 0, fmax.d f0, f1, f2)
+	FP_F(23, D_QNAN, 0, 0x7ff8000000000005, 0xfff8000000000000, 0, fmin.d f0, f1, f2)
+	FP_F(24, S_QNAN, NV, S_SNAN, S_QNAN, 0, fmax.s f0, f1, f2)
+	FP_F(25, D_NINF, 0, D_ONE, D_NINF, 0, fmin.d f0, f1, f2)
+	FP_F(26, S_TWO, 0, S_ONE, S_TWO, 0, fmax.s f0, f1, f2)
+	FP_F(27, 0xffffffffc0000000, 0, 0xffffffffc0000000, S_MONE, 0, fmin.s f0, f1, f2)
+	FP_F(28, S_TWO, 0, D_ONE, S_TWO, 0, fmin.s f0, f1, f2) /* unboxed: NaN */
+
+	FP_F(29, D_MONE, 0, D_ONE, 0xc000000000000000, 0, fsgnj.d f0, f1, f2)
+	FP_F(30, D_ONE, 0, D_ONE, 0xc000000000000000, 0, fsgnjn.d f0, f1, f2)
+	FP_F(31, D_ONE, 0, D_MONE, 0xc000000000000000, 0, fsgnjx.d f0, f1, f2)
+	FP_F(32, S_MONE, 0, S_MONE, S_TWO, 0, fsgnjx.s f0, f1, f2)
+	FP_F(33, 0xffffffffff812345, 0, 0xffffffff7f812345, S_ONE, 0, fsgnjn.s f0, f1, f2)
+	FP_F(34, 0xfff0000000000001, 0, D_SNAN, D_MONE, 0, fsgnj.d f0, f1, f2)
+	FP_F(35, 0xffffffffffc00000, 0, 0x3f80000000000000, 0x3f80000000000000, 0, fsgnjn.s f0, f1, f2)
+	FP_F(36, 0xffffffffbf800000, 0, S_ONE, S_ONE, 0, fneg.s f0, f1)
+	FP_F(37, D_ONE, 0, D_MONE, 0, 0, fabs.d f0, f1)
+
+	FP_X(38, 1 << 0, 0, D_NINF, 0, 0, fclass.d a0, f1)
+	FP_X(39, 1 << 1, 0, D_MONE, 0, 0, fclass.d a0, f1)
+	FP_X(40, 1 << 2, 0, 0x800fffffffffffff, 0, 0, fclass.d a0, f1)
+	FP_X(41, 1 << 3, 0, D_NZ, 0, 0, fclass.d a0, f1)
+	FP_X(42, 1 << 4, 0, D_PZ, 0, 0, fclass.d a0, f1)
+	FP_X(43, 1 << 5, 0, D_DEN, 0, 0, fclass.d a0, f1)
+	FP_X(44, 1 << 6, 0, D_MIN, 0, 0, fclass.d a0, f1)
+	FP_X(45, 1 << 7, 0, D_INF, 0, 0, fclass.d a0, f1)
+	FP_X(46, 1 << 8, 0, 0xfff4000000000000, 0, 0, fclass.d a0, f1)
+	FP_X(47, 1 << 9, 0, 0xfff8000000000000, 0, 0, fclass.d a0, f1)
+	FP_X(48, 1 << 0, 0, S_NINF, 0, 0, fclass.s a0, f1)
+	FP_X(49, 1 << 1, 0, 0xffffffffff7fffff, 0, 0, fclass.s a0, f1)
+	FP_X(50, 1 << 2, 0, 0xffffffff80000001, 0, 0, fclass.s a0, f1)
+	FP_X(51, 1 << 3, 0, S_NZ, 0, 0, fclass.s a0, f1)
+	FP_X(52, 1 << 4, 0, S_PZ, 0, 0, fclass.s a0, f1)
+	FP_X(53, 1 << 5, 0, 0xffffffff007fffff, 0, 0, fclass.s a0, f1)
+	FP_X(54, 1 << 6, 0, S_MIN, 0, 0, fclass.s a0, f1)
+	FP_X(55, 1 << 7, 0, S_INF, 0, 0, fclass.s a0, f1)
+	FP_X(56, 1 << 8, 0, 0xffffffff7fbfffff, 0, 0, fclass.s a0, f1)
+	FP_X(57, 1 << 9, 0, 0xffffffffffc00000, 0, 0, fclass.s a0, f1)
+	FP_X(58, 1 << 9, 0, 0x00000000ff800000, 0, 0, fclass.s a0, f1) /* unboxed */
+TEST_END

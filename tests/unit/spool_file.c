@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Spool files and the catalogue: DEFSYS, SAVESYS, reload after a restart,
+ * attach (maps, memfd), pending purge, damage refused, crash mid-save.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mem/mem.h"
+#include "spool/spool.h"
+
+static int failures;
+static char dir[256];
+
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (!(c)) {                                                                        \
+			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);      \
+			failures++;                                                                \
+		}                                                                                  \
+	} while (0)
+
+#define HART_SIZE 512
+
+static void defsys(struct spool *sp, const char *line)
+{
+	char buf[256], *argv[32];
+	int argc = 0;
+	struct defsys d;
+	const char *bad;
+	uint32_t seg;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (char *t = strtok(buf, " "); t; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	CHECK(defsys_parse(argc, argv, &d, &bad, &seg) == DEFSYS_OK);
+	CHECK(spool_defsys(sp, &d, "MAINT", NULL) == 0);
+}
+
+/* Byte of the saver's storage at real address r: a pattern tagged by gen. */
+static uint8_t pattern(uint64_t r, int gen)
+{
+	return (uint8_t)((r >> 12) * 7 + (r & 0xff) + gen);
+}
+
+/* The saver's side of SAVESYS: write the storage pages and the hart. */
+static void save(struct spool *sp, const char *name, int gen, int *ret)
+{
+	struct spool_disk disk = {.vdev = 0x200, .size = 1 << 20};
+	struct spool_save sv;
+	uint8_t hart[HART_SIZE];
+
+	*ret = spool_save_begin(sp, name, 64 << 20, &disk, 1, HART_SIZE, 0, &sv);
+	if (*ret)
+		return;
+	for (int i = 0; i < sv.nmap; i++) {
+		uint8_t *buf = malloc(sv.map[i].len);
+
+		for (uint64_t k = 0; k < sv.map[i].len; k++)
+			buf[k] = pattern(sv.map[i].real + k, gen);
+		CHECK(pwrite(sv.fd, buf, sv.map[i].len, (off_t)sv.map[i].off) ==
+		      (ssize_t)sv.map[i].len);
+		free(buf);
+	}
+	memset(hart, gen, sizeof(hart));
+	CHECK(pwrite(sv.fd, hart, sizeof(hart), (off_t)sv.hart_off) == sizeof(hart));
+	*ret = spool_save_commit(sp, &sv, NULL);
+}
+
+static bool exists(const char *name)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return access(p, F_OK) == 0;
+}
+
+static void test_defsys_save_reload(void)
+{
+	struct spool sp = {0}, sp2 = {0};
+	struct spool_file *f;
+	struct spool_map map[SPOOL_MAX_RANGES];
+	int ret, fd, nmap;
+	char why[128];
+
+	CHECK(spool_load(&sp, dir) == 0);
+	defsys(&sp, "LXSHR 0-FF EW 100-2FF SR 300-4FF EW MINSIZE=64M");
+	f = spool_by_name(&sp, "lxshr", false);
+	CHECK(f && f->cls == 'S' && f->meta.hdr.spoolid == 1);
+	CHECK(!spool_by_name(&sp, "LXSHR", true));
+	save(&sp, "LXSHR", 1, &ret);
+	CHECK(ret == 0);
+	f = spool_by_name(&sp, "LXSHR", true);
+	CHECK(f && f->cls == 'A' && !spool_by_name(&sp, "LXSHR", false));
+	CHECK(exists("0001.nss") && !exists("0001.tmp"));
+	CHECK(f && f->meta.hdr.data_off % 4096 == 0 &&
+	      f->meta.hdr.file_size == f->meta.hdr.data_off + 0x500 * 4096ull);
+	spool_close(&sp);
+
+	/* A restart of CP: the catalogue comes back from the folder. */
+	CHECK(spool_load(&sp2, dir) == 0);
+	f = spool_by_name(&sp2, "LXSHR", true);
+	CHECK(f && f->cls == 'A' && f->meta.hdr.minsize == 64 << 20);
+	CHECK(f && f->meta.hdr.ndisks == 1 && f->meta.disk[0].vdev == 0x200);
+	CHECK(f && f->meta.hdr.hart_size == HART_SIZE && f->meta.hart[0] == 1);
+	if (!f)
+		goto out;
+	ret = spool_attach(&sp2, f, "LINUX01", &fd, map, &nmap, why, sizeof(why));
+	CHECK(ret == 0);
+	CHECK(nmap == 3 && map[1].kind == MEM_MAP_SHARED_RO && map[1].src == SPOOL_SRC_FILE &&
+	      map[1].real == 0x100000 && map[1].len == 0x200000 && map[0].kind == MEM_MAP_PRIVATE);
+	if (ret == 0) {
+		uint8_t *p = mmap(NULL, map[1].len, PROT_READ, MAP_SHARED, fd, (off_t)map[1].off);
+
+		CHECK(p != MAP_FAILED);
+		if (p != MAP_FAILED) {
+			CHECK(p[0] == pattern(0x100000, 1) && p[0x1234] == pattern(0x101234, 1));
+			munmap(p, map[1].len);
+		}
+		close(fd);
+	}
+	CHECK(spool_user_file(&sp2, "linux01") == f);
+	spool_detach(&sp2, f, "LINUX01");
+	CHECK(!spool_user_file(&sp2, "LINUX01"));
+out:
+	spool_close(&sp2);
+}
+
+static void test_pending_purge(void)
+{
+	struct spool sp = {0};
+	struct spool_file *old, *f;
+	struct spool_map map[SPOOL_MAX_RANGES];
+	int ret, fd, nmap;
+	char why[128];
+
+	CHECK(spool_load(&sp, dir) == 0);
+	old = spool_by_name(&sp, "LXSHR", true);
+	CHECK(old && spool_attach(&sp, old, "LINUX01", &fd, map, &nmap, why, sizeof(why)) == 0);
+	close(fd);
+	/* Replacement while in use: the old file becomes class P. */
+	defsys(&sp, "LXSHR 0-FF EW 100-2FF SR 300-4FF EW MINSIZE=64M");
+	save(&sp, "LXSHR", 2, &ret);
+	CHECK(ret == 0);
+	f = spool_by_name(&sp, "LXSHR", true);
+	CHECK(f && f != old && f->cls == 'A' && old->cls == 'P');
+	CHECK(exists("0001.pend") && exists("0002.nss"));
+	/* Purge of the new one with no users: deleted now. */
+	CHECK(f && spool_purge(&sp, f) == 0);
+	CHECK(!exists("0002.nss") && !spool_by_name(&sp, "LXSHR", true));
+	/* Last user of the old one leaves: deleted. */
+	spool_detach(&sp, old, "LINUX01");
+	CHECK(!exists("0001.pend") && !spool_by_id(&sp, 1));
+	spool_close(&sp);
+}
+
+static void test_memfd(void)
+{
+	struct spool sp = {0};
+	struct spool_file *f;
+	struct spool_map map[SPOOL_MAX_RANGES];
+	int ret, fd, fd2, nmap;
+	char why[128];
+
+	CHECK(spool_load(&sp, dir) == 0);
+	defsys(&sp, "SHTYPES 0-FF EW 100-1FF SW 200-2FF SN 300-3FF SC 400-4FF ER 500-5FF EN");
+	save(&sp, "SHTYPES", 3, &ret);
+	CHECK(ret == 0);
+	f = spool_by_name(&sp, "SHTYPES", true);
+	if (!f)
+		goto out;
+	ret = spool_attach(&sp, f, "U1", &fd, map, &nmap, why, sizeof(why));
+	CHECK(ret == 0 && f->memfd >= 0 && f->memfd_size == 3 * 0x100000);
+	CHECK(nmap == 6 && map[1].src == SPOOL_SRC_MEMFD && map[1].off == 0 &&
+	      map[1].kind == MEM_MAP_SHARED_RW);
+	CHECK(map[2].src == SPOOL_SRC_MEMFD && map[2].off == 0x100000);
+	CHECK(map[3].kind == MEM_MAP_SHARED_CP && map[4].kind == MEM_MAP_PRIVATE_RO);
+	CHECK(map[5].src == SPOOL_SRC_ZERO);
+	if (ret == 0 && f->memfd >= 0) {
+		uint8_t *p = mmap(NULL, f->memfd_size, PROT_READ, MAP_SHARED, f->memfd, 0);
+
+		CHECK(p != MAP_FAILED);
+		if (p != MAP_FAILED) {
+			CHECK(p[5] == pattern(0x100005, 3)); /* SW: saved data */
+			CHECK(p[0x100005] == 0);	     /* SN: zero */
+			munmap(p, f->memfd_size);
+		}
+		close(fd);
+	}
+	/* A second user shares the same memfd. */
+	int memfd = f->memfd;
+
+	CHECK(spool_attach(&sp, f, "U2", &fd2, map, &nmap, why, sizeof(why)) == 0);
+	CHECK(f->memfd == memfd && f->nusers == 2);
+	close(fd2);
+	spool_detach(&sp, f, "U1");
+	CHECK(f->memfd == memfd);
+	spool_detach(&sp, f, "U2");
+	CHECK(f->memfd == -1);
+	spool_purge(&sp, f);
+out:
+	spool_close(&sp);
+}
+
+static void corrupt(const char *name, off_t off, uint8_t x)
+{
+	char p[512];
+	int fd;
+	uint8_t b;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	fd = open(p, O_RDWR);
+	CHECK(fd >= 0 && pread(fd, &b, 1, off) == 1);
+	b ^= x;
+	CHECK(pwrite(fd, &b, 1, off) == 1);
+	close(fd);
+}
+
+static void test_damage(void)
+{
+	struct spool sp = {0};
+	struct spool_file *f;
+	struct spool_map map[SPOOL_MAX_RANGES];
+	struct spool_meta m;
+	int ret, fd, nmap, id;
+	char why[128], name[16], p[512];
+
+	CHECK(spool_load(&sp, dir) == 0);
+	defsys(&sp, "DMG 0-FF EW 100-1FF SR");
+	save(&sp, "DMG", 4, &ret);
+	f = spool_by_name(&sp, "DMG", true);
+	CHECK(ret == 0 && f);
+	if (!f)
+		return;
+	id = f->meta.hdr.spoolid;
+	snprintf(name, sizeof(name), "%04d.nss", id);
+	/* A flipped data byte: refused at IPL, never mapped. */
+	corrupt(name, (off_t)f->meta.r[1].off + 77, 0x40);
+	ret = spool_attach(&sp, f, "U1", &fd, map, &nmap, why, sizeof(why));
+	CHECK(ret < 0 && strstr(why, "data checksum mismatch in pages 100-1FF"));
+	corrupt(name, (off_t)f->meta.r[1].off + 77, 0x40);
+	CHECK(spool_attach(&sp, f, "U1", &fd, map, &nmap, why, sizeof(why)) == 0);
+	close(fd);
+	spool_detach(&sp, f, "U1");
+	/* A flipped header byte: refused, and left out of the catalogue at restart. */
+	corrupt(name, 26, 1);
+	ret = spool_attach(&sp, f, "U1", &fd, map, &nmap, why, sizeof(why));
+	CHECK(ret < 0 && strstr(why, "checksum mismatch"));
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	fd = open(p, O_RDONLY);
+	CHECK(spool_meta_read(fd, &m, why, sizeof(why)) < 0 && strstr(why, "checksum"));
+	close(fd);
+	spool_close(&sp);
+	CHECK(spool_load(&sp, dir) == 0 && !spool_by_name(&sp, "DMG", true));
+	corrupt(name, 26, 1);
+	/* Truncated. */
+	CHECK(truncate(p, 8192) == 0);
+	fd = open(p, O_RDONLY);
+	CHECK(spool_meta_read(fd, &m, why, sizeof(why)) < 0 && strstr(why, "size"));
+	close(fd);
+	/* Bad magic. */
+	corrupt(name, 0, 0xff);
+	fd = open(p, O_RDONLY);
+	CHECK(spool_meta_read(fd, &m, why, sizeof(why)) < 0 && strstr(why, "magic"));
+	close(fd);
+	unlink(p);
+	spool_close(&sp);
+}
+
+/* A saver killed mid-SAVESYS: the old file stays, no half-written one shows. */
+static void test_crash(void)
+{
+	struct spool sp = {0};
+	struct spool_file *f;
+	uint64_t sum;
+	int ret, status;
+	pid_t pid;
+
+	CHECK(spool_load(&sp, dir) == 0);
+	defsys(&sp, "CRASH 0-FF EW");
+	save(&sp, "CRASH", 5, &ret);
+	f = spool_by_name(&sp, "CRASH", true);
+	CHECK(ret == 0 && f);
+	if (!f)
+		return;
+	sum = f->meta.hdr.checksum;
+	defsys(&sp, "CRASH 0-1FF EW");
+	pid = fork();
+	if (pid == 0) {
+		struct spool_disk disk = {.vdev = 0x200, .size = 1 << 20};
+		struct spool_save sv;
+
+		if (spool_save_begin(&sp, "CRASH", 64 << 20, &disk, 1, HART_SIZE, 0, &sv) == 0)
+			kill(getpid(), SIGKILL);
+		_exit(1);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status));
+	spool_close(&sp);
+	CHECK(spool_load(&sp, dir) == 0);
+	f = spool_by_name(&sp, "CRASH", true);
+	CHECK(f && f->meta.hdr.checksum == sum && f->meta.r[0].last == 0xff);
+	CHECK(spool_by_name(&sp, "CRASH", false));
+	for (struct spool_file *g = sp.files; g; g = g->next) {
+		char tmp[16];
+
+		snprintf(tmp, sizeof(tmp), "%04u.tmp", g->meta.hdr.spoolid);
+		CHECK(!exists(tmp));
+	}
+	spool_close(&sp);
+}
+
+int main(void)
+{
+	const char *t = getenv("TMPDIR");
+	char cmd[300];
+
+	snprintf(dir, sizeof(dir), "%s/spool_file.XXXXXX", t ? t : "/tmp");
+	if (!mkdtemp(dir))
+		return 1;
+	test_defsys_save_reload();
+	test_pending_purge();
+	test_memfd();
+	test_damage();
+	test_crash();
+	if (failures)
+		fprintf(stderr, "%d failures\n", failures);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		failures++;
+	return failures != 0;
+}

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: MIT
+/* virtio-mmio v2 transport and split virtqueues.  See mmio.h. */
+#include "virtio/mmio.h"
+
+#include <string.h>
+
+enum {
+	VMMIO_MAGIC = 0x000,
+	VMMIO_VERSION = 0x004,
+	VMMIO_DEVICE_ID = 0x008,
+	VMMIO_VENDOR_ID = 0x00c,
+	VMMIO_DEV_FEATURES = 0x010,
+	VMMIO_DEV_FEATURES_SEL = 0x014,
+	VMMIO_DRV_FEATURES = 0x020,
+	VMMIO_DRV_FEATURES_SEL = 0x024,
+	VMMIO_QUEUE_SEL = 0x030,
+	VMMIO_QUEUE_NUM_MAX = 0x034,
+	VMMIO_QUEUE_NUM = 0x038,
+	VMMIO_QUEUE_READY = 0x044,
+	VMMIO_QUEUE_NOTIFY = 0x050,
+	VMMIO_INT_STATUS = 0x060,
+	VMMIO_INT_ACK = 0x064,
+	VMMIO_STATUS = 0x070,
+	VMMIO_QUEUE_DESC_LO = 0x080,
+	VMMIO_QUEUE_DESC_HI = 0x084,
+	VMMIO_QUEUE_DRIVER_LO = 0x090,
+	VMMIO_QUEUE_DRIVER_HI = 0x094,
+	VMMIO_QUEUE_DEVICE_LO = 0x0a0,
+	VMMIO_QUEUE_DEVICE_HI = 0x0a4,
+	VMMIO_CONFIG_GEN = 0x0fc,
+	VMMIO_CONFIG = 0x100,
+};
+
+#define VIRTIO_MAGIC  0x74726976 /* "virt" */
+#define VIRTIO_VENDOR 0x50435652 /* "RVCP" */
+
+#define VIRTQ_DESC_F_NEXT     1
+#define VIRTQ_DESC_F_WRITE    2
+#define VIRTQ_DESC_F_INDIRECT 4
+
+#define VIRTQ_AVAIL_F_NO_INTERRUPT 1
+
+#define VIRTIO_INT_USED	  1
+#define VIRTIO_INT_CONFIG 2
+
+struct virtq_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+};
+
+static void virtio_update_irq(struct virtio_mmio *v)
+{
+	plic_set_irq(v->plic, v->irq, v->int_status != 0);
+}
+
+/* The driver broke the queue protocol: stop serving until it resets us. */
+static void virtio_needs_reset(struct virtio_mmio *v)
+{
+	if (v->status & VIRTIO_STATUS_NEEDS_RESET)
+		return;
+	v->status |= VIRTIO_STATUS_NEEDS_RESET;
+	v->int_status |= VIRTIO_INT_CONFIG;
+	virtio_update_irq(v);
+}
+
+/* Host pointer to [gpa, gpa+len) of guest RAM, or NULL. */
+static void *virtio_map(struct virtio_mmio *v, uint64_t gpa, uint64_t len, bool write)
+{
+	if (gpa < RAM_BASE)
+		return NULL;
+	return mem_dma(v->mem, gpa - RAM_BASE, len, write);
+}
+
+static uint16_t ld16(const uint8_t *p)
+{
+	uint16_t x;
+
+	memcpy(&x, p, 2);
+	return x;
+}
+
+static void st16(uint8_t *p, uint16_t x)
+{
+	memcpy(p, &x, 2);
+}
+
+static void st32(uint8_t *p, uint32_t x)
+{
+	memcpy(p, &x, 4);
+}
+
+struct virtq_rings {
+	uint8_t *desc, *avail, *used;
+};
+
+/* Maps the three rings of an enabled queue; false if any is out of storage. */
+static bool virtq_rings(struct virtio_mmio *v, struct virtq *q, struct virtq_rings *r)
+{
+	if (!q->ready || q->desc & 15 || q->avail & 1 || q->used & 3)
+		return false;
+	r->desc = virtio_map(v, q->desc, 16ULL * q->num, false);
+	r->avail = virtio_map(v, q->avail, 6 + 2ULL * q->num, false);
+	r->used = virtio_map(v, q->used, 6 + 8ULL * q->num, true);
+	return r->desc && r->avail && r->used;
+}
+
+static void virtq_read_desc(const uint8_t *table, uint16_t i, struct virtq_desc *d)
+{
+	memcpy(d, table + 16ULL * i, sizeof(*d));
+}
+
+/* Walks the chain at head: at most q->num descriptors, so a loop ends it. */
+static void virtq_walk(struct virtio_mmio *v, struct virtq *q, const uint8_t *table,
+		       struct virtq_req *r)
+{
+	uint16_t i = r->head;
+	bool seen_write = false;
+
+	for (uint32_t n = 0;; n++) {
+		struct virtq_desc d;
+		struct virtq_seg *s;
+
+		if (n >= q->num || r->nseg >= VIRTQ_MAX_SEGS || i >= q->num) {
+			r->bad = true; /* loop, too long, or index out of the table */
+			return;
+		}
+		virtq_read_desc(table, i, &d);
+		if (d.flags & VIRTQ_DESC_F_INDIRECT ||
+		    (seen_write && !(d.flags & VIRTQ_DESC_F_WRITE)))
+			r->bad = true; /* not negotiated; readable after writable */
+		s = &r->seg[r->nseg];
+		s->write = d.flags & VIRTQ_DESC_F_WRITE;
+		s->len = d.len;
+		s->p = virtio_map(v, d.addr, d.len, s->write);
+		if (!s->p)
+			r->bad = true;
+		else
+			r->nseg++;
+		seen_write |= s->write;
+		if (!(d.flags & VIRTQ_DESC_F_NEXT)) {
+			if (s->p && s->write && s->len)
+				r->status = s->p + s->len - 1;
+			return;
+		}
+		i = d.next;
+	}
+}
+
+int virtq_pop(struct virtio_mmio *v, int qi, struct virtq_req *r)
+{
+	struct virtq *q = &v->q[qi];
+	struct virtq_rings rings;
+	uint16_t avail_idx;
+
+	if (v->status & VIRTIO_STATUS_NEEDS_RESET)
+		return -1;
+	if (!virtq_rings(v, q, &rings)) {
+		virtio_needs_reset(v);
+		return -1;
+	}
+	avail_idx = ld16(rings.avail + 2);
+	if (avail_idx == q->last_avail)
+		return 0;
+	if ((uint16_t)(avail_idx - q->last_avail) > q->num) {
+		virtio_needs_reset(v); /* the driver claims more buffers than the ring holds */
+		return -1;
+	}
+	r->head = ld16(rings.avail + 4 + 2 * (q->last_avail % q->num));
+	if (r->head >= q->num) {
+		virtio_needs_reset(v);
+		return -1;
+	}
+	q->last_avail++;
+	r->nseg = 0;
+	r->bad = false;
+	r->status = NULL;
+	virtq_walk(v, q, rings.desc, r);
+	return 1;
+}
+
+void virtq_push(struct virtio_mmio *v, int qi, uint16_t head, uint32_t len)
+{
+	struct virtq *q = &v->q[qi];
+	struct virtq_rings rings;
+	uint8_t *elem;
+
+	if (!virtq_rings(v, q, &rings)) {
+		virtio_needs_reset(v);
+		return;
+	}
+	elem = rings.used + 4 + 8 * (q->used_idx % q->num);
+	st32(elem, head);
+	st32(elem + 4, len);
+	q->used_idx++;
+	st16(rings.used + 2, q->used_idx);
+	if (!(ld16(rings.avail) & VIRTQ_AVAIL_F_NO_INTERRUPT)) {
+		v->int_status |= VIRTIO_INT_USED;
+		virtio_update_irq(v);
+	}
+}
+
+void virtio_mmio_reset(struct virtio_mmio *v)
+{
+	v->driver_features = 0;
+	v->dev_features_sel = v->drv_features_sel = v->queue_sel = 0;
+	v->status = v->int_status = 0;
+	memset(v->q, 0, sizeof(v->q));
+	virtio_update_irq(v);
+}
+
+static void virtio_set_status(struct virtio_mmio *v, uint32_t s)
+{
+	if (s == 0) {
+		virtio_mmio_reset(v);
+		return;
+	}
+	/* FEATURES_OK only sticks for a subset of what we offer, with VERSION_1. */
+	if (s & VIRTIO_STATUS_FEATURES_OK && !(v->status & VIRTIO_STATUS_FEATURES_OK) &&
+	    ((v->driver_features & ~v->features) || !(v->driver_features & VIRTIO_F_VERSION_1)))
+		s &= ~VIRTIO_STATUS_FEATURES_OK;
+	v->status =
+	    (s & 0xff & ~VIRTIO_STATUS_NEEDS_RESET) | (v->status & VIRTIO_STATUS_NEEDS_RESET);
+}
+
+static struct virtq *virtio_cur_queue(struct virtio_mmio *v)
+{
+	return v->queue_sel < VIRTIO_MAX_QUEUES ? &v->q[v->queue_sel] : NULL;
+}
+
+static uint32_t virtio_read(struct virtio_mmio *v, uint64_t off)
+{
+	struct virtq *q = virtio_cur_queue(v);
+
+	switch (off) {
+	case VMMIO_MAGIC:
+		return VIRTIO_MAGIC;
+	case VMMIO_VERSION:
+		return 2;
+	case VMMIO_DEVICE_ID:
+		return v->ops->device_id;
+	case VMMIO_VENDOR_ID:
+		return VIRTIO_VENDOR;
+	case VMMIO_DEV_FEATURES:
+		return v->dev_features_sel < 2
+			   ? (uint32_t)(v->features >> (32 * v->dev_features_sel))
+			   : 0;
+	case VMMIO_QUEUE_NUM_MAX:
+		return q ? VIRTQ_NUM_MAX : 0;
+	case VMMIO_QUEUE_READY:
+		return q ? q->ready : 0;
+	case VMMIO_INT_STATUS:
+		return v->int_status;
+	case VMMIO_STATUS:
+		return v->status;
+	case VMMIO_CONFIG_GEN:
+		return v->config_gen;
+	default:
+		return 0;
+	}
+}
+
+static void virtio_set_half(uint64_t *reg, uint32_t val, bool high)
+{
+	if (high)
+		*reg = (*reg & 0xffffffffULL) | (uint64_t)val << 32;
+	else
+		*reg = (*reg & ~0xffffffffULL) | val;
+}
+
+static void virtio_queue_write(struct virtio_mmio *v, uint64_t off, uint32_t val)
+{
+	struct virtq *q = virtio_cur_queue(v);
+
+	if (!q)
+		return;
+	switch (off) {
+	case VMMIO_QUEUE_NUM:
+		/* The ring indexes wrap at 2^16, so only powers of two keep them consistent. */
+		if (val && val <= VIRTQ_NUM_MAX && !(val & (val - 1)))
+			q->num = val;
+		break;
+	case VMMIO_QUEUE_READY:
+		q->ready = (val & 1) && q->num;
+		if (!q->ready)
+			q->last_avail = q->used_idx = 0;
+		break;
+	case VMMIO_QUEUE_DESC_LO:
+	case VMMIO_QUEUE_DESC_HI:
+		virtio_set_half(&q->desc, val, off == VMMIO_QUEUE_DESC_HI);
+		break;
+	case VMMIO_QUEUE_DRIVER_LO:
+	case VMMIO_QUEUE_DRIVER_HI:
+		virtio_set_half(&q->avail, val, off == VMMIO_QUEUE_DRIVER_HI);
+		break;
+	case VMMIO_QUEUE_DEVICE_LO:
+	case VMMIO_QUEUE_DEVICE_HI:
+		virtio_set_half(&q->used, val, off == VMMIO_QUEUE_DEVICE_HI);
+		break;
+	}
+}
+
+static void virtio_write(struct virtio_mmio *v, uint64_t off, uint32_t val)
+{
+	switch (off) {
+	case VMMIO_DEV_FEATURES_SEL:
+		v->dev_features_sel = val;
+		break;
+	case VMMIO_DRV_FEATURES:
+		if (v->drv_features_sel < 2 && !(v->status & VIRTIO_STATUS_FEATURES_OK))
+			virtio_set_half(&v->driver_features, val, v->drv_features_sel);
+		break;
+	case VMMIO_DRV_FEATURES_SEL:
+		v->drv_features_sel = val;
+		break;
+	case VMMIO_QUEUE_SEL:
+		v->queue_sel = val;
+		break;
+	case VMMIO_QUEUE_NOTIFY:
+		if (val < VIRTIO_MAX_QUEUES && v->status & VIRTIO_STATUS_DRIVER_OK)
+			v->ops->notify(v, (int)val);
+		break;
+	case VMMIO_INT_ACK:
+		v->int_status &= ~val;
+		virtio_update_irq(v);
+		break;
+	case VMMIO_STATUS:
+		virtio_set_status(v, val);
+		break;
+	default:
+		virtio_queue_write(v, off, val);
+	}
+}
+
+static bool virtio_mmio_access(void *dev, uint64_t off, uint64_t *val, int size, bool is_write)
+{
+	struct virtio_mmio *v = dev;
+
+	if (off >= VMMIO_CONFIG)
+		return v->ops->config(v, off - VMMIO_CONFIG, val, size, is_write);
+	if (size != 4 || off & 3)
+		return false;
+	if (is_write)
+		virtio_write(v, off, (uint32_t)*val);
+	else
+		*val = virtio_read(v, off);
+	return true;
+}
+
+int virtio_mmio_init(struct virtio_mmio *v, struct bus *b, uint64_t base, struct plic *p, int irq,
+		     struct guest_mem *mem, const struct virtio_dev_ops *ops, void *dev,
+		     uint64_t features)
+{
+	memset(v, 0, sizeof(*v));
+	v->mem = mem;
+	v->plic = p;
+	v->irq = irq;
+	v->ops = ops;
+	v->dev = dev;
+	v->features = features | VIRTIO_F_VERSION_1;
+	return bus_register(b, base, 0x1000, virtio_mmio_access, v);
+}

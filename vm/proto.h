@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RVCP_VM_PROTO_H
+#define RVCP_VM_PROTO_H
+/*
+ * The CP ⇄ VM protocol.  CP starts `rvcp vm --fd N` for each logged-on user
+ * with one end of a SOCK_SEQPACKET socketpair as descriptor N.  Every
+ * message is one packet: a header (type, payload length) and the payload;
+ * descriptors travel with it as SCM_RIGHTS (at most PROTO_MAX_FDS).
+ * Integers are host order (both ends are the same binary).  An unknown type
+ * is ignored (its fds closed) by either side, so new types can be added
+ * without breaking old ones.  Types 128..191 are the NSS module's.
+ *
+ *  CP -> VM
+ *   SETUP        struct proto_setup, disk fds in disks[] order.  (Re)creates
+ *                the machine: storage size, minidisks.  Old storage is gone.
+ *                Answer: RESULT(SETUP).
+ *   IPL          struct proto_ipl + parm text (NUL-terminated): IPL disk index
+ *                with PARM.  The guest starts running.  Answer: RESULT(IPL).
+ *   BEGIN        resume the guest (no payload).
+ *   STOP         stop the guest (no payload); answer STATE(STOPPED, REQUEST).
+ *   CONSOLE_IN   bytes for the guest's console.
+ *   RESET        uint32 clear: SYSTEM RESET (0) / CLEAR (1); the guest stops.
+ *   TRACE_SET    struct proto_trace: stop before fetching in [lo, hi] (real).
+ *   TRACE_CLEAR  no payload.
+ *   QUIT         end the VM process (no payload).
+ *
+ *  VM -> CP
+ *   HELLO        no payload: the VM process is up and waits for SETUP.
+ *   RESULT       struct proto_result + text: the outcome of a request;
+ *                rc 0 or -errno, text says what failed.
+ *   CONSOLE_OUT  bytes the guest wrote to its console.
+ *   STATE        struct proto_state: the guest stopped (why, at which pc).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROTO_MAX_PAYLOAD 8192
+#define PROTO_MAX_FDS	  16
+
+enum proto_type {
+	/* CP -> VM */
+	PROTO_SETUP = 1,
+	PROTO_IPL = 2,
+	PROTO_BEGIN = 3,
+	PROTO_STOP = 4,
+	PROTO_CONSOLE_IN = 5,
+	PROTO_RESET = 6,
+	PROTO_TRACE_SET = 7,
+	PROTO_TRACE_CLEAR = 8,
+	PROTO_QUIT = 9,
+	/* VM -> CP */
+	PROTO_HELLO = 64,
+	PROTO_RESULT = 65,
+	PROTO_CONSOLE_OUT = 66,
+	PROTO_STATE = 67,
+	/* Named Saved Systems (vm/nss.c, cp/cmd_nss.c) */
+	PROTO_NSS_FIRST = 128,
+	PROTO_NSS_LAST = 191,
+};
+
+struct proto_hdr {
+	uint32_t type;
+	uint32_t len; /* payload bytes after the header */
+};
+
+struct proto_setup_disk {
+	uint16_t vdev;
+	uint8_t readonly;
+	uint8_t pad[5];
+	uint64_t size;
+};
+
+struct proto_setup {
+	uint64_t mem_size;
+	uint32_t ndisks; /* one fd each, same order */
+	uint32_t pad;
+	struct proto_setup_disk disks[]; /* ndisks */
+};
+
+struct proto_ipl {
+	uint32_t disk; /* index into SETUP's disks */
+	uint32_t pad;
+	char parm[]; /* NUL-terminated, may be empty */
+};
+
+struct proto_trace {
+	uint64_t lo, hi; /* real addresses, inclusive */
+};
+
+struct proto_result {
+	uint32_t req; /* the request type answered */
+	int32_t rc;   /* 0 or -errno */
+	char text[];  /* NUL-terminated */
+};
+
+enum proto_stop_reason {
+	PROTO_STOP_REQUEST = 1,	 /* STOP or RESET */
+	PROTO_STOP_TRACE = 2,	 /* instruction trace hit at pc */
+	PROTO_STOP_POWEROFF = 3, /* guest powered off */
+	PROTO_STOP_REBOOT = 4,	 /* guest asked for a reset: CP IPLs again */
+	PROTO_STOP_ERROR = 5,	 /* the machine failed (text in a RESULT) */
+};
+
+struct proto_state {
+	uint32_t reason; /* enum proto_stop_reason */
+	uint32_t pad;
+	uint64_t pc; /* real address of the next instruction */
+};
+
+/* A received message: payload copied out, fds owned by the receiver. */
+struct proto_msg {
+	uint32_t type;
+	uint32_t len;
+	uint8_t payload[PROTO_MAX_PAYLOAD + 1]; /* always NUL-terminated */
+	int fds[PROTO_MAX_FDS];
+	int nfds;
+};
+
+/* 0, or -errno (-EAGAIN on a non-blocking socket that is full). */
+int proto_send(int sock, uint32_t type, const void *payload, size_t len, const int *fds, int nfds);
+/* 1 a message, 0 end of connection, -errno (-EAGAIN: nothing there). */
+int proto_recv(int sock, struct proto_msg *m, int flags);
+void proto_close_fds(struct proto_msg *m);
+const char *proto_type_name(uint32_t type);
+
+#endif
