@@ -38,6 +38,11 @@ static void plic_update(struct plic *p)
 		hart_set_irq(p->hart, ctx_mip[c], plic_best(p, c) != 0);
 }
 
+void plic_refresh(struct plic *p)
+{
+	plic_update(p);
+}
+
 void plic_set_irq(struct plic *p, int src, bool level)
 {
 	uint32_t bit;

@@ -30,5 +30,8 @@ struct plic {
 int plic_init(struct plic *p, struct bus *b, struct hart *h);
 void plic_reset(struct plic *p);
 void plic_set_irq(struct plic *p, int src, bool level);
+/* Recomputes pending and the hart's lines after its fields were set directly
+ * (machine_load_state). */
+void plic_refresh(struct plic *p);
 
 #endif

@@ -82,6 +82,17 @@ uint32_t machine_exit_code(struct machine *m);
 /* The SBI inside the emulator answers S-mode ECALLs (on by default, off with --bios). */
 void machine_set_sbi(struct machine *m, bool on);
 
+/*
+ * Device state (PLIC, UART, RTC, virtio-blk transports) for a saved system
+ * of a running guest (machine/state.c).  machine_save_state() fills
+ * machine_state_size() bytes; machine_load_state() checks the blob (it
+ * comes from a spool file), needs the saver's minidisk vdevs, refreshes the
+ * interrupt lines and returns the host CLOCK_REALTIME of the save.
+ */
+size_t machine_state_size(void);
+void machine_save_state(struct machine *m, void *buf);
+int machine_load_state(struct machine *m, const void *buf, size_t len, int64_t *realtime_ns);
+
 struct hart *machine_hart(struct machine *m);
 struct guest_mem *machine_mem(struct machine *m);
 
