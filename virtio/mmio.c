@@ -414,7 +414,8 @@ static const char *virtio_state_check(struct virtio_mmio *v, const struct virtio
 		return "other device features (read-only in one and not the other?)";
 	if (s->driver_features & ~v->features)
 		return "driver features the device does not offer";
-	if (s->status & ~VIRTIO_STATUS_KNOWN || s->int_status & ~(VIRTIO_INT_USED | VIRTIO_INT_CONFIG))
+	if (s->status & ~VIRTIO_STATUS_KNOWN ||
+	    s->int_status & ~(VIRTIO_INT_USED | VIRTIO_INT_CONFIG))
 		return "bad status";
 	for (int i = 0; i < VIRTIO_MAX_QUEUES; i++) {
 		const char *why = virtq_state_check(v, &s->q[i]);
