@@ -258,6 +258,33 @@ int cp_vm_disk_index(struct cp_user *u, uint16_t vdev)
 	return -1;
 }
 
+/* CPU time of the user's VM process from /proc, as "mmm:ss.hh". */
+void vmctl_cpu_time(const struct cp_user *u, char *buf, size_t size)
+{
+	unsigned long long ut = 0, st = 0, ticks;
+	char path[64], stat[1024];
+	FILE *f;
+
+	snprintf(buf, size, "000:00.00");
+	if (!u->vm || !u->vm->pid)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)u->vm->pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(stat, sizeof(stat), f)) {
+		const char *p = strrchr(stat, ')');
+
+		if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+				&st) == 2) {
+			ticks = (ut + st) * 100 / sysconf(_SC_CLK_TCK);
+			snprintf(buf, size, "%03llu:%02llu.%02llu", ticks / 6000, ticks / 100 % 60,
+				 ticks % 100);
+		}
+	}
+	fclose(f);
+}
+
 static void vmctl_result(struct cp_user *u, struct proto_msg *m)
 {
 	struct proto_result *r = (struct proto_result *)m->payload;

@@ -37,6 +37,9 @@ try:
     t.cmd("Q V STOR", r"STORAGE = 64M")
     t.cmd("QUERY TERMINAL", r"LINEND #, LINESIZE 080, ATTN OFF, APL OFF")
     t.cmd("Q V DASD", r"DASD 0191 9336 MAINT  R/W +2048 BLK")
+    t.cmd("QUERY TIME", r"TIME IS \d\d:\d\d:\d\d \w+ \w+DAY \d\d/\d\d/\d\d")
+    t.expect(r"CONNECT= \d\d:\d\d:\d\d VIRTCPU= \d{3}:\d\d\.\d\d TOTCPU=")
+    t.cmd("HELP", r"QUERY +\* +VIRTUAL")
     t.cmd("FROBNICATE", r"HCPCMD001E Unknown CP command: FROBNICATE")
     t.cmd("QUERY FROB", r"HCPCMD003E Invalid option - FROB")
     # LINEND splitting: three commands on one line
