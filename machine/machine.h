@@ -98,17 +98,23 @@ const char *machine_cp_request(struct machine *m);
  * order.  Take it while the machine is stopped (between machine_run calls).
  *
  * machine_state_size: the bytes machine_save_state needs now.
+ * machine_state_max: a bound for any machine (for a fixed slot in a file).
  * machine_save_state: writes the blob; returns its size or -ENOSPC.
  * machine_load_state: storage must already hold the saved pages (queue
- *   rings are checked against it).  Every field is checked; a blob that is
+ *   rings are checked against it).  len may be more than the blob (a slot
+ *   of machine_state_max bytes): its header says its size.  Every field is
+ *   checked; a blob that is
  *   damaged, of another version, or of a machine with other devices (disk
  *   vdevs, sizes, read-only, more storage than this one) is refused with
  *   -EINVAL and the reason in err, and the machine is left reset, never
  *   half loaded.  0 on success: machine_run() continues the saved guest.
  */
 size_t machine_state_size(struct machine *m);
+size_t machine_state_max(void);
 ssize_t machine_save_state(struct machine *m, void *buf, size_t len);
 int machine_load_state(struct machine *m, const void *buf, size_t len, char *err, size_t errlen);
+/* The host's wall clock (ns since the epoch) when a valid blob was saved; -EINVAL. */
+int machine_state_saved_at(const void *buf, size_t len, int64_t *realtime_ns);
 
 struct hart *machine_hart(struct machine *m);
 struct guest_mem *machine_mem(struct machine *m);

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <xxhash.h>
 
 #include "machine/internal.h"
@@ -39,6 +40,19 @@ size_t machine_state_size(struct machine *m)
 	return n;
 }
 
+size_t machine_state_max(void)
+{
+	size_t n = sizeof(struct snap_hdr);
+
+	n += snap_sect_size(sizeof(struct snap_machine));
+	n += snap_sect_size(sizeof(struct hart_state));
+	n += snap_sect_size(sizeof(struct plic_state));
+	n += snap_sect_size(sizeof(struct uart_state) + UART_RX_SIZE);
+	n += snap_sect_size(sizeof(struct rtc_state));
+	n += (size_t)VIRTIO_SLOTS * snap_sect_size(sizeof(struct virtio_mmio_state));
+	return n;
+}
+
 /* ---- saving ---- */
 
 struct snap_out {
@@ -63,8 +77,11 @@ static void *snap_add(struct snap_out *o, uint32_t id, uint32_t instance, size_t
 static void snap_put_machine(struct machine *m, struct snap_out *o)
 {
 	struct snap_machine sm;
+	struct timespec ts;
 
 	memset(&sm, 0, sizeof(sm));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	sm.realtime_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 	sm.mem_size = m->mem.size;
 	sm.fdt_real = m->fdt_real;
 	sm.initrd_start = m->initrd_start;
@@ -160,12 +177,12 @@ static int snap_check_header(struct snap_in *in, const uint8_t *buf, size_t len,
 	if (h->version != SNAP_VERSION)
 		return snap_fail(in, "machine state: version %u, this rvcp reads version %u",
 				 h->version, SNAP_VERSION);
-	if (h->hdr_size != sizeof(*h) || h->size != len)
+	if (h->hdr_size != sizeof(*h) || h->size < sizeof(*h) || h->size > len)
 		return snap_fail(in, "machine state: size %llu in the header, %zu given",
 				 (unsigned long long)h->size, len);
 	if (h->nsect > SNAP_NSECT_MAX)
 		return snap_fail(in, "machine state: %u sections", h->nsect);
-	if (XXH64(buf + sizeof(*h), len - sizeof(*h), 0) != h->checksum)
+	if (XXH64(buf + sizeof(*h), h->size - sizeof(*h), 0) != h->checksum)
 		return snap_fail(in, "machine state: checksum mismatch (damaged)");
 	return 0;
 }
@@ -226,6 +243,8 @@ static int snap_parse(struct snap_in *in, const uint8_t *buf, size_t len)
 	size_t off = sizeof(h);
 	int rc = snap_check_header(in, buf, len, &h);
 
+	if (!rc)
+		len = h.size; /* what follows the blob in a larger slot is not ours */
 	for (uint32_t i = 0; !rc && i < h.nsect; i++) {
 		struct snap_sect s;
 
@@ -327,6 +346,20 @@ static int snap_apply(struct machine *m, struct snap_in *in, const struct hart_s
 			return snap_fail(in, "machine state: disk %04X: %s", m->cfg.disks[i].vdev,
 					 why);
 	}
+	return 0;
+}
+
+int machine_state_saved_at(const void *buf, size_t len, int64_t *realtime_ns)
+{
+	char err[8];
+	struct snap_in in = {.err = err, .errlen = sizeof(err)};
+	struct snap_machine sm;
+	int rc = snap_parse(&in, buf, len);
+
+	if (rc)
+		return rc;
+	memcpy(&sm, in.data[SNAP_MACHINE], sizeof(sm));
+	*realtime_ns = sm.realtime_ns;
 	return 0;
 }
 

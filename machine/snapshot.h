@@ -11,8 +11,9 @@
  *   ...
  *
  * Sections (id, instance):
- *   MACHINE  0      struct snap_machine: storage size, SBI, device tree and
- *                   initrd places, the disks (vdev, size, read-only, slot)
+ *   MACHINE  0      struct snap_machine: when it was saved, storage size,
+ *                   SBI, device tree and initrd places, the disks (vdev,
+ *                   size, read-only, slot)
  *   HART     0      struct hart_state (cpu/cpu.h); the CLINT's registers
  *                   (msip = mip.MSIP, mtimecmp, mtime) live in it
  *   PLIC     0      struct plic_state (dev/plic.h)
@@ -68,6 +69,7 @@ struct snap_disk {
 };
 
 struct snap_machine {
+	int64_t realtime_ns; /* the host's CLOCK_REALTIME when saved */
 	uint64_t mem_size;
 	uint64_t fdt_real, initrd_start, initrd_end;
 	uint8_t sbi, bios;

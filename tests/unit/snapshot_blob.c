@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -349,6 +350,25 @@ static void test_shape(const uint8_t *good, size_t len)
 	machine_destroy(m);
 }
 
+/* A blob in a larger slot (as in a spool file) loads; its time is the save's. */
+static void test_slot(struct machine *m, const uint8_t *good, size_t len)
+{
+	size_t max = machine_state_max();
+	uint8_t *slot = malloc(max);
+	char err[256];
+	int64_t t;
+
+	CHECK(len <= max);
+	memset(slot, 0xa5, max);
+	memcpy(slot, good, len);
+	CHECK(machine_load_state(m, slot, max, err, sizeof(err)) == 0);
+	CHECK(machine_state_saved_at(slot, max, &t) == 0);
+	CHECK(t / 1000000000 >= time(NULL) - 60 && t / 1000000000 <= time(NULL));
+	slot[len - 1] ^= 1;
+	CHECK(machine_state_saved_at(slot, max, &t) == -EINVAL);
+	free(slot);
+}
+
 int main(void)
 {
 	struct machine *a, *b;
@@ -390,6 +410,7 @@ int main(void)
 	CHECK(get16(b, Q_USED + 2) == 2);
 	CHECK(machine_mem(b)->base[Q_DATA] == 7);
 
+	test_slot(b, blob, (size_t)len);
 	test_damage(b, blob, (size_t)len);
 	test_shape(blob, (size_t)len);
 	test_fuzz(b, blob, (size_t)len);
