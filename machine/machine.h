@@ -105,7 +105,7 @@ const char *machine_cp_request(struct machine *m);
  *   of machine_state_max bytes): its header says its size.  Every field is
  *   checked; a blob that is
  *   damaged, of another version, or of a machine with other devices (disk
- *   vdevs, sizes, read-only, more storage than this one) is refused with
+ *   vdevs or sizes, more storage than this one) is refused with
  *   -EINVAL and the reason in err, and the machine is left reset, never
  *   half loaded.  0 on success: machine_run() continues the saved guest.
  */

@@ -288,10 +288,6 @@ static int snap_check_machine(struct machine *m, struct snap_in *in, struct snap
 					 "%04X (%llu bytes)",
 					 d->vdev, (unsigned long long)d->size, c->vdev,
 					 (unsigned long long)c->size);
-		if (d->readonly != c->readonly)
-			return snap_fail(in, "disk %04X was saved %s, is %s now", d->vdev,
-					 d->readonly ? "read-only" : "read/write",
-					 c->readonly ? "read-only" : "read/write");
 		if (!in->virtio[d->slot])
 			return snap_fail(in, "machine state: no VIRTIO section for disk %04X",
 					 d->vdev);

@@ -410,10 +410,10 @@ static const char *virtio_state_check(struct virtio_mmio *v, const struct virtio
 		return "another device type";
 	if (s->nqueues != VIRTIO_MAX_QUEUES)
 		return "another number of queues";
-	if (s->features != v->features)
-		return "other device features (read-only in one and not the other?)";
-	if (s->driver_features & ~v->features)
-		return "driver features the device does not offer";
+	/* The offered features may differ (a disk read-only now and not then):
+	 * the driver keeps what it negotiated from the saved device. */
+	if (s->driver_features & ~s->features)
+		return "driver features the device did not offer";
 	if (s->status & ~VIRTIO_STATUS_KNOWN ||
 	    s->int_status & ~(VIRTIO_INT_USED | VIRTIO_INT_CONFIG))
 		return "bad status";
