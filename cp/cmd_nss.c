@@ -300,6 +300,7 @@ int nss_ipl_name(struct cp_ctx *ctx, const char *name, const char *parm)
 	}
 	n->ipl_file = f;
 	n->ipl_t0 = t0;
+	n->ipl_inflight++;
 	return 0;
 }
 
@@ -307,6 +308,10 @@ static void ipl_done(struct cp_user *u, struct nss_user *n, const struct proto_n
 {
 	struct spool_file *f = n->ipl_file;
 
+	/* An IPL typed again before the first was done: only the last counts
+	 * (the VM answers in order; the earlier system was left at re-IPL). */
+	if (n->ipl_inflight > 0 && --n->ipl_inflight > 0)
+		return;
 	if (!f)
 		return;
 	n->ipl_file = NULL;
