@@ -3,7 +3,8 @@
 # adjacent, so each half is translated on its own); when the second page
 # is invalid or not executable the fetch page fault has epc = the start of
 # the instruction and tval = the start of the second page (the part that
-# faulted); 16-bit instructions before the page end still run.
+# faulted); 16-bit instructions before the page end still run; remapping
+# a code page and sfence.vma makes the new page's code run.
 #include "test.h"
 
 #define VA_P1 0x40000000
@@ -19,6 +20,8 @@
 TEST_BEGIN
 	VM_IDENTITY
 	MAP(VA_P1, code_p1, PTE_V | PTE_R | PTE_X | PTE_A)
+	la t0, pte_p1
+	sd a0, 0(t0)
 	MAP(VA_P2, code_p2, PTE_V | PTE_R | PTE_X | PTE_A)
 	la t0, pte_p2
 	sd a0, 0(t0)
@@ -68,10 +71,27 @@ TEST_BEGIN
 	j fail
 1:	CHECK_TRAPPED
 	CHECK(a0, 7)
+
+	/* the code page remapped to other code: after sfence.vma the new
+	 * instructions run (no fence.i needed: memory did not change) */
+	sd s3, 0(s2)
+	la s5, pte_p1
+	ld s5, 0(s5)
+	li s6, VA_P1 + 0x100
+	TEST_CASE(9, a0, 0x11, jalr s6)
+	TEST_CASE(10, a0, 0x11, jalr s6)
+	la t0, code_p3
+	srli t0, t0, 12
+	slli t0, t0, 10
+	ori t0, t0, PTE_V | PTE_R | PTE_X | PTE_A
+	sd t0, 0(s5)
+	sfence.vma
+	TEST_CASE(11, a0, 0x33, jalr s6)
 	TO_M
 TEST_END
 
 	.data
+pte_p1:	.dword 0
 pte_p2:	.dword 0
 
 	/* code_p1: ... c.li a0, 9 @ffa; c.li a0, 7 @ffc; addi a0, zero, 5 low half @ffe
@@ -81,7 +101,10 @@ pte_p2:	.dword 0
 	.option norvc
 	.align 12
 code_p1:
-	.skip 0xffa
+	.skip 0x100
+	li a0, 0x11
+	ret
+	.skip 0xffa - 0x100 - 8
 	.half 0x4525            /* c.li a0, 9 */
 	.half 0x451d            /* c.li a0, 7 */
 	.half 0x0513            /* addi a0, zero, 5 = 0x00500513: low half */
@@ -89,6 +112,11 @@ code_p1:
 	.skip 4096              /* keep code_p2 away from code_p1 */
 code_p2:
 	.half 0x0050            /* high half */
+	ret
+	.align 12
+code_p3:                        /* what VA_P1 + 0x100 maps to later */
+	.skip 0x100
+	li a0, 0x33
 	ret
 	.align 12
 	.option pop
