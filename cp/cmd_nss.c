@@ -126,7 +126,7 @@ int cmd_savesys(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	if (!sv)
 		return cp_msg(ctx, MSG_NSS_FAILED, "SAVESYS", argv[1], strerror(ENOMEM));
 	ret = spool_save_begin(&nss_spool, argv[1], u->storage, disks, user_disks(u, disks),
-			       sizeof(struct hart_state), (uint32_t)machine_state_size(), sv);
+			       sizeof(struct hart_state), (uint32_t)machine_state_max(), sv);
 	if (ret < 0) {
 		free(sv);
 		fmt_size(u->storage, size, sizeof(size));
@@ -143,7 +143,7 @@ int cmd_savesys(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	memset(&req, 0, sizeof(req));
 	req.s.hart_off = sv->hart_off;
 	req.s.hart_size = sizeof(struct hart_state);
-	req.s.dev_size = (uint32_t)machine_state_size();
+	req.s.dev_size = (uint32_t)machine_state_max();
 	req.s.nmap = (uint32_t)sv->nmap;
 	memcpy(req.s.map, sv->map, (size_t)sv->nmap * sizeof(sv->map[0]));
 	ret = cp_vm_send(u, PROTO_NSS_SAVE, &req,
