@@ -315,10 +315,15 @@ illegal:
 	return EX_OK;
 }
 
-/* The decoded fast path; returns EX_* like exec(). */
-static inline int exec_decoded(struct hart *h, const struct dinsn *d, uint64_t pc)
+/*
+ * The decoded fast path; returns EX_* like exec().  The pc lives in *pcp (a
+ * register of run_chunk's) and is also stored in h->s.pc for the slow paths;
+ * after a trap or a slow path *pcp is reloaded from there.
+ */
+static inline int exec_decoded(struct hart *h, const struct dinsn *d, uint64_t *pcp)
 {
-	uint64_t *x = h->s.x, npc = pc + d->len, v;
+	uint64_t *x = h->s.x, pc = *pcp, npc = pc + d->len, v;
+	int r;
 	uint64_t a = x[d->rs1], b = x[d->rs2];
 	int64_t imm = d->imm;
 	unsigned rd = d->rd;
@@ -326,9 +331,11 @@ static inline int exec_decoded(struct hart *h, const struct dinsn *d, uint64_t p
 	switch (d->op) {
 	case OP_ILLEGAL:
 		hart_raise(h, CAUSE_ILLEGAL, d->raw);
-		return EX_OK;
+		goto reload;
 	case OP_SLOW:
-		return exec(h, (uint32_t)d->imm, d->raw, d->len);
+		r = exec(h, (uint32_t)d->imm, d->raw, d->len);
+		*pcp = h->s.pc;
+		return r;
 	case OP_LUI:
 		x[rd] = (uint64_t)imm;
 		break;
@@ -369,54 +376,54 @@ static inline int exec_decoded(struct hart *h, const struct dinsn *d, uint64_t p
 		break;
 	case OP_LB:
 		if (!hart_load(h, a + (uint64_t)imm, 1, &v))
-			return EX_OK;
+			goto reload;
 		x[rd] = sext(v, 8);
 		break;
 	case OP_LH:
 		if (!hart_load(h, a + (uint64_t)imm, 2, &v))
-			return EX_OK;
+			goto reload;
 		x[rd] = sext(v, 16);
 		break;
 	case OP_LW:
 		if (!hart_load(h, a + (uint64_t)imm, 4, &v))
-			return EX_OK;
+			goto reload;
 		x[rd] = sext32(v);
 		break;
 	case OP_LD:
 		if (!hart_load(h, a + (uint64_t)imm, 8, &v))
-			return EX_OK;
+			goto reload;
 		x[rd] = v;
 		break;
 	case OP_LBU:
 		if (!hart_load(h, a + (uint64_t)imm, 1, &v))
-			return EX_OK;
+			goto reload;
 		x[rd] = v;
 		break;
 	case OP_LHU:
 		if (!hart_load(h, a + (uint64_t)imm, 2, &v))
-			return EX_OK;
+			goto reload;
 		x[rd] = v;
 		break;
 	case OP_LWU:
 		if (!hart_load(h, a + (uint64_t)imm, 4, &v))
-			return EX_OK;
+			goto reload;
 		x[rd] = v;
 		break;
 	case OP_SB:
 		if (!hart_store(h, a + (uint64_t)imm, 1, b))
-			return EX_OK;
+			goto reload;
 		break;
 	case OP_SH:
 		if (!hart_store(h, a + (uint64_t)imm, 2, b))
-			return EX_OK;
+			goto reload;
 		break;
 	case OP_SW:
 		if (!hart_store(h, a + (uint64_t)imm, 4, b))
-			return EX_OK;
+			goto reload;
 		break;
 	case OP_SD:
 		if (!hart_store(h, a + (uint64_t)imm, 8, b))
-			return EX_OK;
+			goto reload;
 		break;
 	case OP_ADDI:
 		x[rd] = a + (uint64_t)imm;
@@ -510,6 +517,10 @@ static inline int exec_decoded(struct hart *h, const struct dinsn *d, uint64_t p
 		break;
 	}
 	h->s.pc = npc;
+	*pcp = npc;
+	return EX_OK;
+reload:
+	*pcp = h->s.pc;
 	return EX_OK;
 }
 
@@ -519,8 +530,9 @@ static int run_chunk(struct hart *h, uint64_t n, uint64_t *done)
 	uint64_t i;
 	int r = EX_OK, ret = -1;
 
+	uint64_t pc = h->s.pc;
+
 	for (i = 0; i < n; i++) {
-		uint64_t pc = h->s.pc;
 		uint32_t insn;
 		struct dinsn *d;
 
@@ -545,13 +557,14 @@ static int run_chunk(struct hart *h, uint64_t n, uint64_t *done)
 			}
 			if (f == FETCH_TRAP) {
 				h->s.minstret++; /* hart_raise took it back */
+				pc = h->s.pc;
 				continue;
 			}
 		}
 		d = &h->dcache[(pc >> 1) & ((1 << DCACHE_BITS) - 1)];
 		if (unlikely(d->raw != insn))
 			decode_insn(d, insn);
-		r = exec_decoded(h, d, pc);
+		r = exec_decoded(h, d, &pc);
 		h->s.x[0] = 0;
 		h->s.minstret++;
 		if (unlikely(r != EX_OK || h->brk)) {
