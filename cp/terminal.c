@@ -159,8 +159,6 @@ static void term_queue(struct cp_term *t, const char *buf, size_t len)
 	t->outlen += len;
 }
 
-static void term_telnet_event(telnet_t *tn, telnet_event_t *ev, void *opaque);
-
 void term_write_raw(struct cp_term *t, const void *buf, size_t len)
 {
 	if (t->state == TERM_CLOSING)

@@ -49,9 +49,11 @@ static int vmctl_link(struct cp_user *u, const struct dir_disk *d, struct cp_sin
 	if (vm->nlinks == MACHINE_MAX_DISKS)
 		return cp_sink_msg(sink, MSG_LINK_FAILED, d->owner, d->owner_vdev,
 				   "too many minidisks");
-	if (stat(d->path, &st) < 0 || !S_ISREG(st.st_mode))
+	if (stat(d->path, &st) < 0)
+		return cp_sink_msg(sink, MSG_LINK_FAILED, d->owner, d->owner_vdev, strerror(errno));
+	if (!S_ISREG(st.st_mode))
 		return cp_sink_msg(sink, MSG_LINK_FAILED, d->owner, d->owner_vdev,
-				   errno ? strerror(errno) : "not a file");
+				   "the image is not a file");
 	writer = vmctl_writer(&st, u);
 	l->write = d->mode == DIR_MODE_W || d->mode == DIR_MODE_MR;
 	if (writer && (d->mode == DIR_MODE_W || d->mode == DIR_MODE_R))

@@ -21,6 +21,11 @@ static void cpreq_flush(struct cpreq *r, cpreq_emit_fn emit, void *opaque)
 	cpreq_reset(r);
 }
 
+void cpreq_release(struct cpreq *r, cpreq_emit_fn emit, void *opaque)
+{
+	cpreq_flush(r, emit, opaque);
+}
+
 static bool cpreq_complete(struct cpreq *r)
 {
 	size_t len = r->n - CPREQ_INTRO_LEN - (r->esc ? 1 : 0);

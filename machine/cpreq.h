@@ -40,5 +40,10 @@ void cpreq_reset(struct cpreq *r);
  * completed a request: its text is in r->cmd until the next request.
  */
 bool cpreq_feed(struct cpreq *r, uint8_t c, cpreq_emit_fn emit, void *opaque);
+/*
+ * The guest went idle: a request is written in one go, so bytes still held
+ * (a lone ESC at the end of some output) are ordinary output after all.
+ */
+void cpreq_release(struct cpreq *r, cpreq_emit_fn emit, void *opaque);
 
 #endif

@@ -202,6 +202,8 @@ enum machine_event machine_run(struct machine *m, uint64_t max_insns)
 		return ev;
 	rtc_poll(&m->rtc);
 	ex = hart_run(&m->hart, max_insns);
+	if (ex == HART_EXIT_WFI)
+		cpreq_release(&m->cpreq, machine_emit, m);
 	machine_flush_output(m);
 	switch (ex) {
 	case HART_EXIT_WFI:

@@ -100,6 +100,15 @@ static void test_partial(void)
 	CHECK(nout == 0);
 	CHECK(feed(&r, "z", 1, last) == 0);
 	CHECK(nout == 6 && !memcmp(out, "\033]505z", 6));
+	/* ... or by the guest going idle. */
+	nout = 0;
+	CHECK(feed(&r, "\033]5050;QUE", 10, last) == 0);
+	CHECK(nout == 0);
+	cpreq_release(&r, emit, NULL);
+	CHECK(nout == 10 && !memcmp(out, "\033]5050;QUE", 10));
+	cpreq_release(&r, emit, NULL);
+	CHECK(nout == 10);
+	CHECK(feed(&r, "\033]5050;Q\a", 9, last) == 1 && !strcmp(last, "Q"));
 }
 
 static void test_random(void)
