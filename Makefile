@@ -30,7 +30,7 @@ RVCC     ?= riscv64-unknown-elf-gcc
 ISASRCS  := $(wildcard tests/isa/*.S)
 ISAELFS  := $(ISASRCS:tests/isa/%.S=$(BUILD)/tests/isa/%.elf)
 ISAFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
-	    -mcmodel=medany -T tests/isa/link.ld -Itests/isa
+	    -mcmodel=medany -T tests/isa/link.ld -Itests/isa -Wl,--no-warn-rwx-segments
 
 .PHONY: all check check-plain check-asan tests guest bench demo clean format
 all: $(BUILD)/rvcp
@@ -105,8 +105,5 @@ clean:
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
-# The CPU-bound bare-metal program whose instruction rate `make bench` reports.
-$(BUILD)/bench/cpubench.elf: bench/cpu/start.S bench/cpu/cpubench.c tests/isa/link.ld
-	@mkdir -p $(dir $@)
-	$(RVCC) -O2 -ffreestanding $(ISAFLAGS) -o $@ bench/cpu/start.S bench/cpu/cpubench.c
+include bench/cpu/cpu.mk
 bench: $(BUILD)/bench/cpubench.elf

@@ -17,6 +17,7 @@
 #include "cp/nss.h"
 #include "cp/vmctl.h"
 #include "cpu/cpu.h"
+#include "machine/machine.h"
 #include "util/log.h"
 #include "vm/nss.h"
 #include "vm/proto.h"
@@ -125,7 +126,7 @@ int cmd_savesys(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	if (!sv)
 		return cp_msg(ctx, MSG_NSS_FAILED, "SAVESYS", argv[1], strerror(ENOMEM));
 	ret = spool_save_begin(&nss_spool, argv[1], u->storage, disks, user_disks(u, disks),
-			       sizeof(struct hart_state), sv);
+			       sizeof(struct hart_state), (uint32_t)machine_state_max(), sv);
 	if (ret < 0) {
 		free(sv);
 		fmt_size(u->storage, size, sizeof(size));
@@ -142,6 +143,7 @@ int cmd_savesys(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	memset(&req, 0, sizeof(req));
 	req.s.hart_off = sv->hart_off;
 	req.s.hart_size = sizeof(struct hart_state);
+	req.s.dev_size = (uint32_t)machine_state_max();
 	req.s.nmap = (uint32_t)sv->nmap;
 	memcpy(req.s.map, sv->map, (size_t)sv->nmap * sizeof(sv->map[0]));
 	ret = cp_vm_send(u, PROTO_NSS_SAVE, &req,
@@ -259,8 +261,9 @@ static int ipl_send(struct cp_user *u, struct spool_file *f, int fd, const struc
 	if (off + plen > sizeof(req))
 		return -E2BIG;
 	memset(&req.p, 0, sizeof(req.p));
-	req.p.hart_off = f->meta.hdr.meta_len - f->meta.hdr.hart_size;
+	req.p.hart_off = f->meta.hdr.meta_len - f->meta.hdr.hart_size - f->meta.hdr.dev_size;
 	req.p.hart_size = f->meta.hdr.hart_size;
+	req.p.dev_size = f->meta.hdr.dev_size;
 	req.p.nmap = (uint32_t)nmap;
 	req.p.parm_off = (uint32_t)off;
 	memcpy(req.p.map, map, (size_t)nmap * sizeof(*map));
@@ -297,6 +300,7 @@ int nss_ipl_name(struct cp_ctx *ctx, const char *name, const char *parm)
 	}
 	n->ipl_file = f;
 	n->ipl_t0 = t0;
+	n->ipl_inflight++;
 	return 0;
 }
 
@@ -304,6 +308,10 @@ static void ipl_done(struct cp_user *u, struct nss_user *n, const struct proto_n
 {
 	struct spool_file *f = n->ipl_file;
 
+	/* An IPL typed again before the first was done: only the last counts
+	 * (the VM answers in order; the earlier system was left at re-IPL). */
+	if (n->ipl_inflight > 0 && --n->ipl_inflight > 0)
+		return;
 	if (!f)
 		return;
 	n->ipl_file = NULL;

@@ -7,6 +7,7 @@
 
 #include "cp/commands.h"
 #include "cp/terminal.h"
+#include "cp/vmctl.h"
 #include "util/log.h"
 
 static void cmd_upper(char *s)
@@ -38,11 +39,12 @@ static void cmd_duration(time_t secs, char *buf, size_t size)
 int cmd_logoff(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
 	struct cp_user *u = ctx->user;
-	char conn[48], when[64];
+	char conn[48], when[64], cpu[64];
 
 	cmd_duration(time(NULL) - u->logon_time, conn, sizeof(conn));
 	cp_format_time(time(NULL), when, sizeof(when));
-	cp_msg(ctx, MSG_CONNECT_TIMES, conn, "000:00.00", "000:00.00");
+	vmctl_cpu_time(u, cpu, sizeof(cpu));
+	cp_msg(ctx, MSG_CONNECT_TIMES, conn, cpu, cpu);
 	cp_msg(ctx, MSG_LOGOFF_AT, when);
 	cp_user_logoff(u);
 	return 0;

@@ -79,7 +79,8 @@ const struct cp_message cp_messages[MSG_COUNT] = {
     [MSG_LINEND_INVALID] = M("TRM", 1, 'E', "Invalid LINEND character - %s"),
 
     [MSG_NSS_NOT_FOUND] = M("NSS", 422, 'E', "System %s does not exist"),
-    [MSG_NSS_DEFINED] = M("NSD", 440, 'I', "Saved system %s was successfully defined in fileid %04u."),
+    [MSG_NSS_DEFINED] =
+	M("NSD", 440, 'I', "Saved system %s was successfully defined in fileid %04u."),
     [MSG_NSS_SAVED] = M("NSS", 440, 'I', "Saved system %s was successfully saved in fileid %04u."),
     [MSG_NSS_NO_RANGE] = M("NSD", 1005, 'E', "No page ranges were specified"),
     [MSG_NSS_BAD_RANGE] = M("NSD", 1006, 'E', "Invalid page range - %s"),
@@ -92,19 +93,25 @@ const struct cp_message cp_messages[MSG_COUNT] = {
     [MSG_NSS_SAVE_BUSY] = M("NSS", 1012, 'E', "System %s is already being saved"),
     [MSG_NSS_SAVE_STORAGE] = M("NSS", 1013, 'E', "Storage size %s is too small to save system %s"),
     [MSG_NSS_FAILED] = M("NSS", 1014, 'E', "%s %s failed: %s"),
-    [MSG_NSS_MINSIZE] = M("NSS", 1015, 'E', "Storage size %s is less than the MINSIZE %s of system %s"),
-    [MSG_NSS_STORAGE] = M("NSS", 1016, 'E', "Storage size %s is too small for the pages of system %s"),
+    [MSG_NSS_MINSIZE] =
+	M("NSS", 1015, 'E', "Storage size %s is less than the MINSIZE %s of system %s"),
+    [MSG_NSS_STORAGE] =
+	M("NSS", 1016, 'E', "Storage size %s is too small for the pages of system %s"),
     [MSG_NSS_RSTD] = M("NSS", 1017, 'E', "Userid %s is not authorized to IPL restricted system %s"),
     [MSG_NSS_DEVICE] = M("NSS", 1018, 'E', "Device configuration does not match system %s: %s"),
     [MSG_NSS_DAMAGED] = M("NSS", 1019, 'E', "System %s cannot be used: %s"),
     [MSG_NSS_IPL_FAILED] = M("NSS", 1020, 'E', "IPL of system %s failed: %s"),
     [MSG_NSS_PURGED] = M("NSS", 1021, 'R', "%04d FILE%s PURGED"),
     [MSG_NSS_NO_FILE] = M("NSS", 1022, 'E', "No NSS file %s"),
-    [MSG_NSS_Q_HEADER] = M("NSS", 1030, 'R', "OWNERID  FILE TYPE CL RECS  DATE  TIME     FILENAME FILETYPE ORIGINID"),
+    [MSG_NSS_Q_HEADER] = M("NSS", 1030, 'R',
+			   "OWNERID  FILE TYPE CL RECS  DATE  TIME     FILENAME FILETYPE ORIGINID"),
     [MSG_NSS_Q_ROW] = M("NSS", 1031, 'R', "%-8s %04u %-4s %c  %-5s %s %s %-8s %-8s %s"),
     [MSG_NSS_Q_NONE] = M("NSS", 1032, 'R', "No NSS files"),
-    [MSG_NSS_MAP_HEADER] = M("NSS", 1033, 'R', "FILE FILENAME FILETYPE MINSIZE  BEGPAG ENDPAG TYPE CL #USERS PARMREGS VMGROUP"),
-    [MSG_NSS_MAP_ROW] = M("NSS", 1034, 'R', "%04u %-8s %-8s %7s  %05X  %05X  %-4s %c  %05d  %-8s NO"),
+    [MSG_NSS_MAP_HEADER] =
+	M("NSS", 1033, 'R',
+	  "FILE FILENAME FILETYPE MINSIZE  BEGPAG ENDPAG TYPE CL #USERS PARMREGS VMGROUP"),
+    [MSG_NSS_MAP_ROW] =
+	M("NSS", 1034, 'R', "%04u %-8s %-8s %7s  %05X  %05X  %-4s %c  %05d  %-8s NO"),
     [MSG_NSS_MAP_RANGE] = M("NSS", 1035, 'R', "                                %05X  %05X  %s"),
     [MSG_NSS_USERS] = M("NSS", 1036, 'R', "%s"),
     [MSG_NSS_NO_USERS] = M("NSS", 1037, 'R', "No users of system %s"),
@@ -112,13 +119,13 @@ const struct cp_message cp_messages[MSG_COUNT] = {
     [MSG_TRACE_Q_CMD] = M("TRC", 1041, 'R', "       CMD  %s"),
     [MSG_TRACE_Q_NONE] = M("TRC", 1042, 'R', "No trace traps are in effect"),
 
-	[MSG_EXEC_NOT_FOUND] = M("EXC", 1, 'E', "EXEC %s not found"),
-	[MSG_EXEC_FAILED] = M("EXC", 2, 'E', "EXEC %s not started: %s"),
-	[MSG_EXEC_BUSY] = M("EXC", 3, 'E', "EXEC %s is running; HI halts it"),
-	[MSG_EXEC_RC] = M("EXC", 4, 'I', "EXEC %s ended, RC=%d"),
-	[MSG_EXEC_KILLED] = M("EXC", 5, 'I', "EXEC %s stopped"),
-	[MSG_LISTFILE_LINE] = M("LST", 1, 'R', "%s"),
-	[MSG_LISTFILE_NONE] = M("LST", 2, 'E', "File not found"),
+    [MSG_EXEC_NOT_FOUND] = M("EXC", 1, 'E', "EXEC %s not found"),
+    [MSG_EXEC_FAILED] = M("EXC", 2, 'E', "EXEC %s not started: %s"),
+    [MSG_EXEC_BUSY] = M("EXC", 3, 'E', "EXEC %s is running; HI halts it"),
+    [MSG_EXEC_RC] = M("EXC", 4, 'I', "EXEC %s ended, RC=%d"),
+    [MSG_EXEC_KILLED] = M("EXC", 5, 'I', "EXEC %s stopped"),
+    [MSG_LISTFILE_LINE] = M("LST", 1, 'R', "%s"),
+    [MSG_LISTFILE_NONE] = M("LST", 2, 'E', "File not found"),
 };
 
 int cp_msg_vformat(char *buf, size_t size, enum cp_msg_id id, va_list ap)

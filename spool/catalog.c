@@ -435,7 +435,7 @@ static int save_layout(struct spool_save *sv, uint64_t mem_size)
 
 int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 		     const struct spool_disk *disks, int ndisks, uint32_t hart_size,
-		     struct spool_save *sv)
+		     uint32_t dev_size, struct spool_save *sv)
 {
 	struct spool_file *skel = spool_by_name(sp, name, false);
 	struct spool_hdr *h;
@@ -445,7 +445,8 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 	sv->fd = -1;
 	if (!skel)
 		return -ENOENT;
-	if (ndisks < 0 || ndisks > SPOOL_MAX_DISKS || hart_size == 0 || hart_size > 65536)
+	if (ndisks < 0 || ndisks > SPOOL_MAX_DISKS || hart_size == 0 || hart_size > 65536 ||
+	    dev_size > 65536)
 		return -EINVAL;
 	sv->skel = skel;
 	sv->meta = skel->meta;
@@ -455,6 +456,7 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 	h->ndisks = (uint16_t)ndisks;
 	memcpy(sv->meta.disk, disks, (size_t)ndisks * sizeof(*disks));
 	h->hart_size = hart_size;
+	h->dev_size = dev_size;
 	h->mem_size = mem_size;
 	ret = save_layout(sv, mem_size);
 	if (ret < 0)
@@ -488,11 +490,11 @@ static int save_finish(struct spool_save *sv)
 	ssize_t r;
 	int err;
 
-	sv->meta.hart = malloc(h->hart_size);
+	sv->meta.hart = malloc(h->hart_size + h->dev_size);
 	if (!sv->meta.hart)
 		return -ENOMEM;
-	r = pread(sv->fd, sv->meta.hart, h->hart_size, (off_t)sv->hart_off);
-	if (r != (ssize_t)h->hart_size)
+	r = pread(sv->fd, sv->meta.hart, h->hart_size + h->dev_size, (off_t)sv->hart_off);
+	if (r != (ssize_t)(h->hart_size + h->dev_size))
 		return r < 0 ? -errno : -EIO;
 	for (int i = 0; i < h->nranges; i++) {
 		struct spool_range *rg = &sv->meta.r[i];

@@ -12,6 +12,7 @@
  *                                        saved data lies, its XXH3 hash
  *              struct spool_disk  [d]    saver's minidisks (vdev, size)
  *              struct hart_state         saver's hart (hart_size bytes)
+ *              device state              machine_save_state() (dev_size bytes)
  *   meta_len   ---- XXH3-64 of [0, meta_len) with hdr.checksum = 0 ----
  *   data_off   page data, page aligned:  one block per saved range (EW, ER,
  *                                        SR, SW), so each range can be
@@ -136,7 +137,9 @@ struct spool_hdr {
 	uint64_t data_off;  /* first data page */
 	uint64_t file_size;
 	uint64_t checksum; /* XXH3-64 of [0, meta_len) with this field zero */
-	uint8_t reserved[120];
+	uint32_t dev_size; /* device state after the hart state; 0: none */
+	uint32_t pad;
+	uint8_t reserved[112];
 };
 
 struct spool_range {
@@ -158,7 +161,7 @@ struct spool_meta {
 	struct spool_hdr hdr;
 	struct spool_range r[SPOOL_MAX_RANGES];
 	struct spool_disk disk[SPOOL_MAX_DISKS];
-	uint8_t *hart; /* hart_size bytes, malloc()ed; NULL in a skeleton */
+	uint8_t *hart; /* hart_size + dev_size bytes, malloc()ed; NULL in a skeleton */
 };
 
 /*
@@ -235,7 +238,8 @@ struct spool_save {
 	struct spool_meta meta;
 	struct spool_map map[SPOOL_MAX_RANGES]; /* the saved ranges */
 	int nmap;
-	uint64_t hart_off; /* where the saver writes its struct hart_state */
+	uint64_t hart_off; /* where the saver writes its struct hart_state, then
+			    * its device state (dev_size bytes) */
 };
 
 /*
@@ -246,7 +250,7 @@ struct spool_save {
  */
 int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 		     const struct spool_disk *disks, int ndisks, uint32_t hart_size,
-		     struct spool_save *sv);
+		     uint32_t dev_size, struct spool_save *sv);
 /*
  * Step 2: hashes the data, writes the header, syncs and publishes the
  * file (class A, or R when RSTD).  An older saved system of the same name

@@ -63,6 +63,56 @@ static int write_full(int fd, const uint8_t *p, uint64_t len, uint64_t off)
 	return 0;
 }
 
+static bool page_zero(const uint8_t *p)
+{
+	const uint64_t *w = (const uint64_t *)p;
+
+	for (size_t i = 0; i < PAGE_SIZE / 8; i++)
+		if (w[i])
+			return false;
+	return true;
+}
+
+/*
+ * Storage pages into the (ftruncate()d, all-hole) spool file, skipping the
+ * zero ones: a system saved with much untouched storage stays sparse.
+ */
+static int write_pages(int fd, const uint8_t *p, uint64_t len, uint64_t off)
+{
+	uint64_t run = 0; /* bytes of non-zero pages gathered before p + i */
+
+	for (uint64_t i = 0; i < len; i += PAGE_SIZE) {
+		if (!page_zero(p + i)) {
+			run += PAGE_SIZE;
+			continue;
+		}
+		if (run) {
+			int ret = write_full(fd, p + i - run, run, off + i - run);
+
+			if (ret < 0)
+				return ret;
+		}
+		run = 0;
+	}
+	return run ? write_full(fd, p + len - run, run, off + len - run) : 0;
+}
+
+/* The machine state blob (machine/snapshot.h) in its slot of machine_state_max() bytes. */
+static int save_devices(struct machine *m, int fd, uint64_t off)
+{
+	size_t len = machine_state_max();
+	uint8_t *buf = calloc(1, len);
+	ssize_t n;
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	n = machine_save_state(m, buf, len);
+	ret = n < 0 ? (int)n : write_full(fd, buf, len, off);
+	free(buf);
+	return ret;
+}
+
 static int nss_save(struct machine *m, const struct proto_msg *msg, char *why, size_t wl)
 {
 	const struct proto_nss_save *s = (const void *)msg->payload;
@@ -74,8 +124,9 @@ static int nss_save(struct machine *m, const struct proto_msg *msg, char *why, s
 		snprintf(why, wl, "bad request");
 		return -EINVAL;
 	}
-	if (s->hart_size != sizeof(hs)) {
-		snprintf(why, wl, "hart state is %zu bytes, not %u", sizeof(hs), s->hart_size);
+	if (s->hart_size != sizeof(hs) || s->dev_size != machine_state_max()) {
+		snprintf(why, wl, "machine state is %zu+%zu bytes, not %u+%u", sizeof(hs),
+			 machine_state_max(), s->hart_size, s->dev_size);
 		return -EINVAL;
 	}
 	fd = msg->fds[0];
@@ -88,7 +139,7 @@ static int nss_save(struct machine *m, const struct proto_msg *msg, char *why, s
 				 (unsigned long long)((mp->real + mp->len - 1) >> PAGE_SHIFT));
 			return -ERANGE;
 		}
-		ret = write_full(fd, mem->base + mp->real, mp->len, mp->off);
+		ret = write_pages(fd, mem->base + mp->real, mp->len, mp->off);
 		if (ret < 0) {
 			snprintf(why, wl, "writing the spool file: %s", strerror(-ret));
 			return ret;
@@ -96,6 +147,8 @@ static int nss_save(struct machine *m, const struct proto_msg *msg, char *why, s
 	}
 	hart_get_state(machine_hart(m), &hs);
 	ret = write_full(fd, (const uint8_t *)&hs, sizeof(hs), s->hart_off);
+	if (ret == 0)
+		ret = save_devices(m, fd, s->hart_off + sizeof(hs));
 	if (ret < 0)
 		snprintf(why, wl, "writing the spool file: %s", strerror(-ret));
 	return ret;
@@ -170,6 +223,66 @@ static int lay_ranges(struct machine *m, const struct proto_nss_ipl *p, const st
 	return 0;
 }
 
+/* TIMEBASE_HZ ticks in ns nanoseconds. */
+static uint64_t ns_to_ticks(uint64_t ns)
+{
+	return ns / 1000000000u * TIMEBASE_HZ + ns % 1000000000u * TIMEBASE_HZ / 1000000000u;
+}
+
+/*
+ * Linux 6.1's timekeeping multiplies the cycles since its last update in 64
+ * bits, sized for at most 600 s of them (clocksource maxsec): a timer moved
+ * further than that overflows it.  Half of it is a safe step.
+ */
+#define NSS_CLOCK_STEP_MAX (300 * 1000000000LL)
+
+/*
+ * The saver's devices.  A system saved anywhere but at its IPL entry is a
+ * running guest resumed: its timer advances by the time the system spent
+ * in the spool, as after a suspend, up to NSS_CLOCK_STEP_MAX, so that after
+ * a short time in the spool the guest's monotonic clock and the wall clock
+ * it keeps from it (read from the RTC once at boot) are both right.  After
+ * longer, the wall clock is behind: a system saved by the guest itself
+ * (`cpcmd SAVESYS name`, DEVELOPERS.md) sets it from the RTC when it
+ * resumes.  A system saved at the entry keeps the saver's timer: a fresh
+ * boot.
+ */
+static int load_devices(struct machine *m, int fd, const struct proto_nss_ipl *p, bool resumed,
+			char *why, size_t wl)
+{
+	uint8_t *buf = malloc(p->dev_size);
+	struct hart_state hs;
+	struct timespec now;
+	int64_t saved, gap;
+	int ret = -ENOMEM;
+
+	if (!buf)
+		goto out;
+	ret = -EIO;
+	if (pread(fd, buf, p->dev_size, (off_t)(p->hart_off + p->hart_size)) != p->dev_size)
+		goto out;
+	ret = machine_load_state(m, buf, p->dev_size, why, wl);
+	if (ret < 0)
+		goto fail;
+	clock_gettime(CLOCK_REALTIME, &now);
+	gap = 0;
+	if (!machine_state_saved_at(buf, p->dev_size, &saved))
+		gap = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - saved;
+	if (gap > NSS_CLOCK_STEP_MAX)
+		gap = NSS_CLOCK_STEP_MAX;
+	if (resumed && gap > 0) {
+		hart_get_state(machine_hart(m), &hs);
+		hs.mtime += ns_to_ticks((uint64_t)gap);
+		hart_set_state(machine_hart(m), &hs);
+	}
+out:
+	if (ret < 0)
+		snprintf(why, wl, "saved device state: %s", strerror(-ret));
+fail:
+	free(buf);
+	return ret;
+}
+
 static int nss_ipl(struct machine *m, const struct proto_msg *msg, char *why, size_t wl)
 {
 	const struct proto_nss_ipl *p = (const void *)msg->payload;
@@ -214,6 +327,11 @@ static int nss_ipl(struct machine *m, const struct proto_msg *msg, char *why, si
 	machine_set_sbi(m, true); /* the saved system runs on the emulator's SBI */
 	hart_set_state(machine_hart(m), &hs);
 	hart_flush_tlb(machine_hart(m));
+	if (p->dev_size) {
+		ret = load_devices(m, msg->fds[0], p, hs.pc != RAM_BASE + IPL_STUB_REAL, why, wl);
+		if (ret < 0)
+			goto fail;
+	}
 	return 0;
 fail:
 	mem_reset(machine_mem(m)); /* no half-laid system: storage is plain again */

@@ -39,15 +39,18 @@ enum proto_nss_type {
 };
 
 struct proto_nss_save {
-	uint64_t hart_off;
+	uint64_t hart_off;  /* struct hart_state, then the device state */
 	uint32_t hart_size; /* must be sizeof(struct hart_state) */
+	uint32_t dev_size;  /* must be machine_state_size() */
 	uint32_t nmap;
+	uint32_t pad;
 	struct spool_map map[]; /* nmap, the saved ranges */
 };
 
 struct proto_nss_ipl {
-	uint64_t hart_off;
+	uint64_t hart_off; /* struct hart_state, then the device state */
 	uint32_t hart_size;
+	uint32_t dev_size; /* 0: a system saved without device state */
 	uint32_t nmap;
 	uint32_t parm_off; /* payload offset of the PARM text */
 	uint32_t pad;

@@ -2,7 +2,8 @@
 # CP with the Linux guest: IPL 200 to the shell, a command in the guest,
 # #CP QUERY NAMES while it runs, the break keys (#CP alone, telnet BREAK) into
 # CP READ and BEGIN, Ctrl-C (telnet IP) reaching the guest, a second user's
-# guest surviving the kill -9 of the first user's VM process, guest poweroff.
+# guest surviving the kill -9 of the first user's VM process, guest reboot
+# and poweroff.
 exec python3 - "$@" <<'PYEOF'
 import os, signal, sys
 sys.path.insert(0, os.path.join(os.environ["SRC"], "tests", "sh"))
@@ -79,6 +80,14 @@ try:
     t.cmd("echo reborn-$((4*4))", r"reborn-16")
     if cp.vm_pids().get("MAINT") in (None, pids["MAINT"]):
         fail("no new VM process for MAINT")
+
+    # a guest that reboots is IPLed again from the same device
+    t.send("reboot -f")
+    t.expect(r"Linux version", BOOT)
+    t.expect(r"Run /sbin/init|/init", BOOT)
+    t.send("")
+    t.expect(PROMPT, BOOT)
+    t.cmd("echo rebooted-$((5*5))", r"rebooted-25")
 
     # a guest that powers off: stopped, CP READ
     u.send("poweroff -f")

@@ -58,7 +58,7 @@ static void save(struct spool *sp, const char *name, int gen, int *ret)
 	struct spool_save sv;
 	uint8_t hart[HART_SIZE];
 
-	*ret = spool_save_begin(sp, name, 64 << 20, &disk, 1, HART_SIZE, &sv);
+	*ret = spool_save_begin(sp, name, 64 << 20, &disk, 1, HART_SIZE, 0, &sv);
 	if (*ret)
 		return;
 	for (int i = 0; i < sv.nmap; i++) {
@@ -298,7 +298,7 @@ static void test_crash(void)
 		struct spool_disk disk = {.vdev = 0x200, .size = 1 << 20};
 		struct spool_save sv;
 
-		if (spool_save_begin(&sp, "CRASH", 64 << 20, &disk, 1, HART_SIZE, &sv) == 0)
+		if (spool_save_begin(&sp, "CRASH", 64 << 20, &disk, 1, HART_SIZE, 0, &sv) == 0)
 			kill(getpid(), SIGKILL);
 		_exit(1);
 	}
