@@ -25,6 +25,11 @@ int cmd_logon(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	if (!ctx->term)
 		return cp_msg(ctx, MSG_CMD_UNKNOWN, argv[0]);
 	cmd_upper(argv[1]);
+	/* No user id has other characters; this keeps typed bytes out of the log
+	 * and still asks for a password (nothing says which ids exist). */
+	for (char *p = argv[1]; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("@#$_-", *p))
+			*p = '?';
 	term_logon_prompt(ctx->term, argv[1]);
 	return 0;
 }
