@@ -421,10 +421,10 @@ int cmd_q_nss(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	int i = 1;
 
 	if (i < argc && !strcasecmp(argv[i], "USERS")) {
-		if (argc != 3)
-			return cp_msg(ctx,
-				      argc < 3 ? MSG_CMD_MISSING_OPERAND : MSG_CMD_INVALID_OPERAND,
-				      argc < 3 ? "" : argv[3]);
+		if (argc < 3)
+			return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+		if (argc > 3)
+			return cp_msg(ctx, MSG_CMD_INVALID_OPERAND, argv[3]);
 		return q_users(ctx, argv[2]);
 	}
 	if (i < argc && !strcasecmp(argv[i], "MAP"))
@@ -483,34 +483,43 @@ static int purge_id(struct cp_ctx *ctx, const char *what)
 	return purge_count(ctx, 1);
 }
 
-int cmd_purge(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+/* PURGE NSS NAME name: every file of the name (in use ones become class P). */
+static int purge_name(struct cp_ctx *ctx, const char *name)
 {
-	const char *what;
+	struct spool_file *f, *next;
 	int n = 0;
 
-	if (argc < 2 || strcasecmp(argv[1], "NSS"))
-		return cp_msg(ctx, argc < 2 ? MSG_CMD_MISSING_OPERAND : MSG_CMD_INVALID_OPTION,
-			      argc < 2 ? "" : argv[1]);
-	if (argc < 3 ||
-	    (argc < 4 && (!strcasecmp(argv[2], "NAME") || !strcasecmp(argv[2], "SPOOLID"))))
-		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
-	what = argc >= 4 ? argv[3] : argv[2];
-	if (argc > 4)
-		return cp_msg(ctx, MSG_CMD_INVALID_OPERAND, argv[4]);
-	if (!strcasecmp(argv[2], "NAME")) {
-		struct spool_file *f, *next;
-
-		for (f = nss_spool.files; f; f = next) {
-			next = f->next;
-			if (!strcasecmp(f->meta.hdr.name, what) && f->cls != 'P' &&
-			    spool_purge(&nss_spool, f) == 0)
-				n++;
-		}
-		if (!n)
-			return cp_msg(ctx, MSG_NSS_NOT_FOUND, what);
-		return purge_count(ctx, n);
+	for (f = nss_spool.files; f; f = next) {
+		next = f->next;
+		if (!strcasecmp(f->meta.hdr.name, name) && f->cls != 'P' &&
+		    spool_purge(&nss_spool, f) == 0)
+			n++;
 	}
-	if (argc == 4 && strcasecmp(argv[2], "SPOOLID"))
-		return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[2]);
-	return purge_id(ctx, what);
+	if (!n)
+		return cp_msg(ctx, MSG_NSS_NOT_FOUND, name);
+	return purge_count(ctx, n);
+}
+
+/* PURGE NSS NAME name | SPOOLID id | id */
+int cmd_purge(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	bool by_name, by_id;
+	int max;
+
+	if (argc < 2)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	if (strcasecmp(argv[1], "NSS"))
+		return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[1]);
+	if (argc < 3)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	by_name = !strcasecmp(argv[2], "NAME");
+	by_id = !strcasecmp(argv[2], "SPOOLID");
+	if ((by_name || by_id) && argc < 4)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	max = by_name || by_id ? 4 : 3;
+	if (argc > max)
+		return cp_msg(ctx, MSG_CMD_INVALID_OPERAND, argv[max]);
+	if (by_name)
+		return purge_name(ctx, argv[3]);
+	return purge_id(ctx, by_id ? argv[3] : argv[2]);
 }
