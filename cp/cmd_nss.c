@@ -80,6 +80,8 @@ int cmd_defsys(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	if (e != DEFSYS_OK)
 		return defsys_error(ctx, e, bad, seg);
 	ret = spool_defsys(&nss_spool, &d, ctx->user->id, &f);
+	if (ret == -EBUSY)
+		return cp_msg(ctx, MSG_NSS_SAVE_BUSY, d.name);
 	if (ret < 0)
 		return cp_msg(ctx, MSG_NSS_FAILED, "DEFSYS", d.name, strerror(-ret));
 	return cp_msg(ctx, MSG_NSS_DEFINED, d.name, (unsigned)f->meta.hdr.spoolid);
@@ -474,6 +476,8 @@ static int purge_id(struct cp_ctx *ctx, const char *what)
 	if (!f || f->cls == 'P')
 		return cp_msg(ctx, MSG_NSS_NO_FILE, what);
 	ret = spool_purge(&nss_spool, f);
+	if (ret == -EBUSY)
+		return cp_msg(ctx, MSG_NSS_SAVE_BUSY, f->meta.hdr.name);
 	if (ret < 0)
 		return cp_msg(ctx, MSG_NSS_FAILED, "PURGE", what, strerror(-ret));
 	return purge_count(ctx, 1);
