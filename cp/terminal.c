@@ -194,6 +194,18 @@ void term_hangup(struct cp_term *t)
 		t->close_timer = evloop_timer(cp_sys.loop, 0, term_close_later, t);
 }
 
+void term_release(struct cp_term *t)
+{
+	if (t->user && t->user->term == t)
+		t->user->term = NULL;
+	t->user = NULL;
+	if (t->state != TERM_USER)
+		return;
+	t->state = TERM_CP;
+	term_write_line(t, "");
+	cp_sink_msg(&t->sink, MSG_LOGO);
+}
+
 void term_logon_prompt(struct cp_term *t, const char *userid)
 {
 	snprintf(t->pending_id, sizeof(t->pending_id), "%s", userid);
