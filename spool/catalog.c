@@ -331,6 +331,13 @@ int spool_defsys(struct spool *sp, const struct defsys *d, const char *owner,
 
 	if (!f)
 		return -ENOMEM;
+	/* A new skeleton replaces an older one of the same name, unless that
+	 * one is being saved right now. */
+	old = spool_by_name(sp, d->name, false);
+	if (old && old->saving) {
+		free(f);
+		return -EBUSY;
+	}
 	id = id_alloc(sp);
 	if (id < 0) {
 		free(f);
@@ -364,8 +371,6 @@ int spool_defsys(struct spool *sp, const struct defsys *d, const char *owner,
 		return ret;
 	}
 	f->cls = 'S';
-	/* A new skeleton replaces an older one of the same name (nobody uses skeletons). */
-	old = spool_by_name(sp, d->name, false);
 	if (old)
 		file_delete(sp, old);
 	list_insert(sp, f);
@@ -445,6 +450,8 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 	sv->fd = -1;
 	if (!skel)
 		return -ENOENT;
+	if (skel->saving)
+		return -EBUSY;
 	if (ndisks < 0 || ndisks > SPOOL_MAX_DISKS || hart_size == 0 || hart_size > 65536 ||
 	    dev_size > 65536)
 		return -EINVAL;
@@ -470,11 +477,14 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 		spool_save_abort(sp, sv);
 		return ret;
 	}
+	skel->saving = true; /* DEFSYS and PURGE leave it alone until the end */
 	return 0;
 }
 
 void spool_save_abort(struct spool *sp, struct spool_save *sv)
 {
+	if (sv->skel)
+		sv->skel->saving = false;
 	if (sv->fd >= 0) {
 		close(sv->fd);
 		unlinkat(sp->dirfd, sv->tmp, 0);
@@ -527,6 +537,7 @@ int spool_save_commit(struct spool *sp, struct spool_save *sv, struct spool_file
 	}
 	close(sv->fd);
 	sv->fd = -1;
+	skel->saving = false;
 	ret = sync_dir(sp);
 	/* The skeleton's entry becomes the saved system; the older one goes. */
 	old = spool_by_name(sp, skel->meta.hdr.name, true);
@@ -551,6 +562,8 @@ int spool_save_commit(struct spool *sp, struct spool_save *sv, struct spool_file
 
 int spool_purge(struct spool *sp, struct spool_file *f)
 {
+	if (f->saving)
+		return -EBUSY;
 	if (f->cls == 'P')
 		return 0;
 	if (f->nusers)

@@ -275,6 +275,30 @@ static void test_damage(void)
 	spool_close(&sp);
 }
 
+/* While a skeleton is being saved, DEFSYS of its name and PURGE wait. */
+static void test_busy(void)
+{
+	struct spool_disk disk = {.vdev = 0x200, .size = 1 << 20};
+	struct spool sp = {0};
+	struct spool_save sv, sv2;
+	struct spool_file *skel;
+	struct defsys d;
+	const char *bad;
+	uint32_t seg;
+	char *argv[] = {"BUSY", "0-FF", "EW"};
+
+	CHECK(spool_load(&sp, dir) == 0);
+	CHECK(defsys_parse(3, argv, &d, &bad, &seg) == DEFSYS_OK);
+	CHECK(spool_defsys(&sp, &d, "MAINT", &skel) == 0);
+	CHECK(spool_save_begin(&sp, "BUSY", 64 << 20, &disk, 1, HART_SIZE, 0, &sv) == 0);
+	CHECK(spool_defsys(&sp, &d, "MAINT", NULL) == -EBUSY);
+	CHECK(spool_purge(&sp, skel) == -EBUSY);
+	CHECK(spool_save_begin(&sp, "BUSY", 64 << 20, &disk, 1, HART_SIZE, 0, &sv2) == -EBUSY);
+	spool_save_abort(&sp, &sv);
+	CHECK(spool_by_name(&sp, "BUSY", false) == skel && spool_purge(&sp, skel) == 0);
+	spool_close(&sp);
+}
+
 /* A saver killed mid-SAVESYS: the old file stays, no half-written one shows. */
 static void test_crash(void)
 {
@@ -329,6 +353,7 @@ int main(void)
 	test_pending_purge();
 	test_memfd();
 	test_damage();
+	test_busy();
 	test_crash();
 	if (failures)
 		fprintf(stderr, "%d failures\n", failures);
