@@ -261,6 +261,15 @@ static void test_damage(void)
 	spool_close(&sp);
 	CHECK(spool_load(&sp, dir) == 0 && !spool_by_name(&sp, "DMG", true));
 	corrupt(name, 26, 1);
+	/* A range whose data lies beyond the end, under a correct checksum. */
+	fd = open(p, O_RDWR);
+	CHECK(spool_meta_read(fd, &m, why, sizeof(why)) == 0);
+	m.r[1].off = m.hdr.file_size - 4096;
+	CHECK(spool_meta_write(fd, &m) == 0);
+	spool_meta_free(&m);
+	CHECK(spool_meta_read(fd, &m, why, sizeof(why)) < 0 &&
+	      strstr(why, "range 100-1FF lies outside the file"));
+	close(fd);
 	/* Truncated. */
 	CHECK(truncate(p, 8192) == 0);
 	fd = open(p, O_RDONLY);
