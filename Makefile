@@ -30,7 +30,7 @@ RVCC     ?= riscv64-unknown-elf-gcc
 ISASRCS  := $(wildcard tests/isa/*.S)
 ISAELFS  := $(ISASRCS:tests/isa/%.S=$(BUILD)/tests/isa/%.elf)
 ISAFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
-	    -mcmodel=medany -T tests/isa/link.ld -Itests/isa
+	    -mcmodel=medany -T tests/isa/link.ld -Itests/isa -Wl,--no-warn-rwx-segments
 
 .PHONY: all check check-plain check-asan tests guest bench demo clean format
 all: $(BUILD)/rvcp
@@ -54,6 +54,16 @@ $(BUILD)/tests/isa/%.elf: tests/isa/%.S tests/isa/link.ld $(wildcard tests/isa/*
 	@mkdir -p $(dir $@)
 	$(RVCC) $(ISAFLAGS) -o $@ $<
 
+# NSS test guests (tests/nssprog): flat images IPLed from a zipl'ed disk.
+NSSPROGS := $(patsubst tests/nssprog/%.c,$(BUILD)/tests/nssprog/%.bin,$(wildcard tests/nssprog/*.c))
+NSSFLAGS := -march=rv64imac_zicsr -mabi=lp64 -mcmodel=medany -O2 -ffreestanding -nostdlib \
+	    -nostartfiles -static -Wl,--no-warn-rwx-segments -T tests/nssprog/link.ld
+
+$(BUILD)/tests/nssprog/%.bin: tests/nssprog/%.c tests/nssprog/start.S tests/nssprog/link.ld
+	@mkdir -p $(dir $@)
+	$(RVCC) $(NSSFLAGS) -o $(@:.bin=.elf) tests/nssprog/start.S $<
+	riscv64-unknown-elf-objcopy -O binary $(@:.bin=.elf) $@
+
 # Bare-metal C guest programs for the machine's scripted tests (tests/sh/hostile_*.sh).
 GPSRCS   := $(wildcard tests/guestprog/*.c)
 GPELFS   := $(GPSRCS:tests/guestprog/%.c=$(BUILD)/tests/guestprog/%.elf)
@@ -62,7 +72,7 @@ $(BUILD)/tests/guestprog/%.elf: tests/guestprog/%.c tests/guestprog/crt0.S tests
 	@mkdir -p $(dir $@)
 	$(RVCC) $(ISAFLAGS) -O2 -ffreestanding -fno-builtin -o $@ tests/guestprog/crt0.S $<
 
-tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(GPELFS)
+tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROGS)
 
 # The test command of the README.  Plain build first, then the same suite
 # under AddressSanitizer + UndefinedBehaviorSanitizer.
@@ -95,8 +105,5 @@ clean:
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
-# The CPU-bound bare-metal program whose instruction rate `make bench` reports.
-$(BUILD)/bench/cpubench.elf: bench/cpu/start.S bench/cpu/cpubench.c tests/isa/link.ld
-	@mkdir -p $(dir $@)
-	$(RVCC) -O2 -ffreestanding $(ISAFLAGS) -o $@ bench/cpu/start.S bench/cpu/cpubench.c
+include bench/cpu/cpu.mk
 bench: $(BUILD)/bench/cpubench.elf

@@ -38,6 +38,11 @@ static void exec_write(struct exec_state *st, const char *line)
 		cp_user_write(st->user, line);
 }
 
+/*
+ * A command from the EXEC.  Captured responses (PIPE cp) go back to it; the
+ * others go straight to the user's terminal, as for a typed command, so that
+ * they keep their order and a LOGOFF's farewell still reaches the user.
+ */
 static void exec_command(void *ctx, struct rexx_exec *x, const char *cmd, bool capture)
 {
 	struct exec_state *st = ctx;
@@ -51,13 +56,10 @@ static void exec_command(void *ctx, struct rexx_exec *x, const char *cmd, bool c
 	cp_capture_init(&cap);
 	st->in_command = true;
 	st->unknown = false;
-	rc = cp_execute(st->user, cmd, &cap.sink);
+	rc = cp_execute(st->user, cmd, capture ? &cap.sink : &st->user->sink);
 	st->in_command = false;
 	for (size_t i = 0; i < cap.n; i++)
-		if (capture)
-			rexx_exec_line(x, cap.lines[i]);
-		else
-			exec_write(st, cap.lines[i]);
+		rexx_exec_line(x, cap.lines[i]);
 	cp_capture_free(&cap);
 	rexx_exec_reply(x, rc, st->unknown);
 }

@@ -89,7 +89,14 @@ static const char *cmd_user_where(const struct cp_user *u)
 	return u->term ? term_name(u->term) : "DSC";
 }
 
-/* QUERY NAMES: "MAINT    - L0001 , LINUX01  - DSC  ", four to a line. */
+static void cmd_names_line(struct cp_ctx *ctx, char *line, size_t len)
+{
+	while (len && line[len - 1] == ' ')
+		line[--len] = 0;
+	cp_msg(ctx, MSG_Q_NAMES, line);
+}
+
+/* QUERY NAMES: "MAINT    - L0001 , LINUX01  - DSC", four to a line. */
 int cmd_q_names(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
 	char line[160];
@@ -100,13 +107,13 @@ int cmd_q_names(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		len += snprintf(line + len, sizeof(line) - len, "%s%-8s - %-5s", n ? " , " : "",
 				u->id, cmd_user_where(u));
 		if (++n == 4) {
-			cp_msg(ctx, MSG_Q_NAMES, line);
+			cmd_names_line(ctx, line, len);
 			len = 0;
 			n = 0;
 		}
 	}
 	if (n)
-		cp_msg(ctx, MSG_Q_NAMES, line);
+		cmd_names_line(ctx, line, len);
 	return 0;
 }
 
@@ -125,33 +132,6 @@ int cmd_q_users(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	return cp_msg(ctx, MSG_Q_USER, u->id, cmd_user_where(u));
 }
 
-/* CPU time of the user's VM process from /proc, as "mmm:ss.hh". */
-static void cmd_vm_cpu(const struct cp_user *u, char *buf, size_t size)
-{
-	unsigned long long ut = 0, st = 0, ticks;
-	char path[64], stat[1024];
-	FILE *f;
-
-	snprintf(buf, size, "000:00.00");
-	if (!u->vm || !u->vm->pid)
-		return;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)u->vm->pid);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	if (fgets(stat, sizeof(stat), f)) {
-		const char *p = strrchr(stat, ')');
-
-		if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
-				&st) == 2) {
-			ticks = (ut + st) * 100 / sysconf(_SC_CLK_TCK);
-			snprintf(buf, size, "%03llu:%02llu.%02llu", ticks / 6000, ticks / 100 % 60,
-				 ticks % 100);
-		}
-	}
-	fclose(f);
-}
-
 int cmd_q_time(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
 	char when[64], conn[48], cpu[64];
@@ -161,7 +141,7 @@ int cmd_q_time(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	cp_msg(ctx, MSG_Q_TIME, when);
 	snprintf(conn, sizeof(conn), "%02ld:%02ld:%02ld", (long)(secs / 3600),
 		 (long)(secs / 60 % 60), (long)(secs % 60));
-	cmd_vm_cpu(ctx->user, cpu, sizeof(cpu));
+	vmctl_cpu_time(ctx->user, cpu, sizeof(cpu));
 	return cp_msg(ctx, MSG_Q_CONNECT, conn, cpu, cpu);
 }
 

@@ -16,13 +16,14 @@
 #include "cp/cmd_exec.h"
 #include "cp/commands.h"
 #include "cp/cp.h"
+#include "cp/nss.h"
 
 /* clang-format off */
 const struct cp_command cp_commands[] = {
 	{"LOGON",      1, "*",  CP_CMD_PRELOGON | CP_CMD_ONLY_PRE, cmd_logon, "userid"},
 	{"LOGIN",      5, "*",  CP_CMD_PRELOGON | CP_CMD_ONLY_PRE, cmd_logon, "userid"},
-	{"LOGOFF",     3, "*",  0, cmd_logoff,     ""},
-	{"DISCONNECT", 4, "*",  0, cmd_disconnect, ""},
+	{"LOGOFF",     3, "*",  0, cmd_logoff,     "[HOLD]"},
+	{"DISCONNECT", 4, "*",  0, cmd_disconnect, "[HOLD]"},
 	{"BEGIN",      1, "G",  0, cmd_begin,      ""},
 	{"IPL",        1, "G",  0, cmd_ipl,        "vdev|name [PARM text]"},
 	{"QUERY",      1, "*",  0, cmd_query,      "VIRTUAL|TERMINAL|NAMES|USERS|TIME ..."},
@@ -40,6 +41,10 @@ const struct cp_command cp_commands[] = {
 	{"EXEC",       2, "*",  0, cmd_exec,       "name [args]   run NAME EXEC (or type the name)"},
 	{"LISTFILE",   5, "*",  0, cmd_listfile,   "[fn [ft]]   list your files"},
 	/* Named Saved Systems (cp/cmd_nss.c, cp/cmd_trace.c) */
+	{"DEFSYS",     6, "E",  0, cmd_defsys,     "name page[-page] type ... [MINSIZE=nnnM] [RSTD] [PARMREGS=m-n]"},
+	{"SAVESYS",    7, "E",  0, cmd_savesys,    "name"},
+	{"PURGE",      3, "E",  0, cmd_purge,      "NSS NAME name|SPOOLID id"},
+	{"TRACE",      2, "G",  CP_CMD_REST, cmd_trace, "I R addr[-addr] [RUN] [CMD cmd1#cmd2...] | END [ALL]"},
 	/* EXEC (rexx/) */
 	{NULL},
 };
@@ -51,6 +56,8 @@ const struct cp_command cp_query_commands[] = {
 	{"USERS",      1, "*",  0, cmd_q_users,    "[userid]"},
 	{"TIME",       3, "*",  0, cmd_q_time,     ""},
 	/* Named Saved Systems: NSS, TRACE */
+	{"NSS",        3, "E",  0, cmd_q_nss,      "[ALL|NAME name|USERS name|MAP]"},
+	{"TRACE",      2, "G",  0, cmd_q_trace,    ""},
 	{NULL},
 };
 

@@ -18,6 +18,7 @@
 
 #include "cp/cmd_exec.h"
 #include "cp/cp.h"
+#include "cp/nss.h"
 #include "cp/terminal.h"
 #include "cp/vmctl.h"
 #include "tools/tools.h"
@@ -25,6 +26,7 @@
 
 /* Init functions of the modules that plug into CP (cp/cp.h): add yours. */
 int (*const cp_module_inits[])(void) = {
+    nss_cp_init,
     rexx_cp_init,
     NULL,
 };

@@ -46,6 +46,8 @@ struct cp_term {
 	char line[TERM_LINE_MAX];
 	size_t linelen;
 	bool after_cr;
+	bool telnet;   /* the client ends lines with CR or spoke telnet: a telnet */
+	bool echo_off; /* we said WILL ECHO for the password */
 	char *out;
 	size_t outlen, outcap;
 	bool dropping;
@@ -157,8 +159,6 @@ static void term_queue(struct cp_term *t, const char *buf, size_t len)
 	t->outlen += len;
 }
 
-static void term_telnet_event(telnet_t *tn, telnet_event_t *ev, void *opaque);
-
 void term_write_raw(struct cp_term *t, const void *buf, size_t len)
 {
 	if (t->state == TERM_CLOSING)
@@ -194,14 +194,31 @@ void term_hangup(struct cp_term *t)
 		t->close_timer = evloop_timer(cp_sys.loop, 0, term_close_later, t);
 }
 
+void term_release(struct cp_term *t)
+{
+	if (t->user && t->user->term == t)
+		t->user->term = NULL;
+	t->user = NULL;
+	if (t->state != TERM_USER)
+		return;
+	t->state = TERM_CP;
+	term_write_line(t, "");
+	cp_sink_msg(&t->sink, MSG_LOGO);
+}
+
 void term_logon_prompt(struct cp_term *t, const char *userid)
 {
 	snprintf(t->pending_id, sizeof(t->pending_id), "%s", userid);
 	t->state = TERM_PASSWORD;
+	/* The client stops echoing (before it shows the prompt); we do not
+	 * echo either. */
+	if (t->telnet) {
+		/* Raw clients (nc, socat) end lines with LF alone and would show
+		 * the option bytes as garbage: they are not sent to them. */
+		telnet_negotiate(t->tn, TELNET_WILL, TELNET_TELOPT_ECHO);
+		t->echo_off = true;
+	}
 	cp_sink_msg(&t->sink, MSG_LOGON_PASSWORD);
-	/* The client stops echoing; we do not echo either. */
-	telnet_negotiate(t->tn, TELNET_WILL, TELNET_TELOPT_ECHO);
-	term_flush(t);
 }
 
 static void term_logon_delayed(void *opaque)
@@ -237,8 +254,11 @@ static void term_password(struct cp_term *t, const char *password)
 	struct dir_user *d = dir_find(cp_sys.dir, t->pending_id);
 	struct cp_user *u;
 
-	telnet_negotiate(t->tn, TELNET_WONT, TELNET_TELOPT_ECHO);
-	term_write_line(t, "");
+	if (t->echo_off) {
+		telnet_negotiate(t->tn, TELNET_WONT, TELNET_TELOPT_ECHO);
+		t->echo_off = false;
+		term_write_line(t, ""); /* the Enter the client did not echo */
+	}
 	if (!d || !dir_check_password(d, password)) {
 		log_warn("LOGON of %s from %s (%s) failed", t->pending_id, t->name, t->peer);
 		t->state = TERM_DELAY;
@@ -347,6 +367,8 @@ static void term_data(struct cp_term *t, const char *buf, size_t len)
 			continue;
 		}
 		t->after_cr = cr;
+		if (cr)
+			t->telnet = true;
 		if (c == '\n' || cr) {
 			t->line[t->linelen] = 0;
 			t->linelen = 0;
@@ -394,7 +416,14 @@ static void term_telnet_event(telnet_t *tn, telnet_event_t *ev, void *opaque)
 	case TELNET_EV_SEND:
 		term_queue(t, ev->data.buffer, ev->data.size);
 		break;
+	case TELNET_EV_WILL:
+	case TELNET_EV_WONT:
+	case TELNET_EV_DO:
+	case TELNET_EV_DONT:
+		t->telnet = true;
+		break;
 	case TELNET_EV_IAC:
+		t->telnet = true;
 		if (ev->iac.cmd == TELNET_BREAK || ev->iac.cmd == TELNET_IP)
 			term_attention(t, ev->iac.cmd);
 		break;

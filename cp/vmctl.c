@@ -49,9 +49,11 @@ static int vmctl_link(struct cp_user *u, const struct dir_disk *d, struct cp_sin
 	if (vm->nlinks == MACHINE_MAX_DISKS)
 		return cp_sink_msg(sink, MSG_LINK_FAILED, d->owner, d->owner_vdev,
 				   "too many minidisks");
-	if (stat(d->path, &st) < 0 || !S_ISREG(st.st_mode))
+	if (stat(d->path, &st) < 0)
+		return cp_sink_msg(sink, MSG_LINK_FAILED, d->owner, d->owner_vdev, strerror(errno));
+	if (!S_ISREG(st.st_mode))
 		return cp_sink_msg(sink, MSG_LINK_FAILED, d->owner, d->owner_vdev,
-				   errno ? strerror(errno) : "not a file");
+				   "the image is not a file");
 	writer = vmctl_writer(&st, u);
 	l->write = d->mode == DIR_MODE_W || d->mode == DIR_MODE_MR;
 	if (writer && (d->mode == DIR_MODE_W || d->mode == DIR_MODE_R))
@@ -258,6 +260,33 @@ int cp_vm_disk_index(struct cp_user *u, uint16_t vdev)
 	return -1;
 }
 
+/* CPU time of the user's VM process from /proc, as "mmm:ss.hh". */
+void vmctl_cpu_time(const struct cp_user *u, char *buf, size_t size)
+{
+	unsigned long long ut = 0, st = 0, ticks;
+	char path[64], stat[1024];
+	FILE *f;
+
+	snprintf(buf, size, "000:00.00");
+	if (!u->vm || !u->vm->pid)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)u->vm->pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(stat, sizeof(stat), f)) {
+		const char *p = strrchr(stat, ')');
+
+		if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+				&st) == 2) {
+			ticks = (ut + st) * 100 / sysconf(_SC_CLK_TCK);
+			snprintf(buf, size, "%03llu:%02llu.%02llu", ticks / 6000, ticks / 100 % 60,
+				 ticks % 100);
+		}
+	}
+	fclose(f);
+}
+
 static void vmctl_result(struct cp_user *u, struct proto_msg *m)
 {
 	struct proto_result *r = (struct proto_result *)m->payload;
@@ -307,6 +336,53 @@ static void vmctl_state(struct cp_user *u, struct proto_msg *m)
 	}
 }
 
+/* A CP command the guest issued (machine/cpreq.h), run once the VM's events are handled. */
+struct vmctl_request {
+	char *id;
+	char line[];
+};
+
+static void vmctl_request_run(void *opaque)
+{
+	struct vmctl_request *r = opaque;
+	struct cp_user *u = cp_user_find(r->id);
+
+	if (u) {
+		log_info("%s: guest request: %s", u->id, r->line);
+		cp_execute(u, r->line, &u->sink);
+		/* The command may have logged the user off, or stopped the VM (SAVESYS). */
+		u = cp_user_find(r->id);
+		if (u && u->running && u->vm)
+			cp_vm_send(u, PROTO_BEGIN, NULL, 0, NULL, 0);
+	}
+	free(r->id);
+	free(r);
+}
+
+/*
+ * As if the user typed it, with the user's own classes.  Not run here: a
+ * command like LOGOFF frees the user whose VM events are being read.
+ */
+static void vmctl_request(struct cp_user *u, struct proto_msg *m)
+{
+	size_t len = strnlen((const char *)m->payload, m->len);
+	struct vmctl_request *r = malloc(sizeof(*r) + len + 1);
+
+	if (r) {
+		memcpy(r->line, m->payload, len);
+		r->line[len] = 0;
+		r->id = strdup(u->id);
+	}
+	if (!r || !r->id || !evloop_timer(cp_sys.loop, 0, vmctl_request_run, r)) {
+		log_warn("%s: guest request dropped: out of memory", u->id);
+		if (r)
+			free(r->id);
+		free(r);
+		if (u->running)
+			cp_vm_send(u, PROTO_BEGIN, NULL, 0, NULL, 0);
+	}
+}
+
 static void vmctl_message(struct cp_user *u, struct proto_msg *m)
 {
 	switch (m->type) {
@@ -321,6 +397,9 @@ static void vmctl_message(struct cp_user *u, struct proto_msg *m)
 		break;
 	case PROTO_STATE:
 		vmctl_state(u, m);
+		break;
+	case PROTO_CP_REQUEST:
+		vmctl_request(u, m);
 		break;
 	default:
 		if (m->type >= PROTO_NSS_FIRST && m->type <= PROTO_NSS_LAST &&

@@ -42,6 +42,8 @@ void vmctl_destroy(struct cp_user *u);
 int vmctl_setup(struct cp_user *u);
 /* A child ended (SIGCHLD). */
 void vmctl_reaped(pid_t pid, int status);
+/* CPU time of the user's VM process, "mmm:ss.hh" (QUERY TIME, LOGOFF). */
+void vmctl_cpu_time(const struct cp_user *u, char *buf, size_t size);
 /* Wait (bounded) for every VM process to end (shutdown). */
 void vmctl_wait_all(void);
 

@@ -464,8 +464,9 @@ bool csr_access(struct hart *h, uint32_t insn)
 		return false;
 	h->s.x[rd] = old;
 	h->s.x[0] = 0;
-	/* a write may have enabled an interrupt or changed translation */
-	if (write)
+	/* a write that may have enabled an interrupt ends the chunk */
+	if (write && (csr == 0x100 || csr == 0x104 || csr == 0x144 || csr == 0x300 ||
+		      csr == 0x303 || csr == 0x304 || csr == 0x344))
 		h->brk = true;
 	return true;
 }

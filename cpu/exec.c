@@ -81,167 +81,6 @@ static uint64_t alu_mulw(unsigned f3, uint64_t a, uint64_t b)
 	}
 }
 
-/* OP (0x33): false if the encoding is reserved. */
-static inline bool alu_op(uint32_t insn, uint64_t a, uint64_t b, uint64_t *r)
-{
-	switch (F7) {
-	case 0x00:
-		switch (F3) {
-		case 0:
-			*r = a + b;
-			return true;
-		case 1:
-			*r = a << (b & 63);
-			return true;
-		case 2:
-			*r = (int64_t)a < (int64_t)b;
-			return true;
-		case 3:
-			*r = a < b;
-			return true;
-		case 4:
-			*r = a ^ b;
-			return true;
-		case 5:
-			*r = a >> (b & 63);
-			return true;
-		case 6:
-			*r = a | b;
-			return true;
-		default:
-			*r = a & b;
-			return true;
-		}
-	case 0x20:
-		if (F3 == 0) {
-			*r = a - b;
-			return true;
-		}
-		if (F3 == 5) {
-			*r = (uint64_t)((int64_t)a >> (b & 63));
-			return true;
-		}
-		return false;
-	case 0x01:
-		*r = alu_mul(F3, a, b);
-		return true;
-	}
-	return false;
-}
-
-static inline bool alu_op32(uint32_t insn, uint64_t a, uint64_t b, uint64_t *r)
-{
-	switch (F7) {
-	case 0x00:
-		if (F3 == 0)
-			*r = sext32(a + b);
-		else if (F3 == 1)
-			*r = sext32((uint32_t)a << (b & 31));
-		else if (F3 == 5)
-			*r = sext32((uint32_t)a >> (b & 31));
-		else
-			return false;
-		return true;
-	case 0x20:
-		if (F3 == 0)
-			*r = sext32(a - b);
-		else if (F3 == 5)
-			*r = sext32((uint32_t)((int32_t)a >> (b & 31)));
-		else
-			return false;
-		return true;
-	case 0x01:
-		if (F3 == 1 || F3 == 2 || F3 == 3)
-			return false;
-		*r = alu_mulw(F3, a, b);
-		return true;
-	}
-	return false;
-}
-
-static inline bool alu_imm(uint32_t insn, uint64_t a, uint64_t *r)
-{
-	uint64_t imm = imm_i(insn);
-	unsigned sh = (insn >> 20) & 63;
-
-	switch (F3) {
-	case 0:
-		*r = a + imm;
-		return true;
-	case 1:
-		if (insn >> 26)
-			return false;
-		*r = a << sh;
-		return true;
-	case 2:
-		*r = (int64_t)a < (int64_t)imm;
-		return true;
-	case 3:
-		*r = a < imm;
-		return true;
-	case 4:
-		*r = a ^ imm;
-		return true;
-	case 5:
-		if ((insn >> 26) == 0)
-			*r = a >> sh;
-		else if ((insn >> 26) == 0x10)
-			*r = (uint64_t)((int64_t)a >> sh);
-		else
-			return false;
-		return true;
-	case 6:
-		*r = a | imm;
-		return true;
-	default:
-		*r = a & imm;
-		return true;
-	}
-}
-
-static inline bool alu_imm32(uint32_t insn, uint64_t a, uint64_t *r)
-{
-	unsigned sh = (insn >> 20) & 31;
-
-	switch (F3) {
-	case 0:
-		*r = sext32(a + imm_i(insn));
-		return true;
-	case 1:
-		if (F7)
-			return false;
-		*r = sext32((uint32_t)a << sh);
-		return true;
-	case 5:
-		if (F7 == 0)
-			*r = sext32((uint32_t)a >> sh);
-		else if (F7 == 0x20)
-			*r = sext32((uint32_t)((int32_t)a >> sh));
-		else
-			return false;
-		return true;
-	}
-	return false;
-}
-
-static inline bool branch_taken(unsigned f3, uint64_t a, uint64_t b)
-{
-	switch (f3) {
-	case 0:
-		return a == b;
-	case 1:
-		return a != b;
-	case 4:
-		return (int64_t)a < (int64_t)b;
-	case 5:
-		return (int64_t)a >= (int64_t)b;
-	case 6:
-		return a < b;
-	default:
-		return a >= b;
-	}
-}
-
 static uint64_t amo_compute(unsigned f5, uint64_t old, uint64_t src, int size)
 {
 	if (size == 4) {
@@ -289,6 +128,7 @@ static void exec_amo(struct hart *h, uint32_t insn, uint64_t npc)
 	unsigned f5 = insn >> 27;
 	int size = F3 == 2 ? 4 : 8;
 	uint64_t addr = X(RS1), pa, old = 0, res;
+	struct tlb_entry *e;
 	void *host;
 	bool lr = f5 == 0x02;
 
@@ -298,8 +138,13 @@ static void exec_amo(struct hart *h, uint32_t insn, uint64_t npc)
 		hart_raise(h, CAUSE_ILLEGAL, insn);
 		return;
 	}
-	if (!mmu_amo_ptr(h, addr, size, lr, f5 == 0x03, &host, &pa))
+	e = tlb_slot(lr ? h->tlb_r : h->tlb_w, addr);
+	if (likely(!(addr & (size - 1)) && e->tag == ((addr & ~0xfffULL) | h->dctx))) {
+		host = (void *)(uintptr_t)(addr + e->addend);
+		pa = (uint64_t)((uint8_t *)host - h->mem->base) + RAM_BASE;
+	} else if (!mmu_amo_ptr(h, addr, size, lr, f5 == 0x03, &host, &pa)) {
 		return;
+	}
 	if (f5 == 0x03) { /* SC */
 		if (h->res_valid && h->res_addr == pa) {
 			if (host)
@@ -359,6 +204,7 @@ static int exec_system(struct hart *h, uint32_t insn, uint32_t raw, uint64_t npc
 		if (priv == PRV_S && h->ecall && h->ecall(h->ecall_opaque, h)) {
 			h->s.x[0] = 0;
 			h->s.pc = npc;
+			hart_update_timer(h); /* the SBI may have moved sbi_timecmp */
 			h->brk = true;
 			return h->stop_req ? EX_STOP : EX_OK;
 		}
@@ -423,107 +269,17 @@ static inline bool fp_load_store(struct hart *h, uint32_t insn, bool store)
 }
 
 /*
- * Executes one instruction (insn, expanded if compressed; raw is what was
- * fetched, for mtval; len its size).  Sets the next pc or enters a trap.
+ * The instructions the decode cache leaves to OP_SLOW: system, atomics,
+ * floating point, fences, and every reserved integer encoding (decode.c
+ * gives each valid integer instruction an operation of its own).  insn is
+ * the 32-bit form, raw what was fetched (for mtval), len its size.  Sets the
+ * next pc or enters a trap.
  */
-static inline int exec(struct hart *h, uint32_t insn, uint32_t raw, unsigned len)
+static int exec(struct hart *h, uint32_t insn, uint32_t raw, unsigned len)
 {
-	uint64_t pc = h->s.pc, npc = pc + len, v;
+	uint64_t npc = h->s.pc + len;
 
 	switch (insn & 0x7f) {
-	case 0x37: /* LUI */
-		X(RD) = sext32(insn & 0xfffff000);
-		break;
-	case 0x17: /* AUIPC */
-		X(RD) = pc + sext32(insn & 0xfffff000);
-		break;
-	case 0x6f: /* JAL */
-		X(RD) = npc;
-		npc = pc + imm_j(insn);
-		break;
-	case 0x67: /* JALR */
-		if (F3)
-			goto illegal;
-		v = (X(RS1) + imm_i(insn)) & ~1ULL;
-		X(RD) = npc;
-		npc = v;
-		break;
-	case 0x63: /* BRANCH */
-		if (F3 == 2 || F3 == 3)
-			goto illegal;
-		if (branch_taken(F3, X(RS1), X(RS2)))
-			npc = pc + imm_b(insn);
-		break;
-	case 0x03: { /* LOAD */
-		uint64_t addr = X(RS1) + imm_i(insn);
-
-		switch (F3) {
-		case 0:
-			if (!hart_load(h, addr, 1, &v))
-				return EX_OK;
-			v = sext(v, 8);
-			break;
-		case 1:
-			if (!hart_load(h, addr, 2, &v))
-				return EX_OK;
-			v = sext(v, 16);
-			break;
-		case 2:
-			if (!hart_load(h, addr, 4, &v))
-				return EX_OK;
-			v = sext32(v);
-			break;
-		case 3:
-			if (!hart_load(h, addr, 8, &v))
-				return EX_OK;
-			break;
-		case 4:
-			if (!hart_load(h, addr, 1, &v))
-				return EX_OK;
-			break;
-		case 5:
-			if (!hart_load(h, addr, 2, &v))
-				return EX_OK;
-			break;
-		case 6:
-			if (!hart_load(h, addr, 4, &v))
-				return EX_OK;
-			break;
-		default:
-			goto illegal;
-		}
-		X(RD) = v;
-		break;
-	}
-	case 0x23: { /* STORE */
-		uint64_t addr = X(RS1) + imm_s(insn);
-
-		if (F3 > 3)
-			goto illegal;
-		if (!hart_store(h, addr, 1 << F3, X(RS2)))
-			return EX_OK;
-		break;
-	}
-	case 0x13: /* OP-IMM */
-		if (!alu_imm(insn, X(RS1), &v))
-			goto illegal;
-		X(RD) = v;
-		break;
-	case 0x1b: /* OP-IMM-32 */
-		if (!alu_imm32(insn, X(RS1), &v))
-			goto illegal;
-		X(RD) = v;
-		break;
-	case 0x33: /* OP */
-		if (!alu_op(insn, X(RS1), X(RS2), &v))
-			goto illegal;
-		X(RD) = v;
-		break;
-	case 0x3b: /* OP-32 */
-		if (!alu_op32(insn, X(RS1), X(RS2), &v))
-			goto illegal;
-		X(RD) = v;
-		break;
 	case 0x0f: /* MISC-MEM: fetch reads storage directly, so FENCE.I has nothing to do */
 		if (F3 > 1)
 			goto illegal;
@@ -559,10 +315,15 @@ illegal:
 	return EX_OK;
 }
 
-/* The decoded fast path; returns EX_* like exec(). */
-static inline int exec_decoded(struct hart *h, const struct dinsn *d, uint64_t pc)
+/*
+ * The decoded fast path; returns EX_* like exec().  The pc lives in *pcp (a
+ * register of run_chunk's) and is also stored in h->s.pc for the slow paths;
+ * after a trap or a slow path *pcp is reloaded from there.
+ */
+static inline int exec_decoded(struct hart *h, const struct dinsn *d, uint64_t *pcp)
 {
-	uint64_t *x = h->s.x, npc = pc + d->len, v;
+	uint64_t *x = h->s.x, pc = *pcp, npc = pc + d->len, v;
+	int r;
 	uint64_t a = x[d->rs1], b = x[d->rs2];
 	int64_t imm = d->imm;
 	unsigned rd = d->rd;
@@ -570,9 +331,11 @@ static inline int exec_decoded(struct hart *h, const struct dinsn *d, uint64_t p
 	switch (d->op) {
 	case OP_ILLEGAL:
 		hart_raise(h, CAUSE_ILLEGAL, d->raw);
-		return EX_OK;
+		goto reload;
 	case OP_SLOW:
-		return exec(h, (uint32_t)d->imm, d->raw, d->len);
+		r = exec(h, (uint32_t)d->imm, d->raw, d->len);
+		*pcp = h->s.pc;
+		return r;
 	case OP_LUI:
 		x[rd] = (uint64_t)imm;
 		break;
@@ -613,54 +376,54 @@ static inline int exec_decoded(struct hart *h, const struct dinsn *d, uint64_t p
 		break;
 	case OP_LB:
 		if (!hart_load(h, a + (uint64_t)imm, 1, &v))
-			return EX_OK;
+			goto reload;
 		x[rd] = sext(v, 8);
 		break;
 	case OP_LH:
 		if (!hart_load(h, a + (uint64_t)imm, 2, &v))
-			return EX_OK;
+			goto reload;
 		x[rd] = sext(v, 16);
 		break;
 	case OP_LW:
 		if (!hart_load(h, a + (uint64_t)imm, 4, &v))
-			return EX_OK;
+			goto reload;
 		x[rd] = sext32(v);
 		break;
 	case OP_LD:
 		if (!hart_load(h, a + (uint64_t)imm, 8, &v))
-			return EX_OK;
+			goto reload;
 		x[rd] = v;
 		break;
 	case OP_LBU:
 		if (!hart_load(h, a + (uint64_t)imm, 1, &v))
-			return EX_OK;
+			goto reload;
 		x[rd] = v;
 		break;
 	case OP_LHU:
 		if (!hart_load(h, a + (uint64_t)imm, 2, &v))
-			return EX_OK;
+			goto reload;
 		x[rd] = v;
 		break;
 	case OP_LWU:
 		if (!hart_load(h, a + (uint64_t)imm, 4, &v))
-			return EX_OK;
+			goto reload;
 		x[rd] = v;
 		break;
 	case OP_SB:
 		if (!hart_store(h, a + (uint64_t)imm, 1, b))
-			return EX_OK;
+			goto reload;
 		break;
 	case OP_SH:
 		if (!hart_store(h, a + (uint64_t)imm, 2, b))
-			return EX_OK;
+			goto reload;
 		break;
 	case OP_SW:
 		if (!hart_store(h, a + (uint64_t)imm, 4, b))
-			return EX_OK;
+			goto reload;
 		break;
 	case OP_SD:
 		if (!hart_store(h, a + (uint64_t)imm, 8, b))
-			return EX_OK;
+			goto reload;
 		break;
 	case OP_ADDI:
 		x[rd] = a + (uint64_t)imm;
@@ -754,6 +517,10 @@ static inline int exec_decoded(struct hart *h, const struct dinsn *d, uint64_t p
 		break;
 	}
 	h->s.pc = npc;
+	*pcp = npc;
+	return EX_OK;
+reload:
+	*pcp = h->s.pc;
 	return EX_OK;
 }
 
@@ -763,8 +530,9 @@ static int run_chunk(struct hart *h, uint64_t n, uint64_t *done)
 	uint64_t i;
 	int r = EX_OK, ret = -1;
 
+	uint64_t pc = h->s.pc;
+
 	for (i = 0; i < n; i++) {
-		uint64_t pc = h->s.pc;
 		uint32_t insn;
 		struct dinsn *d;
 
@@ -789,13 +557,14 @@ static int run_chunk(struct hart *h, uint64_t n, uint64_t *done)
 			}
 			if (f == FETCH_TRAP) {
 				h->s.minstret++; /* hart_raise took it back */
+				pc = h->s.pc;
 				continue;
 			}
 		}
 		d = &h->dcache[(pc >> 1) & ((1 << DCACHE_BITS) - 1)];
 		if (unlikely(d->raw != insn))
 			decode_insn(d, insn);
-		r = exec_decoded(h, d, pc);
+		r = exec_decoded(h, d, &pc);
 		h->s.x[0] = 0;
 		h->s.minstret++;
 		if (unlikely(r != EX_OK || h->brk)) {
@@ -825,7 +594,11 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 		}
 		if (h->mem_gen != h->mem->gen)
 			tlb_flush(h);
-		hart_update_timer(h);
+		/* the clock is sampled once a chunk, not after every early break */
+		if (h->timer_age >= CHUNK || done == 0) {
+			hart_update_timer(h);
+			h->timer_age = 0;
+		}
 		hart_take_interrupt(h);
 		if (done >= max_insns)
 			return HART_EXIT_BUDGET;
@@ -834,6 +607,7 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 		ret = run_chunk(h, n, &n);
 		done += n;
 		h->insns += n;
+		h->timer_age += n;
 		if (ret == HART_EXIT_STOP)
 			h->stop_req = false;
 		if (ret >= 0)

@@ -209,11 +209,12 @@ static uint64_t fp_round_pack(const struct fp_fmt *f, bool sign, int exp0, u128 
 			return fp_inf(f, sign) - 1; /* largest finite */
 		return fp_inf(f, sign);
 	}
-	return sbit | (uint64_t)(e + (f->emax)) << f->mbits |
+	/* the exponent bias of a binary format equals emax */
+	return sbit | (uint64_t)(e + f->emax) << f->mbits |
 	       ((uint64_t)kept & ((1ULL << f->mbits) - 1));
 }
 
-/* Re-packs a finite non-zero unpacked number (exact when it came from f). */
+/* Packs an unpacked non-NaN number into f (rounding only when it came from a wider format). */
 static uint64_t fp_pack_num(const struct fp_fmt *f, const struct fp_num *a, int rm, unsigned *flags)
 {
 	switch (a->cls) {

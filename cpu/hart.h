@@ -48,7 +48,8 @@ struct hart {
 	bool res_valid;
 	bool trace_on;
 	bool trace_skip;      /* the next instruction at trace_pc runs without stopping */
-	bool brk;	      /* end the current chunk: re-check interrupts, timer */
+	bool brk;	      /* end the current chunk: re-check interrupts */
+	uint64_t timer_age;   /* instructions since the host clock was last sampled */
 	uint64_t dctx;	      /* TLB context of data accesses: effective privilege + 1 */
 	uint64_t xctx;	      /* TLB context of fetches: privilege + 1 */
 	uint64_t cycle_delta; /* mcycle = minstret + cycle_delta */

@@ -165,6 +165,16 @@ static bool access_page(struct hart *h, uint64_t va, int size, uint64_t *val, in
  * An access crossing a page: translate both parts first so that a fault in
  * the second page leaves nothing half done, then move the bytes.
  */
+/* Host pointer of one part of a page-crossing access; NULL for MMIO or a store to read-only. */
+static uint8_t *split_host(struct hart *h, uint64_t pa, int len, int acc)
+{
+	uint8_t *p = phys_host(h, pa, len);
+
+	if (p && acc == ACC_W && mem_page_ro(h->mem, pa - RAM_BASE))
+		return NULL;
+	return p;
+}
+
 static bool access_split(struct hart *h, uint64_t va, int size, uint64_t *val, int acc)
 {
 	uint64_t va2 = (va + size) & ~0xfffULL;
@@ -183,14 +193,15 @@ static bool access_split(struct hart *h, uint64_t va, int size, uint64_t *val, i
 		hart_raise(h, cause, va2);
 		return false;
 	}
-	h1 = phys_host(h, pa1, n1);
-	h2 = phys_host(h, pa2, size - n1);
-	if (!h1 || !h2 ||
-	    (acc == ACC_W &&
-	     (mem_page_ro(h->mem, pa1 - RAM_BASE) || mem_page_ro(h->mem, pa2 - RAM_BASE)))) {
-		/* MMIO or read-only storage across a page: an access fault */
-		hart_raise(h, access_fault[acc],
-			   !h1 || (acc == ACC_W && mem_page_ro(h->mem, pa1 - RAM_BASE)) ? va : va2);
+	/* MMIO or read-only storage across a page: an access fault on that part */
+	h1 = split_host(h, pa1, n1, acc);
+	if (!h1) {
+		hart_raise(h, access_fault[acc], va);
+		return false;
+	}
+	h2 = split_host(h, pa2, size - n1, acc);
+	if (!h2) {
+		hart_raise(h, access_fault[acc], va2);
 		return false;
 	}
 	uint8_t *b = (uint8_t *)val;
@@ -242,6 +253,11 @@ bool mmu_amo_ptr(struct hart *h, uint64_t va, int size, bool lr, bool sc, void *
 	if (*host && !lr && mem_page_ro(h->mem, *pa - RAM_BASE)) {
 		hart_raise(h, CAUSE_STORE_ACCESS, va);
 		return false;
+	}
+	if (*host) {
+		if (!lr)
+			tlb_fill(h, h->tlb_w, va, *pa, h->dctx);
+		tlb_fill(h, h->tlb_r, va, *pa, h->dctx);
 	}
 	return true;
 }

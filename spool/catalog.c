@@ -124,14 +124,15 @@ struct spool_file *spool_by_name(struct spool *sp, const char *name, bool saved)
 	return NULL;
 }
 
-/* A free four-digit spool id, not in the catalogue nor on disk. */
+/*
+ * A free four-digit spool id, not in the catalogue nor on disk.  Ids go up
+ * (wrapping after 9999) as in z/VM, so a purged file's id is not reused at
+ * once.
+ */
 static int id_alloc(struct spool *sp)
 {
-	unsigned top = 0;
+	unsigned top = sp->last_id;
 
-	for (struct spool_file *f = sp->files; f; f = f->next)
-		if (f->meta.hdr.spoolid > top)
-			top = f->meta.hdr.spoolid;
 	for (unsigned k = 1; k <= SPOOL_MAX_ID; k++) {
 		unsigned id = (top + k - 1) % SPOOL_MAX_ID + 1;
 		char path[32];
@@ -144,6 +145,7 @@ static int id_alloc(struct spool *sp)
 		file_path(path, sizeof(path), id, "tmp");
 		if (faccessat(sp->dirfd, path, F_OK, 0) == 0)
 			continue;
+		sp->last_id = id;
 		return (int)id;
 	}
 	return -ENOSPC;
@@ -228,6 +230,8 @@ static int scan(struct spool *sp)
 		if (sscanf(de->d_name, "%4u.%7s%n", &id, ext, &n) != 2 || de->d_name[n] ||
 		    strlen(de->d_name) != 4 + 1 + strlen(ext) || id == 0)
 			continue;
+		if (id > sp->last_id)
+			sp->last_id = id;
 		if (!strcmp(ext, "tmp") || !strcmp(ext, "pend")) {
 			/* An interrupted SAVESYS, or a purge nobody uses any more. */
 			unlinkat(sp->dirfd, de->d_name, 0);
@@ -249,6 +253,7 @@ int spool_load(struct spool *sp, const char *dir)
 	if (!sp->log)
 		sp->log = nolog;
 	sp->files = NULL;
+	sp->last_id = 0;
 	sp->dir = NULL;
 	sp->dirfd = -1;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
@@ -326,6 +331,13 @@ int spool_defsys(struct spool *sp, const struct defsys *d, const char *owner,
 
 	if (!f)
 		return -ENOMEM;
+	/* A new skeleton replaces an older one of the same name, unless that
+	 * one is being saved right now. */
+	old = spool_by_name(sp, d->name, false);
+	if (old && old->saving) {
+		free(f);
+		return -EBUSY;
+	}
 	id = id_alloc(sp);
 	if (id < 0) {
 		free(f);
@@ -359,8 +371,6 @@ int spool_defsys(struct spool *sp, const struct defsys *d, const char *owner,
 		return ret;
 	}
 	f->cls = 'S';
-	/* A new skeleton replaces an older one of the same name (nobody uses skeletons). */
-	old = spool_by_name(sp, d->name, false);
 	if (old)
 		file_delete(sp, old);
 	list_insert(sp, f);
@@ -430,7 +440,7 @@ static int save_layout(struct spool_save *sv, uint64_t mem_size)
 
 int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 		     const struct spool_disk *disks, int ndisks, uint32_t hart_size,
-		     struct spool_save *sv)
+		     uint32_t dev_size, struct spool_save *sv)
 {
 	struct spool_file *skel = spool_by_name(sp, name, false);
 	struct spool_hdr *h;
@@ -440,7 +450,10 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 	sv->fd = -1;
 	if (!skel)
 		return -ENOENT;
-	if (ndisks < 0 || ndisks > SPOOL_MAX_DISKS || hart_size == 0 || hart_size > 65536)
+	if (skel->saving)
+		return -EBUSY;
+	if (ndisks < 0 || ndisks > SPOOL_MAX_DISKS || hart_size == 0 || hart_size > 65536 ||
+	    dev_size > 65536)
 		return -EINVAL;
 	sv->skel = skel;
 	sv->meta = skel->meta;
@@ -450,6 +463,7 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 	h->ndisks = (uint16_t)ndisks;
 	memcpy(sv->meta.disk, disks, (size_t)ndisks * sizeof(*disks));
 	h->hart_size = hart_size;
+	h->dev_size = dev_size;
 	h->mem_size = mem_size;
 	ret = save_layout(sv, mem_size);
 	if (ret < 0)
@@ -463,11 +477,14 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 		spool_save_abort(sp, sv);
 		return ret;
 	}
+	skel->saving = true; /* DEFSYS and PURGE leave it alone until the end */
 	return 0;
 }
 
 void spool_save_abort(struct spool *sp, struct spool_save *sv)
 {
+	if (sv->skel)
+		sv->skel->saving = false;
 	if (sv->fd >= 0) {
 		close(sv->fd);
 		unlinkat(sp->dirfd, sv->tmp, 0);
@@ -483,11 +500,11 @@ static int save_finish(struct spool_save *sv)
 	ssize_t r;
 	int err;
 
-	sv->meta.hart = malloc(h->hart_size);
+	sv->meta.hart = malloc(h->hart_size + h->dev_size);
 	if (!sv->meta.hart)
 		return -ENOMEM;
-	r = pread(sv->fd, sv->meta.hart, h->hart_size, (off_t)sv->hart_off);
-	if (r != (ssize_t)h->hart_size)
+	r = pread(sv->fd, sv->meta.hart, h->hart_size + h->dev_size, (off_t)sv->hart_off);
+	if (r != (ssize_t)(h->hart_size + h->dev_size))
 		return r < 0 ? -errno : -EIO;
 	for (int i = 0; i < h->nranges; i++) {
 		struct spool_range *rg = &sv->meta.r[i];
@@ -520,6 +537,7 @@ int spool_save_commit(struct spool *sp, struct spool_save *sv, struct spool_file
 	}
 	close(sv->fd);
 	sv->fd = -1;
+	skel->saving = false;
 	ret = sync_dir(sp);
 	/* The skeleton's entry becomes the saved system; the older one goes. */
 	old = spool_by_name(sp, skel->meta.hdr.name, true);
@@ -544,6 +562,8 @@ int spool_save_commit(struct spool *sp, struct spool_save *sv, struct spool_file
 
 int spool_purge(struct spool *sp, struct spool_file *f)
 {
+	if (f->saving)
+		return -EBUSY;
 	if (f->cls == 'P')
 		return 0;
 	if (f->nusers)

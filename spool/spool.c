@@ -40,7 +40,7 @@ uint64_t spool_range_bytes(const struct spool_range *r)
 uint64_t spool_meta_len(const struct spool_hdr *h)
 {
 	return sizeof(struct spool_hdr) + (uint64_t)h->nranges * sizeof(struct spool_range) +
-	       (uint64_t)h->ndisks * sizeof(struct spool_disk) + h->hart_size;
+	       (uint64_t)h->ndisks * sizeof(struct spool_disk) + h->hart_size + h->dev_size;
 }
 
 /* The metadata as one buffer, as it lies at the start of the file. */
@@ -58,8 +58,8 @@ static uint8_t *meta_pack(const struct spool_meta *m, size_t *len)
 	o += h->nranges * sizeof(m->r[0]);
 	memcpy(buf + o, m->disk, h->ndisks * sizeof(m->disk[0]));
 	o += h->ndisks * sizeof(m->disk[0]);
-	if (h->hart_size)
-		memcpy(buf + o, m->hart, h->hart_size);
+	if (h->hart_size + h->dev_size)
+		memcpy(buf + o, m->hart, h->hart_size + h->dev_size);
 	*len = n;
 	return buf;
 }
@@ -111,7 +111,7 @@ static int hdr_check(const struct spool_hdr *h, uint64_t fsize, char *why, size_
 	if (h->version != SPOOL_VERSION || h->hdr_size != sizeof(*h))
 		return fail(why, wl, EINVAL, "unsupported spool file version %u", h->version);
 	if (h->nranges == 0 || h->nranges > SPOOL_MAX_RANGES || h->ndisks > SPOOL_MAX_DISKS ||
-	    h->hart_size > 65536)
+	    h->hart_size > 65536 || h->dev_size > 65536)
 		return fail(why, wl, EINVAL, "bad counts in the header");
 	if (h->meta_len != spool_meta_len(h) || h->meta_len > fsize)
 		return fail(why, wl, EINVAL, "file truncated (header area)");
@@ -182,13 +182,13 @@ int spool_meta_read(int fd, struct spool_meta *m, char *why, size_t wl)
 	o += m->hdr.nranges * sizeof(m->r[0]);
 	memcpy(m->disk, buf + o, m->hdr.ndisks * sizeof(m->disk[0]));
 	o += m->hdr.ndisks * sizeof(m->disk[0]);
-	if (m->hdr.hart_size) {
-		m->hart = malloc(m->hdr.hart_size);
+	if (m->hdr.hart_size + m->hdr.dev_size) {
+		m->hart = malloc(m->hdr.hart_size + m->hdr.dev_size);
 		if (!m->hart) {
 			ret = fail(why, wl, ENOMEM, "out of memory");
 			goto out;
 		}
-		memcpy(m->hart, buf + o, m->hdr.hart_size);
+		memcpy(m->hart, buf + o, m->hdr.hart_size + m->hdr.dev_size);
 	}
 	ret = ranges_check(m, why, wl);
 out:

@@ -12,6 +12,7 @@
  *                                        saved data lies, its XXH3 hash
  *              struct spool_disk  [d]    saver's minidisks (vdev, size)
  *              struct hart_state         saver's hart (hart_size bytes)
+ *              device state              machine_save_state() (dev_size bytes)
  *   meta_len   ---- XXH3-64 of [0, meta_len) with hdr.checksum = 0 ----
  *   data_off   page data, page aligned:  one block per saved range (EW, ER,
  *                                        SR, SW), so each range can be
@@ -136,7 +137,9 @@ struct spool_hdr {
 	uint64_t data_off;  /* first data page */
 	uint64_t file_size;
 	uint64_t checksum; /* XXH3-64 of [0, meta_len) with this field zero */
-	uint8_t reserved[120];
+	uint32_t dev_size; /* device state after the hart state; 0: none */
+	uint32_t pad;
+	uint8_t reserved[112];
 };
 
 struct spool_range {
@@ -158,7 +161,7 @@ struct spool_meta {
 	struct spool_hdr hdr;
 	struct spool_range r[SPOOL_MAX_RANGES];
 	struct spool_disk disk[SPOOL_MAX_DISKS];
-	uint8_t *hart; /* hart_size bytes, malloc()ed; NULL in a skeleton */
+	uint8_t *hart; /* hart_size + dev_size bytes, malloc()ed; NULL in a skeleton */
 };
 
 /*
@@ -186,6 +189,7 @@ struct spool_file {
 	struct spool_meta meta;
 	char cls;      /* 'S', 'A', 'R' or 'P' */
 	bool verified; /* data hashes checked since it last had no users */
+	bool saving;   /* a skeleton with a SAVESYS in progress */
 	/* Users of the saved system (IPLed it and have not left). */
 	char (*users)[SPOOL_NAME_MAX + 1];
 	int nusers, maxusers;
@@ -198,6 +202,7 @@ struct spool {
 	char *dir;
 	int dirfd;
 	struct spool_file *files; /* sorted by spool id */
+	unsigned last_id;	  /* the last spool id given out (or seen on disk) */
 	void (*log)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 };
 
@@ -209,7 +214,8 @@ struct spool_file *spool_by_id(struct spool *sp, unsigned id);
 /* The current saved system (class A or R) or, if saved is false, the skeleton. */
 struct spool_file *spool_by_name(struct spool *sp, const char *name, bool saved);
 
-/* DEFSYS: writes a skeleton (replacing an older skeleton of that name). */
+/* DEFSYS: writes a skeleton (replacing an older skeleton of that name);
+ * -EBUSY while that one is being saved. */
 int spool_defsys(struct spool *sp, const struct defsys *d, const char *owner,
 		 struct spool_file **out);
 /* The DEFSYS operands of a file. */
@@ -234,7 +240,8 @@ struct spool_save {
 	struct spool_meta meta;
 	struct spool_map map[SPOOL_MAX_RANGES]; /* the saved ranges */
 	int nmap;
-	uint64_t hart_off; /* where the saver writes its struct hart_state */
+	uint64_t hart_off; /* where the saver writes its struct hart_state, then
+			    * its device state (dev_size bytes) */
 };
 
 /*
@@ -245,7 +252,7 @@ struct spool_save {
  */
 int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 		     const struct spool_disk *disks, int ndisks, uint32_t hart_size,
-		     struct spool_save *sv);
+		     uint32_t dev_size, struct spool_save *sv);
 /*
  * Step 2: hashes the data, writes the header, syncs and publishes the
  * file (class A, or R when RSTD).  An older saved system of the same name
@@ -254,7 +261,8 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 int spool_save_commit(struct spool *sp, struct spool_save *sv, struct spool_file **out);
 void spool_save_abort(struct spool *sp, struct spool_save *sv);
 
-/* PURGE NSS: deletes the file, or makes it class P while it has users. */
+/* PURGE NSS: deletes the file, or makes it class P while it has users;
+ * -EBUSY for a skeleton being saved. */
 int spool_purge(struct spool *sp, struct spool_file *f);
 
 /*

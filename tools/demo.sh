@@ -25,35 +25,38 @@ kib() { # field file: the kB figure of a smaps field
 
 # Memory of every VM process of the CP whose pid is $1; NSS mappings live in $2.
 measure() {
-	local cp=$1 spool=$2 pid user rss pss nrss npss trss=0 tpss=0 tnpss=0 n=0
+	local cp=$1 spool=$2 pid user rss pss srss spss prss tpss=0 tspss=0 n=0
 	spool=$(realpath "$spool")
-	echo "| user | VM pid | RSS KiB | PSS KiB | NSS file RSS KiB | NSS file PSS KiB |"
-	echo "|---|---:|---:|---:|---:|---:|"
+	echo "| user | VM pid | RSS KiB | PSS KiB | shared NSS map RSS | its PSS | private NSS map RSS |"
+	echo "|---|---:|---:|---:|---:|---:|---:|"
 	for pid in $(pgrep -P "$cp" | sort -n); do
 		[ -r "/proc/$pid/smaps_rollup" ] || continue
 		user=$(tr '\0' ' ' <"/proc/$pid/cmdline" | sed -n 's/.*--user \([^ ]*\).*/\1/p')
 		[ -n "$user" ] || continue # an EXEC's process, not a VM
 		rss=$(kib Rss "/proc/$pid/smaps_rollup")
 		pss=$(kib Pss "/proc/$pid/smaps_rollup")
-		# The mappings of spool files: the NSS pages laid over the storage.
-		awk -v spool="$spool/" '
-			/^[0-9a-f]+-[0-9a-f]+ / { on = index($6, spool) == 1 }
-			on && $1 == "Rss:" { r += $2 }
-			on && $1 == "Pss:" { p += $2 }
-			END { print r + 0, p + 0 }' "/proc/$pid/smaps" >"$TMPF"
-		read -r nrss npss <"$TMPF"
-		echo "| $user | $pid | $rss | $pss | $nrss | $npss |"
-		trss=$((trss + rss)) tpss=$((tpss + pss)) tnpss=$((tnpss + npss)) n=$((n + 1))
+		# The mappings of spool files (the saved system's pages laid over the
+		# storage): shared ones (SR) and private copy-on-write ones (EW).
+		read -r srss spss prss < <(awk -v spool="$spool/" '
+			/^[0-9a-f]+-[0-9a-f]+ / { on = index($6, spool) == 1; sh = substr($2, 4, 1) == "s" }
+			on && sh && $1 == "Rss:" { sr += $2 }
+			on && sh && $1 == "Pss:" { sp += $2 }
+			on && !sh && $1 == "Rss:" { pr += $2 }
+			END { print sr + 0, sp + 0, pr + 0 }' "/proc/$pid/smaps")
+		echo "| $user | $pid | $rss | $pss | $srss | $spss | $prss |"
+		tpss=$((tpss + pss)) tspss=$((tspss + spss)) n=$((n + 1))
 	done
-	echo "| **all $n** | | $trss | $tpss | | $tnpss |"
+	echo "| **all $n** | | | $tpss | | $tspss | |"
 	echo
+	echo "The shared NSS map is the SR range (DEFSYS pages 100-2FF, 2048 KiB) mapped from"
+	echo "the spool file.  Its PSS summed over all VM processes is $tspss KiB, the resident"
+	echo "size of one guest's map of it (${srss:-0} KiB): the range is held once in host"
+	echo "memory however many guests use it."
 	echo "CP itself (pid $cp): RSS $(kib Rss /proc/$cp/smaps_rollup) KiB," \
 		"PSS $(kib Pss /proc/$cp/smaps_rollup) KiB."
 }
 
 if [ "${1:-}" = --measure ]; then
-	TMPF=$(mktemp)
-	trap 'rm -f "$TMPF"' EXIT
 	measure "$2" "$3"
 	exit 0
 fi
@@ -98,6 +101,7 @@ set timeout 600
 log_file -noappend "$out/session.log"
 log_user 0
 proc must {pattern {why ""}} {
+	global expect_out
 	expect {
 		-re $pattern {}
 		timeout { puts stderr "demo: timed out waiting for: $pattern $why"; exit 1 }
@@ -115,7 +119,7 @@ proc logon {user pw} {
 	return $spawn_id
 }
 proc t0 {} { return [clock milliseconds] }
-proc secs {t} { return [format %.1f [expr {([clock milliseconds] - $t) / 1000.0}]] }
+proc secs {t} { return [format %.2f [expr {([clock milliseconds] - $t) / 1000.0}]] }
 proc note {text} { puts "demo: $text" }
 
 set maint [logon MAINT MAINTPW]

@@ -1,11 +1,374 @@
 // SPDX-License-Identifier: MIT
-/* Placeholder until its module lands: says so and fails. */
+/*
+ * rvcp vm --fd N [--user ID]: the process of one virtual machine (vm/vm.h).
+ * Runs the machine in slices; between slices it reads CP's messages without
+ * waiting; an idle guest sleeps until its timer or a message.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tools/tools.h"
+#include "util/log.h"
+#include "vm/nss.h"
+#include "vm/vm.h"
+
+#define VM_SLICE 200000 /* instructions between looks at the socket */
+
+void vm_result(struct vm *vm, uint32_t req, int rc, const char *text)
+{
+	char buf[sizeof(struct proto_result) + 512];
+	struct proto_result *r = (struct proto_result *)buf;
+	size_t n = strnlen(text, 511);
+
+	r->req = req;
+	r->rc = rc;
+	memcpy(r->text, text, n);
+	r->text[n] = 0;
+	proto_send(vm->sock, PROTO_RESULT, buf, sizeof(*r) + n + 1, NULL, 0);
+}
+
+void vm_stopped(struct vm *vm, enum proto_stop_reason why)
+{
+	struct proto_state s = {.reason = why};
+
+	vm->running = false;
+	if (vm->m)
+		s.pc = machine_hart(vm->m)->trace_pc - RAM_BASE;
+	if (why != PROTO_STOP_TRACE && vm->m)
+		s.pc = 0;
+	proto_send(vm->sock, PROTO_STATE, &s, sizeof(s), NULL, 0);
+}
+
+void vm_apply_trace(struct vm *vm)
+{
+	if (!vm->m)
+		return;
+	if (vm->trace_on)
+		hart_set_trace(machine_hart(vm->m), RAM_BASE + vm->trace_lo,
+			       RAM_BASE + vm->trace_hi);
+	else
+		hart_set_trace(machine_hart(vm->m), 1, 0);
+}
+
+static void vm_console_out(void *opaque, const uint8_t *buf, size_t len)
+{
+	struct vm *vm = opaque;
+
+	while (len) {
+		size_t n = len > PROTO_MAX_PAYLOAD ? PROTO_MAX_PAYLOAD : len;
+
+		/* Blocking: a VM that outruns its terminal waits for CP. */
+		if (proto_send(vm->sock, PROTO_CONSOLE_OUT, buf, n, NULL, 0))
+			return;
+		buf += n;
+		len -= n;
+	}
+}
+
+/* Give the guest what it can take of the typed input. */
+static void vm_feed_console(struct vm *vm)
+{
+	size_t n;
+
+	if (!vm->inlen || !vm->m)
+		return;
+	n = machine_console_input(vm->m, vm->in, vm->inlen);
+	memmove(vm->in, vm->in + n, vm->inlen - n);
+	vm->inlen -= n;
+}
+
+static void vm_setup(struct vm *vm, struct proto_msg *msg)
+{
+	struct proto_setup *s = (struct proto_setup *)msg->payload;
+	struct machine_config cfg = {.console_out = vm_console_out, .console_opaque = vm};
+
+	if (msg->len < sizeof(*s) || s->ndisks > MACHINE_MAX_DISKS ||
+	    msg->len < sizeof(*s) + s->ndisks * sizeof(s->disks[0]) ||
+	    (uint32_t)msg->nfds != s->ndisks) {
+		vm_result(vm, PROTO_SETUP, -EINVAL, "bad SETUP message");
+		proto_close_fds(msg);
+		return;
+	}
+	if (vm->m)
+		machine_destroy(vm->m);
+	vm->m = NULL;
+	vm->running = false;
+	for (int i = 0; i < vm->cfg.ndisks; i++)
+		close(vm->cfg.disks[i].fd);
+	vm->cfg.ndisks = 0;
+	cfg.mem_size = s->mem_size;
+	cfg.ndisks = s->ndisks;
+	for (uint32_t i = 0; i < s->ndisks; i++) {
+		cfg.disks[i].vdev = s->disks[i].vdev;
+		cfg.disks[i].fd = msg->fds[i];
+		cfg.disks[i].size = s->disks[i].size;
+		cfg.disks[i].readonly = s->disks[i].readonly;
+	}
+	msg->nfds = 0; /* the disks are ours now */
+	vm->cfg = cfg;
+	vm->m = machine_create(&vm->cfg);
+	if (!vm->m) {
+		vm_result(vm, PROTO_SETUP, -ENOMEM, "the machine could not be created");
+		return;
+	}
+	vm_apply_trace(vm);
+	vm_result(vm, PROTO_SETUP, 0, "");
+}
+
+static void vm_ipl(struct vm *vm, struct proto_msg *msg)
+{
+	struct proto_ipl *ipl = (struct proto_ipl *)msg->payload;
+	char err[256] = "";
+	int rc;
+
+	if (!vm->m) {
+		vm_result(vm, PROTO_IPL, -ENODEV, "no machine (storage could not be set up)");
+		return;
+	}
+	if (msg->len < sizeof(*ipl) || ipl->disk >= (uint32_t)vm->cfg.ndisks) {
+		vm_result(vm, PROTO_IPL, -EINVAL, "bad IPL message");
+		return;
+	}
+	vm->running = false;
+	machine_reset(vm->m, true);
+	rc = machine_ipl_disk(vm->m, ipl->disk, ipl->parm, err, sizeof(err));
+	if (rc) {
+		vm_result(vm, PROTO_IPL, rc, err[0] ? err : strerror(-rc));
+		return;
+	}
+	vm_apply_trace(vm);
+	vm->running = true;
+	vm_result(vm, PROTO_IPL, 0, "");
+}
+
+static void vm_begin(struct vm *vm, struct proto_msg *msg)
+{
+	if (vm->m)
+		vm->running = true;
+}
+
+static void vm_stop(struct vm *vm, struct proto_msg *msg)
+{
+	if (vm->running)
+		vm_stopped(vm, PROTO_STOP_REQUEST);
+}
+
+static void vm_console_in(struct vm *vm, struct proto_msg *msg)
+{
+	if (vm->inlen + msg->len > 1 << 16)
+		return; /* the guest does not read: drop what does not fit */
+	if (vm->inlen + msg->len > vm->incap) {
+		size_t ncap = vm->inlen + msg->len + 4096;
+		uint8_t *n = realloc(vm->in, ncap);
+
+		if (!n)
+			return;
+		vm->in = n;
+		vm->incap = ncap;
+	}
+	memcpy(vm->in + vm->inlen, msg->payload, msg->len);
+	vm->inlen += msg->len;
+	vm_feed_console(vm);
+}
+
+static void vm_reset(struct vm *vm, struct proto_msg *msg)
+{
+	uint32_t clear = 0;
+
+	if (msg->len >= sizeof(clear))
+		memcpy(&clear, msg->payload, sizeof(clear));
+	vm->running = false;
+	if (vm->m) {
+		machine_reset(vm->m, clear);
+		vm_apply_trace(vm);
+	}
+}
+
+static void vm_trace_set(struct vm *vm, struct proto_msg *msg)
+{
+	struct proto_trace *t = (struct proto_trace *)msg->payload;
+
+	if (msg->len < sizeof(*t) || t->lo > t->hi)
+		return;
+	vm->trace_on = true;
+	vm->trace_lo = t->lo;
+	vm->trace_hi = t->hi;
+	vm_apply_trace(vm);
+}
+
+static void vm_trace_clear(struct vm *vm, struct proto_msg *msg)
+{
+	vm->trace_on = false;
+	vm_apply_trace(vm);
+}
+
+static void vm_quit(struct vm *vm, struct proto_msg *msg)
+{
+	vm->quit = true;
+}
+
+/* clang-format off */
+static const struct vm_handler vm_handlers[] = {
+	{PROTO_SETUP,       vm_setup},
+	{PROTO_IPL,         vm_ipl},
+	{PROTO_BEGIN,       vm_begin},
+	{PROTO_STOP,        vm_stop},
+	{PROTO_CONSOLE_IN,  vm_console_in},
+	{PROTO_RESET,       vm_reset},
+	{PROTO_TRACE_SET,   vm_trace_set},
+	{PROTO_TRACE_CLEAR, vm_trace_clear},
+	{PROTO_QUIT,        vm_quit},
+	/* Named Saved Systems (vm/nss.c) */
+	{PROTO_NSS_SAVE,    vm_nss_save},
+	{PROTO_NSS_IPL,     vm_nss_ipl},
+	{0, NULL},
+};
+/* clang-format on */
+
+static void vm_dispatch(struct vm *vm, struct proto_msg *msg)
+{
+	for (const struct vm_handler *h = vm_handlers; h->fn; h++) {
+		if (h->type == msg->type) {
+			h->fn(vm, msg);
+			proto_close_fds(msg); /* any the handler did not take */
+			return;
+		}
+	}
+	proto_close_fds(msg);
+}
+
+/* Handle every message waiting; false when CP is gone. */
+static bool vm_messages(struct vm *vm)
+{
+	static struct proto_msg msg;
+
+	while (!vm->quit) {
+		int rc = proto_recv(vm->sock, &msg, MSG_DONTWAIT);
+
+		if (rc == -EAGAIN)
+			return true;
+		if (rc <= 0)
+			return false;
+		vm_dispatch(vm, &msg);
+	}
+	return false;
+}
+
+static bool vm_wait(struct vm *vm, bool idle)
+{
+	struct pollfd pfd = {.fd = vm->sock, .events = POLLIN};
+
+	if (idle)
+		machine_wait(vm->m, &pfd, 1);
+	else
+		poll(&pfd, 1, -1);
+	return vm_messages(vm);
+}
+
+static void vm_event(struct vm *vm, enum machine_event ev)
+{
+	switch (ev) {
+	case MACHINE_TRACE:
+		vm_stopped(vm, PROTO_STOP_TRACE);
+		break;
+	case MACHINE_POWEROFF:
+		vm_stopped(vm, PROTO_STOP_POWEROFF);
+		break;
+	case MACHINE_RESET:
+		vm_stopped(vm, PROTO_STOP_REBOOT);
+		break;
+	case MACHINE_STOPPED:
+		vm_stopped(vm, PROTO_STOP_REQUEST);
+		break;
+	case MACHINE_CP_REQUEST: {
+		const char *cmd = machine_cp_request(vm->m);
+
+		/* Held until CP has run it: a SAVESYS saves exactly this point. */
+		vm->running = false;
+		proto_send(vm->sock, PROTO_CP_REQUEST, cmd, strlen(cmd) + 1, NULL, 0);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static int vm_loop(struct vm *vm)
+{
+	proto_send(vm->sock, PROTO_HELLO, NULL, 0, NULL, 0);
+	while (!vm->quit) {
+		enum machine_event ev;
+
+		if (!vm->running || !vm->m) {
+			if (!vm_wait(vm, false))
+				break;
+			continue;
+		}
+		ev = machine_run(vm->m, VM_SLICE);
+		vm_feed_console(vm);
+		if (ev == MACHINE_IDLE) {
+			if (!vm_wait(vm, true))
+				break;
+			continue;
+		}
+		vm_event(vm, ev);
+		if (!vm_messages(vm))
+			break;
+	}
+	return 0;
+}
 
 int vm_main(int argc, char **argv)
 {
-	fprintf(stderr, "rvcp %s: not built yet\n", argv[0]);
-	return 1;
+	static const struct option opts[] = {
+	    {"fd", required_argument, NULL, 'f'},
+	    {"user", required_argument, NULL, 'u'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct vm vm = {.sock = -1, .user = "?"};
+	char name[32];
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "f:u:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			vm.sock = atoi(optarg);
+			break;
+		case 'u':
+			vm.user = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: rvcp vm --fd N [--user ID]\n");
+			return 2;
+		}
+	}
+	if (vm.sock < 3) {
+		fprintf(stderr, "rvcp vm: --fd N is the socket CP passes (N >= 3)\n");
+		return 2;
+	}
+	snprintf(name, sizeof(name), "rvcp vm %s", vm.user);
+	log_set_name(name);
+	/* The VM process gains no privileges from here on; if CP dies, so do we. */
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (chdir("/") < 0)
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+	rc = vm_loop(&vm);
+	if (vm.m)
+		machine_destroy(vm.m);
+	for (int i = 0; i < vm.cfg.ndisks; i++)
+		close(vm.cfg.disks[i].fd);
+	free(vm.in);
+	close(vm.sock);
+	return rc;
 }

@@ -202,8 +202,8 @@ static unsigned str_count(const char *hay, const char *needle)
 
 static uint64_t string_test(uint32_t seed, int *bad)
 {
-	static const char *const words[] = { "the", "a", "named", "saved", "system",
-					     "virtual", "machine", "page", "shared", "ipl" };
+	static const char *const words[] = {"the",     "a",	  "named", "saved",  "system",
+					    "virtual", "machine", "page",  "shared", "ipl"};
 	size_t len = 0;
 	uint64_t h = 0;
 

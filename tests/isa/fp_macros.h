@@ -11,27 +11,27 @@
 #include "test.h"
 
 /* f1, f2, f3 = a, b, c (raw bits); fflags cleared. */
-#define FP_IN(a, b, c)                                                    \
-	li t0, a;                                                         \
-	fmv.d.x f1, t0;                                                   \
-	li t0, b;                                                         \
-	fmv.d.x f2, t0;                                                   \
-	li t0, c;                                                         \
-	fmv.d.x f3, t0;                                                   \
+#define FP_IN(a, b, c)                                                                             \
+	li t0, a;                                                                                  \
+	fmv.d.x f1, t0;                                                                            \
+	li t0, b;                                                                                  \
+	fmv.d.x f2, t0;                                                                            \
+	li t0, c;                                                                                  \
+	fmv.d.x f3, t0;                                                                            \
 	fsflags zero
 
 /* Test n: the instruction (f0 <- f1, f2, f3) gives result and exactly flags. */
-#define FP_F(n, result, flags, a, b, c, ...)                              \
-	TEST_CASE(n, a0, result, FP_IN(a, b, c); __VA_ARGS__; fmv.x.d a0, f0; frflags a1); \
+#define FP_F(n, result, flags, a, b, c, ...)                                                       \
+	TEST_CASE(n, a0, result, FP_IN(a, b, c); __VA_ARGS__; fmv.x.d a0, f0; frflags a1);         \
 	CHECK(a1, flags)
 
 /* The same for an instruction writing a0 (compare, class, fcvt to int, fmv.x). */
-#define FP_X(n, result, flags, a, b, c, ...)                              \
-	TEST_CASE(n, a0, result, FP_IN(a, b, c); __VA_ARGS__; frflags a1); \
+#define FP_X(n, result, flags, a, b, c, ...)                                                       \
+	TEST_CASE(n, a0, result, FP_IN(a, b, c); __VA_ARGS__; frflags a1);                         \
 	CHECK(a1, flags)
 
 /* The same for an instruction reading a2 = v (fcvt from int, fmv to f). */
-#define FP_I(n, result, flags, v, ...)                                    \
+#define FP_I(n, result, flags, v, ...)                                                             \
 	TEST_CASE(n, a0, result, li a2, v; fsflags zero; __VA_ARGS__; fmv.x.d a0, f0; frflags a1); \
 	CHECK(a1, flags)
 

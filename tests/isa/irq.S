@@ -2,9 +2,11 @@
 # mtime 0x0200_BFF8): mtime and the time CSR advance together; msip and
 # mtimecmp drive mip.MSIP / mip.MTIP; taken only when enabled in mie and
 # (in M) mstatus.MIE; priority MSI over MTI and, delegated, SEI > SSI >
-# STI; mip.STIP/SEIP written by M reach S; WFI wakes on a pending enabled
+# STI; mip.STIP/SEIP written by M reach S, but not writable from S, and
+# MTIP/MSIP are not writable at all; WFI wakes on a pending enabled
 # interrupt even with MIE = 0, and with MIE = 1 the trap's epc is the
-# instruction after the wfi; the timer interrupts U mode.
+# instruction after the wfi; the timer interrupts U mode, and a loop that
+# only jumps to itself.
 #include "test.h"
 
 #define TIMER_IN(delta)                                                   \
@@ -155,15 +157,51 @@ TEST_BEGIN
 	/* the M timer interrupts U mode (MIE is irrelevant below M) */
 	li t0, MIP_MTIP
 	csrs mie, t0
-	TO_U
 	li TESTNUM, 19
+	TIMER_IN(1000)          /* MIE = 0: not taken here in M */
 	EXPECT_CAUSE(IRQ_MTI)
-	li t3, 0
-	TO_M
-	TIMER_IN(1000)
 	TO_U
 	WAIT_TRAPPED
 	TO_M
+	TIMER_OFF
+	csrw mie, zero
+
+	/* mip.MTIP and MSIP follow the CLINT only: csr writes do nothing */
+	TIMER_OFF
+	MSIP(0)
+	TEST_CASE(27, a0, 0, li t0, MIP_MTIP | MIP_MSIP; csrs mip, t0; csrr a0, mip; and a0, a0, t0)
+	/* from S, sip.STIP and SEIP are read-only (SSIP is writable) */
+	li t0, MIP_SSIP | MIP_STIP | MIP_SEIP
+	csrw mideleg, t0
+	TO_S
+	TEST_CASE(28, a0, MIP_SSIP, li t0, MIP_SSIP | MIP_STIP | MIP_SEIP; csrs sip, t0; csrr a0, sip; and a0, a0, t0)
+	csrc sip, MIP_SSIP
+	TO_M
+	csrw mideleg, zero
+
+	/* a timer interrupt ends a loop that only jumps to itself (32-bit and
+	 * compressed), in M and in U */
+	li t0, MIP_MTIP
+	csrw mie, t0
+	li TESTNUM, 25
+	EXPECT_CAUSE_AT(IRQ_MTI, 2f)
+	TIMER_IN(2000)
+	csrs mstatus, MSTATUS_MIE
+	.option push
+	.option norvc
+1:	j 1b
+	.option pop
+2:	csrc mstatus, MSTATUS_MIE
+	CHECK_TRAPPED
+	li t0, MIP_MTIP
+	csrw mie, t0
+	li TESTNUM, 26
+	EXPECT_CAUSE_AT(IRQ_MTI, 2f)
+	TIMER_IN(2000)
+	TO_U
+1:	c.j 1b
+2:	TO_M
+	CHECK_TRAPPED
 	TIMER_OFF
 	csrw mie, zero
 

@@ -2,7 +2,8 @@
 # bytes for loads and stores; hardware sets A on access and D on a store
 # (DESIGN: A/D by hardware, no fault); sfence.vma (all, by address) makes
 # a changed PTE visible; a satp write with an unsupported mode is ignored;
-# bare mode turns translation off; M-mode with MPRV uses MPP's translation.
+# bare mode turns translation off; M-mode with MPRV uses MPP's translation;
+# the LR/SC reservation is on the physical address.
 #include "test.h"
 
 #define VA_4K   0x40000000
@@ -120,7 +121,18 @@ TEST_BEGIN
 	csrw satp, s8
 	sfence.vma
 	TEST_CASE(21, a0, 0x1122334455667788, ld a0, 0x40(s1))
-	TO_M
+	/* LR/SC reserve the physical address: LR through VA_4K, SC through
+	 * the identity address of the same page succeeds (QEMU reserves the
+	 * virtual address, so it is not checked there) */
+	ON_QEMU(t0)
+	bnez t0, 1f
+	TEST_CASE(27, a2, 0, addi t1, s1, 0x40; lr.d a0, (t1); addi a0, a0, 1; addi t0, s0, 0x40; sc.d a2, a0, (t0))
+	TEST_CASE(28, a0, 0x1122334455667789, ld a0, 0x40(s1))
+	/* and an SC to a different physical address fails */
+	TEST_CASE(29, a2, 1, addi t1, s1, 0x40; lr.d a0, (t1); addi t0, s0, 0x80; sc.d a2, a0, (t0); snez a2, a2)
+	li t0, 0x1122334455667788
+	sd t0, 0x40(s0)
+1:	TO_M
 
 	/* M ignores satp ... */
 	TEST_TRAP(22, CAUSE_LOAD_ACCESS, VA_4K, li s1, VA_4K; ld a0, 0(s1))

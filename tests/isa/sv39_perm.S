@@ -4,7 +4,8 @@
 # from a non-X page, V = 0, reserved PTE bits, a pointer PTE at the last
 # level, a misaligned 2 MiB superpage, a non-canonical address; U pages
 # from S (faults unless SUM, and never executable by S); S pages from U
-# (load, store and fetch); page faults delegated to S (scause, stval).
+# (load, store and fetch); MXR for U on a U execute-only page; page
+# faults delegated to S (scause, stval).
 #include "test.h"
 
 #define VA_RO    0x40000000
@@ -15,6 +16,7 @@
 #define VA_NX    0x40005000
 #define VA_RSV   0x40006000
 #define VA_PTR   0x40007000
+#define VA_UXO   0x40008000
 #define VA_2MBAD 0x40200000
 
 #define MAP4K(va, flags)                                                  \
@@ -43,6 +45,7 @@ TEST_BEGIN
 	li t1, 1 << 60
 	or t0, t0, t1
 	sd t0, 0(a0)
+	MAP4K(VA_UXO, PTE_V | PTE_X | PTE_U | PTE_A)
 	/* a pointer (V, no R/W/X) at level 0 */
 	MAP4K(VA_PTR, PTE_V)
 	/* a 2 MiB leaf whose physical address is not 2 MiB aligned */
@@ -155,7 +158,19 @@ umode:
 2:	j fail
 1:	CHECK_TRAPPED
 	TEST_CASE(30, a0, 0x0dd1, li s1, VA_UP; ld a0, 8(s1))
+	/* a U execute-only page: U loads fault unless MXR */
+	li s1, VA_UXO
+	TEST_TRAP(37, CAUSE_LOAD_PAGE, VA_UXO, ld a0, 0(s1))
 	TO_M
+	li t0, MSTATUS_MXR
+	csrs mstatus, t0
+	GOTO_U_ALIAS(umode2)
+umode2:
+	TEST_CASE(38, a0, 0x0dd0, li s1, VA_UXO; ld a0, 0(s1))
+	TEST_TRAP(39, CAUSE_STORE_PAGE, VA_UXO, sd a0, 0(s1))
+	TO_M
+	li t0, MSTATUS_MXR
+	csrc mstatus, t0
 
 	/* delegated page faults: S sees scause / stval */
 	li t0, (1 << CAUSE_FETCH_PAGE) | (1 << CAUSE_LOAD_PAGE) | (1 << CAUSE_STORE_PAGE)

@@ -36,7 +36,8 @@
  * with the U bit set: see VM_IDENTITY, VM_USER_ALIAS, GOTO_U_ALIAS.
  *
  * Page tables: `call pt_map` with a0 = va, a1 = pa, a2 = PTE flags, a3 =
- * level (0 4K, 1 2M, 2 1G) writes a leaf in the Sv39 tree rooted at pt_root,
+ * level (0 4K, 1 2M, 2 1G) writes a leaf in the Sv39 tree rooted at pt_root
+ * (a four-level Sv48 tree after PT_SV48, where level 3 is 512G),
  * allocating tables from a pool; returns a0 = address of the leaf PTE.
  * Clobbers a0-a5, t0-t2, ra.
  */
@@ -250,13 +251,14 @@ _start:                                                                   \
 77704:
 #define CHECK_TRAPPED  CHECK_TRAPPED_REC(trap_m)
 /*
- * Wait (a bounded number of iterations) for an armed interrupt to be
- * taken, then fail if it was not.  Interrupts raised by a device store
- * may be recognised a few instructions late.
+ * Wait (a bounded number of iterations, far more than any timer in these
+ * tests needs even on a loaded host) for an armed interrupt to be taken,
+ * then fail if it was not.  Interrupts raised by a device store or the
+ * timer may be recognised some instructions late.
  */
 #define WAIT_TRAPPED_REC(rec)                                             \
 	la t5, rec;                                                       \
-	li t6, 1000000;                                                   \
+	li t6, 50000000; /* generous: only a failing run waits it out */ \
 77708:	addi t6, t6, -1;                                                  \
 	beqz t6, 77709f;                                                  \
 	ld t5, TI_XCAUSE(t5);                                             \
@@ -394,6 +396,20 @@ _start:                                                                   \
 	la t5, pt_root;                                                   \
 	srli t5, t5, 12;                                                  \
 	li t6, SATP_SV39;                                                 \
+	or t5, t5, t6;                                                    \
+	csrw satp, t5;                                                    \
+	sfence.vma
+
+/* For Sv48: set before the first pt_map, then VM_ON_SV48. */
+#define PT_SV48                                                           \
+	la t5, pt_levels;                                                 \
+	li t6, 4;                                                         \
+	sd t6, 0(t5)
+#define SATP_SV48 (9 << 60)
+#define VM_ON_SV48                                                        \
+	la t5, pt_root;                                                   \
+	srli t5, t5, 12;                                                  \
+	li t6, SATP_SV48;                                                 \
 	or t5, t5, t6;                                                    \
 	csrw satp, t5;                                                    \
 	sfence.vma
@@ -574,8 +590,10 @@ trap_##x##_entry:                                                         \
 #define PT_MAP_FN                                                         \
 	.globl pt_map;                                                    \
 pt_map:                                                                   \
+	la t0, pt_levels;                                                 \
+	ld t1, 0(t0);                                                     \
+	addi t1, t1, -1; /* the root's level */                           \
 	la t0, pt_root;                                                   \
-	li t1, 2;                                                         \
 1:	/* t0 = table, t1 = level */                                      \
 	slli t2, t1, 3; /* 12 + 9 * level */                              \
 	add t2, t2, t1;                                                   \
@@ -638,6 +656,8 @@ trap_m_save: .skip 64;                                                    \
 trap_s_save: .skip 64;                                                    \
 pt_next: .dword 0;                                                        \
 test_on_qemu: .dword 0;                                                   \
+	.globl pt_levels;                                                 \
+pt_levels: .dword 3; /* 4 for Sv48 trees: see VM_ON_SV48 */               \
 	.bss;                                                             \
 	.align 12;                                                        \
 	.globl pt_root;                                                   \

@@ -61,7 +61,7 @@ class CP:
                 time.sleep(0.05)
 
     def logtext(self):
-        with open(self.logfile) as f:
+        with open(self.logfile, errors="replace") as f:
             return f.read()
 
     def term(self):
@@ -155,8 +155,8 @@ class Term:
         self.buf += strip_telnet(data).decode("latin-1")
         return True
 
-    def expect(self, pattern, timeout=WAIT):
-        """Wait for a regex in the output; return the match, consume up to it."""
+    def poll(self, pattern, timeout):
+        """Wait for a regex in the output; the match (consumed up to it) or None."""
         rx = re.compile(pattern)
         deadline = time.monotonic() + timeout
         while True:
@@ -166,8 +166,15 @@ class Term:
                 return m
             left = deadline - time.monotonic()
             if self.closed or left <= 0:
-                fail("expected %r, got:\n%s" % (pattern, self.buf[-2000:]))
+                return None
             self._read(min(left, 1.0))
+
+    def expect(self, pattern, timeout=WAIT):
+        """Like poll(), but the test fails when the pattern does not come."""
+        m = self.poll(pattern, timeout)
+        if not m:
+            fail("expected %r, got:\n%s" % (pattern, self.buf[-2000:]))
+        return m
 
     def expect_closed(self, timeout=WAIT):
         deadline = time.monotonic() + timeout

@@ -20,6 +20,10 @@ USER MAINT %s 64M 256M ABCDEG
 USER LINUX01 pass1 64M 64M G
  LINK MAINT 191 191 RR
 USER LINUX02 pass2 32M 64M G
+USER LINUX03 pass3 32M 64M G
+ LINK MAINT 191 191 W
+USER LINUX04 pass4 32M 64M G
+ LINK MAINT 191 191 MR
 """ % h)
 with open(os.path.join(cp.dir, "maint.img"), "wb") as f:
     f.truncate(1 << 20)
@@ -37,6 +41,9 @@ try:
     t.cmd("Q V STOR", r"STORAGE = 64M")
     t.cmd("QUERY TERMINAL", r"LINEND #, LINESIZE 080, ATTN OFF, APL OFF")
     t.cmd("Q V DASD", r"DASD 0191 9336 MAINT  R/W +2048 BLK")
+    t.cmd("QUERY TIME", r"TIME IS \d\d:\d\d:\d\d \w+ \w+DAY \d\d/\d\d/\d\d")
+    t.expect(r"CONNECT= \d\d:\d\d:\d\d VIRTCPU= \d{3}:\d\d\.\d\d TOTCPU=")
+    t.cmd("HELP", r"QUERY +\* +VIRTUAL")
     t.cmd("FROBNICATE", r"HCPCMD001E Unknown CP command: FROBNICATE")
     t.cmd("QUERY FROB", r"HCPCMD003E Invalid option - FROB")
     # LINEND splitting: three commands on one line
@@ -88,6 +95,14 @@ try:
     t.expect(r"AUTO LOGON  \*\*\*       LINUX02  USERS = 3")
     t.cmd("Q N", r"LINUX02  - DSC")
     t.cmd("AUTOLOG LINUX02", r"HCPLGA361E LINUX02 already logged on")
+    # link modes: a second writer is refused, MR falls back to read-only
+    t.cmd("XAUTOLOG LINUX03", r"HCPLNM104E MAINT 0191 not linked; R/W by MAINT")
+    t.cmd("XAUTOLOG LINUX04", r"AUTO LOGON")
+    x = cp.term()
+    x.logon("LINUX04", "pass4", greeting=r"RECONNECTED AT")
+    x.cmd("Q V DASD", r"DASD 0191 9336 MAINT  R/O")
+    x.cmd("LOGOFF", r"LOGOFF AT")
+    t.cmd("FORCE LINUX03", r"USER LINUX03  FORCED BY MAINT")
     t.cmd("FORCE LINUX01", r"USER LINUX01  FORCED BY MAINT")
     v.expect(r"FORCED BY MAINT")
     v.expect_closed()
@@ -99,6 +114,14 @@ try:
     w = cp.term()
     w.logon("MAINT", "secret", greeting=r"LOGON AT")  # a new session, not a reconnect
     w.cmd("Q N", r"MAINT    - L\w{4}")
+    # HOLD keeps the line: the logo again, and a new LOGON on it
+    w.cmd("DISCONNECT HOLD", r"DISCONNECT AT")
+    w.expect(r"Enter LOGON")
+    w.logon("MAINT", "secret", greeting=r"RECONNECTED AT")
+    w.cmd("LOGOFF HOLD", r"LOGOFF AT")
+    w.expect(r"Enter LOGON")
+    w.logon("MAINT", "secret", greeting=r"LOGON AT")
+    w.cmd("LOGOFF NOW", r"HCPCMD003E Invalid option - NOW")
     cp.stop()
 finally:
     cp.kill()

@@ -2,7 +2,8 @@
 # EXECs from a CP terminal (no guest needed): LISTFILE, EXEC and implied EXEC,
 # SAY and PULL, PIPE cp|var|stem, a command above the user's classes (RC -3),
 # a syntax error with its line number, a runaway EXEC stopped with HI and one
-# stopped with the break key, an EXEC name that does not exist.
+# stopped with the break key, one killed with HX, an EXEC name that does not
+# exist, an EXEC that logs its own user off.
 set -eu
 work=$TMPDIR/rexx_cp
 mkdir -p "$work/spool/users/USER1"
@@ -30,6 +31,7 @@ EOF
 printf "say 'looping'\ndo forever\nend\n" >"$area/loop.exec"
 printf "signal on halt\nsay 'stubborn'\ndo forever\nend\nhalt:\nsay 'trapped'\ndo forever\nend\n" >"$area/Stub.Exec"
 printf "say 'before'\nx = (1 +\n" >"$area/BAD.EXEC"
+printf "say 'bye'\n'LOGOFF'\nsay 'after' rc\n" >"$area/BYE.EXEC"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$RVCP" cp --directory "$work/user.direct" --spool "$work/spool" --listen "127.0.0.1:$port" \
@@ -68,6 +70,8 @@ must "Hello world"
 must "stor= STORAGE = 64M rc= 0"
 must "t.0= 3 t.1= LINEND #, LINESIZE 080"
 must "HCPCMD001E Unknown CP command: SHUTDOWN"
+must "8 \\*-\\* 'SHUTDOWN'"
+must "\\+\\+\\+ RC=-3 \\+\\+\\+"
 must "shutdown rc= -3"
 must "FPL027E Entry point frob was not found"
 must "frob rc= -27"
@@ -108,6 +112,17 @@ send "nosuch\r"
 must "HCPCMD001E Unknown CP command: NOSUCH"
 send "q v stor\r"
 must "STORAGE = 64M"
+# An EXEC that logs its user off: the EXEC goes with the user, CP stays.
+send "bye\r"
+must "bye"
+must "LOGOFF AT"
+expect eof
+spawn telnet 127.0.0.1 [lindex $argv 0]
+must "LOGON"
+send "logon user1\r"
+must "PASSWORD"
+send "PASS1\r"
+must "LOGON AT"
 send "logoff\r"
 must "LOGOFF AT"
 expect eof

@@ -58,7 +58,7 @@ static void save(struct spool *sp, const char *name, int gen, int *ret)
 	struct spool_save sv;
 	uint8_t hart[HART_SIZE];
 
-	*ret = spool_save_begin(sp, name, 64 << 20, &disk, 1, HART_SIZE, &sv);
+	*ret = spool_save_begin(sp, name, 64 << 20, &disk, 1, HART_SIZE, 0, &sv);
 	if (*ret)
 		return;
 	for (int i = 0; i < sv.nmap; i++) {
@@ -261,6 +261,15 @@ static void test_damage(void)
 	spool_close(&sp);
 	CHECK(spool_load(&sp, dir) == 0 && !spool_by_name(&sp, "DMG", true));
 	corrupt(name, 26, 1);
+	/* A range whose data lies beyond the end, under a correct checksum. */
+	fd = open(p, O_RDWR);
+	CHECK(spool_meta_read(fd, &m, why, sizeof(why)) == 0);
+	m.r[1].off = m.hdr.file_size - 4096;
+	CHECK(spool_meta_write(fd, &m) == 0);
+	spool_meta_free(&m);
+	CHECK(spool_meta_read(fd, &m, why, sizeof(why)) < 0 &&
+	      strstr(why, "range 100-1FF lies outside the file"));
+	close(fd);
 	/* Truncated. */
 	CHECK(truncate(p, 8192) == 0);
 	fd = open(p, O_RDONLY);
@@ -272,6 +281,30 @@ static void test_damage(void)
 	CHECK(spool_meta_read(fd, &m, why, sizeof(why)) < 0 && strstr(why, "magic"));
 	close(fd);
 	unlink(p);
+	spool_close(&sp);
+}
+
+/* While a skeleton is being saved, DEFSYS of its name and PURGE wait. */
+static void test_busy(void)
+{
+	struct spool_disk disk = {.vdev = 0x200, .size = 1 << 20};
+	struct spool sp = {0};
+	struct spool_save sv, sv2;
+	struct spool_file *skel;
+	struct defsys d;
+	const char *bad;
+	uint32_t seg;
+	char *argv[] = {"BUSY", "0-FF", "EW"};
+
+	CHECK(spool_load(&sp, dir) == 0);
+	CHECK(defsys_parse(3, argv, &d, &bad, &seg) == DEFSYS_OK);
+	CHECK(spool_defsys(&sp, &d, "MAINT", &skel) == 0);
+	CHECK(spool_save_begin(&sp, "BUSY", 64 << 20, &disk, 1, HART_SIZE, 0, &sv) == 0);
+	CHECK(spool_defsys(&sp, &d, "MAINT", NULL) == -EBUSY);
+	CHECK(spool_purge(&sp, skel) == -EBUSY);
+	CHECK(spool_save_begin(&sp, "BUSY", 64 << 20, &disk, 1, HART_SIZE, 0, &sv2) == -EBUSY);
+	spool_save_abort(&sp, &sv);
+	CHECK(spool_by_name(&sp, "BUSY", false) == skel && spool_purge(&sp, skel) == 0);
 	spool_close(&sp);
 }
 
@@ -298,7 +331,7 @@ static void test_crash(void)
 		struct spool_disk disk = {.vdev = 0x200, .size = 1 << 20};
 		struct spool_save sv;
 
-		if (spool_save_begin(&sp, "CRASH", 64 << 20, &disk, 1, HART_SIZE, &sv) == 0)
+		if (spool_save_begin(&sp, "CRASH", 64 << 20, &disk, 1, HART_SIZE, 0, &sv) == 0)
 			kill(getpid(), SIGKILL);
 		_exit(1);
 	}
@@ -329,6 +362,7 @@ int main(void)
 	test_pending_purge();
 	test_memfd();
 	test_damage();
+	test_busy();
 	test_crash();
 	if (failures)
 		fprintf(stderr, "%d failures\n", failures);

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""rvcp benchmark suite (`make bench`).
+
+Measures the figures of issue 7 and writes build/bench/results.json (a flat
+object of numbers), build/bench/report.md and PNG plots made with gnuplot.
+A figure that could not be measured is left out of results.json and the
+report says why; nothing is estimated or filled in.
+"""
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import *  # noqa: F401,F403  (paths, results, notes, series)
+
+
+# --- CPU: guest instructions per second ------------------------------------
+
+def bench_mips():
+    elf = os.path.join(OUT, "cpubench.elf")
+    if not os.path.exists(elf):
+        note("no cpubench.elf: mips not measured")
+        return
+    t0 = time.monotonic()
+    p = subprocess.run([RVCP, "run-elf", "--stats", elf], capture_output=True, text=True)
+    t_rvcp = time.monotonic() - t0
+    m = re.search(r"(\d+) instructions", p.stderr)
+    if p.returncode != 0 or not m:
+        note("run-elf failed on cpubench (rc %d): %s" % (p.returncode, p.stderr[-300:]))
+        return
+    insns = int(m.group(1))
+    results["mips_cpu"] = round(insns / t_rvcp / 1e6, 1)
+    results["cpubench_instructions"] = insns
+    t0 = time.monotonic()
+    q = subprocess.run([QEMU, "-M", "spike", "-bios", "none", "-nographic", "-kernel", elf],
+                       capture_output=True, stdin=subprocess.DEVNULL)
+    t_qemu = time.monotonic() - t0
+    if q.returncode != 0:
+        note("qemu spike failed on cpubench (rc %d)" % q.returncode)
+        return
+    # Same program, same instruction count: the rate is rvcp's count over qemu's time.
+    results["mips_cpu_qemu"] = round(insns / t_qemu / 1e6, 1)
+    results["cpubench_s"] = round(t_rvcp, 3)
+    results["cpubench_s_qemu"] = round(t_qemu, 3)
+
+
+# --- Boot to the shell -------------------------------------------------------
+
+def time_to_prompt(cmd, timeout=300):
+    """Seconds from start until the console shows a shell prompt that answers."""
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    os.set_blocking(p.stdout.fileno(), False)
+    buf = b""
+    answered = None
+    try:
+        while time.monotonic() - t0 < timeout:
+            try:
+                chunk = p.stdout.read()
+            except BlockingIOError:
+                chunk = None
+            if chunk:
+                buf += chunk
+            elif p.poll() is not None:
+                break
+            else:
+                time.sleep(0.002)
+            if answered is None and PROMPT.search(buf[-64:]):
+                answered = time.monotonic() - t0
+                break
+    finally:
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        p.wait()
+    return answered
+
+
+def bench_boot():
+    disk = os.path.join(GUEST, "linux.img")
+    image = os.path.join(GUEST, "Image")
+    if not (os.path.exists(disk) and os.path.exists(image)):
+        note("no guest (make guest): boot not measured")
+        return
+    append = "root=/dev/vda1 ro console=ttyS0 quiet"
+    rvcp = [RVCP, "boot", "--kernel", image, "--disk", disk + ",ro", "--memory", "64M",
+            "--append", append]
+    qemu = [QEMU, "-M", "virt", "-nographic", "-m", "64M", "-smp", "1",
+            "-bios", "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin",
+            "-kernel", image, "-append", append,
+            "-drive", "file=%s,format=raw,if=none,id=d0,readonly=on" % disk,
+            "-device", "virtio-blk-device,drive=d0"]
+    a, b = [], []
+    for _ in range(RUNS):
+        a.append(time_to_prompt(rvcp))
+        b.append(time_to_prompt(qemu))
+    if None in a:
+        note("rvcp boot did not reach the prompt in %d of %d runs" % (a.count(None), RUNS))
+    if None in b:
+        note("qemu did not reach the prompt in %d of %d runs" % (b.count(None), RUNS))
+    a = [x for x in a if x is not None]
+    b = [x for x in b if x is not None]
+    if a:
+        results["boot_s"] = round(statistics.median(a), 3)
+        series["boot_rvcp"] = a
+    if b:
+        results["boot_s_qemu"] = round(statistics.median(b), 3)
+        series["boot_qemu"] = b
+    if a and b:
+        results["boot_ratio"] = round(results["boot_s"] / results["boot_s_qemu"], 3)
+
+
+# --- CP, saved systems, many guests -------------------------------------------
+
+def main():
+    from cpbench import CP_BENCHES
+
+    os.makedirs(OUT, exist_ok=True)
+    only = sys.argv[1:]
+    for name, fn in [("mips", bench_mips), ("boot", bench_boot)] + CP_BENCHES:
+        if only and name not in only:
+            continue
+        print("bench: %s ..." % name, file=sys.stderr)
+        try:
+            fn()
+        except Exception as e:  # a failed benchmark is reported, not fatal
+            note("%s failed: %s: %s" % (name, type(e).__name__, e))
+    with open(os.path.join(OUT, "results.json"), "w") as f:
+        json.dump(results, f, indent=1, sort_keys=True)
+        f.write("\n")
+    import report
+    report.write(OUT, results, series, notes)
+    print(json.dumps(results, indent=1, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Writes build/bench/report.md and its gnuplot PNG plots from the results."""
+import os
+import subprocess
+import time
+
+# name, unit, description, target (op, value) or None, peer field or None
+FIGURES = [
+    ("mips_cpu", "M instr/s", "guest instruction rate, CPU-bound bare-metal program", None, "mips_cpu_qemu"),
+    ("boot_s", "s", "start to busybox shell prompt, `rvcp boot` (median)", None, "boot_s_qemu"),
+    ("boot_ratio", "", "boot_s / boot_s_qemu", ("<=", 1.0), None),
+    ("ipl_name_ms", "ms", "IPL of a saved system to the guest's first instruction (median)", ("<", 5), None),
+    ("shell_ipl_disk_s", "s", "IPL 200 to a shell answering (median)", None, None),
+    ("shell_ipl_lxshr_s", "s", "IPL LXSHR to a shell answering (median)", None, None),
+    ("resume_shell_ms", "ms", "IPL of a saved booted guest to a shell answering (median)", ("<", 50), None),
+    ("pss_kib_per_guest_1", "KiB", "PSS of the VM processes / N, N = 1", None, None),
+    ("pss_kib_per_guest_10", "KiB", "N = 10", None, None),
+    ("pss_kib_per_guest_100", "KiB", "N = 100", None, None),
+    ("pss_kib_per_guest_1000", "KiB", "N = 1000", ("<", 2048), None),
+    ("rss_kib_per_guest_1", "KiB", "RSS of the VM processes / N, N = 1", None, None),
+    ("rss_kib_per_guest_10", "KiB", "N = 10", None, None),
+    ("rss_kib_per_guest_100", "KiB", "N = 100", None, None),
+    ("rss_kib_per_guest_1000", "KiB", "N = 1000", None, None),
+    ("idle_cpu_pct_1000", "% of a core", "host CPU of 1000 idle guests over 30 s", ("<", 25), None),
+]
+
+
+def _met(value, target):
+    op, limit = target
+    return value <= limit if op == "<=" else value < limit
+
+
+def _plot(out, name, script):
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, check=True,
+                       capture_output=True, cwd=out)
+        return name
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def _plots(out, results, series):
+    made = []
+    if "boot_rvcp" in series and "boot_qemu" in series:
+        with open(os.path.join(out, "boot.dat"), "w") as f:
+            for i, (a, b) in enumerate(zip(series["boot_rvcp"], series["boot_qemu"])):
+                f.write("%d %.3f %.3f\n" % (i + 1, a, b))
+        made.append(_plot(out, "boot.png", """
+set terminal png size 800,400
+set output 'boot.png'
+set title 'Boot to shell prompt, alternating runs'
+set xlabel 'run'; set ylabel 'seconds'; set yrange [0:*]
+plot 'boot.dat' using 1:2 with linespoints title 'rvcp', '' using 1:3 with linespoints title 'qemu (TCG)'
+"""))
+    ns = [n for n in (1, 10, 100, 1000) if "pss_kib_per_guest_%d" % n in results]
+    if ns:
+        with open(os.path.join(out, "memory.dat"), "w") as f:
+            for n in ns:
+                f.write("%d %s %s\n" % (n, results["pss_kib_per_guest_%d" % n],
+                                        results.get("rss_kib_per_guest_%d" % n, "NaN")))
+        made.append(_plot(out, "memory.png", """
+set terminal png size 800,400
+set output 'memory.png'
+set title 'Host memory per idle guest'
+set logscale x; set xlabel 'guests'; set ylabel 'KiB per guest'; set yrange [0:*]
+plot 'memory.dat' using 1:2 with linespoints title 'PSS', '' using 1:3 with linespoints title 'RSS'
+"""))
+    if "mips_cpu" in results and "mips_cpu_qemu" in results:
+        with open(os.path.join(out, "mips.dat"), "w") as f:
+            f.write("rvcp %s\nqemu %s\n" % (results["mips_cpu"], results["mips_cpu_qemu"]))
+        made.append(_plot(out, "mips.png", """
+set terminal png size 600,400
+set output 'mips.png'
+set title 'Guest instructions per second, CPU-bound program'
+set style fill solid; set boxwidth 0.5; set ylabel 'million/s'; set yrange [0:*]
+plot 'mips.dat' using 0:2:xtic(1) with boxes notitle
+"""))
+    return [m for m in made if m]
+
+
+def write(out, results, series, notes):
+    lines = ["# rvcp benchmark report", "",
+             "Measured by `make bench` on %s, %s (%d cores)." % (
+                 os.uname().nodename, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                 os.cpu_count()), "",
+             "| figure | value | unit | what | target | peer |", "|---|---|---|---|---|---|"]
+    for name, unit, what, target, peer in FIGURES:
+        if name not in results:
+            continue
+        v = results[name]
+        t = ""
+        if target:
+            t = "%s %s: %s" % (target[0], target[1], "met" if _met(v, target) else "NOT met")
+        p = ""
+        if peer and peer in results and results[peer]:
+            p = "%s = %s (ratio %.2f)" % (peer, results[peer], v / results[peer])
+        lines.append("| `%s` | %s | %s | %s | %s | %s |" % (name, v, unit, what, t, p))
+    missing = [f[0] for f in FIGURES if f[0] not in results]
+    if missing:
+        lines += ["", "Not measured in this run: " + ", ".join("`%s`" % m for m in missing) + "."]
+    if notes:
+        lines += ["", "## Notes", ""] + ["- " + n for n in notes]
+    plots = _plots(out, results, series)
+    if plots:
+        lines += ["", "## Plots", ""] + ["![%s](%s)" % (p, p) for p in plots]
+    with open(os.path.join(out, "report.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Named Saved Systems in CP: the spool, the per-user state and the hooks
+ * by which CP's core calls the NSS module (cp/nss.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cp/nss.h"
+#include "util/log.h"
+
+struct spool nss_spool = {.dirfd = -1};
+
+static void nss_log(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = 0;
+	log_warn("%s", buf);
+}
+
+struct nss_user *nss_user_get(struct cp_user *u)
+{
+	if (!u->nss)
+		u->nss = calloc(1, sizeof(struct nss_user));
+	return u->nss;
+}
+
+/* The VM's storage is going: it no longer uses its saved system. */
+static void nss_release(struct cp_user *u)
+{
+	struct nss_user *n = u->nss;
+
+	if (!n)
+		return;
+	if (n->file) {
+		spool_detach(&nss_spool, n->file, u->id);
+		n->file = NULL;
+	}
+	if (n->ipl_file) {
+		spool_detach(&nss_spool, n->ipl_file, u->id);
+		n->ipl_file = NULL;
+	}
+}
+
+/* Another module (rexx/) may have its own logoff hook: both run. */
+static void (*next_logoff)(struct cp_user *u);
+
+static void nss_logoff(struct cp_user *u)
+{
+	struct nss_user *n = u->nss;
+
+	if (next_logoff)
+		next_logoff(u);
+	if (!n)
+		return;
+	nss_release(u);
+	if (n->save) {
+		spool_save_abort(&nss_spool, n->save);
+		free(n->save);
+	}
+	free(n->trace_cmds);
+	free(n);
+	u->nss = NULL;
+}
+
+void nss_trace_split(const char *cmds, char linend, void (*fn)(void *opaque, const char *cmd),
+		     void *opaque)
+{
+	const char *p = cmds;
+
+	while (*p) {
+		const char *end = linend ? strchr(p, linend) : NULL;
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char *cmd = strndup(p, len);
+
+		if (cmd) {
+			/* `, TRACE END ALL` (SAVELX builds that) runs as `TRACE END ALL`. */
+			char *c = cmd + strspn(cmd, " ,");
+
+			if (*c)
+				fn(opaque, c);
+			free(cmd);
+		}
+		if (!end)
+			break;
+		p = end + 1;
+	}
+}
+
+int nss_cp_init(void)
+{
+	int ret;
+
+	nss_spool.log = nss_log;
+	ret = spool_load(&nss_spool, cp_sys.spool);
+	if (ret < 0) {
+		log_err("spool %s: %s", cp_sys.spool, strerror(-ret));
+		return ret;
+	}
+	cp_sys.hooks.ipl_name = nss_ipl_name;
+	cp_sys.hooks.trace_hit = nss_trace_hit;
+	cp_sys.hooks.vm_message = nss_vm_message;
+	cp_sys.hooks.release = nss_release;
+	next_logoff = cp_sys.hooks.logoff;
+	cp_sys.hooks.logoff = nss_logoff;
+	return 0;
+}

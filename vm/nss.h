@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RVCP_VM_NSS_H
+#define RVCP_VM_NSS_H
+/*
+ * Named Saved Systems in the VM process: the NSS messages of the CP ⇄ VM
+ * protocol (types PROTO_NSS_FIRST..PROTO_NSS_LAST of vm/proto.h).  CP opens
+ * every file; the VM process only writes its storage into, or lays it over
+ * from, descriptors it is given.
+ *
+ *  CP -> VM
+ *   NSS_SAVE   struct proto_nss_save; fds[0] the new spool file (read/write).
+ *              SAVESYS: writes each map[i] (storage real..real+len at file
+ *              offset off) and struct hart_state at hart_off.  The guest
+ *              must be stopped.  Answer: NSS_RESULT(NSS_SAVE).
+ *   NSS_IPL    struct proto_nss_ipl, then the PARM text (NUL-terminated)
+ *              at parm_off; fds[0] the spool file (read-only), fds[1] the
+ *              saved system's memfd when a map has src SPOOL_SRC_MEMFD.
+ *              IPL name: clears storage, mem_map()s every range with its
+ *              kind, rewrites the device tree (storage size, PARM text on
+ *              the kernel command line) when its pages are exclusive, and
+ *              loads the saved hart state.  The guest stays stopped: CP
+ *              sends BEGIN.  Answer: NSS_RESULT(NSS_IPL).
+ *
+ *  VM -> CP
+ *   NSS_RESULT struct proto_nss_result + text: rc 0 or -errno, the time the
+ *              request took in the VM process, what failed.
+ */
+#include <stdint.h>
+
+#include "spool/spool.h"
+
+struct proto_msg;
+struct vm;
+
+enum proto_nss_type {
+	PROTO_NSS_SAVE = 128,
+	PROTO_NSS_IPL = 129,
+	PROTO_NSS_RESULT = 160,
+};
+
+struct proto_nss_save {
+	uint64_t hart_off;  /* struct hart_state, then the device state */
+	uint32_t hart_size; /* must be sizeof(struct hart_state) */
+	uint32_t dev_size;  /* must be machine_state_size() */
+	uint32_t nmap;
+	uint32_t pad;
+	struct spool_map map[]; /* nmap, the saved ranges */
+};
+
+struct proto_nss_ipl {
+	uint64_t hart_off; /* struct hart_state, then the device state */
+	uint32_t hart_size;
+	uint32_t dev_size; /* 0: a system saved without device state */
+	uint32_t nmap;
+	uint32_t parm_off; /* payload offset of the PARM text */
+	uint32_t pad;
+	struct spool_map map[]; /* nmap: every DEFSYS range */
+};
+
+struct proto_nss_result {
+	uint32_t req; /* PROTO_NSS_SAVE or PROTO_NSS_IPL */
+	int32_t rc;   /* 0 or -errno */
+	uint64_t ns;  /* time spent in the VM process */
+	char text[];  /* NUL-terminated */
+};
+
+/* Handlers of vm_handlers[] (vm/main.c); they answer with NSS_RESULT. */
+void vm_nss_save(struct vm *vm, struct proto_msg *msg);
+void vm_nss_ipl(struct vm *vm, struct proto_msg *msg);
+
+#endif
