@@ -30,10 +30,14 @@
  * per IPL: ~1 ms for the 5 MiB of the seed's LXSHR.  Files are never written
  * after the rename that publishes them.
  *
- * Writes are atomic: a file is built under `NNNN.tmp`, fsync()ed, renamed
- * over its final name, and the folder is fsync()ed.  Leftover `.tmp` and
- * `.pend` files are removed when the catalogue is loaded (no VM survives a
- * restart of CP, so nobody can be using a pending-purge file then).
+ * Writes are atomic: a file is built under a temporary name, fsync()ed,
+ * renamed over its final name, and the folder is fsync()ed.  DEFSYS writes
+ * `NNNN.tmp`; at SAVESYS the VM process writes its pages into `NNNN.tmp`,
+ * then CP copies them (holes stay holes) into `NNNN.new`, which no VM ever
+ * had open, and publishes that one: a VM that kept its descriptor cannot
+ * change a saved system later.  Leftover `.tmp`, `.new` and `.pend` files
+ * are removed when the catalogue is loaded (no VM survives a restart of CP,
+ * so nobody can be using a pending-purge file then).
  *
  * The catalogue is the folder itself: spool_load() scans it and reads every
  * header; there is no separate index to get out of step.
