@@ -35,10 +35,22 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* The last user left: the shared storage goes. */
+static void shared_close(struct spool_file *f)
+{
+	int *fds[] = {&f->memfd, &f->scfd, &f->scfd_ro};
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+	f->memfd_size = f->scfd_size = 0;
+}
+
 static void file_free(struct spool_file *f)
 {
-	if (f->memfd >= 0)
-		close(f->memfd);
+	shared_close(f);
 	spool_meta_free(&f->meta);
 	free(f->users);
 	free(f);
@@ -101,7 +113,7 @@ static struct spool_file *file_new(void)
 	struct spool_file *f = calloc(1, sizeof(*f));
 
 	if (f)
-		f->memfd = -1;
+		f->memfd = f->scfd = f->scfd_ro = -1;
 	return f;
 }
 
@@ -683,53 +695,86 @@ static enum mem_map_kind map_kind(enum spool_pgtype t)
 	}
 }
 
-static bool uses_memfd(enum spool_pgtype t)
+/* Which shared descriptor holds a range: MEMFD (SW, SN), SCFD (SC), or none. */
+static int shared_src(enum spool_pgtype t)
 {
-	return t == SPOOL_SW || t == SPOOL_SN || t == SPOOL_SC;
+	if (t == SPOOL_SW || t == SPOOL_SN)
+		return SPOOL_SRC_MEMFD;
+	return t == SPOOL_SC ? SPOOL_SRC_SCFD : SPOOL_SRC_ZERO;
 }
 
-/* One memfd for all SW/SN/SC ranges of f, SW pages filled from the file. */
-static int memfd_make(struct spool_file *f, int fd)
+static uint64_t range_len(const struct spool_range *r)
 {
-	uint64_t size = 0;
-	int ret = 0;
+	return ((uint64_t)r->last - r->first + 1) * SPOOL_PAGE;
+}
 
-	for (int i = 0; i < f->meta.hdr.nranges; i++)
-		if (uses_memfd(f->meta.r[i].type))
-			size += ((uint64_t)f->meta.r[i].last - f->meta.r[i].first + 1) * SPOOL_PAGE;
+/* A memfd of size bytes (none when size is 0); *fd stays -1 on failure. */
+static int shared_new(const char *name, uint64_t size, int *fd)
+{
 	if (!size)
 		return 0;
-	f->memfd = memfd_create(f->meta.hdr.name, MFD_CLOEXEC);
-	if (f->memfd < 0)
+	*fd = memfd_create(name, MFD_CLOEXEC);
+	if (*fd < 0)
 		return -errno;
-	if (ftruncate(f->memfd, (off_t)size) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	f->memfd_size = size;
-	for (uint64_t i = 0, moff = 0; i < f->meta.hdr.nranges; i++) {
-		const struct spool_range *r = &f->meta.r[i];
-		uint64_t len = ((uint64_t)r->last - r->first + 1) * SPOOL_PAGE;
+	if (ftruncate(*fd, (off_t)size) < 0) {
+		int ret = -errno;
 
-		if (!uses_memfd(r->type))
+		close(*fd);
+		*fd = -1;
+		return ret;
+	}
+	return 0;
+}
+
+/* A read-only descriptor of the same memfd: what the VMs get for SC. */
+static int reopen_ro(int fd)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* The shared storage of f: SW pages filled from the file, SN and SC zero. */
+static int shared_make(struct spool_file *f, int fd)
+{
+	uint64_t moff = 0;
+	int ret;
+
+	f->memfd_size = f->scfd_size = 0;
+	for (int i = 0; i < f->meta.hdr.nranges; i++) {
+		int src = shared_src(f->meta.r[i].type);
+
+		if (src == SPOOL_SRC_MEMFD)
+			f->memfd_size += range_len(&f->meta.r[i]);
+		else if (src == SPOOL_SRC_SCFD)
+			f->scfd_size += range_len(&f->meta.r[i]);
+	}
+	ret = shared_new(f->meta.hdr.name, f->memfd_size, &f->memfd);
+	if (ret == 0)
+		ret = shared_new(f->meta.hdr.name, f->scfd_size, &f->scfd);
+	if (ret == 0 && f->scfd >= 0) {
+		f->scfd_ro = reopen_ro(f->scfd);
+		ret = f->scfd_ro < 0 ? f->scfd_ro : 0;
+	}
+	for (int i = 0; ret == 0 && i < f->meta.hdr.nranges; i++) {
+		const struct spool_range *r = &f->meta.r[i];
+
+		if (shared_src(r->type) != SPOOL_SRC_MEMFD)
 			continue;
 		if (r->type == SPOOL_SW)
-			ret = copy_bytes(fd, r->off, f->memfd, moff, len);
-		if (ret)
-			goto out;
-		moff += len;
+			ret = copy_bytes(fd, r->off, f->memfd, moff, range_len(r));
+		moff += range_len(r);
 	}
-out:
-	if (ret) {
-		close(f->memfd);
-		f->memfd = -1;
-	}
+	if (ret)
+		shared_close(f);
 	return ret;
 }
 
 static void fill_map(const struct spool_file *f, struct spool_map *map, int *nmap)
 {
-	uint64_t moff = 0;
+	uint64_t moff = 0, soff = 0;
 
 	*nmap = 0;
 	for (int i = 0; i < f->meta.hdr.nranges; i++) {
@@ -738,17 +783,18 @@ static void fill_map(const struct spool_file *f, struct spool_map *map, int *nma
 
 		*m = (struct spool_map){
 		    .real = (uint64_t)r->first * SPOOL_PAGE,
-		    .len = ((uint64_t)r->last - r->first + 1) * SPOOL_PAGE,
+		    .len = range_len(r),
 		    .type = r->type,
 		    .kind = (uint8_t)map_kind(r->type),
+		    .src = (uint8_t)shared_src(r->type),
 		};
-		if (uses_memfd(r->type)) {
-			m->src = SPOOL_SRC_MEMFD;
+		if (m->src == SPOOL_SRC_MEMFD) {
 			m->off = moff;
 			moff += m->len;
-		} else if (r->type == SPOOL_EN) {
-			m->src = SPOOL_SRC_ZERO;
-		} else {
+		} else if (m->src == SPOOL_SRC_SCFD) {
+			m->off = soff;
+			soff += m->len;
+		} else if (r->type != SPOOL_EN) {
 			m->src = SPOOL_SRC_FILE;
 			m->off = r->off;
 		}
@@ -816,8 +862,8 @@ int spool_attach(struct spool *sp, struct spool_file *f, const char *user, int *
 	ret = reopen_check(sp, f, &fd, why, wl);
 	if (ret < 0)
 		return ret;
-	if (f->memfd < 0) {
-		ret = memfd_make(f, fd);
+	if (!f->nusers) {
+		ret = shared_make(f, fd);
 		if (ret < 0) {
 			snprintf(why, wl, "shared storage: %s", strerror(-ret));
 			goto fail;
@@ -832,10 +878,8 @@ int spool_attach(struct spool *sp, struct spool_file *f, const char *user, int *
 	*fdp = fd;
 	return 0;
 fail:
-	if (!f->nusers && f->memfd >= 0) {
-		close(f->memfd);
-		f->memfd = -1;
-	}
+	if (!f->nusers)
+		shared_close(f);
 	close(fd);
 	return ret;
 }
@@ -851,9 +895,7 @@ void spool_detach(struct spool *sp, struct spool_file *f, const char *user)
 		}
 	if (f->nusers)
 		return;
-	if (f->memfd >= 0)
-		close(f->memfd);
-	f->memfd = -1;
+	shared_close(f);
 	f->verified = false;
 	if (f->cls == 'P')
 		file_delete(sp, f);

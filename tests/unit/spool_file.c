@@ -178,12 +178,15 @@ static void test_memfd(void)
 	if (!f)
 		goto out;
 	ret = spool_attach(&sp, f, "U1", &fd, map, &nmap, why, sizeof(why));
-	CHECK(ret == 0 && f->memfd >= 0 && f->memfd_size == 3 * 0x100000);
+	CHECK(ret == 0 && f->memfd >= 0 && f->memfd_size == 2 * 0x100000);
+	CHECK(f->scfd >= 0 && f->scfd_ro >= 0 && f->scfd_size == 0x100000);
 	CHECK(nmap == 6 && map[1].src == SPOOL_SRC_MEMFD && map[1].off == 0 &&
 	      map[1].kind == MEM_MAP_SHARED_RW);
 	CHECK(map[2].src == SPOOL_SRC_MEMFD && map[2].off == 0x100000);
-	CHECK(map[3].kind == MEM_MAP_SHARED_CP && map[4].kind == MEM_MAP_PRIVATE_RO);
-	CHECK(map[5].src == SPOOL_SRC_ZERO);
+	CHECK(map[3].kind == MEM_MAP_SHARED_CP && map[3].src == SPOOL_SRC_SCFD && map[3].off == 0);
+	CHECK(map[4].kind == MEM_MAP_PRIVATE_RO && map[5].src == SPOOL_SRC_ZERO);
+	/* The VMs' SC descriptor cannot be mapped for writing. */
+	CHECK(mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, f->scfd_ro, 0) == MAP_FAILED);
 	if (ret == 0 && f->memfd >= 0) {
 		uint8_t *p = mmap(NULL, f->memfd_size, PROT_READ, MAP_SHARED, f->memfd, 0);
 
@@ -204,7 +207,7 @@ static void test_memfd(void)
 	spool_detach(&sp, f, "U1");
 	CHECK(f->memfd == memfd);
 	spool_detach(&sp, f, "U2");
-	CHECK(f->memfd == -1);
+	CHECK(f->memfd == -1 && f->scfd == -1 && f->scfd_ro == -1);
 	spool_purge(&sp, f);
 out:
 	spool_close(&sp);
