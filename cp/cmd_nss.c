@@ -80,6 +80,8 @@ int cmd_defsys(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	if (e != DEFSYS_OK)
 		return defsys_error(ctx, e, bad, seg);
 	ret = spool_defsys(&nss_spool, &d, ctx->user->id, &f);
+	if (ret == -EBUSY)
+		return cp_msg(ctx, MSG_NSS_SAVE_BUSY, d.name);
 	if (ret < 0)
 		return cp_msg(ctx, MSG_NSS_FAILED, "DEFSYS", d.name, strerror(-ret));
 	return cp_msg(ctx, MSG_NSS_DEFINED, d.name, (unsigned)f->meta.hdr.spoolid);
@@ -126,7 +128,7 @@ int cmd_savesys(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	if (!sv)
 		return cp_msg(ctx, MSG_NSS_FAILED, "SAVESYS", argv[1], strerror(ENOMEM));
 	ret = spool_save_begin(&nss_spool, argv[1], u->storage, disks, user_disks(u, disks),
-			       sizeof(struct hart_state), (uint32_t)machine_state_size(), sv);
+			       sizeof(struct hart_state), (uint32_t)machine_state_max(), sv);
 	if (ret < 0) {
 		free(sv);
 		fmt_size(u->storage, size, sizeof(size));
@@ -143,7 +145,7 @@ int cmd_savesys(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	memset(&req, 0, sizeof(req));
 	req.s.hart_off = sv->hart_off;
 	req.s.hart_size = sizeof(struct hart_state);
-	req.s.dev_size = (uint32_t)machine_state_size();
+	req.s.dev_size = (uint32_t)machine_state_max();
 	req.s.nmap = (uint32_t)sv->nmap;
 	memcpy(req.s.map, sv->map, (size_t)sv->nmap * sizeof(sv->map[0]));
 	ret = cp_vm_send(u, PROTO_NSS_SAVE, &req,
@@ -300,6 +302,7 @@ int nss_ipl_name(struct cp_ctx *ctx, const char *name, const char *parm)
 	}
 	n->ipl_file = f;
 	n->ipl_t0 = t0;
+	n->ipl_inflight++;
 	return 0;
 }
 
@@ -307,6 +310,10 @@ static void ipl_done(struct cp_user *u, struct nss_user *n, const struct proto_n
 {
 	struct spool_file *f = n->ipl_file;
 
+	/* An IPL typed again before the first was done: only the last counts
+	 * (the VM answers in order; the earlier system was left at re-IPL). */
+	if (n->ipl_inflight > 0 && --n->ipl_inflight > 0)
+		return;
 	if (!f)
 		return;
 	n->ipl_file = NULL;
@@ -414,10 +421,10 @@ int cmd_q_nss(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	int i = 1;
 
 	if (i < argc && !strcasecmp(argv[i], "USERS")) {
-		if (argc != 3)
-			return cp_msg(ctx,
-				      argc < 3 ? MSG_CMD_MISSING_OPERAND : MSG_CMD_INVALID_OPERAND,
-				      argc < 3 ? "" : argv[3]);
+		if (argc < 3)
+			return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+		if (argc > 3)
+			return cp_msg(ctx, MSG_CMD_INVALID_OPERAND, argv[3]);
 		return q_users(ctx, argv[2]);
 	}
 	if (i < argc && !strcasecmp(argv[i], "MAP"))
@@ -469,39 +476,50 @@ static int purge_id(struct cp_ctx *ctx, const char *what)
 	if (!f || f->cls == 'P')
 		return cp_msg(ctx, MSG_NSS_NO_FILE, what);
 	ret = spool_purge(&nss_spool, f);
+	if (ret == -EBUSY)
+		return cp_msg(ctx, MSG_NSS_SAVE_BUSY, f->meta.hdr.name);
 	if (ret < 0)
 		return cp_msg(ctx, MSG_NSS_FAILED, "PURGE", what, strerror(-ret));
 	return purge_count(ctx, 1);
 }
 
-int cmd_purge(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+/* PURGE NSS NAME name: every file of the name (in use ones become class P). */
+static int purge_name(struct cp_ctx *ctx, const char *name)
 {
-	const char *what;
+	struct spool_file *f, *next;
 	int n = 0;
 
-	if (argc < 2 || strcasecmp(argv[1], "NSS"))
-		return cp_msg(ctx, argc < 2 ? MSG_CMD_MISSING_OPERAND : MSG_CMD_INVALID_OPTION,
-			      argc < 2 ? "" : argv[1]);
-	if (argc < 3 ||
-	    (argc < 4 && (!strcasecmp(argv[2], "NAME") || !strcasecmp(argv[2], "SPOOLID"))))
-		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
-	what = argc >= 4 ? argv[3] : argv[2];
-	if (argc > 4)
-		return cp_msg(ctx, MSG_CMD_INVALID_OPERAND, argv[4]);
-	if (!strcasecmp(argv[2], "NAME")) {
-		struct spool_file *f, *next;
-
-		for (f = nss_spool.files; f; f = next) {
-			next = f->next;
-			if (!strcasecmp(f->meta.hdr.name, what) && f->cls != 'P' &&
-			    spool_purge(&nss_spool, f) == 0)
-				n++;
-		}
-		if (!n)
-			return cp_msg(ctx, MSG_NSS_NOT_FOUND, what);
-		return purge_count(ctx, n);
+	for (f = nss_spool.files; f; f = next) {
+		next = f->next;
+		if (!strcasecmp(f->meta.hdr.name, name) && f->cls != 'P' &&
+		    spool_purge(&nss_spool, f) == 0)
+			n++;
 	}
-	if (argc == 4 && strcasecmp(argv[2], "SPOOLID"))
-		return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[2]);
-	return purge_id(ctx, what);
+	if (!n)
+		return cp_msg(ctx, MSG_NSS_NOT_FOUND, name);
+	return purge_count(ctx, n);
+}
+
+/* PURGE NSS NAME name | SPOOLID id | id */
+int cmd_purge(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	bool by_name, by_id;
+	int max;
+
+	if (argc < 2)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	if (strcasecmp(argv[1], "NSS"))
+		return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[1]);
+	if (argc < 3)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	by_name = !strcasecmp(argv[2], "NAME");
+	by_id = !strcasecmp(argv[2], "SPOOLID");
+	if ((by_name || by_id) && argc < 4)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	max = by_name || by_id ? 4 : 3;
+	if (argc > max)
+		return cp_msg(ctx, MSG_CMD_INVALID_OPERAND, argv[max]);
+	if (by_name)
+		return purge_name(ctx, argv[3]);
+	return purge_id(ctx, by_id ? argv[3] : argv[2]);
 }

@@ -30,8 +30,9 @@ struct nss_user {
 	struct spool_file *file; /* the saved system this VM runs, or NULL */
 	/* SAVESYS in flight (the VM writes its storage). */
 	struct spool_save *save;
-	/* IPL name in flight. */
+	/* IPL name in flight (the latest of ipl_inflight requests sent). */
 	struct spool_file *ipl_file;
+	int ipl_inflight;
 	uint64_t ipl_t0; /* CLOCK_MONOTONIC ns when IPL name was issued */
 	/* The instruction trace trap (one per user): real addresses. */
 	bool trace_on;

@@ -159,8 +159,6 @@ static void term_queue(struct cp_term *t, const char *buf, size_t len)
 	t->outlen += len;
 }
 
-static void term_telnet_event(telnet_t *tn, telnet_event_t *ev, void *opaque);
-
 void term_write_raw(struct cp_term *t, const void *buf, size_t len)
 {
 	if (t->state == TERM_CLOSING)
@@ -194,6 +192,18 @@ void term_hangup(struct cp_term *t)
 	term_flush(t);
 	if (!t->close_timer)
 		t->close_timer = evloop_timer(cp_sys.loop, 0, term_close_later, t);
+}
+
+void term_release(struct cp_term *t)
+{
+	if (t->user && t->user->term == t)
+		t->user->term = NULL;
+	t->user = NULL;
+	if (t->state != TERM_USER)
+		return;
+	t->state = TERM_CP;
+	term_write_line(t, "");
+	cp_sink_msg(&t->sink, MSG_LOGO);
 }
 
 void term_logon_prompt(struct cp_term *t, const char *userid)

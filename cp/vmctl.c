@@ -49,9 +49,11 @@ static int vmctl_link(struct cp_user *u, const struct dir_disk *d, struct cp_sin
 	if (vm->nlinks == MACHINE_MAX_DISKS)
 		return cp_sink_msg(sink, MSG_LINK_FAILED, d->owner, d->owner_vdev,
 				   "too many minidisks");
-	if (stat(d->path, &st) < 0 || !S_ISREG(st.st_mode))
+	if (stat(d->path, &st) < 0)
+		return cp_sink_msg(sink, MSG_LINK_FAILED, d->owner, d->owner_vdev, strerror(errno));
+	if (!S_ISREG(st.st_mode))
 		return cp_sink_msg(sink, MSG_LINK_FAILED, d->owner, d->owner_vdev,
-				   errno ? strerror(errno) : "not a file");
+				   "the image is not a file");
 	writer = vmctl_writer(&st, u);
 	l->write = d->mode == DIR_MODE_W || d->mode == DIR_MODE_MR;
 	if (writer && (d->mode == DIR_MODE_W || d->mode == DIR_MODE_R))
@@ -334,6 +336,53 @@ static void vmctl_state(struct cp_user *u, struct proto_msg *m)
 	}
 }
 
+/* A CP command the guest issued (machine/cpreq.h), run once the VM's events are handled. */
+struct vmctl_request {
+	char *id;
+	char line[];
+};
+
+static void vmctl_request_run(void *opaque)
+{
+	struct vmctl_request *r = opaque;
+	struct cp_user *u = cp_user_find(r->id);
+
+	if (u) {
+		log_info("%s: guest request: %s", u->id, r->line);
+		cp_execute(u, r->line, &u->sink);
+		/* The command may have logged the user off, or stopped the VM (SAVESYS). */
+		u = cp_user_find(r->id);
+		if (u && u->running && u->vm)
+			cp_vm_send(u, PROTO_BEGIN, NULL, 0, NULL, 0);
+	}
+	free(r->id);
+	free(r);
+}
+
+/*
+ * As if the user typed it, with the user's own classes.  Not run here: a
+ * command like LOGOFF frees the user whose VM events are being read.
+ */
+static void vmctl_request(struct cp_user *u, struct proto_msg *m)
+{
+	size_t len = strnlen((const char *)m->payload, m->len);
+	struct vmctl_request *r = malloc(sizeof(*r) + len + 1);
+
+	if (r) {
+		memcpy(r->line, m->payload, len);
+		r->line[len] = 0;
+		r->id = strdup(u->id);
+	}
+	if (!r || !r->id || !evloop_timer(cp_sys.loop, 0, vmctl_request_run, r)) {
+		log_warn("%s: guest request dropped: out of memory", u->id);
+		if (r)
+			free(r->id);
+		free(r);
+		if (u->running)
+			cp_vm_send(u, PROTO_BEGIN, NULL, 0, NULL, 0);
+	}
+}
+
 static void vmctl_message(struct cp_user *u, struct proto_msg *m)
 {
 	switch (m->type) {
@@ -348,6 +397,9 @@ static void vmctl_message(struct cp_user *u, struct proto_msg *m)
 		break;
 	case PROTO_STATE:
 		vmctl_state(u, m);
+		break;
+	case PROTO_CP_REQUEST:
+		vmctl_request(u, m);
 		break;
 	default:
 		if (m->type >= PROTO_NSS_FIRST && m->type <= PROTO_NSS_LAST &&

@@ -2,6 +2,7 @@
 /* PLIC: priorities, pending bits, per-context enables, threshold and claim. */
 #include "dev/plic.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "machine/layout.h"
@@ -36,11 +37,6 @@ static void plic_update(struct plic *p)
 	p->pending = p->level & ~p->claimed;
 	for (int c = 0; c < PLIC_CONTEXTS; c++)
 		hart_set_irq(p->hart, ctx_mip[c], plic_best(p, c) != 0);
-}
-
-void plic_refresh(struct plic *p)
-{
-	plic_update(p);
 }
 
 void plic_set_irq(struct plic *p, int src, bool level)
@@ -152,6 +148,36 @@ void plic_reset(struct plic *p)
 	memset(p->threshold, 0, sizeof(p->threshold));
 	p->level = level; /* device lines keep their level; devices reset separately */
 	plic_update(p);
+}
+
+void plic_get_state(const struct plic *p, struct plic_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	memcpy(s->priority, p->priority, sizeof(s->priority));
+	s->level = p->level;
+	s->pending = p->pending;
+	s->claimed = p->claimed;
+	memcpy(s->enable, p->enable, sizeof(s->enable));
+	memcpy(s->threshold, p->threshold, sizeof(s->threshold));
+}
+
+int plic_set_state(struct plic *p, const struct plic_state *s)
+{
+	if ((s->level | s->pending | s->claimed) & ~PLIC_VALID || s->priority[0])
+		return -EINVAL;
+	for (int i = 1; i <= PLIC_NDEV; i++)
+		if (s->priority[i] > 7)
+			return -EINVAL;
+	for (int c = 0; c < PLIC_CONTEXTS; c++)
+		if (s->enable[c] & ~PLIC_VALID || s->threshold[c] > 7)
+			return -EINVAL;
+	memcpy(p->priority, s->priority, sizeof(p->priority));
+	p->level = s->level;
+	p->claimed = s->claimed;
+	memcpy(p->enable, s->enable, sizeof(p->enable));
+	memcpy(p->threshold, s->threshold, sizeof(p->threshold));
+	plic_update(p); /* pending and the hart's MEIP/SEIP follow from the rest */
+	return 0;
 }
 
 int plic_init(struct plic *p, struct bus *b, struct hart *h)

@@ -27,11 +27,19 @@ struct plic {
 	uint32_t threshold[PLIC_CONTEXTS];
 };
 
+/* Saved state (machine/snapshot.c): plain data, fixed layout. */
+struct plic_state {
+	uint32_t priority[PLIC_NDEV + 1];
+	uint32_t level, pending, claimed;
+	uint32_t enable[PLIC_CONTEXTS];
+	uint32_t threshold[PLIC_CONTEXTS];
+};
+
 int plic_init(struct plic *p, struct bus *b, struct hart *h);
 void plic_reset(struct plic *p);
 void plic_set_irq(struct plic *p, int src, bool level);
-/* Recomputes pending and the hart's lines after its fields were set directly
- * (machine_load_state). */
-void plic_refresh(struct plic *p);
+void plic_get_state(const struct plic *p, struct plic_state *s);
+/* -EINVAL (nothing changed) for a state no guest could have produced. */
+int plic_set_state(struct plic *p, const struct plic_state *s);
 
 #endif

@@ -2,6 +2,7 @@
 /* Goldfish RTC: registers as in the goldfish virtual platform documentation. */
 #include "dev/rtc.h"
 
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 
@@ -131,6 +132,31 @@ void rtc_reset(struct rtc *r)
 	r->alarm_armed = r->irq_enabled = r->irq_pending = false;
 	r->alarm_ns = 0;
 	rtc_update(r);
+}
+
+void rtc_get_state(const struct rtc *r, struct rtc_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->offset_ns = r->offset_ns;
+	s->alarm_ns = r->alarm_ns;
+	s->time_high = r->time_high;
+	s->alarm_armed = r->alarm_armed;
+	s->irq_enabled = r->irq_enabled;
+	s->irq_pending = r->irq_pending;
+}
+
+int rtc_set_state(struct rtc *r, const struct rtc_state *s)
+{
+	if (s->alarm_armed > 1 || s->irq_enabled > 1 || s->irq_pending > 1)
+		return -EINVAL;
+	r->offset_ns = s->offset_ns;
+	r->alarm_ns = s->alarm_ns;
+	r->time_high = s->time_high;
+	r->alarm_armed = s->alarm_armed;
+	r->irq_enabled = s->irq_enabled;
+	r->irq_pending = s->irq_pending;
+	rtc_update(r);
+	return 0;
 }
 
 int rtc_init(struct rtc *r, struct bus *b, struct plic *p, int irq)

@@ -21,11 +21,23 @@ struct rtc {
 	bool alarm_armed, irq_enabled, irq_pending;
 };
 
+/* Saved state (machine/snapshot.c).  offset_ns is against the host's wall
+ * clock, so a restored guest reads the current time, not the saved one. */
+struct rtc_state {
+	int64_t offset_ns;
+	uint64_t alarm_ns;
+	uint32_t time_high;
+	uint8_t alarm_armed, irq_enabled, irq_pending, pad;
+};
+
 int rtc_init(struct rtc *r, struct bus *b, struct plic *p, int irq);
 void rtc_reset(struct rtc *r);
 /* Fires a due alarm. */
 void rtc_poll(struct rtc *r);
 /* CLOCK_MONOTONIC ns of the armed alarm, UINT64_MAX if none. */
 uint64_t rtc_deadline_ns(struct rtc *r);
+void rtc_get_state(const struct rtc *r, struct rtc_state *s);
+/* -EINVAL (nothing changed) for flags that are not 0 or 1. */
+int rtc_set_state(struct rtc *r, const struct rtc_state *s);
 
 #endif

@@ -7,6 +7,7 @@
  */
 #include "dev/uart.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "machine/layout.h"
@@ -204,6 +205,42 @@ void uart_reset(struct uart *u)
 	u->dll = 12;
 	u->thr_ipending = false;
 	uart_update(u);
+}
+
+void uart_get_state(const struct uart *u, struct uart_state *s, uint8_t *rx)
+{
+	memset(s, 0, sizeof(*s));
+	s->ier = u->ier;
+	s->lcr = u->lcr;
+	s->mcr = u->mcr;
+	s->scr = u->scr;
+	s->dll = u->dll;
+	s->dlm = u->dlm;
+	s->fcr = u->fcr;
+	s->thr_ipending = u->thr_ipending;
+	s->rx_count = (uint32_t)u->rx_count;
+	for (size_t i = 0; i < u->rx_count; i++)
+		rx[i] = u->rx[(u->rx_head + i) % UART_RX_SIZE];
+}
+
+int uart_set_state(struct uart *u, const struct uart_state *s, const uint8_t *rx)
+{
+	if (s->ier & ~0x0f || s->mcr & ~0x1f || s->fcr & ~0xc9 || s->thr_ipending > 1 ||
+	    s->rx_count > UART_RX_SIZE)
+		return -EINVAL;
+	u->ier = s->ier;
+	u->lcr = s->lcr;
+	u->mcr = s->mcr;
+	u->scr = s->scr;
+	u->dll = s->dll;
+	u->dlm = s->dlm;
+	u->fcr = s->fcr;
+	u->thr_ipending = s->thr_ipending;
+	u->rx_head = 0;
+	u->rx_count = s->rx_count;
+	memcpy(u->rx, rx, s->rx_count);
+	uart_update(u);
+	return 0;
 }
 
 int uart_init(struct uart *u, struct bus *b, struct plic *p, int irq,

@@ -26,6 +26,13 @@ struct uart {
 	size_t rx_head, rx_count;
 };
 
+/* Saved state (machine/snapshot.c); rx_count received bytes follow it. */
+struct uart_state {
+	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr, thr_ipending;
+	uint32_t rx_count;
+	uint32_t pad;
+};
+
 int uart_init(struct uart *u, struct bus *b, struct plic *p, int irq,
 	      void (*out)(void *opaque, uint8_t c), void *opaque);
 void uart_reset(struct uart *u);
@@ -33,5 +40,9 @@ void uart_reset(struct uart *u);
 size_t uart_input(struct uart *u, const uint8_t *buf, size_t len);
 /* One byte from the receive buffer (SBI console_getchar), -1 when empty. */
 int uart_getchar(struct uart *u);
+/* The registers, and the waiting input in order into rx (UART_RX_SIZE bytes). */
+void uart_get_state(const struct uart *u, struct uart_state *s, uint8_t *rx);
+/* -EINVAL (nothing changed) for impossible register values or counts. */
+int uart_set_state(struct uart *u, const struct uart_state *s, const uint8_t *rx);
 
 #endif

@@ -9,6 +9,7 @@
 #include "dev/rtc.h"
 #include "dev/syscon.h"
 #include "dev/uart.h"
+#include "machine/cpreq.h"
 #include "machine/layout.h"
 #include "machine/machine.h"
 #include "mem/mem.h"
@@ -37,6 +38,7 @@ struct machine {
 	uint64_t initrd_start, initrd_end; /* guest physical, for the device tree */
 	uint8_t out[MACHINE_OUTBUF];	   /* console output not yet handed out */
 	size_t nout;
+	struct cpreq cpreq; /* guest -> CP requests in the console output */
 };
 
 /* machine.c */

@@ -20,11 +20,27 @@ void machine_flush_output(struct machine *m)
 	m->nout = 0;
 }
 
+static void machine_emit(void *opaque, const uint8_t *buf, size_t len)
+{
+	struct machine *m = opaque;
+
+	for (size_t i = 0; i < len; i++) {
+		if (m->nout == sizeof(m->out))
+			machine_flush_output(m);
+		m->out[m->nout++] = buf[i];
+	}
+}
+
+/* Console output, with guest -> CP requests taken out of it. */
 void machine_putc(struct machine *m, uint8_t c)
 {
-	if (m->nout == sizeof(m->out))
-		machine_flush_output(m);
-	m->out[m->nout++] = c;
+	if (cpreq_feed(&m->cpreq, c, machine_emit, m))
+		machine_request(m, MACHINE_CP_REQUEST);
+}
+
+const char *machine_cp_request(struct machine *m)
+{
+	return m->cpreq.cmd;
 }
 
 static void machine_uart_out(void *opaque, uint8_t c)
@@ -152,6 +168,7 @@ void machine_reset(struct machine *m, bool clear)
 	m->stop_req = false;
 	m->exit_code = 0;
 	m->initrd_start = m->initrd_end = 0;
+	cpreq_reset(&m->cpreq);
 	hart_flush_tlb(&m->hart);
 }
 
@@ -185,6 +202,8 @@ enum machine_event machine_run(struct machine *m, uint64_t max_insns)
 		return ev;
 	rtc_poll(&m->rtc);
 	ex = hart_run(&m->hart, max_insns);
+	if (ex == HART_EXIT_WFI)
+		cpreq_release(&m->cpreq, machine_emit, m);
 	machine_flush_output(m);
 	switch (ex) {
 	case HART_EXIT_WFI:

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "cpu/cpu.h"
 #include "dev/bus.h"
@@ -43,6 +44,10 @@ enum machine_event {
 	MACHINE_POWEROFF, /* guest powered off (SBI SRST or syscon) */
 	MACHINE_RESET,    /* guest asked for a reboot */
 	MACHINE_STOPPED,  /* stopped on request (machine_stop) */
+	/* The guest asked CP to run a command (machine/cpreq.h): the hart
+	 * stopped right after the console store that completed the request;
+	 * machine_cp_request() has the text.  Call machine_run() to go on. */
+	MACHINE_CP_REQUEST,
 };
 
 struct machine;
@@ -82,16 +87,34 @@ uint32_t machine_exit_code(struct machine *m);
 /* The SBI inside the emulator answers S-mode ECALLs (on by default, off with --bios). */
 void machine_set_sbi(struct machine *m, bool on);
 
+/* The text of the last MACHINE_CP_REQUEST (valid until the next machine_run). */
+const char *machine_cp_request(struct machine *m);
+
 /*
- * Device state (PLIC, UART, RTC, virtio-blk transports) for a saved system
- * of a running guest (machine/state.c).  machine_save_state() fills
- * machine_state_size() bytes; machine_load_state() checks the blob (it
- * comes from a spool file), needs the saver's minidisk vdevs, refreshes the
- * interrupt lines and returns the host CLOCK_REALTIME of the save.
+ * Everything a running machine has besides its storage (machine/snapshot.c):
+ * the hart (mtime continues from the saved value), CLINT, PLIC, UART with
+ * its waiting input, RTC, each virtio-mmio device.  A versioned blob with a
+ * checksum and one section per device (machine/snapshot.h); host byte
+ * order.  Take it while the machine is stopped (between machine_run calls).
+ *
+ * machine_state_size: the bytes machine_save_state needs now.
+ * machine_state_max: a bound for any machine (for a fixed slot in a file).
+ * machine_save_state: writes the blob; returns its size or -ENOSPC.
+ * machine_load_state: storage must already hold the saved pages (queue
+ *   rings are checked against it).  len may be more than the blob (a slot
+ *   of machine_state_max bytes): its header says its size.  Every field is
+ *   checked; a blob that is
+ *   damaged, of another version, or of a machine with other devices (disk
+ *   vdevs or sizes, more storage than this one) is refused with
+ *   -EINVAL and the reason in err, and the machine is left reset, never
+ *   half loaded.  0 on success: machine_run() continues the saved guest.
  */
-size_t machine_state_size(void);
-void machine_save_state(struct machine *m, void *buf);
-int machine_load_state(struct machine *m, const void *buf, size_t len, int64_t *realtime_ns);
+size_t machine_state_size(struct machine *m);
+size_t machine_state_max(void);
+ssize_t machine_save_state(struct machine *m, void *buf, size_t len);
+int machine_load_state(struct machine *m, const void *buf, size_t len, char *err, size_t errlen);
+/* The host's wall clock (ns since the epoch) when a valid blob was saved; -EINVAL. */
+int machine_state_saved_at(const void *buf, size_t len, int64_t *realtime_ns);
 
 struct hart *machine_hart(struct machine *m);
 struct guest_mem *machine_mem(struct machine *m);

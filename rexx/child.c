@@ -33,7 +33,8 @@
 
 static struct {
 	int fd;
-	bool halt; /* CP's HALT message came */
+	bool halt;   /* CP's HALT message came */
+	int last_rc; /* of the last command, for its trace line */
 	char buf[REXX_PKT_MAX + 1];
 } child;
 
@@ -176,6 +177,7 @@ static APIRET subcom_return(int rc, PUSHORT flags, PRXSTRING ret)
 	}
 	memcpy(ret->strptr, text, len);
 	ret->strlength = len;
+	child.last_rc = rc;
 	*flags = rc < 0 ? RXSUBCOM_FAILURE : rc > 0 ? RXSUBCOM_ERROR : RXSUBCOM_OK;
 	return 0;
 }
@@ -240,6 +242,27 @@ static void set_rxstring(PRXSTRING r, const char *s)
 	r->strlength = len;
 }
 
+/*
+ * Regina traces a failed command as "+++ RC=n +++" with n its ERROR/FAILURE
+ * flag rather than the return code; show the code the program sees in RC.
+ */
+static void trace_line(const char *text, size_t len)
+{
+	char line[64];
+	int pad = 0, end = 0;
+
+	if (len < sizeof(line)) {
+		memcpy(line, text, len);
+		line[len] = 0;
+		if (sscanf(line, "%*[ ]%n+++ RC=%*d +++%n", &pad, &end) == 0 && end == (int)len) {
+			len = snprintf(line, sizeof(line), "%*s+++ RC=%d +++", pad, "",
+				       child.last_rc);
+			text = line;
+		}
+	}
+	child_send(REXX_MSG_SAY, text, len);
+}
+
 static LONG exit_sio(LONG sub, PEXIT parm)
 {
 	RXSIOSAY_PARM *say = (RXSIOSAY_PARM *)parm;
@@ -247,8 +270,10 @@ static LONG exit_sio(LONG sub, PEXIT parm)
 	char *line = NULL;
 
 	switch (sub) {
-	case RXSIOSAY:
 	case RXSIOTRC:
+		trace_line(say->rxsio_string.strptr, say->rxsio_string.strlength);
+		return RXEXIT_HANDLED;
+	case RXSIOSAY:
 		child_send(REXX_MSG_SAY, say->rxsio_string.strptr, say->rxsio_string.strlength);
 		return RXEXIT_HANDLED;
 	case RXSIOTRD:

@@ -145,6 +145,9 @@ static int id_alloc(struct spool *sp)
 		file_path(path, sizeof(path), id, "tmp");
 		if (faccessat(sp->dirfd, path, F_OK, 0) == 0)
 			continue;
+		file_path(path, sizeof(path), id, "new");
+		if (faccessat(sp->dirfd, path, F_OK, 0) == 0)
+			continue;
 		sp->last_id = id;
 		return (int)id;
 	}
@@ -232,7 +235,7 @@ static int scan(struct spool *sp)
 			continue;
 		if (id > sp->last_id)
 			sp->last_id = id;
-		if (!strcmp(ext, "tmp") || !strcmp(ext, "pend")) {
+		if (!strcmp(ext, "tmp") || !strcmp(ext, "new") || !strcmp(ext, "pend")) {
 			/* An interrupted SAVESYS, or a purge nobody uses any more. */
 			unlinkat(sp->dirfd, de->d_name, 0);
 			continue;
@@ -331,6 +334,13 @@ int spool_defsys(struct spool *sp, const struct defsys *d, const char *owner,
 
 	if (!f)
 		return -ENOMEM;
+	/* A new skeleton replaces an older one of the same name, unless that
+	 * one is being saved right now. */
+	old = spool_by_name(sp, d->name, false);
+	if (old && old->saving) {
+		free(f);
+		return -EBUSY;
+	}
 	id = id_alloc(sp);
 	if (id < 0) {
 		free(f);
@@ -364,8 +374,6 @@ int spool_defsys(struct spool *sp, const struct defsys *d, const char *owner,
 		return ret;
 	}
 	f->cls = 'S';
-	/* A new skeleton replaces an older one of the same name (nobody uses skeletons). */
-	old = spool_by_name(sp, d->name, false);
 	if (old)
 		file_delete(sp, old);
 	list_insert(sp, f);
@@ -390,6 +398,61 @@ void spool_file_defsys(const struct spool_file *f, struct defsys *d)
 	d->rstd = h->rstd;
 	d->parm_lo = h->parm_lo;
 	d->parm_hi = h->parm_hi;
+}
+
+/* Copies [off, off+len) of in to out at ooff: in the kernel when it can. */
+static int copy_bytes(int in, uint64_t off, int out, uint64_t ooff, uint64_t len)
+{
+	enum { CHUNK = 1 << 20 };
+	uint8_t *buf = NULL;
+	int ret = 0;
+
+	while (len) {
+		loff_t i = (loff_t)off, o = (loff_t)ooff;
+		ssize_t n = buf ? -1 : copy_file_range(in, &i, out, &o, len, 0);
+
+		if (n <= 0 && !buf) {
+			/* Not between these files (or nothing copied): by hand. */
+			buf = malloc(CHUNK);
+			if (!buf)
+				return -ENOMEM;
+			continue;
+		}
+		if (buf) {
+			n = pread(in, buf, len < CHUNK ? len : CHUNK, (off_t)off);
+			if (n <= 0 || pwrite(out, buf, (size_t)n, (off_t)ooff) != n) {
+				ret = n < 0 ? -errno : -EIO;
+				break;
+			}
+		}
+		off += (uint64_t)n, ooff += (uint64_t)n, len -= (uint64_t)n;
+	}
+	free(buf);
+	return ret;
+}
+
+/* [off, end) of in to out, only the extents that hold data: out stays sparse. */
+static int copy_data(int in, int out, uint64_t off, uint64_t end)
+{
+	while (off < end) {
+		off_t data = lseek(in, (off_t)off, SEEK_DATA), hole;
+		int ret;
+
+		if (data < 0)
+			return errno == ENXIO ? 0 : -errno; /* only a hole is left */
+		if ((uint64_t)data >= end)
+			return 0;
+		hole = lseek(in, data, SEEK_HOLE);
+		if (hole < 0)
+			return -errno;
+		if ((uint64_t)hole > end)
+			hole = (off_t)end;
+		ret = copy_bytes(in, (uint64_t)data, out, (uint64_t)data, (uint64_t)(hole - data));
+		if (ret < 0)
+			return ret;
+		off = (uint64_t)hole;
+	}
+	return 0;
 }
 
 /* ---- SAVESYS ---- */
@@ -445,6 +508,8 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 	sv->fd = -1;
 	if (!skel)
 		return -ENOENT;
+	if (skel->saving)
+		return -EBUSY;
 	if (ndisks < 0 || ndisks > SPOOL_MAX_DISKS || hart_size == 0 || hart_size > 65536 ||
 	    dev_size > 65536)
 		return -EINVAL;
@@ -470,11 +535,14 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 		spool_save_abort(sp, sv);
 		return ret;
 	}
+	skel->saving = true; /* DEFSYS and PURGE leave it alone until the end */
 	return 0;
 }
 
 void spool_save_abort(struct spool *sp, struct spool_save *sv)
 {
+	if (sv->skel)
+		sv->skel->saving = false;
 	if (sv->fd >= 0) {
 		close(sv->fd);
 		unlinkat(sp->dirfd, sv->tmp, 0);
@@ -484,7 +552,38 @@ void spool_save_abort(struct spool *sp, struct spool_save *sv)
 }
 
 /* The data is in the file: hash it, take the hart state, write the header. */
-static int save_finish(struct spool_save *sv)
+/*
+ * The VM process wrote NNNN.tmp and may still hold its descriptor: CP
+ * publishes a copy, NNNN.new, that no VM ever had open, so nothing can
+ * change a saved system's pages (SR ones are mapped by every user) later.
+ */
+static int save_own_copy(struct spool *sp, struct spool_save *sv)
+{
+	const struct spool_hdr *h = &sv->meta.hdr;
+	char path[32];
+	int fd, ret;
+
+	file_path(path, sizeof(path), h->spoolid, "new");
+	unlinkat(sp->dirfd, path, 0); /* a leftover of a failed commit */
+	fd = openat(sp->dirfd, path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	ret = ftruncate(fd, (off_t)h->file_size) < 0 ? -errno : 0;
+	if (ret == 0)
+		ret = copy_data(sv->fd, fd, h->data_off, h->file_size);
+	if (ret < 0) {
+		close(fd);
+		unlinkat(sp->dirfd, path, 0);
+		return ret;
+	}
+	close(sv->fd);
+	unlinkat(sp->dirfd, sv->tmp, 0);
+	sv->fd = fd;
+	snprintf(sv->tmp, sizeof(sv->tmp), "%s", path);
+	return 0;
+}
+
+static int save_finish(struct spool *sp, struct spool_save *sv)
 {
 	struct spool_hdr *h = &sv->meta.hdr;
 	ssize_t r;
@@ -496,6 +595,9 @@ static int save_finish(struct spool_save *sv)
 	r = pread(sv->fd, sv->meta.hart, h->hart_size + h->dev_size, (off_t)sv->hart_off);
 	if (r != (ssize_t)(h->hart_size + h->dev_size))
 		return r < 0 ? -errno : -EIO;
+	err = save_own_copy(sp, sv);
+	if (err)
+		return err;
 	for (int i = 0; i < h->nranges; i++) {
 		struct spool_range *rg = &sv->meta.r[i];
 
@@ -517,7 +619,7 @@ int spool_save_commit(struct spool *sp, struct spool_save *sv, struct spool_file
 	char dst[32];
 	int ret;
 
-	ret = save_finish(sv);
+	ret = save_finish(sp, sv);
 	file_path(dst, sizeof(dst), sv->meta.hdr.spoolid, "nss");
 	if (ret == 0 && renameat(sp->dirfd, sv->tmp, sp->dirfd, dst) < 0)
 		ret = -errno;
@@ -527,6 +629,7 @@ int spool_save_commit(struct spool *sp, struct spool_save *sv, struct spool_file
 	}
 	close(sv->fd);
 	sv->fd = -1;
+	skel->saving = false;
 	ret = sync_dir(sp);
 	/* The skeleton's entry becomes the saved system; the older one goes. */
 	old = spool_by_name(sp, skel->meta.hdr.name, true);
@@ -551,6 +654,8 @@ int spool_save_commit(struct spool *sp, struct spool_save *sv, struct spool_file
 
 int spool_purge(struct spool *sp, struct spool_file *f)
 {
+	if (f->saving)
+		return -EBUSY;
 	if (f->cls == 'P')
 		return 0;
 	if (f->nusers)
@@ -583,33 +688,6 @@ static bool uses_memfd(enum spool_pgtype t)
 	return t == SPOOL_SW || t == SPOOL_SN || t == SPOOL_SC;
 }
 
-/* Copies [off, off+len) of the spool file to the memfd at moff. */
-static int copy_range(int fd, uint64_t off, int memfd, uint64_t moff, uint64_t len)
-{
-	while (len) {
-		loff_t in = (loff_t)off, outp = (loff_t)moff;
-		ssize_t n = copy_file_range(fd, &in, memfd, &outp, len, 0);
-
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		off += (uint64_t)n, moff += (uint64_t)n, len -= (uint64_t)n;
-	}
-	return 0;
-}
-
-static int copy_fallback(int fd, uint64_t off, int memfd, uint64_t moff, uint64_t len)
-{
-	void *p;
-	ssize_t r;
-
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, (off_t)moff);
-	if (p == MAP_FAILED)
-		return -errno;
-	r = pread(fd, p, len, (off_t)off);
-	munmap(p, len);
-	return r == (ssize_t)len ? 0 : -EIO;
-}
-
 /* One memfd for all SW/SN/SC ranges of f, SW pages filled from the file. */
 static int memfd_make(struct spool_file *f, int fd)
 {
@@ -635,8 +713,8 @@ static int memfd_make(struct spool_file *f, int fd)
 
 		if (!uses_memfd(r->type))
 			continue;
-		if (r->type == SPOOL_SW && copy_range(fd, r->off, f->memfd, moff, len) < 0)
-			ret = copy_fallback(fd, r->off, f->memfd, moff, len);
+		if (r->type == SPOOL_SW)
+			ret = copy_bytes(fd, r->off, f->memfd, moff, len);
 		if (ret)
 			goto out;
 		moff += len;

@@ -30,10 +30,14 @@
  * per IPL: ~1 ms for the 5 MiB of the seed's LXSHR.  Files are never written
  * after the rename that publishes them.
  *
- * Writes are atomic: a file is built under `NNNN.tmp`, fsync()ed, renamed
- * over its final name, and the folder is fsync()ed.  Leftover `.tmp` and
- * `.pend` files are removed when the catalogue is loaded (no VM survives a
- * restart of CP, so nobody can be using a pending-purge file then).
+ * Writes are atomic: a file is built under a temporary name, fsync()ed,
+ * renamed over its final name, and the folder is fsync()ed.  DEFSYS writes
+ * `NNNN.tmp`; at SAVESYS the VM process writes its pages into `NNNN.tmp`,
+ * then CP copies them (holes stay holes) into `NNNN.new`, which no VM ever
+ * had open, and publishes that one: a VM that kept its descriptor cannot
+ * change a saved system later.  Leftover `.tmp`, `.new` and `.pend` files
+ * are removed when the catalogue is loaded (no VM survives a restart of CP,
+ * so nobody can be using a pending-purge file then).
  *
  * The catalogue is the folder itself: spool_load() scans it and reads every
  * header; there is no separate index to get out of step.
@@ -189,6 +193,7 @@ struct spool_file {
 	struct spool_meta meta;
 	char cls;      /* 'S', 'A', 'R' or 'P' */
 	bool verified; /* data hashes checked since it last had no users */
+	bool saving;   /* a skeleton with a SAVESYS in progress */
 	/* Users of the saved system (IPLed it and have not left). */
 	char (*users)[SPOOL_NAME_MAX + 1];
 	int nusers, maxusers;
@@ -213,7 +218,8 @@ struct spool_file *spool_by_id(struct spool *sp, unsigned id);
 /* The current saved system (class A or R) or, if saved is false, the skeleton. */
 struct spool_file *spool_by_name(struct spool *sp, const char *name, bool saved);
 
-/* DEFSYS: writes a skeleton (replacing an older skeleton of that name). */
+/* DEFSYS: writes a skeleton (replacing an older skeleton of that name);
+ * -EBUSY while that one is being saved. */
 int spool_defsys(struct spool *sp, const struct defsys *d, const char *owner,
 		 struct spool_file **out);
 /* The DEFSYS operands of a file. */
@@ -259,7 +265,8 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 int spool_save_commit(struct spool *sp, struct spool_save *sv, struct spool_file **out);
 void spool_save_abort(struct spool *sp, struct spool_save *sv);
 
-/* PURGE NSS: deletes the file, or makes it class P while it has users. */
+/* PURGE NSS: deletes the file, or makes it class P while it has users;
+ * -EBUSY for a skeleton being saved. */
 int spool_purge(struct spool *sp, struct spool_file *f);
 
 /*

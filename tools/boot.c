@@ -313,6 +313,11 @@ static int boot_loop(struct machine *m, const struct boot_opts *o, struct boot_c
 				fprintf(stderr, "\r\nrvcp boot: stopped by signal %d\r\n",
 					(int)boot_signal);
 			return 1;
+		case MACHINE_CP_REQUEST:
+			/* No CP runs `rvcp boot`: say so, and the guest goes on. */
+			fprintf(stderr, "\r\nrvcp boot: no CP for the guest's request \"%s\"\r\n",
+				machine_cp_request(m));
+			break;
 		case MACHINE_IDLE:
 		case MACHINE_RUNNING:
 		case MACHINE_TRACE:

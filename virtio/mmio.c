@@ -2,6 +2,8 @@
 /* virtio-mmio v2 transport and split virtqueues.  See mmio.h. */
 #include "virtio/mmio.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 enum {
@@ -346,6 +348,113 @@ static bool virtio_mmio_access(void *dev, uint64_t off, uint64_t *val, int size,
 	else
 		*val = virtio_read(v, off);
 	return true;
+}
+
+void virtio_mmio_get_state(const struct virtio_mmio *v, struct virtio_mmio_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->device_id = v->ops->device_id;
+	s->nqueues = VIRTIO_MAX_QUEUES;
+	s->features = v->features;
+	s->driver_features = v->driver_features;
+	s->dev_features_sel = v->dev_features_sel;
+	s->drv_features_sel = v->drv_features_sel;
+	s->queue_sel = v->queue_sel;
+	s->status = v->status;
+	s->int_status = v->int_status;
+	s->config_gen = v->config_gen;
+	for (int i = 0; i < VIRTIO_MAX_QUEUES; i++) {
+		const struct virtq *q = &v->q[i];
+
+		s->q[i].desc = q->desc;
+		s->q[i].avail = q->avail;
+		s->q[i].used = q->used;
+		s->q[i].num = q->num;
+		s->q[i].last_avail = q->last_avail;
+		s->q[i].used_idx = q->used_idx;
+		s->q[i].ready = q->ready;
+	}
+}
+
+static const char *virtq_state_check(struct virtio_mmio *v, const struct virtq_state *s)
+{
+	struct virtq q = {
+	    .num = s->num,
+	    .ready = s->ready,
+	    .desc = s->desc,
+	    .avail = s->avail,
+	    .used = s->used,
+	};
+	struct virtq_rings r;
+
+	if (s->ready > 1 || s->num > VIRTQ_NUM_MAX || (s->num & (s->num - 1)))
+		return "bad queue size";
+	if (!s->ready)
+		return NULL;
+	if (!s->num)
+		return "ready queue without a size";
+	if ((uint16_t)(s->last_avail - s->used_idx) > s->num)
+		return "queue indices further apart than the ring";
+	if (!virtq_rings(v, &q, &r))
+		return "queue rings outside storage or misaligned";
+	return NULL;
+}
+
+#define VIRTIO_STATUS_KNOWN                                                                        \
+	(VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_DRIVER_OK |              \
+	 VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_NEEDS_RESET | VIRTIO_STATUS_FAILED)
+
+static const char *virtio_state_check(struct virtio_mmio *v, const struct virtio_mmio_state *s)
+{
+	if (s->device_id != v->ops->device_id)
+		return "another device type";
+	if (s->nqueues != VIRTIO_MAX_QUEUES)
+		return "another number of queues";
+	/* The offered features may differ (a disk read-only now and not then):
+	 * the driver keeps what it negotiated from the saved device. */
+	if (s->driver_features & ~s->features)
+		return "driver features the device did not offer";
+	if (s->status & ~VIRTIO_STATUS_KNOWN ||
+	    s->int_status & ~(VIRTIO_INT_USED | VIRTIO_INT_CONFIG))
+		return "bad status";
+	for (int i = 0; i < VIRTIO_MAX_QUEUES; i++) {
+		const char *why = virtq_state_check(v, &s->q[i]);
+
+		if (why)
+			return why;
+	}
+	return NULL;
+}
+
+int virtio_mmio_set_state(struct virtio_mmio *v, const struct virtio_mmio_state *s, char *err,
+			  size_t errlen)
+{
+	const char *why = virtio_state_check(v, s);
+
+	if (why) {
+		snprintf(err, errlen, "%s", why);
+		return -EINVAL;
+	}
+	v->driver_features = s->driver_features;
+	v->dev_features_sel = s->dev_features_sel;
+	v->drv_features_sel = s->drv_features_sel;
+	v->queue_sel = s->queue_sel;
+	v->status = s->status;
+	v->int_status = s->int_status;
+	v->config_gen = s->config_gen;
+	for (int i = 0; i < VIRTIO_MAX_QUEUES; i++) {
+		struct virtq *q = &v->q[i];
+
+		q->desc = s->q[i].desc;
+		q->avail = s->q[i].avail;
+		q->used = s->q[i].used;
+		q->num = s->q[i].num;
+		q->last_avail = s->q[i].last_avail;
+		q->used_idx = s->q[i].used_idx;
+		q->ready = s->q[i].ready;
+	}
+	virtio_update_irq(v);
+	return 0;
 }
 
 int virtio_mmio_init(struct virtio_mmio *v, struct bus *b, uint64_t base, struct plic *p, int irq,

@@ -75,10 +75,36 @@ struct virtio_mmio {
 	struct virtq q[VIRTIO_MAX_QUEUES];
 };
 
+/* Saved state (machine/snapshot.c): plain data, fixed layout. */
+struct virtq_state {
+	uint64_t desc, avail, used;
+	uint32_t num;
+	uint16_t last_avail, used_idx;
+	uint8_t ready;
+	uint8_t pad[7];
+};
+
+struct virtio_mmio_state {
+	uint32_t device_id;
+	uint32_t nqueues; /* VIRTIO_MAX_QUEUES */
+	uint64_t features, driver_features;
+	uint32_t dev_features_sel, drv_features_sel, queue_sel;
+	uint32_t status, int_status, config_gen;
+	struct virtq_state q[VIRTIO_MAX_QUEUES];
+};
+
 int virtio_mmio_init(struct virtio_mmio *v, struct bus *b, uint64_t base, struct plic *p, int irq,
 		     struct guest_mem *mem, const struct virtio_dev_ops *ops, void *dev,
 		     uint64_t features);
 void virtio_mmio_reset(struct virtio_mmio *v);
+void virtio_mmio_get_state(const struct virtio_mmio *v, struct virtio_mmio_state *s);
+/*
+ * Checks everything first (same device and features, ring sizes, indices,
+ * rings of ready queues inside storage, which must already be in place) and
+ * changes nothing when it refuses: -EINVAL with the reason in err.
+ */
+int virtio_mmio_set_state(struct virtio_mmio *v, const struct virtio_mmio_state *s, char *err,
+			  size_t errlen);
 
 /*
  * Takes the next available chain of queue q into *r.  Returns 1 when it got

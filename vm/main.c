@@ -289,6 +289,14 @@ static void vm_event(struct vm *vm, enum machine_event ev)
 	case MACHINE_STOPPED:
 		vm_stopped(vm, PROTO_STOP_REQUEST);
 		break;
+	case MACHINE_CP_REQUEST: {
+		const char *cmd = machine_cp_request(vm->m);
+
+		/* Held until CP has run it: a SAVESYS saves exactly this point. */
+		vm->running = false;
+		proto_send(vm->sock, PROTO_CP_REQUEST, cmd, strlen(cmd) + 1, NULL, 0);
+		break;
+	}
 	default:
 		break;
 	}

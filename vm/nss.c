@@ -97,16 +97,18 @@ static int write_pages(int fd, const uint8_t *p, uint64_t len, uint64_t off)
 	return run ? write_full(fd, p + len - run, run, off + len - run) : 0;
 }
 
+/* The machine state blob (machine/snapshot.h) in its slot of machine_state_max() bytes. */
 static int save_devices(struct machine *m, int fd, uint64_t off)
 {
-	size_t len = machine_state_size();
-	uint8_t *buf = malloc(len);
+	size_t len = machine_state_max();
+	uint8_t *buf = calloc(1, len);
+	ssize_t n;
 	int ret;
 
 	if (!buf)
 		return -ENOMEM;
-	machine_save_state(m, buf);
-	ret = write_full(fd, buf, len, off);
+	n = machine_save_state(m, buf, len);
+	ret = n < 0 ? (int)n : write_full(fd, buf, len, off);
 	free(buf);
 	return ret;
 }
@@ -122,9 +124,9 @@ static int nss_save(struct machine *m, const struct proto_msg *msg, char *why, s
 		snprintf(why, wl, "bad request");
 		return -EINVAL;
 	}
-	if (s->hart_size != sizeof(hs) || s->dev_size != machine_state_size()) {
+	if (s->hart_size != sizeof(hs) || s->dev_size != machine_state_max()) {
 		snprintf(why, wl, "machine state is %zu+%zu bytes, not %u+%u", sizeof(hs),
-			 machine_state_size(), s->hart_size, s->dev_size);
+			 machine_state_max(), s->hart_size, s->dev_size);
 		return -EINVAL;
 	}
 	fd = msg->fds[0];
@@ -228,11 +230,22 @@ static uint64_t ns_to_ticks(uint64_t ns)
 }
 
 /*
+ * Linux 6.1's timekeeping multiplies the cycles since its last update in 64
+ * bits, sized for at most 600 s of them (clocksource maxsec): a timer moved
+ * further than that overflows it.  Half of it is a safe step.
+ */
+#define NSS_CLOCK_STEP_MAX (300 * 1000000000LL)
+
+/*
  * The saver's devices.  A system saved anywhere but at its IPL entry is a
  * running guest resumed: its timer advances by the time the system spent
- * in the spool, as after a suspend, so that the guest's monotonic clock and
- * the wall clock it keeps from it (read from the RTC once at boot) are both
- * right.  A system saved at the entry keeps the saver's timer: a fresh boot.
+ * in the spool, as after a suspend, up to NSS_CLOCK_STEP_MAX, so that after
+ * a short time in the spool the guest's monotonic clock and the wall clock
+ * it keeps from it (read from the RTC once at boot) are both right.  After
+ * longer, the wall clock is behind: a system saved by the guest itself
+ * (`cpcmd SAVESYS name`, DEVELOPERS.md) sets it from the RTC when it
+ * resumes.  A system saved at the entry keeps the saver's timer: a fresh
+ * boot.
  */
 static int load_devices(struct machine *m, int fd, const struct proto_nss_ipl *p, bool resumed,
 			char *why, size_t wl)
@@ -248,11 +261,15 @@ static int load_devices(struct machine *m, int fd, const struct proto_nss_ipl *p
 	ret = -EIO;
 	if (pread(fd, buf, p->dev_size, (off_t)(p->hart_off + p->hart_size)) != p->dev_size)
 		goto out;
-	ret = machine_load_state(m, buf, p->dev_size, &saved);
+	ret = machine_load_state(m, buf, p->dev_size, why, wl);
 	if (ret < 0)
-		goto out;
+		goto fail;
 	clock_gettime(CLOCK_REALTIME, &now);
-	gap = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - saved;
+	gap = 0;
+	if (!machine_state_saved_at(buf, p->dev_size, &saved))
+		gap = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - saved;
+	if (gap > NSS_CLOCK_STEP_MAX)
+		gap = NSS_CLOCK_STEP_MAX;
 	if (resumed && gap > 0) {
 		hart_get_state(machine_hart(m), &hs);
 		hs.mtime += ns_to_ticks((uint64_t)gap);
@@ -261,6 +278,7 @@ static int load_devices(struct machine *m, int fd, const struct proto_nss_ipl *p
 out:
 	if (ret < 0)
 		snprintf(why, wl, "saved device state: %s", strerror(-ret));
+fail:
 	free(buf);
 	return ret;
 }

@@ -129,6 +129,8 @@ const char *proto_type_name(uint32_t type)
 		return "CONSOLE_OUT";
 	case PROTO_STATE:
 		return "STATE";
+	case PROTO_CP_REQUEST:
+		return "CP_REQUEST";
 	default:
 		return "?";
 	}

@@ -30,6 +30,10 @@
  *                rc 0 or -errno, text says what failed.
  *   CONSOLE_OUT  bytes the guest wrote to its console.
  *   STATE        struct proto_state: the guest stopped (why, at which pc).
+ *   CP_REQUEST   the text of a CP command the guest issued through its
+ *                console (machine/cpreq.h), NUL-terminated.  The guest is
+ *                held right after the request: CP runs the command as the
+ *                user's and sends BEGIN unless the command stopped the VM.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -53,6 +57,7 @@ enum proto_type {
 	PROTO_RESULT = 65,
 	PROTO_CONSOLE_OUT = 66,
 	PROTO_STATE = 67,
+	PROTO_CP_REQUEST = 68,
 	/* Named Saved Systems (vm/nss.c, cp/cmd_nss.c) */
 	PROTO_NSS_FIRST = 128,
 	PROTO_NSS_LAST = 191,

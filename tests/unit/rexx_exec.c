@@ -252,6 +252,9 @@ static void test_rc(void)
 	CHECK(has(&f.said, "HCPCMD001E Unknown CP command: XYZZY 1"));
 	CHECK(has(&f.said, "STORAGE = 64M"));
 	CHECK(has(&f.said, "1 *-* 'XYZZY 1'"));
+	/* The trace shows the RC the program sees (Regina would show its flag). */
+	CHECK(has(&f.said, "       +++ RC=-3 +++"));
+	CHECK(has(&f.said, "       +++ RC=40 +++"));
 	CHECK(has(&f.commands, "D XYZZY 3"));
 	if (failures)
 		dump("said", &f.said);
