@@ -258,10 +258,14 @@ static int ipl_send(struct cp_user *u, struct spool_file *f, int fd, const struc
 		uint8_t buf[PROTO_MAX_PAYLOAD];
 	} req;
 	size_t off = sizeof(req.p) + (size_t)nmap * sizeof(*map), plen = strlen(parm) + 1;
-	int fds[2] = {fd, f->memfd};
+	int fds[3] = {fd}, nfds = 1, at[4] = {0, 0, 0, 0}; /* at[src]: index in fds */
 
 	if (off + plen > sizeof(req))
 		return -E2BIG;
+	if (f->memfd >= 0)
+		at[SPOOL_SRC_MEMFD] = nfds, fds[nfds++] = f->memfd;
+	if (f->scfd_ro >= 0)
+		at[SPOOL_SRC_SCFD] = nfds, fds[nfds++] = f->scfd_ro;
 	memset(&req.p, 0, sizeof(req.p));
 	req.p.hart_off = f->meta.hdr.meta_len - f->meta.hdr.hart_size - f->meta.hdr.dev_size;
 	req.p.hart_size = f->meta.hdr.hart_size;
@@ -269,8 +273,10 @@ static int ipl_send(struct cp_user *u, struct spool_file *f, int fd, const struc
 	req.p.nmap = (uint32_t)nmap;
 	req.p.parm_off = (uint32_t)off;
 	memcpy(req.p.map, map, (size_t)nmap * sizeof(*map));
+	for (int i = 0; i < nmap; i++)
+		req.p.map[i].fd = (uint8_t)(map[i].src < 4 ? at[map[i].src] : 0);
 	memcpy(req.buf + off, parm, plen);
-	return cp_vm_send(u, PROTO_NSS_IPL, &req, off + plen, fds, f->memfd >= 0 ? 2 : 1);
+	return cp_vm_send(u, PROTO_NSS_IPL, &req, off + plen, fds, nfds);
 }
 
 int nss_ipl_name(struct cp_ctx *ctx, const char *name, const char *parm)

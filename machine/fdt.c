@@ -107,6 +107,7 @@ static void w_cpus(struct fdt_w *w)
 	w_str(w, "riscv,isa", "rv64imafdc_zicsr_zifencei");
 	w_str(w, "mmu-type", "riscv,sv39");
 	w_begin(w, "interrupt-controller");
+	w_u32(w, "#address-cells", 0);
 	w_u32(w, "#interrupt-cells", 1);
 	w_empty(w, "interrupt-controller");
 	w_str(w, "compatible", "riscv,cpu-intc");

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <libfdt.h>
 #include <string.h>
 
 #include "machine/fdt.h"
@@ -82,6 +83,16 @@ static int load_fdt(struct machine *m, const char *bootargs)
 int machine_write_fdt(struct machine *m, const char *bootargs)
 {
 	return load_fdt(m, bootargs);
+}
+
+const void *machine_fdt(struct machine *m)
+{
+	const void *fdt = mem_dma(&m->mem, m->fdt_real, FDT_V1_SIZE, false);
+
+	if (!fdt || fdt_check_header(fdt) ||
+	    !mem_contains(&m->mem, m->fdt_real, fdt_totalsize(fdt)))
+		return NULL;
+	return fdt;
 }
 
 static uint32_t rv_i(uint32_t imm, uint32_t rs1, uint32_t f3, uint32_t rd, uint32_t op)

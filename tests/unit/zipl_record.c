@@ -289,7 +289,7 @@ static void test_loader(void)
 	args = fdt_getprop(fdt, node, "bootargs", &len);
 	CHECK(args && !strcmp(args, "root=/dev/vda1 quiet"));
 	prop = fdt_getprop(fdt, node, "linux,initrd-start", &len);
-	CHECK(prop && len == 8 && fdt64_to_cpu(*prop) == RAM_BASE + 6 * MiB);
+	CHECK(prop && len == 8 && fdt64_ld(prop) == RAM_BASE + 6 * MiB);
 	CHECK(!memcmp(mem->base + IPL_INFO_REAL, "RVCPINFO", 8));
 	CHECK(h->s.pc == RAM_BASE + IPL_STUB_REAL && h->s.priv == PRV_S);
 
