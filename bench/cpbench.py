@@ -1,6 +1,6 @@
 """Benchmarks through the control program: saved systems and many guests.
 
-One `rvcp cp` with MAINT (class E) and LINUX0001..LINUXnnnn, whose
+One `rvcp cp` with MAINT (class E) and LNX0001..LNXnnnn, whose
 directory IPL statement names LXBOOT.  MAINT saves the seed's LXSHR (the
 page's procedure) and LXBOOT (a booted guest saved at its shell prompt);
 then users IPL them, and finally 1, 10, 100, 1000 users are AUTOLOGged,
@@ -13,8 +13,9 @@ import statistics
 import sys
 import time
 
-from common import GUEST, RUNS, SRC, note, results, series
+from common import GUEST, RUNS, RVCP, SRC, note, results, series
 
+os.environ.setdefault("RVCP", RVCP)
 sys.path.insert(0, os.path.join(SRC, "tests", "sh"))
 import cp_lib  # noqa: E402
 
@@ -26,7 +27,7 @@ NMAX = max(COUNTS)
 def _directory(disk):
     d = "USER MAINT maint 64M 256M ABCDEG\n MDISK 200 IMAGE %s RR\n" % disk
     for i in range(1, NMAX + 1):
-        d += "USER LINUX%04d pw 64M 64M G\n LINK MAINT 200 200 RR\n IPL LXBOOT\n" % i
+        d += "USER LNX%04d pw 64M 64M G\n LINK MAINT 200 200 RR\n IPL LXBOOT\n" % i
     return d
 
 
@@ -37,6 +38,7 @@ def _ticks(pid):
 
 
 def _to_shell(term, target):
+    term.quiet(0.3)  # drop what earlier runs left, so no stale prompt matches
     t0 = time.monotonic()
     term.send("IPL " + target)
     if target == "LXBOOT":
@@ -47,6 +49,7 @@ def _to_shell(term, target):
 
 def _answer_ms(term, target):
     """IPL to the shell answering a command, in ms."""
+    term.quiet(0.3)
     t0 = time.monotonic()
     term.send("IPL " + target)
     term.send("echo ok-$((6*7))")
@@ -66,7 +69,7 @@ def _save_systems(m):
 
 def _ipl_figures(cp):
     u = cp.term()
-    u.logon("LINUX%04d" % 1, "pw")
+    u.logon("LNX%04d" % 1, "pw")
     disk, lxshr, boot = [], [], []
     for _ in range(RUNS):
         u.send("#CP SYSTEM CLEAR")
@@ -97,7 +100,7 @@ def _many_guests(cp, m):
         t0 = time.monotonic()
         while started < n:
             started += 1
-            m.cmd("AUTOLOG LINUX%04d" % started, r"LINUX%04d\s+USERS = " % started, 600)
+            m.cmd("AUTOLOG LNX%04d" % started, r"LNX%04d\s+USERS = " % started, 600)
         results["autolog_s_to_%d" % n] = round(time.monotonic() - t0, 2)
         time.sleep(5 + n / 100)  # resumed guests settle into idle
         pids = [p for u, p in cp.vm_pids().items() if u != "MAINT"]
