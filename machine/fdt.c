@@ -11,6 +11,7 @@
 #include <libfdt.h>
 #include <stdio.h>
 
+#include "dev/plic.h"
 #include "machine/layout.h"
 #include "mem/mem.h"
 
@@ -193,7 +194,7 @@ static void w_soc_core(struct fdt_w *w)
 	w_u32(w, "#interrupt-cells", 1);
 	w_empty(w, "interrupt-controller");
 	w_cells(w, "interrupts-extended", plic_irqs, 4);
-	w_u32(w, "riscv,ndev", 31);
+	w_u32(w, "riscv,ndev", PLIC_NDEV);
 	w_u32(w, "phandle", PH_PLIC);
 	w_end(w);
 }

@@ -225,6 +225,28 @@ static int check_kernel_fits(struct machine *m, uint64_t kspan, char *err, size_
 	return 0;
 }
 
+/* A host pointer for loading len bytes at real, or NULL with err set (read-only storage). */
+static void *load_dst(struct machine *m, uint64_t real, uint64_t len, char *err, size_t errlen)
+{
+	void *p = load_ptr(m, real, len);
+
+	if (!p)
+		lfail(err, errlen, -EFAULT, "storage at real %llx..%llx is not writable",
+		      (unsigned long long)real, (unsigned long long)(real + len));
+	return p;
+}
+
+static int load_copy(struct machine *m, uint64_t real, const void *src, uint64_t len, char *err,
+		     size_t errlen)
+{
+	void *p = load_dst(m, real, len, err, errlen);
+
+	if (!p)
+		return -EFAULT;
+	memcpy(p, src, len);
+	return 0;
+}
+
 /* Kernel and initrd from buffers into storage; initrd placement recorded in m. */
 static int load_images(struct machine *m, const void *kernel, size_t klen, const void *initrd,
 		       size_t ilen, char *err, size_t errlen)
@@ -236,10 +258,10 @@ static int load_images(struct machine *m, const void *kernel, size_t klen, const
 		rc = place_initrd(m, kspan, ilen, &ireal, err, errlen);
 	if (rc)
 		return rc;
-	memcpy(load_ptr(m, IPL_KERNEL_REAL, klen), kernel, klen);
-	if (ilen)
-		memcpy(load_ptr(m, ireal, ilen), initrd, ilen);
-	return 0;
+	rc = load_copy(m, IPL_KERNEL_REAL, kernel, klen, err, errlen);
+	if (!rc && ilen)
+		rc = load_copy(m, ireal, initrd, ilen, err, errlen);
+	return rc;
 }
 
 int machine_load_kernel(struct machine *m, const void *kernel, size_t klen, const void *initrd,
@@ -272,7 +294,11 @@ int machine_load_bios(struct machine *m, const void *fw, size_t fwlen, const voi
 		fprintf(stderr, "rvcp: %s\n", err);
 		return rc;
 	}
-	memcpy(load_ptr(m, 0, fwlen), fw, fwlen);
+	rc = load_copy(m, 0, fw, fwlen, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "rvcp: %s\n", err);
+		return rc;
+	}
 	/* As QEMU does: the device tree in the last 2 MiB-aligned space of storage. */
 	used =
 	    m->initrd_end ? m->initrd_end - RAM_BASE : IPL_KERNEL_REAL + kernel_span(kernel, klen);
@@ -300,12 +326,15 @@ static int ipl_load(struct machine *m, int fd, const struct ipl_record *rec, cha
 	const struct ipl_comp *k = ipl_find(rec, IPL_COMP_KERNEL);
 	const struct ipl_comp *i = ipl_find(rec, IPL_COMP_INITRD);
 	const struct ipl_comp *p = ipl_find(rec, IPL_COMP_PARM);
-	uint8_t *kp = load_ptr(m, IPL_KERNEL_REAL, k->length);
 	uint64_t kspan, ireal;
-	int rc;
+	uint8_t *kp, *ip;
+	int rc = check_kernel_fits(m, k->length, err, errlen);
 
+	if (rc)
+		return rc;
+	kp = load_dst(m, IPL_KERNEL_REAL, k->length, err, errlen);
 	if (!kp)
-		return check_kernel_fits(m, k->length, err, errlen);
+		return -EFAULT;
 	rc = ipl_read_comp(fd, k, kp, err, errlen);
 	if (rc)
 		return rc;
@@ -314,8 +343,10 @@ static int ipl_load(struct machine *m, int fd, const struct ipl_record *rec, cha
 	rc = check_kernel_fits(m, kspan, err, errlen);
 	if (!rc)
 		rc = place_initrd(m, kspan, i ? i->length : 0, &ireal, err, errlen);
-	if (!rc && i)
-		rc = ipl_read_comp(fd, i, load_ptr(m, ireal, i->length), err, errlen);
+	if (!rc && i) {
+		ip = load_dst(m, ireal, i->length, err, errlen);
+		rc = ip ? ipl_read_comp(fd, i, ip, err, errlen) : -EFAULT;
+	}
 	if (!rc && p)
 		rc = ipl_read_comp(fd, p, parm, err, errlen); /* length < IPL_PARM_MAX, checked */
 	return rc;

@@ -303,6 +303,12 @@ static void test_loader(void)
 	CHECK(machine_run(m, 1000) == MACHINE_TRACE);
 	CHECK(h->s.x[10] == 0 && h->s.x[11] == RAM_BASE + IPL_FDT_REAL);
 
+	/* read-only storage where the kernel goes (a saved system's SR pages): refused */
+	mem->flags[(IPL_KERNEL_REAL >> PAGE_SHIFT) + 3] = MEM_PG_RO;
+	CHECK(machine_ipl_disk(m, 0, NULL, err, sizeof(err)) == -EFAULT);
+	CHECK(strstr(err, "not writable") != NULL);
+	mem->flags[(IPL_KERNEL_REAL >> PAGE_SHIFT) + 3] = 0;
+
 	/* a damaged record: a clear error, storage layout not attempted */
 	CHECK(pwrite(cfg.disks[0].fd, "Z", 1, 512 + 100) == 1);
 	CHECK(machine_ipl_disk(m, 0, NULL, err, sizeof(err)) == -EINVAL);
