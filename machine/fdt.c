@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <libfdt.h>
 #include <stdio.h>
+#include <sys/random.h>
 
 #include "dev/plic.h"
 #include "machine/layout.h"
@@ -138,6 +139,21 @@ static void w_memory(struct fdt_w *w, const struct machine_fdt_params *p)
 	w_end(w);
 }
 
+/*
+ * 32 bytes of host randomness for the guest's crng, as QEMU virt gives: a
+ * kernel that trusts it (RANDOM_TRUST_BOOTLOADER) has its crng ready at once
+ * instead of re-extracting an empty pool for every early random number.
+ * Left out when the host has none to give without blocking.
+ */
+static void w_rng_seed(struct fdt_w *w)
+{
+	uint8_t seed[32];
+
+	if (getrandom(seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed))
+		return;
+	w_check(w, fdt_property(w->fdt, "rng-seed", seed, sizeof(seed)));
+}
+
 static void w_chosen(struct fdt_w *w, const struct machine_fdt_params *p)
 {
 	char stdout_path[64];
@@ -151,6 +167,7 @@ static void w_chosen(struct fdt_w *w, const struct machine_fdt_params *p)
 		w_u64(w, "linux,initrd-start", p->initrd_start);
 		w_u64(w, "linux,initrd-end", p->initrd_end);
 	}
+	w_rng_seed(w);
 	w_end(w);
 }
 
