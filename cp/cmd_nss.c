@@ -309,6 +309,7 @@ int nss_ipl_name(struct cp_ctx *ctx, const char *name, const char *parm)
 	n->ipl_file = f;
 	n->ipl_t0 = t0;
 	n->ipl_inflight++;
+	cp_user_hold(u);
 	return 0;
 }
 
@@ -321,18 +322,20 @@ static void ipl_done(struct cp_user *u, struct nss_user *n, const struct proto_n
 	if (n->ipl_inflight > 0 && --n->ipl_inflight > 0)
 		return;
 	if (!f)
-		return;
+		goto out;
 	n->ipl_file = NULL;
 	if (r->rc < 0) {
 		spool_detach(&nss_spool, f, u->id);
 		cp_user_msg(u, MSG_NSS_IPL_FAILED, f->meta.hdr.name, r->text);
-		return;
+		goto out;
 	}
 	n->file = f;
 	u->ipled = true;
 	cp_user_begin(u); /* the VM process has set the trap again (traps stay across IPL) */
 	log_info("%s: IPL %s: %.3f ms to the first instruction (%.3f ms in the VM)", u->id,
 		 f->meta.hdr.name, (double)(mono_ns() - n->ipl_t0) / 1e6, (double)r->ns / 1e6);
+out:
+	cp_user_unhold(u); /* lines typed meanwhile now go to the guest */
 }
 
 void nss_vm_message(struct cp_user *u, struct proto_msg *m)

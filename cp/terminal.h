@@ -33,6 +33,8 @@ void term_logon_prompt(struct cp_term *t, const char *userid);
 void term_hangup(struct cp_term *t);
 /* The user leaves, the line stays: logo, ready for LOGON (LOGOFF HOLD). */
 void term_release(struct cp_term *t);
+/* Takes the lines typed while the user was held (cp_user_hold). */
+void term_typeahead_replay(struct cp_term *t);
 /* "L0001": the terminal's name in QUERY NAMES. */
 const char *term_name(const struct cp_term *t);
 /* Close everything (shutdown). */
