@@ -130,7 +130,7 @@ def main():
         print("bench: %s ..." % name, file=sys.stderr)
         try:
             fn()
-        except Exception as e:  # a failed benchmark is reported, not fatal
+        except (Exception, SystemExit) as e:  # a failed benchmark is reported, not fatal
             note("%s failed: %s: %s" % (name, type(e).__name__, e))
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(results, f, indent=1, sort_keys=True)

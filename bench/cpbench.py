@@ -1,2 +1,148 @@
-"""Benchmarks through the control program: saved systems and many guests."""
-CP_BENCHES = []
+"""Benchmarks through the control program: saved systems and many guests.
+
+One `rvcp cp` with MAINT (class E) and LNX0001..LNXnnnn, whose
+directory IPL statement names LXBOOT.  MAINT saves the seed's LXSHR (the
+page's procedure) and LXBOOT (a booted guest saved at its shell prompt);
+then users IPL them, and finally 1, 10, 100, 1000 users are AUTOLOGged,
+resuming LXBOOT disconnected, for the memory and idle-CPU figures.
+"""
+import os
+import re
+import resource
+import statistics
+import sys
+import time
+
+from common import GUEST, RUNS, RVCP, SRC, note, results, series
+
+os.environ.setdefault("RVCP", RVCP)
+sys.path.insert(0, os.path.join(SRC, "tests", "sh"))
+import cp_lib  # noqa: E402
+
+PROMPT = r"root@rvcp:/# "
+COUNTS = [int(x) for x in os.environ.get("BENCH_GUESTS", "1,10,100,1000").split(",")]
+NMAX = max(COUNTS)
+
+
+def _directory(disk):
+    d = "USER MAINT maint 64M 256M ABCDEG\n MDISK 200 IMAGE %s RR\n" % disk
+    for i in range(1, NMAX + 1):
+        d += "USER LNX%04d pw 64M 64M G\n LINK MAINT 200 200 RR\n IPL LXBOOT\n" % i
+    return d
+
+
+def _ticks(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _to_shell(term, target):
+    term.quiet(0.3)  # drop what earlier runs left, so no stale prompt matches
+    t0 = time.monotonic()
+    term.send("IPL " + target)
+    if target == "LXBOOT":
+        term.send("")  # the resumed shell was waiting for a line
+    term.expect(PROMPT, 600)
+    return time.monotonic() - t0
+
+
+def _answer_ms(term, target):
+    """IPL to the shell answering a command, in ms."""
+    term.quiet(0.3)
+    t0 = time.monotonic()
+    term.send("IPL " + target)
+    term.send("echo ok-$((6*7))")
+    term.expect(r"ok-42", 600)
+    return (time.monotonic() - t0) * 1000
+
+
+def _save_systems(m):
+    m.cmd("DEFSYS LXSHR 0-FF EW 100-2FF SR 300-4FF EW MINSIZE=64M", r"defined")
+    m.cmd("TRACE I R 010000 CMD SAVESYS LXSHR#TRACE END ALL", r"")
+    m.cmd("IPL 200", r"successfully saved", 600)
+    m.cmd("DEFSYS LXBOOT 0-FF EW 100-2FF SR 300-3FFF EW MINSIZE=64M", r"defined")
+    m.cmd("IPL 200", PROMPT, 600)
+    m.cmd("#CP SAVESYS LXBOOT", r"successfully saved", 600)
+    m.cmd("#CP SYSTEM CLEAR", r"")
+
+
+def _ipl_figures(cp):
+    u = cp.term()
+    u.logon("LNX%04d" % 1, "pw")
+    disk, lxshr, boot = [], [], []
+    for _ in range(RUNS):
+        u.send("#CP SYSTEM CLEAR")
+        disk.append(_to_shell(u, "200"))
+        u.send("#CP SYSTEM CLEAR")
+        lxshr.append(_to_shell(u, "LXSHR"))
+        u.send("#CP SYSTEM CLEAR")
+        boot.append(_answer_ms(u, "LXBOOT"))
+    results["shell_ipl_disk_s"] = round(statistics.median(disk), 3)
+    results["shell_ipl_lxshr_s"] = round(statistics.median(lxshr), 3)
+    results["resume_shell_ms"] = round(statistics.median(boot), 1)
+    series["resume_shell_ms"] = boot
+    lat = [float(x) for x in re.findall(r"IPL LX\w+: ([\d.]+) ms to the first instruction",
+                                        cp.logtext())]
+    if lat:
+        results["ipl_name_ms"] = round(statistics.median(lat), 3)
+        series["ipl_name_ms"] = lat
+    else:
+        note("CP's log has no IPL-by-name latency lines")
+    u.send("#CP LOGOFF")
+    u.expect(r"LOGOFF AT")
+    u.close()
+
+
+def _many_guests(cp, m):
+    started = 0
+    for n in sorted(COUNTS):
+        t0 = time.monotonic()
+        while started < n:
+            started += 1
+            m.cmd("AUTOLOG LNX%04d" % started, r"LNX%04d\s+USERS = " % started, 600)
+        results["autolog_s_to_%d" % n] = round(time.monotonic() - t0, 2)
+        time.sleep(5 + n / 100)  # resumed guests settle into idle
+        pids = [p for u, p in cp.vm_pids().items() if u != "MAINT"]
+        if len(pids) != n:
+            note("%d VM processes for %d AUTOLOGged users" % (len(pids), n))
+        rss = pss = 0
+        for pid in pids:
+            r, p = cp_lib.mem_rollup(pid)
+            rss += r
+            pss += p
+        results["rss_kib_per_guest_%d" % n] = round(rss / n, 1)
+        results["pss_kib_per_guest_%d" % n] = round(pss / n, 1)
+        results["cp_rss_kib_%d" % n] = cp_lib.mem_rollup(cp.proc.pid)[0]
+    if started >= 1000:
+        pids = [p for u, p in cp.vm_pids().items() if u != "MAINT"] + [cp.proc.pid]
+        hz = os.sysconf("SC_CLK_TCK")
+        before = sum(_ticks(p) for p in pids)
+        t0 = time.monotonic()
+        time.sleep(30)
+        used = (sum(_ticks(p) for p in pids) - before) / hz
+        results["idle_cpu_pct_1000"] = round(100 * used / (time.monotonic() - t0), 2)
+
+
+def bench_cp():
+    disk = os.path.join(GUEST, "linux.img")
+    if not os.path.exists(disk):
+        note("no guest disk: CP benchmarks not run")
+        return
+    # Each VM process holds a socket in CP; 1000 guests need more descriptors.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+    os.environ.setdefault("TMPDIR", "/tmp")
+    cp = cp_lib.CP(_directory(disk), "cpbench")
+    try:
+        m = cp.term()
+        m.logon("MAINT", "maint")
+        _save_systems(m)
+        _ipl_figures(cp)
+        _many_guests(cp, m)
+        cp.stop()
+    finally:
+        cp.kill()
+
+
+CP_BENCHES = [("cp", bench_cp)]

@@ -80,6 +80,8 @@ int cmd_defsys(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	if (e != DEFSYS_OK)
 		return defsys_error(ctx, e, bad, seg);
 	ret = spool_defsys(&nss_spool, &d, ctx->user->id, &f);
+	if (ret == -EBUSY)
+		return cp_msg(ctx, MSG_NSS_SAVE_BUSY, d.name);
 	if (ret < 0)
 		return cp_msg(ctx, MSG_NSS_FAILED, "DEFSYS", d.name, strerror(-ret));
 	return cp_msg(ctx, MSG_NSS_DEFINED, d.name, (unsigned)f->meta.hdr.spoolid);
@@ -256,10 +258,14 @@ static int ipl_send(struct cp_user *u, struct spool_file *f, int fd, const struc
 		uint8_t buf[PROTO_MAX_PAYLOAD];
 	} req;
 	size_t off = sizeof(req.p) + (size_t)nmap * sizeof(*map), plen = strlen(parm) + 1;
-	int fds[2] = {fd, f->memfd};
+	int fds[3] = {fd}, nfds = 1, at[4] = {0, 0, 0, 0}; /* at[src]: index in fds */
 
 	if (off + plen > sizeof(req))
 		return -E2BIG;
+	if (f->memfd >= 0)
+		at[SPOOL_SRC_MEMFD] = nfds, fds[nfds++] = f->memfd;
+	if (f->scfd_ro >= 0)
+		at[SPOOL_SRC_SCFD] = nfds, fds[nfds++] = f->scfd_ro;
 	memset(&req.p, 0, sizeof(req.p));
 	req.p.hart_off = f->meta.hdr.meta_len - f->meta.hdr.hart_size - f->meta.hdr.dev_size;
 	req.p.hart_size = f->meta.hdr.hart_size;
@@ -267,8 +273,10 @@ static int ipl_send(struct cp_user *u, struct spool_file *f, int fd, const struc
 	req.p.nmap = (uint32_t)nmap;
 	req.p.parm_off = (uint32_t)off;
 	memcpy(req.p.map, map, (size_t)nmap * sizeof(*map));
+	for (int i = 0; i < nmap; i++)
+		req.p.map[i].fd = (uint8_t)(map[i].src < 4 ? at[map[i].src] : 0);
 	memcpy(req.buf + off, parm, plen);
-	return cp_vm_send(u, PROTO_NSS_IPL, &req, off + plen, fds, f->memfd >= 0 ? 2 : 1);
+	return cp_vm_send(u, PROTO_NSS_IPL, &req, off + plen, fds, nfds);
 }
 
 int nss_ipl_name(struct cp_ctx *ctx, const char *name, const char *parm)
@@ -301,6 +309,7 @@ int nss_ipl_name(struct cp_ctx *ctx, const char *name, const char *parm)
 	n->ipl_file = f;
 	n->ipl_t0 = t0;
 	n->ipl_inflight++;
+	cp_user_hold(u);
 	return 0;
 }
 
@@ -313,18 +322,20 @@ static void ipl_done(struct cp_user *u, struct nss_user *n, const struct proto_n
 	if (n->ipl_inflight > 0 && --n->ipl_inflight > 0)
 		return;
 	if (!f)
-		return;
+		goto out;
 	n->ipl_file = NULL;
 	if (r->rc < 0) {
 		spool_detach(&nss_spool, f, u->id);
 		cp_user_msg(u, MSG_NSS_IPL_FAILED, f->meta.hdr.name, r->text);
-		return;
+		goto out;
 	}
 	n->file = f;
 	u->ipled = true;
 	cp_user_begin(u); /* the VM process has set the trap again (traps stay across IPL) */
 	log_info("%s: IPL %s: %.3f ms to the first instruction (%.3f ms in the VM)", u->id,
 		 f->meta.hdr.name, (double)(mono_ns() - n->ipl_t0) / 1e6, (double)r->ns / 1e6);
+out:
+	cp_user_unhold(u); /* lines typed meanwhile now go to the guest */
 }
 
 void nss_vm_message(struct cp_user *u, struct proto_msg *m)
@@ -419,10 +430,10 @@ int cmd_q_nss(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	int i = 1;
 
 	if (i < argc && !strcasecmp(argv[i], "USERS")) {
-		if (argc != 3)
-			return cp_msg(ctx,
-				      argc < 3 ? MSG_CMD_MISSING_OPERAND : MSG_CMD_INVALID_OPERAND,
-				      argc < 3 ? "" : argv[3]);
+		if (argc < 3)
+			return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+		if (argc > 3)
+			return cp_msg(ctx, MSG_CMD_INVALID_OPERAND, argv[3]);
 		return q_users(ctx, argv[2]);
 	}
 	if (i < argc && !strcasecmp(argv[i], "MAP"))
@@ -474,39 +485,50 @@ static int purge_id(struct cp_ctx *ctx, const char *what)
 	if (!f || f->cls == 'P')
 		return cp_msg(ctx, MSG_NSS_NO_FILE, what);
 	ret = spool_purge(&nss_spool, f);
+	if (ret == -EBUSY)
+		return cp_msg(ctx, MSG_NSS_SAVE_BUSY, f->meta.hdr.name);
 	if (ret < 0)
 		return cp_msg(ctx, MSG_NSS_FAILED, "PURGE", what, strerror(-ret));
 	return purge_count(ctx, 1);
 }
 
-int cmd_purge(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+/* PURGE NSS NAME name: every file of the name (in use ones become class P). */
+static int purge_name(struct cp_ctx *ctx, const char *name)
 {
-	const char *what;
+	struct spool_file *f, *next;
 	int n = 0;
 
-	if (argc < 2 || strcasecmp(argv[1], "NSS"))
-		return cp_msg(ctx, argc < 2 ? MSG_CMD_MISSING_OPERAND : MSG_CMD_INVALID_OPTION,
-			      argc < 2 ? "" : argv[1]);
-	if (argc < 3 ||
-	    (argc < 4 && (!strcasecmp(argv[2], "NAME") || !strcasecmp(argv[2], "SPOOLID"))))
-		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
-	what = argc >= 4 ? argv[3] : argv[2];
-	if (argc > 4)
-		return cp_msg(ctx, MSG_CMD_INVALID_OPERAND, argv[4]);
-	if (!strcasecmp(argv[2], "NAME")) {
-		struct spool_file *f, *next;
-
-		for (f = nss_spool.files; f; f = next) {
-			next = f->next;
-			if (!strcasecmp(f->meta.hdr.name, what) && f->cls != 'P' &&
-			    spool_purge(&nss_spool, f) == 0)
-				n++;
-		}
-		if (!n)
-			return cp_msg(ctx, MSG_NSS_NOT_FOUND, what);
-		return purge_count(ctx, n);
+	for (f = nss_spool.files; f; f = next) {
+		next = f->next;
+		if (!strcasecmp(f->meta.hdr.name, name) && f->cls != 'P' &&
+		    spool_purge(&nss_spool, f) == 0)
+			n++;
 	}
-	if (argc == 4 && strcasecmp(argv[2], "SPOOLID"))
-		return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[2]);
-	return purge_id(ctx, what);
+	if (!n)
+		return cp_msg(ctx, MSG_NSS_NOT_FOUND, name);
+	return purge_count(ctx, n);
+}
+
+/* PURGE NSS NAME name | SPOOLID id | id */
+int cmd_purge(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	bool by_name, by_id;
+	int max;
+
+	if (argc < 2)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	if (strcasecmp(argv[1], "NSS"))
+		return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[1]);
+	if (argc < 3)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	by_name = !strcasecmp(argv[2], "NAME");
+	by_id = !strcasecmp(argv[2], "SPOOLID");
+	if ((by_name || by_id) && argc < 4)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	max = by_name || by_id ? 4 : 3;
+	if (argc > max)
+		return cp_msg(ctx, MSG_CMD_INVALID_OPERAND, argv[max]);
+	if (by_name)
+		return purge_name(ctx, argv[3]);
+	return purge_id(ctx, by_id ? argv[3] : argv[2]);
 }

@@ -89,7 +89,14 @@ static const char *cmd_user_where(const struct cp_user *u)
 	return u->term ? term_name(u->term) : "DSC";
 }
 
-/* QUERY NAMES: "MAINT    - L0001 , LINUX01  - DSC  ", four to a line. */
+static void cmd_names_line(struct cp_ctx *ctx, char *line, size_t len)
+{
+	while (len && line[len - 1] == ' ')
+		line[--len] = 0;
+	cp_msg(ctx, MSG_Q_NAMES, line);
+}
+
+/* QUERY NAMES: "MAINT    - L0001 , LINUX01  - DSC", four to a line. */
 int cmd_q_names(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
 	char line[160];
@@ -100,13 +107,13 @@ int cmd_q_names(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		len += snprintf(line + len, sizeof(line) - len, "%s%-8s - %-5s", n ? " , " : "",
 				u->id, cmd_user_where(u));
 		if (++n == 4) {
-			cp_msg(ctx, MSG_Q_NAMES, line);
+			cmd_names_line(ctx, line, len);
 			len = 0;
 			n = 0;
 		}
 	}
 	if (n)
-		cp_msg(ctx, MSG_Q_NAMES, line);
+		cmd_names_line(ctx, line, len);
 	return 0;
 }
 

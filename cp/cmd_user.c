@@ -25,6 +25,11 @@ int cmd_logon(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	if (!ctx->term)
 		return cp_msg(ctx, MSG_CMD_UNKNOWN, argv[0]);
 	cmd_upper(argv[1]);
+	/* No user id has other characters; this keeps typed bytes out of the log
+	 * and still asks for a password (nothing says which ids exist). */
+	for (char *p = argv[1]; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("@#$_-", *p))
+			*p = '?';
 	term_logon_prompt(ctx->term, argv[1]);
 	return 0;
 }
@@ -36,16 +41,48 @@ static void cmd_duration(time_t secs, char *buf, size_t size)
 		 (long)(secs % 60));
 }
 
+/* LOGOFF/DISCONNECT [HOLD]: with HOLD the terminal stays, showing the logo. */
+static int cmd_hold(struct cp_ctx *ctx, int argc, char **argv, bool *hold)
+{
+	size_t n = argc > 1 ? strlen(argv[1]) : 0;
+
+	*hold = false;
+	if (argc > 2)
+		return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[2]);
+	if (argc == 2) {
+		if (n < 4 || strncasecmp(argv[1], "HOLD", n))
+			return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[1]);
+		*hold = true;
+	}
+	return 0;
+}
+
+/* The user leaves the terminal: dropped, or kept for a new LOGON (HOLD). */
+static void cmd_leave_terminal(struct cp_user *u, bool hold)
+{
+	if (!u->term)
+		return;
+	if (hold)
+		term_release(u->term);
+	else
+		term_hangup(u->term);
+}
+
 int cmd_logoff(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
 	struct cp_user *u = ctx->user;
 	char conn[48], when[64], cpu[64];
+	bool hold;
+	int rc = cmd_hold(ctx, argc, argv, &hold);
 
+	if (rc)
+		return rc;
 	cmd_duration(time(NULL) - u->logon_time, conn, sizeof(conn));
 	cp_format_time(time(NULL), when, sizeof(when));
 	vmctl_cpu_time(u, cpu, sizeof(cpu));
 	cp_msg(ctx, MSG_CONNECT_TIMES, conn, cpu, cpu);
 	cp_msg(ctx, MSG_LOGOFF_AT, when);
+	cmd_leave_terminal(u, hold);
 	cp_user_logoff(u);
 	return 0;
 }
@@ -54,12 +91,15 @@ int cmd_disconnect(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
 	struct cp_user *u = ctx->user;
 	char when[64];
+	bool hold;
+	int rc = cmd_hold(ctx, argc, argv, &hold);
 
+	if (rc)
+		return rc;
 	cp_format_time(time(NULL), when, sizeof(when));
 	cp_msg(ctx, MSG_DISCONNECT_AT, when);
 	log_info("%s: disconnected", u->id);
-	if (u->term)
-		term_hangup(u->term);
+	cmd_leave_terminal(u, hold);
 	return 0;
 }
 

@@ -22,8 +22,8 @@
 const struct cp_command cp_commands[] = {
 	{"LOGON",      1, "*",  CP_CMD_PRELOGON | CP_CMD_ONLY_PRE, cmd_logon, "userid"},
 	{"LOGIN",      5, "*",  CP_CMD_PRELOGON | CP_CMD_ONLY_PRE, cmd_logon, "userid"},
-	{"LOGOFF",     3, "*",  0, cmd_logoff,     ""},
-	{"DISCONNECT", 4, "*",  0, cmd_disconnect, ""},
+	{"LOGOFF",     3, "*",  0, cmd_logoff,     "[HOLD]"},
+	{"DISCONNECT", 4, "*",  0, cmd_disconnect, "[HOLD]"},
 	{"BEGIN",      1, "G",  0, cmd_begin,      ""},
 	{"IPL",        1, "G",  0, cmd_ipl,        "vdev|name [PARM text]"},
 	{"QUERY",      1, "*",  0, cmd_query,      "VIRTUAL|TERMINAL|NAMES|USERS|TIME ..."},

@@ -89,6 +89,7 @@ struct cp_user {
 	bool running;	      /* guest running (RUNNING), else CP READ */
 	bool ipled;	      /* an IPL was done: BEGIN may resume */
 	bool logging_off;
+	bool held; /* an IPL is in flight: typed lines wait (cp_user_hold) */
 	time_t logon_time;
 	char *last_ipl;	     /* the last IPL command, for guest reboot */
 	struct cp_sink sink; /* writes to term, dropped while disconnected */
@@ -196,6 +197,13 @@ int cp_user_count(void);
 int cp_user_logon(struct dir_user *d, struct cp_sink *sink, struct cp_user **out);
 void cp_user_logoff(struct cp_user *u);
 /* Stop the guest into CP READ / resume it (BEGIN). */
+/*
+ * An asynchronous command (IPL of a saved system) is in flight: lines the
+ * user types meanwhile wait and are taken, in order, when it is done — so
+ * a line typed right after IPL reaches the guest, not CP.
+ */
+void cp_user_hold(struct cp_user *u);
+void cp_user_unhold(struct cp_user *u);
 void cp_user_stop(struct cp_user *u);
 int cp_user_begin(struct cp_user *u);
 /* Drop the VM's storage and notify the NSS hook (before IPL, reset, ...). */

@@ -22,6 +22,7 @@
 #include "vm/proto.h"
 
 #define TERM_LINE_MAX  2048
+#define TERM_TYPEAHEAD 4096	 /* lines typed while an IPL is in flight */
 #define TERM_OUT_MAX   (1 << 20) /* beyond this, guest output is dropped */
 #define LOGON_DELAY_MS 1500	 /* after a failed LOGON */
 
@@ -46,6 +47,8 @@ struct cp_term {
 	char line[TERM_LINE_MAX];
 	size_t linelen;
 	bool after_cr;
+	char typeahead[TERM_TYPEAHEAD]; /* NUL-separated lines */
+	size_t talen;
 	bool telnet;   /* the client ends lines with CR or spoke telnet: a telnet */
 	bool echo_off; /* we said WILL ECHO for the password */
 	char *out;
@@ -194,6 +197,18 @@ void term_hangup(struct cp_term *t)
 		t->close_timer = evloop_timer(cp_sys.loop, 0, term_close_later, t);
 }
 
+void term_release(struct cp_term *t)
+{
+	if (t->user && t->user->term == t)
+		t->user->term = NULL;
+	t->user = NULL;
+	if (t->state != TERM_USER)
+		return;
+	t->state = TERM_CP;
+	term_write_line(t, "");
+	cp_sink_msg(&t->sink, MSG_LOGO);
+}
+
 void term_logon_prompt(struct cp_term *t, const char *userid)
 {
 	snprintf(t->pending_id, sizeof(t->pending_id), "%s", userid);
@@ -302,12 +317,45 @@ static void term_guest_line(struct cp_term *t, const char *line)
 	cp_vm_send(u, PROTO_CONSOLE_IN, buf, n, NULL, 0);
 }
 
+/* Keeps a line typed while the user is held; one that does not fit is dropped. */
+static void term_typeahead_add(struct cp_term *t, const char *line)
+{
+	size_t n = strlen(line) + 1;
+
+	if (t->talen + n > sizeof(t->typeahead)) {
+		cp_sink_msg(&t->sink, MSG_TERM_TYPEAHEAD_FULL);
+		return;
+	}
+	memcpy(t->typeahead + t->talen, line, n);
+	t->talen += n;
+}
+
+static void term_user_line(struct cp_term *t, char *line);
+
+void term_typeahead_replay(struct cp_term *t)
+{
+	char line[TERM_LINE_MAX];
+	size_t n;
+
+	while (t->talen && t->user && !t->user->held && t->state == TERM_USER) {
+		n = strlen(t->typeahead) + 1;
+		memcpy(line, t->typeahead, n);
+		t->talen -= n;
+		memmove(t->typeahead, t->typeahead + n, t->talen);
+		term_user_line(t, line);
+	}
+}
+
 static void term_user_line(struct cp_term *t, char *line)
 {
 	struct cp_user *u = t->user;
 
 	if (u->input && u->input->line) {
 		u->input->line(u->input->opaque, line);
+		return;
+	}
+	if (u->held) {
+		term_typeahead_add(t, line);
 		return;
 	}
 	if (!u->running) {

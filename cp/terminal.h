@@ -31,6 +31,10 @@ void term_write_raw(struct cp_term *t, const void *buf, size_t len);
 void term_logon_prompt(struct cp_term *t, const char *userid);
 /* Flush the output, then close: LOGOFF, DISCONNECT, FORCE, takeover. */
 void term_hangup(struct cp_term *t);
+/* The user leaves, the line stays: logo, ready for LOGON (LOGOFF HOLD). */
+void term_release(struct cp_term *t);
+/* Takes the lines typed while the user was held (cp_user_hold). */
+void term_typeahead_replay(struct cp_term *t);
 /* "L0001": the terminal's name in QUERY NAMES. */
 const char *term_name(const struct cp_term *t);
 /* Close everything (shutdown). */

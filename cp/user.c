@@ -98,6 +98,20 @@ void cp_user_logoff(struct cp_user *u)
 	free(u);
 }
 
+void cp_user_hold(struct cp_user *u)
+{
+	u->held = true;
+}
+
+void cp_user_unhold(struct cp_user *u)
+{
+	if (!u->held)
+		return;
+	u->held = false;
+	if (u->term)
+		term_typeahead_replay(u->term);
+}
+
 void cp_user_stop(struct cp_user *u)
 {
 	if (!u->running)

@@ -184,6 +184,7 @@ static void vmctl_gone(struct cp_user *u)
 	u->running = false;
 	u->ipled = false;
 	cp_user_msg(u, MSG_VM_ENDED, u->id, why);
+	cp_user_unhold(u);
 }
 
 void vmctl_destroy(struct cp_user *u)

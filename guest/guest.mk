@@ -70,7 +70,7 @@ GUEST_APTGET = apt-get -q \
 	-o Dir::State=$(GUEST_APT)/state -o Dir::State::Lists=$(GUEST_APT)/lists \
 	-o Dir::State::status=$(GUEST_APT)/status -o Dir::Cache=$(GUEST_APT)/cache \
 	-o APT::Architecture=riscv64 -o APT::Architectures=riscv64 \
-	-o APT::Sandbox::User=root
+	-o APT::Sandbox::User=root -o Acquire::Retries=3
 GUEST_DEBIAN_URI ?= http://deb.debian.org/debian
 GUEST_KEYRING    ?= /usr/share/keyrings/debian-archive-keyring.gpg
 

@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <libfdt.h>
 #include <stdio.h>
+#include <sys/random.h>
 
+#include "dev/plic.h"
 #include "machine/layout.h"
 #include "mem/mem.h"
 
@@ -107,6 +109,7 @@ static void w_cpus(struct fdt_w *w)
 	w_str(w, "riscv,isa", "rv64imafdc_zicsr_zifencei");
 	w_str(w, "mmu-type", "riscv,sv39");
 	w_begin(w, "interrupt-controller");
+	w_u32(w, "#address-cells", 0);
 	w_u32(w, "#interrupt-cells", 1);
 	w_empty(w, "interrupt-controller");
 	w_str(w, "compatible", "riscv,cpu-intc");
@@ -139,6 +142,7 @@ static void w_memory(struct fdt_w *w, const struct machine_fdt_params *p)
 static void w_chosen(struct fdt_w *w, const struct machine_fdt_params *p)
 {
 	char stdout_path[64];
+	uint8_t seed[32];
 
 	snprintf(stdout_path, sizeof(stdout_path), "/soc/serial@%llx",
 		 (unsigned long long)UART_BASE);
@@ -149,6 +153,12 @@ static void w_chosen(struct fdt_w *w, const struct machine_fdt_params *p)
 		w_u64(w, "linux,initrd-start", p->initrd_start);
 		w_u64(w, "linux,initrd-end", p->initrd_end);
 	}
+	/*
+	 * Fresh host randomness, as QEMU gives: Linux seeds its RNG from it at
+	 * once instead of spending a third of an emulated boot on jitter entropy.
+	 */
+	if (getrandom(seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed))
+		w_check(w, fdt_property(w->fdt, "rng-seed", seed, sizeof(seed)));
 	w_end(w);
 }
 
@@ -192,7 +202,7 @@ static void w_soc_core(struct fdt_w *w)
 	w_u32(w, "#interrupt-cells", 1);
 	w_empty(w, "interrupt-controller");
 	w_cells(w, "interrupts-extended", plic_irqs, 4);
-	w_u32(w, "riscv,ndev", 31);
+	w_u32(w, "riscv,ndev", PLIC_NDEV);
 	w_u32(w, "phandle", PH_PLIC);
 	w_end(w);
 }

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <libfdt.h>
 #include <string.h>
 
 #include "machine/fdt.h"
@@ -84,6 +85,16 @@ int machine_write_fdt(struct machine *m, const char *bootargs)
 	return load_fdt(m, bootargs);
 }
 
+const void *machine_fdt(struct machine *m)
+{
+	const void *fdt = mem_dma(&m->mem, m->fdt_real, FDT_V1_SIZE, false);
+
+	if (!fdt || fdt_check_header(fdt) ||
+	    !mem_contains(&m->mem, m->fdt_real, fdt_totalsize(fdt)))
+		return NULL;
+	return fdt;
+}
+
 static uint32_t rv_i(uint32_t imm, uint32_t rs1, uint32_t f3, uint32_t rd, uint32_t op)
 {
 	return imm << 20 | rs1 << 15 | f3 << 12 | rd << 7 | op;
@@ -131,7 +142,7 @@ static int load_info(struct machine *m, uint64_t kernel, uint64_t klen)
 	    .initrd = m->initrd_start,
 	    .initrd_len = m->initrd_end - m->initrd_start,
 	    .fdt = RAM_BASE + m->fdt_real,
-	    .fdt_len = IPL_FDT_MAX,
+	    .fdt_len = machine_fdt(m) ? fdt_totalsize(machine_fdt(m)) : 0,
 	    .entry = RAM_BASE + IPL_STUB_REAL,
 	};
 	void *p = load_ptr(m, IPL_INFO_REAL, sizeof(info));
@@ -214,6 +225,28 @@ static int check_kernel_fits(struct machine *m, uint64_t kspan, char *err, size_
 	return 0;
 }
 
+/* A host pointer for loading len bytes at real, or NULL with err set (read-only storage). */
+static void *load_dst(struct machine *m, uint64_t real, uint64_t len, char *err, size_t errlen)
+{
+	void *p = load_ptr(m, real, len);
+
+	if (!p)
+		lfail(err, errlen, -EFAULT, "storage at real %llx..%llx is not writable",
+		      (unsigned long long)real, (unsigned long long)(real + len));
+	return p;
+}
+
+static int load_copy(struct machine *m, uint64_t real, const void *src, uint64_t len, char *err,
+		     size_t errlen)
+{
+	void *p = load_dst(m, real, len, err, errlen);
+
+	if (!p)
+		return -EFAULT;
+	memcpy(p, src, len);
+	return 0;
+}
+
 /* Kernel and initrd from buffers into storage; initrd placement recorded in m. */
 static int load_images(struct machine *m, const void *kernel, size_t klen, const void *initrd,
 		       size_t ilen, char *err, size_t errlen)
@@ -225,10 +258,10 @@ static int load_images(struct machine *m, const void *kernel, size_t klen, const
 		rc = place_initrd(m, kspan, ilen, &ireal, err, errlen);
 	if (rc)
 		return rc;
-	memcpy(load_ptr(m, IPL_KERNEL_REAL, klen), kernel, klen);
-	if (ilen)
-		memcpy(load_ptr(m, ireal, ilen), initrd, ilen);
-	return 0;
+	rc = load_copy(m, IPL_KERNEL_REAL, kernel, klen, err, errlen);
+	if (!rc && ilen)
+		rc = load_copy(m, ireal, initrd, ilen, err, errlen);
+	return rc;
 }
 
 int machine_load_kernel(struct machine *m, const void *kernel, size_t klen, const void *initrd,
@@ -261,7 +294,11 @@ int machine_load_bios(struct machine *m, const void *fw, size_t fwlen, const voi
 		fprintf(stderr, "rvcp: %s\n", err);
 		return rc;
 	}
-	memcpy(load_ptr(m, 0, fwlen), fw, fwlen);
+	rc = load_copy(m, 0, fw, fwlen, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "rvcp: %s\n", err);
+		return rc;
+	}
 	/* As QEMU does: the device tree in the last 2 MiB-aligned space of storage. */
 	used =
 	    m->initrd_end ? m->initrd_end - RAM_BASE : IPL_KERNEL_REAL + kernel_span(kernel, klen);
@@ -289,12 +326,15 @@ static int ipl_load(struct machine *m, int fd, const struct ipl_record *rec, cha
 	const struct ipl_comp *k = ipl_find(rec, IPL_COMP_KERNEL);
 	const struct ipl_comp *i = ipl_find(rec, IPL_COMP_INITRD);
 	const struct ipl_comp *p = ipl_find(rec, IPL_COMP_PARM);
-	uint8_t *kp = load_ptr(m, IPL_KERNEL_REAL, k->length);
 	uint64_t kspan, ireal;
-	int rc;
+	uint8_t *kp, *ip;
+	int rc = check_kernel_fits(m, k->length, err, errlen);
 
+	if (rc)
+		return rc;
+	kp = load_dst(m, IPL_KERNEL_REAL, k->length, err, errlen);
 	if (!kp)
-		return check_kernel_fits(m, k->length, err, errlen);
+		return -EFAULT;
 	rc = ipl_read_comp(fd, k, kp, err, errlen);
 	if (rc)
 		return rc;
@@ -303,8 +343,10 @@ static int ipl_load(struct machine *m, int fd, const struct ipl_record *rec, cha
 	rc = check_kernel_fits(m, kspan, err, errlen);
 	if (!rc)
 		rc = place_initrd(m, kspan, i ? i->length : 0, &ireal, err, errlen);
-	if (!rc && i)
-		rc = ipl_read_comp(fd, i, load_ptr(m, ireal, i->length), err, errlen);
+	if (!rc && i) {
+		ip = load_dst(m, ireal, i->length, err, errlen);
+		rc = ip ? ipl_read_comp(fd, i, ip, err, errlen) : -EFAULT;
+	}
 	if (!rc && p)
 		rc = ipl_read_comp(fd, p, parm, err, errlen); /* length < IPL_PARM_MAX, checked */
 	return rc;

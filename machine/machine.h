@@ -68,6 +68,8 @@ int machine_ipl_disk(struct machine *m, int disk, const char *parm, char *err, s
 /* Rewrite the device tree at IPL_FDT_REAL for this machine's storage and disks
  * with bootargs = base + " " + parm (IPL of a saved system). */
 int machine_write_fdt(struct machine *m, const char *bootargs);
+/* The device tree the last load wrote (host pointer into storage), or NULL. */
+const void *machine_fdt(struct machine *m);
 
 /* Run for up to max_insns guest instructions. */
 enum machine_event machine_run(struct machine *m, uint64_t max_insns);

@@ -35,10 +35,22 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* The last user left: the shared storage goes. */
+static void shared_close(struct spool_file *f)
+{
+	int *fds[] = {&f->memfd, &f->scfd, &f->scfd_ro};
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+	f->memfd_size = f->scfd_size = 0;
+}
+
 static void file_free(struct spool_file *f)
 {
-	if (f->memfd >= 0)
-		close(f->memfd);
+	shared_close(f);
 	spool_meta_free(&f->meta);
 	free(f->users);
 	free(f);
@@ -101,7 +113,7 @@ static struct spool_file *file_new(void)
 	struct spool_file *f = calloc(1, sizeof(*f));
 
 	if (f)
-		f->memfd = -1;
+		f->memfd = f->scfd = f->scfd_ro = -1;
 	return f;
 }
 
@@ -143,6 +155,9 @@ static int id_alloc(struct spool *sp)
 		if (faccessat(sp->dirfd, path, F_OK, 0) == 0)
 			continue;
 		file_path(path, sizeof(path), id, "tmp");
+		if (faccessat(sp->dirfd, path, F_OK, 0) == 0)
+			continue;
+		file_path(path, sizeof(path), id, "new");
 		if (faccessat(sp->dirfd, path, F_OK, 0) == 0)
 			continue;
 		sp->last_id = id;
@@ -232,7 +247,7 @@ static int scan(struct spool *sp)
 			continue;
 		if (id > sp->last_id)
 			sp->last_id = id;
-		if (!strcmp(ext, "tmp") || !strcmp(ext, "pend")) {
+		if (!strcmp(ext, "tmp") || !strcmp(ext, "new") || !strcmp(ext, "pend")) {
 			/* An interrupted SAVESYS, or a purge nobody uses any more. */
 			unlinkat(sp->dirfd, de->d_name, 0);
 			continue;
@@ -331,6 +346,13 @@ int spool_defsys(struct spool *sp, const struct defsys *d, const char *owner,
 
 	if (!f)
 		return -ENOMEM;
+	/* A new skeleton replaces an older one of the same name, unless that
+	 * one is being saved right now. */
+	old = spool_by_name(sp, d->name, false);
+	if (old && old->saving) {
+		free(f);
+		return -EBUSY;
+	}
 	id = id_alloc(sp);
 	if (id < 0) {
 		free(f);
@@ -364,8 +386,6 @@ int spool_defsys(struct spool *sp, const struct defsys *d, const char *owner,
 		return ret;
 	}
 	f->cls = 'S';
-	/* A new skeleton replaces an older one of the same name (nobody uses skeletons). */
-	old = spool_by_name(sp, d->name, false);
 	if (old)
 		file_delete(sp, old);
 	list_insert(sp, f);
@@ -390,6 +410,61 @@ void spool_file_defsys(const struct spool_file *f, struct defsys *d)
 	d->rstd = h->rstd;
 	d->parm_lo = h->parm_lo;
 	d->parm_hi = h->parm_hi;
+}
+
+/* Copies [off, off+len) of in to out at ooff: in the kernel when it can. */
+static int copy_bytes(int in, uint64_t off, int out, uint64_t ooff, uint64_t len)
+{
+	enum { CHUNK = 1 << 20 };
+	uint8_t *buf = NULL;
+	int ret = 0;
+
+	while (len) {
+		loff_t i = (loff_t)off, o = (loff_t)ooff;
+		ssize_t n = buf ? -1 : copy_file_range(in, &i, out, &o, len, 0);
+
+		if (n <= 0 && !buf) {
+			/* Not between these files (or nothing copied): by hand. */
+			buf = malloc(CHUNK);
+			if (!buf)
+				return -ENOMEM;
+			continue;
+		}
+		if (buf) {
+			n = pread(in, buf, len < CHUNK ? len : CHUNK, (off_t)off);
+			if (n <= 0 || pwrite(out, buf, (size_t)n, (off_t)ooff) != n) {
+				ret = n < 0 ? -errno : -EIO;
+				break;
+			}
+		}
+		off += (uint64_t)n, ooff += (uint64_t)n, len -= (uint64_t)n;
+	}
+	free(buf);
+	return ret;
+}
+
+/* [off, end) of in to out, only the extents that hold data: out stays sparse. */
+static int copy_data(int in, int out, uint64_t off, uint64_t end)
+{
+	while (off < end) {
+		off_t data = lseek(in, (off_t)off, SEEK_DATA), hole;
+		int ret;
+
+		if (data < 0)
+			return errno == ENXIO ? 0 : -errno; /* only a hole is left */
+		if ((uint64_t)data >= end)
+			return 0;
+		hole = lseek(in, data, SEEK_HOLE);
+		if (hole < 0)
+			return -errno;
+		if ((uint64_t)hole > end)
+			hole = (off_t)end;
+		ret = copy_bytes(in, (uint64_t)data, out, (uint64_t)data, (uint64_t)(hole - data));
+		if (ret < 0)
+			return ret;
+		off = (uint64_t)hole;
+	}
+	return 0;
 }
 
 /* ---- SAVESYS ---- */
@@ -445,6 +520,8 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 	sv->fd = -1;
 	if (!skel)
 		return -ENOENT;
+	if (skel->saving)
+		return -EBUSY;
 	if (ndisks < 0 || ndisks > SPOOL_MAX_DISKS || hart_size == 0 || hart_size > 65536 ||
 	    dev_size > 65536)
 		return -EINVAL;
@@ -470,11 +547,14 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 		spool_save_abort(sp, sv);
 		return ret;
 	}
+	skel->saving = true; /* DEFSYS and PURGE leave it alone until the end */
 	return 0;
 }
 
 void spool_save_abort(struct spool *sp, struct spool_save *sv)
 {
+	if (sv->skel)
+		sv->skel->saving = false;
 	if (sv->fd >= 0) {
 		close(sv->fd);
 		unlinkat(sp->dirfd, sv->tmp, 0);
@@ -484,7 +564,38 @@ void spool_save_abort(struct spool *sp, struct spool_save *sv)
 }
 
 /* The data is in the file: hash it, take the hart state, write the header. */
-static int save_finish(struct spool_save *sv)
+/*
+ * The VM process wrote NNNN.tmp and may still hold its descriptor: CP
+ * publishes a copy, NNNN.new, that no VM ever had open, so nothing can
+ * change a saved system's pages (SR ones are mapped by every user) later.
+ */
+static int save_own_copy(struct spool *sp, struct spool_save *sv)
+{
+	const struct spool_hdr *h = &sv->meta.hdr;
+	char path[32];
+	int fd, ret;
+
+	file_path(path, sizeof(path), h->spoolid, "new");
+	unlinkat(sp->dirfd, path, 0); /* a leftover of a failed commit */
+	fd = openat(sp->dirfd, path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	ret = ftruncate(fd, (off_t)h->file_size) < 0 ? -errno : 0;
+	if (ret == 0)
+		ret = copy_data(sv->fd, fd, h->data_off, h->file_size);
+	if (ret < 0) {
+		close(fd);
+		unlinkat(sp->dirfd, path, 0);
+		return ret;
+	}
+	close(sv->fd);
+	unlinkat(sp->dirfd, sv->tmp, 0);
+	sv->fd = fd;
+	snprintf(sv->tmp, sizeof(sv->tmp), "%s", path);
+	return 0;
+}
+
+static int save_finish(struct spool *sp, struct spool_save *sv)
 {
 	struct spool_hdr *h = &sv->meta.hdr;
 	ssize_t r;
@@ -496,6 +607,9 @@ static int save_finish(struct spool_save *sv)
 	r = pread(sv->fd, sv->meta.hart, h->hart_size + h->dev_size, (off_t)sv->hart_off);
 	if (r != (ssize_t)(h->hart_size + h->dev_size))
 		return r < 0 ? -errno : -EIO;
+	err = save_own_copy(sp, sv);
+	if (err)
+		return err;
 	for (int i = 0; i < h->nranges; i++) {
 		struct spool_range *rg = &sv->meta.r[i];
 
@@ -517,7 +631,7 @@ int spool_save_commit(struct spool *sp, struct spool_save *sv, struct spool_file
 	char dst[32];
 	int ret;
 
-	ret = save_finish(sv);
+	ret = save_finish(sp, sv);
 	file_path(dst, sizeof(dst), sv->meta.hdr.spoolid, "nss");
 	if (ret == 0 && renameat(sp->dirfd, sv->tmp, sp->dirfd, dst) < 0)
 		ret = -errno;
@@ -527,6 +641,7 @@ int spool_save_commit(struct spool *sp, struct spool_save *sv, struct spool_file
 	}
 	close(sv->fd);
 	sv->fd = -1;
+	skel->saving = false;
 	ret = sync_dir(sp);
 	/* The skeleton's entry becomes the saved system; the older one goes. */
 	old = spool_by_name(sp, skel->meta.hdr.name, true);
@@ -551,6 +666,8 @@ int spool_save_commit(struct spool *sp, struct spool_save *sv, struct spool_file
 
 int spool_purge(struct spool *sp, struct spool_file *f)
 {
+	if (f->saving)
+		return -EBUSY;
 	if (f->cls == 'P')
 		return 0;
 	if (f->nusers)
@@ -578,80 +695,86 @@ static enum mem_map_kind map_kind(enum spool_pgtype t)
 	}
 }
 
-static bool uses_memfd(enum spool_pgtype t)
+/* Which shared descriptor holds a range: MEMFD (SW, SN), SCFD (SC), or none. */
+static int shared_src(enum spool_pgtype t)
 {
-	return t == SPOOL_SW || t == SPOOL_SN || t == SPOOL_SC;
+	if (t == SPOOL_SW || t == SPOOL_SN)
+		return SPOOL_SRC_MEMFD;
+	return t == SPOOL_SC ? SPOOL_SRC_SCFD : SPOOL_SRC_ZERO;
 }
 
-/* Copies [off, off+len) of the spool file to the memfd at moff. */
-static int copy_range(int fd, uint64_t off, int memfd, uint64_t moff, uint64_t len)
+static uint64_t range_len(const struct spool_range *r)
 {
-	while (len) {
-		loff_t in = (loff_t)off, outp = (loff_t)moff;
-		ssize_t n = copy_file_range(fd, &in, memfd, &outp, len, 0);
+	return ((uint64_t)r->last - r->first + 1) * SPOOL_PAGE;
+}
 
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		off += (uint64_t)n, moff += (uint64_t)n, len -= (uint64_t)n;
+/* A memfd of size bytes (none when size is 0); *fd stays -1 on failure. */
+static int shared_new(const char *name, uint64_t size, int *fd)
+{
+	if (!size)
+		return 0;
+	*fd = memfd_create(name, MFD_CLOEXEC);
+	if (*fd < 0)
+		return -errno;
+	if (ftruncate(*fd, (off_t)size) < 0) {
+		int ret = -errno;
+
+		close(*fd);
+		*fd = -1;
+		return ret;
 	}
 	return 0;
 }
 
-static int copy_fallback(int fd, uint64_t off, int memfd, uint64_t moff, uint64_t len)
+/* A read-only descriptor of the same memfd: what the VMs get for SC. */
+static int reopen_ro(int fd)
 {
-	void *p;
-	ssize_t r;
+	char path[64];
 
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, (off_t)moff);
-	if (p == MAP_FAILED)
-		return -errno;
-	r = pread(fd, p, len, (off_t)off);
-	munmap(p, len);
-	return r == (ssize_t)len ? 0 : -EIO;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
-/* One memfd for all SW/SN/SC ranges of f, SW pages filled from the file. */
-static int memfd_make(struct spool_file *f, int fd)
+/* The shared storage of f: SW pages filled from the file, SN and SC zero. */
+static int shared_make(struct spool_file *f, int fd)
 {
-	uint64_t size = 0;
-	int ret = 0;
+	uint64_t moff = 0;
+	int ret;
 
-	for (int i = 0; i < f->meta.hdr.nranges; i++)
-		if (uses_memfd(f->meta.r[i].type))
-			size += ((uint64_t)f->meta.r[i].last - f->meta.r[i].first + 1) * SPOOL_PAGE;
-	if (!size)
-		return 0;
-	f->memfd = memfd_create(f->meta.hdr.name, MFD_CLOEXEC);
-	if (f->memfd < 0)
-		return -errno;
-	if (ftruncate(f->memfd, (off_t)size) < 0) {
-		ret = -errno;
-		goto out;
+	f->memfd_size = f->scfd_size = 0;
+	for (int i = 0; i < f->meta.hdr.nranges; i++) {
+		int src = shared_src(f->meta.r[i].type);
+
+		if (src == SPOOL_SRC_MEMFD)
+			f->memfd_size += range_len(&f->meta.r[i]);
+		else if (src == SPOOL_SRC_SCFD)
+			f->scfd_size += range_len(&f->meta.r[i]);
 	}
-	f->memfd_size = size;
-	for (uint64_t i = 0, moff = 0; i < f->meta.hdr.nranges; i++) {
+	ret = shared_new(f->meta.hdr.name, f->memfd_size, &f->memfd);
+	if (ret == 0)
+		ret = shared_new(f->meta.hdr.name, f->scfd_size, &f->scfd);
+	if (ret == 0 && f->scfd >= 0) {
+		f->scfd_ro = reopen_ro(f->scfd);
+		ret = f->scfd_ro < 0 ? f->scfd_ro : 0;
+	}
+	for (int i = 0; ret == 0 && i < f->meta.hdr.nranges; i++) {
 		const struct spool_range *r = &f->meta.r[i];
-		uint64_t len = ((uint64_t)r->last - r->first + 1) * SPOOL_PAGE;
 
-		if (!uses_memfd(r->type))
+		if (shared_src(r->type) != SPOOL_SRC_MEMFD)
 			continue;
-		if (r->type == SPOOL_SW && copy_range(fd, r->off, f->memfd, moff, len) < 0)
-			ret = copy_fallback(fd, r->off, f->memfd, moff, len);
-		if (ret)
-			goto out;
-		moff += len;
+		if (r->type == SPOOL_SW)
+			ret = copy_bytes(fd, r->off, f->memfd, moff, range_len(r));
+		moff += range_len(r);
 	}
-out:
-	if (ret) {
-		close(f->memfd);
-		f->memfd = -1;
-	}
+	if (ret)
+		shared_close(f);
 	return ret;
 }
 
 static void fill_map(const struct spool_file *f, struct spool_map *map, int *nmap)
 {
-	uint64_t moff = 0;
+	uint64_t moff = 0, soff = 0;
 
 	*nmap = 0;
 	for (int i = 0; i < f->meta.hdr.nranges; i++) {
@@ -660,17 +783,18 @@ static void fill_map(const struct spool_file *f, struct spool_map *map, int *nma
 
 		*m = (struct spool_map){
 		    .real = (uint64_t)r->first * SPOOL_PAGE,
-		    .len = ((uint64_t)r->last - r->first + 1) * SPOOL_PAGE,
+		    .len = range_len(r),
 		    .type = r->type,
 		    .kind = (uint8_t)map_kind(r->type),
+		    .src = (uint8_t)shared_src(r->type),
 		};
-		if (uses_memfd(r->type)) {
-			m->src = SPOOL_SRC_MEMFD;
+		if (m->src == SPOOL_SRC_MEMFD) {
 			m->off = moff;
 			moff += m->len;
-		} else if (r->type == SPOOL_EN) {
-			m->src = SPOOL_SRC_ZERO;
-		} else {
+		} else if (m->src == SPOOL_SRC_SCFD) {
+			m->off = soff;
+			soff += m->len;
+		} else if (r->type != SPOOL_EN) {
 			m->src = SPOOL_SRC_FILE;
 			m->off = r->off;
 		}
@@ -738,8 +862,8 @@ int spool_attach(struct spool *sp, struct spool_file *f, const char *user, int *
 	ret = reopen_check(sp, f, &fd, why, wl);
 	if (ret < 0)
 		return ret;
-	if (f->memfd < 0) {
-		ret = memfd_make(f, fd);
+	if (!f->nusers) {
+		ret = shared_make(f, fd);
 		if (ret < 0) {
 			snprintf(why, wl, "shared storage: %s", strerror(-ret));
 			goto fail;
@@ -754,10 +878,8 @@ int spool_attach(struct spool *sp, struct spool_file *f, const char *user, int *
 	*fdp = fd;
 	return 0;
 fail:
-	if (!f->nusers && f->memfd >= 0) {
-		close(f->memfd);
-		f->memfd = -1;
-	}
+	if (!f->nusers)
+		shared_close(f);
 	close(fd);
 	return ret;
 }
@@ -773,9 +895,7 @@ void spool_detach(struct spool *sp, struct spool_file *f, const char *user)
 		}
 	if (f->nusers)
 		return;
-	if (f->memfd >= 0)
-		close(f->memfd);
-	f->memfd = -1;
+	shared_close(f);
 	f->verified = false;
 	if (f->cls == 'P')
 		file_delete(sp, f);

@@ -30,10 +30,14 @@
  * per IPL: ~1 ms for the 5 MiB of the seed's LXSHR.  Files are never written
  * after the rename that publishes them.
  *
- * Writes are atomic: a file is built under `NNNN.tmp`, fsync()ed, renamed
- * over its final name, and the folder is fsync()ed.  Leftover `.tmp` and
- * `.pend` files are removed when the catalogue is loaded (no VM survives a
- * restart of CP, so nobody can be using a pending-purge file then).
+ * Writes are atomic: a file is built under a temporary name, fsync()ed,
+ * renamed over its final name, and the folder is fsync()ed.  DEFSYS writes
+ * `NNNN.tmp`; at SAVESYS the VM process writes its pages into `NNNN.tmp`,
+ * then CP copies them (holes stay holes) into `NNNN.new`, which no VM ever
+ * had open, and publishes that one: a VM that kept its descriptor cannot
+ * change a saved system later.  Leftover `.tmp`, `.new` and `.pend` files
+ * are removed when the catalogue is loaded (no VM survives a restart of CP,
+ * so nobody can be using a pending-purge file then).
  *
  * The catalogue is the folder itself: spool_load() scans it and reads every
  * header; there is no separate index to get out of step.
@@ -189,12 +193,18 @@ struct spool_file {
 	struct spool_meta meta;
 	char cls;      /* 'S', 'A', 'R' or 'P' */
 	bool verified; /* data hashes checked since it last had no users */
+	bool saving;   /* a skeleton with a SAVESYS in progress */
 	/* Users of the saved system (IPLed it and have not left). */
 	char (*users)[SPOOL_NAME_MAX + 1];
 	int nusers, maxusers;
-	/* SW/SN/SC ranges: one memfd while the system has users. */
-	int memfd;
-	uint64_t memfd_size;
+	/*
+	 * While the system has users: one memfd for its SW and SN ranges
+	 * (read/write for every user), one for its SC ranges (CP's, read/write)
+	 * and a read-only descriptor of that one for the VMs, so that not
+	 * even a subverted VM process can store into SC pages.
+	 */
+	int memfd, scfd, scfd_ro;
+	uint64_t memfd_size, scfd_size;
 };
 
 struct spool {
@@ -213,7 +223,8 @@ struct spool_file *spool_by_id(struct spool *sp, unsigned id);
 /* The current saved system (class A or R) or, if saved is false, the skeleton. */
 struct spool_file *spool_by_name(struct spool *sp, const char *name, bool saved);
 
-/* DEFSYS: writes a skeleton (replacing an older skeleton of that name). */
+/* DEFSYS: writes a skeleton (replacing an older skeleton of that name);
+ * -EBUSY while that one is being saved. */
 int spool_defsys(struct spool *sp, const struct defsys *d, const char *owner,
 		 struct spool_file **out);
 /* The DEFSYS operands of a file. */
@@ -222,13 +233,15 @@ void spool_file_defsys(const struct spool_file *f, struct defsys *d);
 /* One step of laying a saved system over storage, or of saving it. */
 struct spool_map {
 	uint64_t real, len; /* bytes */
-	uint64_t off;	    /* in the spool file (FILE) or the memfd (MEMFD) */
+	uint64_t off;	    /* in the spool file, or the memfd, of src */
 	uint8_t src;	    /* SPOOL_SRC_* */
 	uint8_t kind;	    /* enum mem_map_kind */
 	uint8_t type;	    /* enum spool_pgtype */
-	uint8_t pad[5];
+	uint8_t fd;	    /* in a message to the VM: index of src's descriptor */
+	uint8_t pad[4];
 };
-enum { SPOOL_SRC_ZERO, SPOOL_SRC_FILE, SPOOL_SRC_MEMFD };
+/* Where a range comes from: nothing (EN), the file, f->memfd, f->scfd_ro. */
+enum { SPOOL_SRC_ZERO, SPOOL_SRC_FILE, SPOOL_SRC_MEMFD, SPOOL_SRC_SCFD };
 
 /* SAVESYS in progress: the temporary file and where its parts go. */
 struct spool_save {
@@ -259,7 +272,8 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 int spool_save_commit(struct spool *sp, struct spool_save *sv, struct spool_file **out);
 void spool_save_abort(struct spool *sp, struct spool_save *sv);
 
-/* PURGE NSS: deletes the file, or makes it class P while it has users. */
+/* PURGE NSS: deletes the file, or makes it class P while it has users;
+ * -EBUSY for a skeleton being saved. */
 int spool_purge(struct spool *sp, struct spool_file *f);
 
 /*
@@ -267,7 +281,8 @@ int spool_purge(struct spool *sp, struct spool_file *f);
  * it had no users, creates the memfd for SW/SN/SC ranges, and fills map[]
  * (up to SPOOL_MAX_RANGES) with what to lay over storage.  *fd is a new
  * read-only descriptor of the spool file for the VM (the caller closes it
- * after passing it on); f->memfd is passed as is (CP keeps it).
+ * after passing it on); f->memfd and f->scfd_ro are passed as they are
+ * (CP keeps them).
  */
 int spool_attach(struct spool *sp, struct spool_file *f, const char *user, int *fd,
 		 struct spool_map *map, int *nmap, char *why, size_t whylen);

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <libfdt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@
 #define CTRL_A	    0x01
 
 struct boot_opts {
-	const char *kernel, *initrd, *append, *bios;
+	const char *kernel, *initrd, *append, *bios, *dumpdtb;
 	int ipl_disk; /* index into cfg.disks, -1 for none */
 	struct machine_config cfg;
 };
@@ -97,15 +98,11 @@ static int parse_size(const char *s, uint64_t *out)
 static int parse_opts(int argc, char **argv, struct boot_opts *o)
 {
 	static const struct option opts[] = {
-	    {"kernel", required_argument, NULL, 'k'},
-	    {"initrd", required_argument, NULL, 'i'},
-	    {"disk", required_argument, NULL, 'd'},
-	    {"append", required_argument, NULL, 'a'},
-	    {"memory", required_argument, NULL, 'm'},
-	    {"bios", required_argument, NULL, 'b'},
-	    {"ipl", required_argument, NULL, 'I'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
+	    {"kernel", required_argument, NULL, 'k'}, {"initrd", required_argument, NULL, 'i'},
+	    {"disk", required_argument, NULL, 'd'},   {"append", required_argument, NULL, 'a'},
+	    {"memory", required_argument, NULL, 'm'}, {"bios", required_argument, NULL, 'b'},
+	    {"ipl", required_argument, NULL, 'I'},    {"dumpdtb", required_argument, NULL, 'D'},
+	    {"help", no_argument, NULL, 'h'},	      {0},
 	};
 	int c, rc;
 
@@ -123,6 +120,9 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 			break;
 		case 'b':
 			o->bios = optarg;
+			break;
+		case 'D':
+			o->dumpdtb = optarg;
 			break;
 		case 'm':
 			if (parse_size(optarg, &o->cfg.mem_size)) {
@@ -295,6 +295,26 @@ out:
 	return rc;
 }
 
+static int dump_dtb(struct machine *m, const char *path)
+{
+	const void *fdt = machine_fdt(m);
+	FILE *f = fdt ? fopen(path, "wb") : NULL;
+	int rc = 0;
+
+	if (!f) {
+		fprintf(stderr, "rvcp boot: %s: %s\n", path,
+			fdt ? strerror(errno) : "no device tree");
+		return 1;
+	}
+	if (fwrite(fdt, 1, fdt_totalsize(fdt), f) != fdt_totalsize(fdt))
+		rc = 1;
+	if (fclose(f) != 0)
+		rc = 1;
+	if (rc)
+		fprintf(stderr, "rvcp boot: %s: write failed\n", path);
+	return rc;
+}
+
 static int boot_loop(struct machine *m, const struct boot_opts *o, struct boot_console *con)
 {
 	for (;;) {
@@ -350,6 +370,10 @@ int boot_main(int argc, char **argv)
 	rc = 1;
 	if (boot_load(m, &o))
 		goto out;
+	if (o.dumpdtb) {
+		rc = dump_dtb(m, o.dumpdtb);
+		goto out;
+	}
 	boot_machine = m;
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);

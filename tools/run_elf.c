@@ -217,9 +217,16 @@ int run_elf_main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "t:sh", opts, NULL)) != -1) {
 		switch (c) {
-		case 't':
-			timeout = strtod(optarg, NULL);
+		case 't': {
+			char *end;
+
+			timeout = strtod(optarg, &end);
+			if (end == optarg || *end || !(timeout >= 0)) {
+				fprintf(stderr, "run-elf: bad --timeout %s\n", optarg);
+				return 2;
+			}
 			break;
+		}
 		case 's':
 			stats = true;
 			break;

@@ -206,11 +206,13 @@ static int lay_ranges(struct machine *m, const struct proto_nss_ipl *p, const st
 
 		if (mp->src == SPOOL_SRC_ZERO)
 			continue; /* EN: the anonymous zero pages already there */
-		if (mp->src == SPOOL_SRC_MEMFD && msg->nfds < 2) {
-			snprintf(why, wl, "no shared storage descriptor");
+		if (mp->fd >= msg->nfds) {
+			snprintf(why, wl, "no descriptor for pages %llX-%llX",
+				 (unsigned long long)(mp->real >> PAGE_SHIFT),
+				 (unsigned long long)((mp->real + mp->len - 1) >> PAGE_SHIFT));
 			return -EINVAL;
 		}
-		fd = mp->src == SPOOL_SRC_MEMFD ? msg->fds[1] : msg->fds[0];
+		fd = msg->fds[mp->fd];
 		ret = mem_map(mem, mp->real, mp->len, fd, mp->off, (enum mem_map_kind)mp->kind);
 		if (ret < 0) {
 			snprintf(why, wl, "mapping pages %llX-%llX: %s",

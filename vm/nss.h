@@ -13,8 +13,9 @@
  *              offset off) and struct hart_state at hart_off.  The guest
  *              must be stopped.  Answer: NSS_RESULT(NSS_SAVE).
  *   NSS_IPL    struct proto_nss_ipl, then the PARM text (NUL-terminated)
- *              at parm_off; fds[0] the spool file (read-only), fds[1] the
- *              saved system's memfd when a map has src SPOOL_SRC_MEMFD.
+ *              at parm_off; fds[0] the spool file (read-only), then the
+ *              saved system's SW/SN memfd and the read-only descriptor of
+ *              its SC memfd when it has such ranges; map[i].fd says which.
  *              IPL name: clears storage, mem_map()s every range with its
  *              kind, rewrites the device tree (storage size, PARM text on
  *              the kernel command line) when its pages are exclusive, and

@@ -61,7 +61,7 @@ class CP:
                 time.sleep(0.05)
 
     def logtext(self):
-        with open(self.logfile) as f:
+        with open(self.logfile, errors="replace") as f:
             return f.read()
 
     def term(self):

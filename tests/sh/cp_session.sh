@@ -114,6 +114,14 @@ try:
     w = cp.term()
     w.logon("MAINT", "secret", greeting=r"LOGON AT")  # a new session, not a reconnect
     w.cmd("Q N", r"MAINT    - L\w{4}")
+    # HOLD keeps the line: the logo again, and a new LOGON on it
+    w.cmd("DISCONNECT HOLD", r"DISCONNECT AT")
+    w.expect(r"Enter LOGON")
+    w.logon("MAINT", "secret", greeting=r"RECONNECTED AT")
+    w.cmd("LOGOFF HOLD", r"LOGOFF AT")
+    w.expect(r"Enter LOGON")
+    w.logon("MAINT", "secret", greeting=r"LOGON AT")
+    w.cmd("LOGOFF NOW", r"HCPCMD003E Invalid option - NOW")
     cp.stop()
 finally:
     cp.kill()

@@ -56,7 +56,7 @@ try:
         cp.kill()                       # SIGKILL, mid-save or about
         wait_gone(vms)                  # the VM processes end with CP's socket
         cp, t = start()
-        if glob.glob(os.path.join(spool, "*.tmp")):
+        if glob.glob(os.path.join(spool, "*.tmp")) + glob.glob(os.path.join(spool, "*.new")):
             fail("temporary file left after restart")
         t.send("QUERY NSS NAME BIG")
         out = t.quiet(1.0)

@@ -4,7 +4,8 @@
 #   TRACE I R 010000 CMD SAVESYS LXSHR#TRACE END ALL
 #   IPL 200
 # and is left in CP READ with LXSHR saved; then 10 users IPL LXSHR, each
-# reaches the shell and runs a command; QUERY NSS USERS LXSHR lists them;
+# reaches the shell and runs a command (the first one's PARM text is on its
+# kernel command line); QUERY NSS USERS LXSHR lists them;
 # and the proportional set size of the VM processes shows the SR range
 # (one shared mapping of the spool file) held once on the host.
 exec python3 - "$@" <<'PYEOF'
@@ -55,12 +56,15 @@ try:
     for i in range(1, N + 1):
         u = cp.term()
         u.logon("LINUX%02d" % i, "pw%d" % i)
-        u.send("IPL LXSHR")
+        # the first user gives PARM text: it reaches the kernel command line
+        u.send("IPL LXSHR PARM rvcp_nss_parm=1" if i == 1 else "IPL LXSHR")
         users.append(u)
     for i, u in enumerate(users, 1):
         u.expect(r"root@rvcp:/# ", 600)
         u.send("echo guest-$((%d * 1000 + 7))" % i)
         u.expect(r"guest-%d" % (i * 1000 + 7), 300)
+    users[0].send("cat /proc/cmdline")
+    users[0].expect(r"root=/dev/vda1 .*rvcp_nss_parm=1", 300)
     t.send("QUERY NSS USERS LXSHR")
     seen = set()
     for _ in range((N + 3) // 4):

@@ -32,7 +32,10 @@ try:
         u = cp.term()
         u.logon(user, "pw")
         u.send("IPL LXBOOT")
-        u.send("")                    # the shell was waiting for a line
+        # Typed at once, before the VM has answered: CP holds the line
+        # until the IPL is done, then it goes to the guest, not to CP.
+        u.send("echo typed-ahead-$((6*7))")
+        u.expect(r"typed-ahead-42", 600)
         u.expect(r"root@rvcp:/# ", 600)
         before = time.time()
         u.send("echo clock $(date +%s)")

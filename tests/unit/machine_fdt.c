@@ -36,7 +36,7 @@ static uint32_t u32(const void *fdt, const char *path, const char *prop)
 	int node = fdt_path_offset(fdt, path), len;
 	const fdt32_t *p = node < 0 ? NULL : fdt_getprop(fdt, node, prop, &len);
 
-	return p && len == 4 ? fdt32_to_cpu(*p) : 0xdeadbeef;
+	return p && len == 4 ? fdt32_ld(p) : 0xdeadbeef;
 }
 
 /* reg = <base size> with two cells each */
@@ -45,7 +45,7 @@ static int reg_is(const void *fdt, const char *path, uint64_t base, uint64_t siz
 	int node = fdt_path_offset(fdt, path), len;
 	const fdt64_t *p = node < 0 ? NULL : fdt_getprop(fdt, node, "reg", &len);
 
-	return p && len == 16 && fdt64_to_cpu(p[0]) == base && fdt64_to_cpu(p[1]) == size;
+	return p && len == 16 && fdt64_ld(&p[0]) == base && fdt64_ld(&p[1]) == size;
 }
 
 static int has_compat(const void *fdt, const char *path, const char *compat)
@@ -107,7 +107,7 @@ static void test_tree(void)
 	CHECK(has_compat(fdt, "/soc/clint@2000000", "riscv,clint0"));
 	ie = fdt_getprop(fdt, fdt_path_offset(fdt, "/soc/clint@2000000"), "interrupts-extended",
 			 &len);
-	CHECK(ie && len == 16 && fdt32_to_cpu(ie[1]) == 3 && fdt32_to_cpu(ie[3]) == 7);
+	CHECK(ie && len == 16 && fdt32_ld(&ie[1]) == 3 && fdt32_ld(&ie[3]) == 7);
 	CHECK(has_compat(fdt, "/soc/rtc@101000", "google,goldfish-rtc"));
 	CHECK(u32(fdt, "/soc/rtc@101000", "interrupts") == RTC_IRQ);
 	CHECK(has_compat(fdt, "/soc/test@100000", "sifive,test0") &&

@@ -178,12 +178,15 @@ static void test_memfd(void)
 	if (!f)
 		goto out;
 	ret = spool_attach(&sp, f, "U1", &fd, map, &nmap, why, sizeof(why));
-	CHECK(ret == 0 && f->memfd >= 0 && f->memfd_size == 3 * 0x100000);
+	CHECK(ret == 0 && f->memfd >= 0 && f->memfd_size == 2 * 0x100000);
+	CHECK(f->scfd >= 0 && f->scfd_ro >= 0 && f->scfd_size == 0x100000);
 	CHECK(nmap == 6 && map[1].src == SPOOL_SRC_MEMFD && map[1].off == 0 &&
 	      map[1].kind == MEM_MAP_SHARED_RW);
 	CHECK(map[2].src == SPOOL_SRC_MEMFD && map[2].off == 0x100000);
-	CHECK(map[3].kind == MEM_MAP_SHARED_CP && map[4].kind == MEM_MAP_PRIVATE_RO);
-	CHECK(map[5].src == SPOOL_SRC_ZERO);
+	CHECK(map[3].kind == MEM_MAP_SHARED_CP && map[3].src == SPOOL_SRC_SCFD && map[3].off == 0);
+	CHECK(map[4].kind == MEM_MAP_PRIVATE_RO && map[5].src == SPOOL_SRC_ZERO);
+	/* The VMs' SC descriptor cannot be mapped for writing. */
+	CHECK(mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, f->scfd_ro, 0) == MAP_FAILED);
 	if (ret == 0 && f->memfd >= 0) {
 		uint8_t *p = mmap(NULL, f->memfd_size, PROT_READ, MAP_SHARED, f->memfd, 0);
 
@@ -204,7 +207,7 @@ static void test_memfd(void)
 	spool_detach(&sp, f, "U1");
 	CHECK(f->memfd == memfd);
 	spool_detach(&sp, f, "U2");
-	CHECK(f->memfd == -1);
+	CHECK(f->memfd == -1 && f->scfd == -1 && f->scfd_ro == -1);
 	spool_purge(&sp, f);
 out:
 	spool_close(&sp);
@@ -261,6 +264,15 @@ static void test_damage(void)
 	spool_close(&sp);
 	CHECK(spool_load(&sp, dir) == 0 && !spool_by_name(&sp, "DMG", true));
 	corrupt(name, 26, 1);
+	/* A range whose data lies beyond the end, under a correct checksum. */
+	fd = open(p, O_RDWR);
+	CHECK(spool_meta_read(fd, &m, why, sizeof(why)) == 0);
+	m.r[1].off = m.hdr.file_size - 4096;
+	CHECK(spool_meta_write(fd, &m) == 0);
+	spool_meta_free(&m);
+	CHECK(spool_meta_read(fd, &m, why, sizeof(why)) < 0 &&
+	      strstr(why, "range 100-1FF lies outside the file"));
+	close(fd);
 	/* Truncated. */
 	CHECK(truncate(p, 8192) == 0);
 	fd = open(p, O_RDONLY);
@@ -272,6 +284,62 @@ static void test_damage(void)
 	CHECK(spool_meta_read(fd, &m, why, sizeof(why)) < 0 && strstr(why, "magic"));
 	close(fd);
 	unlink(p);
+	spool_close(&sp);
+}
+
+/* A saver that keeps its descriptor cannot change the published system. */
+static void test_saver_fd(void)
+{
+	struct spool_disk disk = {.vdev = 0x200, .size = 1 << 20};
+	struct spool sp = {0};
+	struct spool_save sv;
+	struct spool_file *f;
+	struct spool_map map[SPOOL_MAX_RANGES];
+	uint8_t hart[HART_SIZE] = {0}, junk[4096], page[4096];
+	char why[128];
+	int vmfd, fd, nmap;
+
+	CHECK(spool_load(&sp, dir) == 0);
+	defsys(&sp, "KEEPFD 0-FF SR");
+	CHECK(spool_save_begin(&sp, "KEEPFD", 64 << 20, &disk, 1, HART_SIZE, 0, &sv) == 0);
+	vmfd = dup(sv.fd); /* what the VM process was given */
+	memset(page, 0x11, sizeof(page));
+	CHECK(pwrite(vmfd, page, sizeof(page), (off_t)sv.map[0].off) == sizeof(page));
+	CHECK(pwrite(vmfd, hart, sizeof(hart), (off_t)sv.hart_off) == sizeof(hart));
+	CHECK(spool_save_commit(&sp, &sv, &f) == 0);
+	memset(junk, 0xee, sizeof(junk));
+	CHECK(pwrite(vmfd, junk, sizeof(junk), (off_t)f->meta.r[0].off) == sizeof(junk));
+	close(vmfd);
+	f->verified = false;
+	CHECK(spool_attach(&sp, f, "U1", &fd, map, &nmap, why, sizeof(why)) == 0);
+	CHECK(pread(fd, page, sizeof(page), (off_t)map[0].off) == sizeof(page) && page[0] == 0x11);
+	close(fd);
+	spool_detach(&sp, f, "U1");
+	spool_purge(&sp, f);
+	spool_close(&sp);
+}
+
+/* While a skeleton is being saved, DEFSYS of its name and PURGE wait. */
+static void test_busy(void)
+{
+	struct spool_disk disk = {.vdev = 0x200, .size = 1 << 20};
+	struct spool sp = {0};
+	struct spool_save sv, sv2;
+	struct spool_file *skel;
+	struct defsys d;
+	const char *bad;
+	uint32_t seg;
+	char *argv[] = {"BUSY", "0-FF", "EW"};
+
+	CHECK(spool_load(&sp, dir) == 0);
+	CHECK(defsys_parse(3, argv, &d, &bad, &seg) == DEFSYS_OK);
+	CHECK(spool_defsys(&sp, &d, "MAINT", &skel) == 0);
+	CHECK(spool_save_begin(&sp, "BUSY", 64 << 20, &disk, 1, HART_SIZE, 0, &sv) == 0);
+	CHECK(spool_defsys(&sp, &d, "MAINT", NULL) == -EBUSY);
+	CHECK(spool_purge(&sp, skel) == -EBUSY);
+	CHECK(spool_save_begin(&sp, "BUSY", 64 << 20, &disk, 1, HART_SIZE, 0, &sv2) == -EBUSY);
+	spool_save_abort(&sp, &sv);
+	CHECK(spool_by_name(&sp, "BUSY", false) == skel && spool_purge(&sp, skel) == 0);
 	spool_close(&sp);
 }
 
@@ -329,6 +397,8 @@ int main(void)
 	test_pending_purge();
 	test_memfd();
 	test_damage();
+	test_busy();
+	test_saver_fd();
 	test_crash();
 	if (failures)
 		fprintf(stderr, "%d failures\n", failures);

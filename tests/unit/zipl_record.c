@@ -289,8 +289,17 @@ static void test_loader(void)
 	args = fdt_getprop(fdt, node, "bootargs", &len);
 	CHECK(args && !strcmp(args, "root=/dev/vda1 quiet"));
 	prop = fdt_getprop(fdt, node, "linux,initrd-start", &len);
-	CHECK(prop && len == 8 && fdt64_to_cpu(*prop) == RAM_BASE + 6 * MiB);
+	CHECK(prop && len == 8 && fdt64_ld(prop) == RAM_BASE + 6 * MiB);
 	CHECK(!memcmp(mem->base + IPL_INFO_REAL, "RVCPINFO", 8));
+	{
+		struct ipl_info info;
+
+		memcpy(&info, mem->base + IPL_INFO_REAL, sizeof(info));
+		CHECK(info.kernel == RAM_BASE + IPL_KERNEL_REAL && info.kernel_len == 200000);
+		CHECK(info.initrd == RAM_BASE + 6 * MiB && info.initrd_len == 5000);
+		CHECK(info.fdt == RAM_BASE + IPL_FDT_REAL && info.fdt_len == fdt_totalsize(fdt));
+		CHECK(info.entry == RAM_BASE + IPL_STUB_REAL);
+	}
 	CHECK(h->s.pc == RAM_BASE + IPL_STUB_REAL && h->s.priv == PRV_S);
 
 	/* TRACE I R 010000: stops before the first instruction, the kernel in place */
@@ -302,6 +311,12 @@ static void test_loader(void)
 	hart_set_trace(h, RAM_BASE + IPL_KERNEL_REAL, RAM_BASE + IPL_KERNEL_REAL);
 	CHECK(machine_run(m, 1000) == MACHINE_TRACE);
 	CHECK(h->s.x[10] == 0 && h->s.x[11] == RAM_BASE + IPL_FDT_REAL);
+
+	/* read-only storage where the kernel goes (a saved system's SR pages): refused */
+	mem->flags[(IPL_KERNEL_REAL >> PAGE_SHIFT) + 3] = MEM_PG_RO;
+	CHECK(machine_ipl_disk(m, 0, NULL, err, sizeof(err)) == -EFAULT);
+	CHECK(strstr(err, "not writable") != NULL);
+	mem->flags[(IPL_KERNEL_REAL >> PAGE_SHIFT) + 3] = 0;
 
 	/* a damaged record: a clear error, storage layout not attempted */
 	CHECK(pwrite(cfg.disks[0].fd, "Z", 1, 512 + 100) == 1);
