@@ -132,11 +132,26 @@ static int count_fds(void)
 	return n;
 }
 
+static const char *seed_dir; /* --seeds DIR: write the seeds for libFuzzer */
+
 static void run(const char *name, int (*target)(const uint8_t *, size_t), const uint8_t *seed,
 		size_t seedlen, int iterations, const char *const *dict)
 {
 	static uint8_t buf[SEED_MAX + 4096];
 	size_t len;
+
+	if (seed_dir) {
+		char path[512];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s/seed", seed_dir, name);
+		f = fopen(path, "wb");
+		if (f) {
+			fwrite(seed, 1, seedlen, f);
+			fclose(f);
+		}
+		return;
+	}
 
 	target(seed, seedlen); /* the seed itself */
 	for (int i = 0; i < iterations; i++) {
@@ -332,10 +347,14 @@ static size_t seed_proto(uint8_t *buf, size_t cap)
 int main(int argc, char **argv)
 {
 	static uint8_t seed[SEED_MAX];
-	int iters = argc > 1 ? atoi(argv[1]) : 2000;
+	int iters = 2000;
 	int fds, imgfd;
 	size_t n;
 
+	if (argc > 2 && !strcmp(argv[1], "--seeds"))
+		seed_dir = argv[2];
+	else if (argc > 1)
+		iters = atoi(argv[1]);
 	imgfd = mkstemp(image);
 	if (imgfd < 0 || ftruncate(imgfd, FUZZ_DISK) < 0) {
 		perror("mkstemp");
@@ -371,7 +390,7 @@ int main(int argc, char **argv)
 	n = seed_proto(seed, sizeof(seed));
 	run("proto", fuzz_proto, seed, n, iters, NULL);
 	seed[0] = 1; /* the same packets to the EXEC protocol's reader */
-	run("rexx-proto", fuzz_proto, seed, n, iters, NULL);
+	run("rexx_proto", fuzz_proto, seed, n, iters, NULL);
 
 	fuzz_cleanup();
 	unlink(image);
