@@ -200,8 +200,10 @@ int ipl_write(int fd, uint64_t size, const struct ipl_image *img, char *err, siz
 		ipl_add(&rec, IPL_COMP_PARM, img->parm, plen, &pos);
 	if (pos > (uint64_t)end)
 		return fail(err, errlen, -ENOSPC,
-			    "the IPL components need %llu bytes but only %llu bytes are free "
-			    "between sector %d and %s (byte %llu)",
+			    "the IPL components (kernel %zu, initrd %zu, parameter line %zu bytes) "
+			    "need %llu bytes but only %llu bytes are free between sector %d and %s "
+			    "(byte %llu)",
+			    img->klen, img->initrd ? img->ilen : 0, plen,
 			    (unsigned long long)(pos - start),
 			    (unsigned long long)((uint64_t)end - start), IPL_DATA_LBA,
 			    (uint64_t)end == size ? "the end of the disk" : "the first partition",

@@ -142,7 +142,7 @@ static int load_info(struct machine *m, uint64_t kernel, uint64_t klen)
 	    .initrd = m->initrd_start,
 	    .initrd_len = m->initrd_end - m->initrd_start,
 	    .fdt = RAM_BASE + m->fdt_real,
-	    .fdt_len = IPL_FDT_MAX,
+	    .fdt_len = machine_fdt(m) ? fdt_totalsize(machine_fdt(m)) : 0,
 	    .entry = RAM_BASE + IPL_STUB_REAL,
 	};
 	void *p = load_ptr(m, IPL_INFO_REAL, sizeof(info));
