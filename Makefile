@@ -32,7 +32,7 @@ ISAELFS  := $(ISASRCS:tests/isa/%.S=$(BUILD)/tests/isa/%.elf)
 ISAFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
 	    -mcmodel=medany -T tests/isa/link.ld -Itests/isa -Wl,--no-warn-rwx-segments
 
-.PHONY: all check check-plain check-asan tests guest bench demo clean format
+.PHONY: all check check-plain check-asan tests guest bench demo clean format fuzz
 all: $(BUILD)/rvcp
 
 $(BUILD)/rvcp: $(MAINOBJ) $(BUILD)/librvcp.a
@@ -88,6 +88,20 @@ check-asan:
 	$(MAKE) BUILD=build/asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" tests
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  tests/run.sh --rvcp build/asan/rvcp --build build/asan --log build/asan/test-asan.log --sanitized
+
+# libFuzzer binaries, one per target of tests/fuzz/targets.c (not part of
+# make check, which runs the same targets a fixed number of times in
+# tests/unit/fuzz_parsers).  Run e.g. build/fuzz/fuzz_spool -max_total_time=60.
+FUZZTARGETS := directory defsys spool ipl elf snapshot proto
+fuzz:
+	$(MAKE) BUILD=build/fuzz CC=clang OPT=-O1 \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
+	  build/fuzz/librvcp.a
+	for t in $(FUZZTARGETS); do \
+	  clang $(CPPFLAGS) -O1 -g -std=gnu11 -fsanitize=fuzzer,address,undefined \
+	    -DFUZZ_TARGET=fuzz_$$t -o build/fuzz/fuzz_$$t tests/fuzz/libfuzzer.c \
+	    tests/fuzz/targets.c build/fuzz/librvcp.a $(LDLIBS) || exit 1; \
+	done
 
 include guest/guest.mk
 
