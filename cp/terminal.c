@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <libtelnet.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -509,8 +511,13 @@ static void term_accept(void *opaque, int fd, uint32_t events)
 	int cfd = accept4(fd, (struct sockaddr *)&sa, &salen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	char host[48], port[8];
 
+	int one = 1;
+
 	if (cfd < 0)
 		return;
+	/* A terminal is interactive: a response or an echoed guest line goes
+	 * out at once, not after the client's delayed ACK (Nagle). */
+	setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	t = calloc(1, sizeof(*t));
 	if (!t || cp_sys.shutting_down) {
 		free(t);

@@ -120,6 +120,7 @@ static void vm_setup(struct vm *vm, struct proto_msg *msg)
 		vm_result(vm, PROTO_SETUP, -ENOMEM, "the machine could not be created");
 		return;
 	}
+	machine_set_line_mode(vm->m, true); /* CP's terminals are line mode */
 	vm_apply_trace(vm);
 	vm_result(vm, PROTO_SETUP, 0, "");
 }

@@ -159,6 +159,8 @@ static struct machine *create(int fd, uint64_t size)
 
 	if (!m)
 		perror("machine_create");
+	else
+		machine_set_line_mode(m, true); /* as in the VM process */
 	return m;
 }
 
