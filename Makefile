@@ -117,7 +117,7 @@ format:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
 
 include bench/cpu/cpu.mk
 bench: $(BUILD)/bench/cpubench.elf

@@ -126,6 +126,44 @@ static void fuzz_spool_fix(uint8_t *buf, size_t size)
 	memcpy(buf, &h, sizeof(h));
 }
 
+/* The same file as the only one of a spool folder, as CP finds it at start. */
+static char fuzz_catalog_dir[256];
+
+static void fuzz_spool_catalog(const uint8_t *buf, size_t len)
+{
+	char *dir = fuzz_catalog_dir;
+	struct spool sp = {0};
+	char path[300];
+	int fd;
+
+	if (!dir[0]) {
+		const char *tmp = getenv("TMPDIR");
+
+		snprintf(fuzz_catalog_dir, sizeof(fuzz_catalog_dir), "%s/fuzz-catalog-XXXXXX",
+			 tmp ? tmp : "/tmp");
+		if (!mkdtemp(dir))
+			abort();
+	}
+	snprintf(path, sizeof(path), "%s/0001.nss", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || (len && write(fd, buf, len) != (ssize_t)len))
+		abort();
+	close(fd);
+	if (spool_load(&sp, dir) == 0) {
+		for (struct spool_file *f = sp.files; f; f = f->next) {
+			char date[6], tm[9];
+			struct defsys d;
+
+			spool_by_name(&sp, f->meta.hdr.name, true);
+			spool_file_pages(f);
+			spool_file_date(f, date, tm);
+			spool_file_defsys(f, &d);
+		}
+		spool_close(&sp);
+	}
+	unlink(path);
+}
+
 int fuzz_spool(const uint8_t *data, size_t size)
 {
 	struct spool_meta m;
@@ -142,9 +180,11 @@ int fuzz_spool(const uint8_t *data, size_t size)
 	if (data[0] & 1)
 		fuzz_spool_fix(buf, size - 1);
 	fd = fuzz_memfd(buf, size - 1);
-	free(buf);
-	if (fd < 0)
+	if (fd < 0) {
+		free(buf);
 		return 0;
+	}
+	why[0] = 0;
 	if (spool_meta_read(fd, &m, why, sizeof(why)) == 0) {
 		spool_data_verify(fd, &m, why, sizeof(why));
 		spool_meta_free(&m);
@@ -152,6 +192,9 @@ int fuzz_spool(const uint8_t *data, size_t size)
 		abort(); /* a refused file always says why */
 	}
 	close(fd);
+	if (data[0] & 2)
+		fuzz_spool_catalog(buf, size - 1);
+	free(buf);
 	return 0;
 }
 
@@ -159,6 +202,7 @@ int fuzz_spool(const uint8_t *data, size_t size)
 
 static struct machine *fuzz_m;
 static int fuzz_disk = -1;
+static size_t fuzz_disk_used; /* bytes of it not known to be zero */
 
 static struct machine *fuzz_machine(void)
 {
@@ -186,6 +230,8 @@ void fuzz_cleanup(void)
 	if (fuzz_disk >= 0)
 		close(fuzz_disk);
 	fuzz_disk = -1;
+	if (fuzz_catalog_dir[0])
+		rmdir(fuzz_catalog_dir);
 }
 
 /* ---- IPL records and what they point at (machine/ipl.c, machine/load.c) ---- */
@@ -226,8 +272,12 @@ int fuzz_ipl(const uint8_t *data, size_t size)
 	memcpy(disk + IPL_SECTOR, data + 1, n);
 	if (data[0] & 1)
 		fuzz_ipl_fix(disk, FUZZ_DISK);
-	if (pwrite(fuzz_disk, disk, FUZZ_DISK, 0) != (ssize_t)FUZZ_DISK)
+	/* Only what this input or the one before wrote: the rest stays zero. */
+	if (n + IPL_SECTOR > fuzz_disk_used)
+		fuzz_disk_used = n + IPL_SECTOR;
+	if (pwrite(fuzz_disk, disk, fuzz_disk_used, 0) != (ssize_t)fuzz_disk_used)
 		abort();
+	fuzz_disk_used = n + IPL_SECTOR;
 	free(disk);
 	machine_reset(m, true);
 	machine_ipl_disk(m, 0, (data[0] & 2) ? "quiet" : NULL, err, sizeof(err));

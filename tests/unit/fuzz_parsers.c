@@ -172,7 +172,7 @@ static void run(const char *name, int (*target)(const uint8_t *, size_t), const 
 
 /* ---- seeds ---- */
 
-static char image[] = "/tmp/fuzz-mdisk-XXXXXX";
+static char image[256]; /* the MDISK image of the directory seed */
 
 static size_t seed_directory(uint8_t *buf, size_t cap)
 {
@@ -208,7 +208,7 @@ static const char *const defsys_words[] = {
 
 static size_t seed_spool(uint8_t *buf, size_t cap)
 {
-	char dir[] = "/tmp/fuzz-spool-XXXXXX", path[64];
+	char dir[256], path[300];
 	struct spool sp = {0};
 	struct spool_file *f = NULL;
 	struct defsys d;
@@ -218,6 +218,8 @@ static size_t seed_spool(uint8_t *buf, size_t cap)
 	int argc = 0, fd;
 	ssize_t n = 0;
 
+	snprintf(dir, sizeof(dir), "%s/fuzz-spool-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	memcpy(text, seed_defsys_text, sizeof(text));
 	for (char *t = strtok_r(text, " ", &save); t; t = strtok_r(NULL, " ", &save))
 		argv[argc++] = t;
@@ -228,7 +230,7 @@ static size_t seed_spool(uint8_t *buf, size_t cap)
 	snprintf(path, sizeof(path), "%s/%04u.nss", dir, f->meta.hdr.spoolid);
 	fd = open(path, O_RDONLY);
 	if (fd >= 0) {
-		buf[0] = 1; /* fix the checksum after mutation */
+		buf[0] = 3; /* fix the checksum after mutation; load the folder too */
 		n = read(fd, buf + 1, cap - 1);
 		close(fd);
 		unlink(path);
@@ -355,6 +357,8 @@ int main(int argc, char **argv)
 		seed_dir = argv[2];
 	else if (argc > 1)
 		iters = atoi(argv[1]);
+	snprintf(image, sizeof(image), "%s/fuzz-mdisk-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	imgfd = mkstemp(image);
 	if (imgfd < 0 || ftruncate(imgfd, FUZZ_DISK) < 0) {
 		perror("mkstemp");
