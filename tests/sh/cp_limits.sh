@@ -41,6 +41,11 @@ try:
     # A VM process that stops reading: SIGSTOP it, then send it requests.
     t = cp.term()
     t.logon("LINUX01", "pw")
+    deadline = time.monotonic() + WAIT
+    while "LINUX01" not in cp.vm_pids():  # forked, maybe not yet exec'ed
+        if time.monotonic() > deadline:
+            fail("no VM process for LINUX01")
+        time.sleep(0.05)
     pid = cp.vm_pids()["LINUX01"]
     os.kill(pid, signal.SIGSTOP)
 
