@@ -167,6 +167,9 @@ static void start_supervisor(struct machine *m, uint64_t pc)
 	s.medeleg = DELEG_EXCEPTIONS;
 	s.mideleg = DELEG_INTERRUPTS;
 	s.mcounteren = 7; /* cycle, time, instret readable from S and U */
+	/* ... and, as OpenSBI leaves it, from U: Linux never sets scounteren,
+	 * and its vDSO (clock_gettime) reads the time CSR in user mode. */
+	s.scounteren = 7;
 	hart_set_state(h, &s);
 	machine_set_sbi(m, true);
 }
