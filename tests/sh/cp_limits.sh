@@ -1,9 +1,9 @@
 #!/bin/sh
 # CP's resource limits (cp/terminal.c, cp/vmctl.c, rexx/exec.c): an overlong
 # typed line is discarded with a message, and so are lines typed ahead to an
-# EXEC beyond 256; a VM process that stops reading its requests is ended once
-# CP's bounded queue for it is full (CP never blocks on it) and the user is
-# told; beyond TERM_MAX terminals a connection is refused with a message and
+# EXEC beyond 256; requests for a VM process that does not read for a while
+# wait in CP, in order; one that stops reading is ended once CP's bounded
+# queue for it is full (CP never blocks on it) and the user is told; beyond TERM_MAX terminals a connection is refused with a message and
 # CP serves the others; CP out of descriptors stops accepting for a moment
 # instead of spinning, and accepts again when some are free.
 exec python3 - "$@" <<'PYEOF'
@@ -11,9 +11,13 @@ import os, resource, signal, socket, sys, time
 sys.path.insert(0, os.path.join(os.environ["SRC"], "tests", "sh"))
 from cp_lib import *
 
+image = os.path.join(TMP, "disk.img")
+with open(image, "wb") as f:
+    f.truncate(1 << 20)
 cp = CP("""USER MAINT maint 32M 32M G
 USER LINUX01 pw 32M 32M G
-""")
+ MDISK 0100 IMAGE %s MR
+""" % image)
 try:
     good = cp.term()
     good.logon("MAINT", "maint")
@@ -37,7 +41,40 @@ try:
     # A VM process that stops reading: SIGSTOP it, then send it requests.
     t = cp.term()
     t.logon("LINUX01", "pw")
+    deadline = time.monotonic() + WAIT
+    while "LINUX01" not in cp.vm_pids():  # forked, maybe not yet exec'ed
+        if time.monotonic() > deadline:
+            fail("no VM process for LINUX01")
+        time.sleep(0.05)
     pid = cp.vm_pids()["LINUX01"]
+    os.kill(pid, signal.SIGSTOP)
+
+    # Stopped for a while: what does not fit in its socket waits in CP, in
+    # order, and reaches it when it reads again.  (How many requests the
+    # socket holds: measured here, on the same kernel.)
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    a.setblocking(False)
+    room = 0
+    try:
+        while room < 100000:
+            a.send(b"x" * 12)  # the size of a RESET request
+            room += 1
+    except BlockingIOError:
+        pass
+    a.close()
+    b.close()
+    n = room + 30
+    while n > 0:
+        t.send("#".join(["SYSTEM RESET"] * min(n, 150)))
+        n -= 150
+    t.quiet(2)
+    t.send("IPL 100")  # queued behind the resets
+    t.quiet(1)
+    os.kill(pid, signal.SIGCONT)
+    t.expect(r"no IPL record on the disk")
+    if "does not read its requests" in cp.logtext() or cp.vm_pids().get("LINUX01") != pid:
+        fail("a VM that stopped for a while was ended")
+
     os.kill(pid, signal.SIGSTOP)
     line = "#".join(["SYSTEM RESET"] * 150)
     for _ in range(12):

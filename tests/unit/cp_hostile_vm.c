@@ -28,6 +28,7 @@
 
 #include "cp/cp.h"
 #include "tools/tools.h"
+#include "vm/nss.h"
 #include "vm/proto.h"
 
 #define NUSERS 3
@@ -93,8 +94,8 @@ static void hostile_one(int sock, int devnull)
 					 PROTO_CONSOLE_OUT,
 					 PROTO_STATE,
 					 PROTO_CP_REQUEST,
-					 PROTO_NSS_FIRST,
-					 PROTO_NSS_FIRST + 1,
+					 PROTO_NSS_RESULT,
+					 PROTO_NSS_IPL,
 					 PROTO_NSS_LAST,
 					 PROTO_SETUP,
 					 999,
@@ -130,10 +131,15 @@ static void hostile_one(int sock, int devnull)
 	case 3: { /* a result of a request, made or not */
 		struct proto_result *r = (void *)buf;
 
-		r->req = rnd() % 4 ? PROTO_IPL : (uint32_t)(rnd() % 200);
+		bool nss = rnd() & 1;
+
+		r->req = rnd() % 4 ? (nss ? PROTO_NSS_SAVE + rnd() % 2 : PROTO_IPL)
+				   : (uint32_t)(rnd() % 200);
 		r->rc = rnd() & 1 ? -EIO : 0;
-		proto_send(sock, rnd() & 1 ? PROTO_RESULT : PROTO_NSS_FIRST + 1, buf,
-			   len < sizeof(*r) ? sizeof(*r) : len, fds, nfds > 16 ? 16 : nfds);
+		proto_send(sock, nss ? PROTO_NSS_RESULT : PROTO_RESULT, buf,
+			   len < sizeof(struct proto_nss_result) ? sizeof(struct proto_nss_result)
+								 : len,
+			   fds, nfds > 16 ? 16 : nfds);
 		break;
 	}
 	case 4: /* a burst of console output */
@@ -193,8 +199,16 @@ static int hostile_vm(int argc, char **argv)
 			/* read (and drop) what CP sent, sometimes */
 			static struct proto_msg m;
 
-			while (proto_recv(sock, &m, MSG_DONTWAIT) > 0)
+			while (proto_recv(sock, &m, MSG_DONTWAIT) > 0) {
+				/* SAVESYS and IPL of a saved system: claim success
+				 * without doing anything, or fail */
+				struct proto_nss_result r = {.req = m.type,
+							     .rc = -(int)(rnd() % 2)};
+
+				if (m.type == PROTO_NSS_SAVE || m.type == PROTO_NSS_IPL)
+					proto_send(sock, PROTO_NSS_RESULT, &r, sizeof(r), NULL, 0);
 				proto_close_fds(&m);
+			}
 		}
 	}
 	switch (rnd() % 4) {
@@ -318,9 +332,9 @@ int main(int argc, char **argv)
 	f = fopen(dirfile, "w");
 	if (!f)
 		return 1;
-	fprintf(f, "USER OPER oper 16M 16M AG\n");
+	fprintf(f, "USER OPER oper 16M 16M AEG\n");
 	for (int i = 0; i < NUSERS; i++)
-		fprintf(f, "USER U%d pw 16M 16M G\n MDISK 0100 IMAGE %s MR\n", i, image);
+		fprintf(f, "USER U%d pw 16M 16M EG\n MDISK 0100 IMAGE %s MR\n", i, image);
 	fclose(f);
 	/* a free port */
 	s = socket(AF_INET, SOCK_STREAM, 0);
@@ -352,6 +366,8 @@ int main(int argc, char **argv)
 	term_expect(s, "ENTER PASSWORD");
 	term_send(s, "oper");
 	term_expect(s, "LOGON AT");
+	term_send(s, "DEFSYS HOSTILE 0-FF EW 100-1FF SR 200-2FF SW");
+	term_expect(s, "HOSTILE");
 	fds0 = count_fds(cp);
 	for (int i = 0; i < NUSERS; i++) {
 		char line[32];
@@ -368,6 +384,9 @@ int main(int argc, char **argv)
 			/* a new VM process if the last one ended; lines for the guest */
 			term_send(term[i], "IPL 100");
 			term_send(term[i], "hello guest");
+			/* saved systems: a save the VM may only pretend to do, IPLs of it */
+			term_send(term[i], r % 2 ? "#CP SAVESYS HOSTILE" : "#CP IPL HOSTILE");
+			term_send(term[i], r % 2 ? "SAVESYS HOSTILE" : "IPL HOSTILE");
 		}
 		usleep(300000);
 		term_send(s, "QUERY NAMES");
