@@ -484,3 +484,30 @@ int fuzz_mmio(const uint8_t *data, size_t size)
 	}
 	return 0;
 }
+
+/* ---- hart state from a spool file (vm/nss.c lays it before the devices) ---- */
+
+/*
+ * Any register and CSR values, then a few thousand instructions of whatever
+ * storage holds: the hart may trap or loop, never crash the host.
+ */
+int fuzz_hart(const uint8_t *data, size_t size)
+{
+	struct machine *m = fuzz_machine();
+	struct hart_state hs;
+
+	if (size < sizeof(hs))
+		return 0;
+	memcpy(&hs, data, sizeof(hs));
+	hart_set_state(&m->hart, &hs);
+	if (size > sizeof(hs)) /* the rest is code and data at the pc's page, if in storage */
+	{
+		uint64_t real = (hs.pc - RAM_BASE) & ~4095ULL;
+		size_t n = size - sizeof(hs) < 4096 ? size - sizeof(hs) : 4096;
+
+		if (hs.pc >= RAM_BASE && real < m->mem.size && !mem_page_ro(&m->mem, real))
+			memcpy(m->mem.base + real, data + sizeof(hs), n);
+	}
+	hart_run(&m->hart, 4000);
+	return 0;
+}

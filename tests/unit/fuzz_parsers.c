@@ -400,6 +400,32 @@ static size_t seed_mmio(uint8_t *buf, size_t cap)
 	return o;
 }
 
+/* A hart in S-mode with paging on, running a few instructions. */
+static size_t seed_hart(uint8_t *buf, size_t cap)
+{
+	struct hart_state hs;
+	static const uint32_t code[] = {
+	    0x00100093, /* li x1, 1 */
+	    0x00008067, /* ret */
+	    0x10500073, /* wfi */
+	    0x00000073, /* ecall */
+	};
+
+	if (cap < sizeof(hs) + sizeof(code))
+		return 0;
+	hart_get_state(&fuzz_machine()->hart, &hs);
+	hs.pc = RAM_BASE + 0x30000;
+	hs.priv = PRV_S;
+	hs.satp = 8ULL << 60 | (0x40000 + RAM_BASE) >> 12;
+	hs.mtvec = RAM_BASE + 0x30008;
+	hs.stvec = RAM_BASE + 0x30008;
+	hs.medeleg = 0xb1ff;
+	hs.x[1] = RAM_BASE + 0x30000;
+	memcpy(buf, &hs, sizeof(hs));
+	memcpy(buf + sizeof(hs), code, sizeof(code));
+	return sizeof(hs) + sizeof(code);
+}
+
 int main(int argc, char **argv)
 {
 	static uint8_t seed[SEED_MAX];
@@ -457,6 +483,8 @@ int main(int argc, char **argv)
 		}
 	}
 	run("mmio", fuzz_mmio, seed, n, iters, NULL);
+	n = seed_hart(seed, sizeof(seed));
+	run("hart", fuzz_hart, seed, n, iters, NULL);
 	n = seed_proto(seed, sizeof(seed));
 	run("proto", fuzz_proto, seed, n, iters, NULL);
 	seed[0] = 1; /* the same packets to the EXEC protocol's reader */
