@@ -21,6 +21,7 @@
 #include <xxhash.h>
 
 #include "cp/directory.h"
+#include "machine/internal.h"
 #include "machine/ipl.h"
 #include "machine/layout.h"
 #include "machine/machine.h"
@@ -431,5 +432,82 @@ int fuzz_proto(const uint8_t *data, size_t size)
 	close(sv[1]);
 	if (devnull >= 0)
 		close(devnull);
+	return 0;
+}
+
+/* ---- a guest poking the devices (dev/, virtio/) ---- */
+
+/*
+ * The input is a list of 11-byte operations: opcode, 16-bit argument,
+ * 64-bit value.  They write and read virtio-mmio registers, store into
+ * storage (descriptor rings, request headers), notify the queue, and access
+ * any device register of any size.  Whatever the guest does, a bad request
+ * fails the request, never the host.
+ */
+int fuzz_mmio(const uint8_t *data, size_t size)
+{
+	static const uint64_t bases[] = {SYSCON_BASE, RTC_BASE,	 CLINT_BASE,
+					 PLIC_BASE,   UART_BASE, VIRTIO_BASE};
+	struct machine *m = fuzz_machine();
+	struct guest_mem *mem = machine_mem(m);
+
+	machine_reset(m, true);
+	for (size_t i = 0; i + FUZZ_MMIO_OP <= size; i += FUZZ_MMIO_OP) {
+		uint8_t op = data[i];
+		uint16_t arg = (uint16_t)(data[i + 1] | data[i + 2] << 8);
+		uint64_t v;
+
+		memcpy(&v, data + i + 3, 8);
+		switch (op % 8) {
+		case 0:
+		case 1:
+		case 2: /* a virtio register */
+			bus_access(&m->bus, VIRTIO_BASE + (arg & 0x3fc), &v, 4, true);
+			break;
+		case 3:
+			bus_access(&m->bus, VIRTIO_BASE + (arg & 0x3ff), &v, 1 << (op >> 6), false);
+			break;
+		case 4: /* storage: rings, headers, buffers */
+			if ((uint64_t)arg * 8 + 8 <= mem->size &&
+			    !mem_page_ro(mem, (uint64_t)arg * 8))
+				memcpy(mem->base + (uint64_t)arg * 8, &v, 8);
+			break;
+		case 5: /* QueueNotify */
+			v &= 0xffff;
+			bus_access(&m->bus, VIRTIO_BASE + 0x50, &v, 4, true);
+			break;
+		default: /* any register of any device, any size */
+			bus_access(&m->bus, bases[(op >> 3) % 6] + arg, &v, 1 << (op >> 6),
+				   op & 0x20);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* ---- hart state from a spool file (vm/nss.c lays it before the devices) ---- */
+
+/*
+ * Any register and CSR values, then a few thousand instructions of whatever
+ * storage holds: the hart may trap or loop, never crash the host.
+ */
+int fuzz_hart(const uint8_t *data, size_t size)
+{
+	struct machine *m = fuzz_machine();
+	struct hart_state hs;
+
+	if (size < sizeof(hs))
+		return 0;
+	memcpy(&hs, data, sizeof(hs));
+	hart_set_state(&m->hart, &hs);
+	if (size > sizeof(hs)) /* the rest is code and data at the pc's page, if in storage */
+	{
+		uint64_t real = (hs.pc - RAM_BASE) & ~4095ULL;
+		size_t n = size - sizeof(hs) < 4096 ? size - sizeof(hs) : 4096;
+
+		if (hs.pc >= RAM_BASE && real < m->mem.size && !mem_page_ro(&m->mem, real))
+			memcpy(m->mem.base + real, data + sizeof(hs), n);
+	}
+	hart_run(&m->hart, 4000);
 	return 0;
 }

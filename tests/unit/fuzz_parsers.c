@@ -346,6 +346,86 @@ static size_t seed_proto(uint8_t *buf, size_t cap)
 	return o;
 }
 
+/* One virtio-blk read request set up the way a driver does (fuzz_mmio operations). */
+static size_t mmio_op(uint8_t *buf, size_t o, uint8_t op, uint16_t arg, uint64_t v)
+{
+	buf[o] = op;
+	buf[o + 1] = (uint8_t)arg;
+	buf[o + 2] = (uint8_t)(arg >> 8);
+	memcpy(buf + o + 3, &v, 8);
+	return o + FUZZ_MMIO_OP;
+}
+
+static size_t seed_mmio(uint8_t *buf, size_t cap)
+{
+	static const struct {
+		uint16_t reg;
+		uint32_t v;
+	} regs[] = {
+	    {0x070, 0},	 {0x070, 3},
+	    {0x024, 1},	 {0x020, 1},
+	    {0x070, 11}, {0x030, 0},
+	    {0x038, 8},	 {0x080, RAM_BASE + 0x10000},
+	    {0x084, 0},	 {0x090, RAM_BASE + 0x10100},
+	    {0x094, 0},	 {0x0a0, RAM_BASE + 0x10200},
+	    {0x0a4, 0},	 {0x044, 1},
+	    {0x070, 15},
+	};
+	/* descriptors: header, 512-byte buffer, status; then the header, avail */
+	static const struct {
+		uint32_t real;
+		uint64_t v;
+	} words[] = {
+	    {0x10000, RAM_BASE + 0x11000},
+	    {0x10008, 16 | 1ULL << 32 | 1ULL << 48},
+	    {0x10010, RAM_BASE + 0x12000},
+	    {0x10018, 512 | 3ULL << 32 | 2ULL << 48},
+	    {0x10020, RAM_BASE + 0x13000},
+	    {0x10028, 1 | 2ULL << 32},
+	    {0x11000, 0},
+	    {0x11008, 3},
+	    {0x10100, 1 << 16},
+	};
+	size_t o = 0;
+
+	if (cap < 64 * FUZZ_MMIO_OP)
+		return 0;
+	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+		o = mmio_op(buf, o, 0, regs[i].reg, regs[i].v);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		o = mmio_op(buf, o, 4, (uint16_t)(words[i].real / 8), words[i].v);
+	o = mmio_op(buf, o, 5, 0, 0);
+	o = mmio_op(buf, o, 3 | 2 << 6, 0x060, 0);    /* InterruptStatus */
+	o = mmio_op(buf, o, 6 | 0x20 | 2 << 6, 4, 3); /* PLIC priority of source 1 */
+	return o;
+}
+
+/* A hart in S-mode with paging on, running a few instructions. */
+static size_t seed_hart(uint8_t *buf, size_t cap)
+{
+	struct hart_state hs;
+	static const uint32_t code[] = {
+	    0x00100093, /* li x1, 1 */
+	    0x00008067, /* ret */
+	    0x10500073, /* wfi */
+	    0x00000073, /* ecall */
+	};
+
+	if (cap < sizeof(hs) + sizeof(code))
+		return 0;
+	hart_get_state(&fuzz_machine()->hart, &hs);
+	hs.pc = RAM_BASE + 0x30000;
+	hs.priv = PRV_S;
+	hs.satp = 8ULL << 60 | (0x40000 + RAM_BASE) >> 12;
+	hs.mtvec = RAM_BASE + 0x30008;
+	hs.stvec = RAM_BASE + 0x30008;
+	hs.medeleg = 0xb1ff;
+	hs.x[1] = RAM_BASE + 0x30000;
+	memcpy(buf, &hs, sizeof(hs));
+	memcpy(buf + sizeof(hs), code, sizeof(code));
+	return sizeof(hs) + sizeof(code);
+}
+
 int main(int argc, char **argv)
 {
 	static uint8_t seed[SEED_MAX];
@@ -391,6 +471,20 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	run("snapshot", fuzz_snapshot, seed, n, iters, NULL);
+	n = seed_mmio(seed, sizeof(seed));
+	fuzz_mmio(seed, n);
+	{
+		/* The seed is a request the disk serves: mutations start deep. */
+		const uint8_t *b = machine_mem(fuzz_machine())->base;
+
+		if (b[0x10202] != 1 || b[0x13000] != 0) {
+			fprintf(stderr, "the virtio seed request was not served\n");
+			return 1;
+		}
+	}
+	run("mmio", fuzz_mmio, seed, n, iters, NULL);
+	n = seed_hart(seed, sizeof(seed));
+	run("hart", fuzz_hart, seed, n, iters, NULL);
 	n = seed_proto(seed, sizeof(seed));
 	run("proto", fuzz_proto, seed, n, iters, NULL);
 	seed[0] = 1; /* the same packets to the EXEC protocol's reader */
