@@ -32,7 +32,7 @@ ISAELFS  := $(ISASRCS:tests/isa/%.S=$(BUILD)/tests/isa/%.elf)
 ISAFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
 	    -mcmodel=medany -T tests/isa/link.ld -Itests/isa -Wl,--no-warn-rwx-segments
 
-.PHONY: all check check-plain check-asan tests guest bench demo clean format
+.PHONY: all check check-plain check-asan tests guest bench demo clean format fuzz
 all: $(BUILD)/rvcp
 
 $(BUILD)/rvcp: $(MAINOBJ) $(BUILD)/librvcp.a
@@ -89,6 +89,20 @@ check-asan:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  tests/run.sh --rvcp build/asan/rvcp --build build/asan --log build/asan/test-asan.log --sanitized
 
+# libFuzzer binaries, one per target of tests/fuzz/targets.c (not part of
+# make check, which runs the same targets a fixed number of times in
+# tests/unit/fuzz_parsers).  Run e.g. build/fuzz/fuzz_spool -max_total_time=60.
+FUZZTARGETS := directory defsys spool ipl elf snapshot proto mmio hart
+fuzz:
+	$(MAKE) BUILD=build/fuzz CC=clang OPT=-O1 \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
+	  build/fuzz/librvcp.a
+	for t in $(FUZZTARGETS); do \
+	  clang $(CPPFLAGS) -O1 -g -std=gnu11 -fsanitize=fuzzer,address,undefined \
+	    -DFUZZ_TARGET=fuzz_$$t -o build/fuzz/fuzz_$$t tests/fuzz/libfuzzer.c \
+	    tests/fuzz/targets.c build/fuzz/librvcp.a $(LDLIBS) || exit 1; \
+	done
+
 include guest/guest.mk
 
 bench: $(BUILD)/rvcp guest
@@ -103,7 +117,7 @@ format:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
 
 include bench/cpu/cpu.mk
 bench: $(BUILD)/bench/cpubench.elf

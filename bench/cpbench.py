@@ -26,6 +26,10 @@ NMAX = max(COUNTS)
 
 def _directory(disk):
     d = "USER MAINT maint 64M 256M ABCDEG\n MDISK 200 IMAGE %s RR\n" % disk
+    # HOLDSHR and HOLDBOOT keep LXSHR and LXBOOT in use, as on a system
+    # where they have users: an IPL then finds the saved system active.
+    for holder in ("HOLDSHR", "HOLDBOOT"):
+        d += "USER %s pw 64M 64M G\n LINK MAINT 200 200 RR\n" % holder
     for i in range(1, NMAX + 1):
         d += "USER LNX%04d pw 64M 64M G\n LINK MAINT 200 200 RR\n IPL LXBOOT\n" % i
     return d
@@ -67,7 +71,25 @@ def _save_systems(m):
     m.cmd("#CP SYSTEM CLEAR", r"")
 
 
+def _hold(cp, user, system):
+    t = cp.term()
+    t.logon(user, "pw")
+    _to_shell(t, system)
+    return t
+
+
+def _ipl_latencies(cp, users):
+    rx = re.compile(r"(\w+): IPL LX\w+: ([\d.]+) ms to the first instruction")
+    return [float(ms) for who, ms in rx.findall(cp.logtext()) if who in users]
+
+
 def _ipl_figures(cp):
+    # The first IPL of a saved system activates it: CP checks its data
+    # checksums once (xxh3 over the saved pages) before mapping it.
+    holders = [_hold(cp, "HOLDSHR", "LXSHR"), _hold(cp, "HOLDBOOT", "LXBOOT")]
+    first = _ipl_latencies(cp, ("HOLDSHR", "HOLDBOOT"))
+    if first:
+        results["ipl_name_first_ms"] = round(max(first), 3)
     u = cp.term()
     u.logon("LNX%04d" % 1, "pw")
     disk, lxshr, boot = [], [], []
@@ -82,16 +104,16 @@ def _ipl_figures(cp):
     results["shell_ipl_lxshr_s"] = round(statistics.median(lxshr), 3)
     results["resume_shell_ms"] = round(statistics.median(boot), 1)
     series["resume_shell_ms"] = boot
-    lat = [float(x) for x in re.findall(r"IPL LX\w+: ([\d.]+) ms to the first instruction",
-                                        cp.logtext())]
+    lat = _ipl_latencies(cp, ("LNX0001",))
     if lat:
         results["ipl_name_ms"] = round(statistics.median(lat), 3)
         series["ipl_name_ms"] = lat
     else:
         note("CP's log has no IPL-by-name latency lines")
-    u.send("#CP LOGOFF")
-    u.expect(r"LOGOFF AT")
-    u.close()
+    for t in [u] + holders:
+        t.send("#CP LOGOFF")
+        t.expect(r"LOGOFF AT")
+        t.close()
 
 
 def _many_guests(cp, m):
@@ -103,7 +125,7 @@ def _many_guests(cp, m):
             m.cmd("AUTOLOG LNX%04d" % started, r"LNX%04d\s+USERS = " % started, 600)
         results["autolog_s_to_%d" % n] = round(time.monotonic() - t0, 2)
         time.sleep(5 + n / 100)  # resumed guests settle into idle
-        pids = [p for u, p in cp.vm_pids().items() if u != "MAINT"]
+        pids = [p for u, p in cp.vm_pids().items() if u.startswith("LNX")]
         if len(pids) != n:
             note("%d VM processes for %d AUTOLOGged users" % (len(pids), n))
         rss = pss = 0
@@ -115,7 +137,7 @@ def _many_guests(cp, m):
         results["pss_kib_per_guest_%d" % n] = round(pss / n, 1)
         results["cp_rss_kib_%d" % n] = cp_lib.mem_rollup(cp.proc.pid)[0]
     if started >= 1000:
-        pids = [p for u, p in cp.vm_pids().items() if u != "MAINT"] + [cp.proc.pid]
+        pids = [p for u, p in cp.vm_pids().items() if u.startswith("LNX")] + [cp.proc.pid]
         hz = os.sysconf("SC_CLK_TCK")
         before = sum(_ticks(p) for p in pids)
         t0 = time.monotonic()

@@ -17,6 +17,7 @@ class Terminal:
         while True:
             try:
                 self.sock = socket.create_connection((host, port), timeout=5)
+                self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 break
             except OSError:
                 if time.monotonic() > deadline:

@@ -136,7 +136,8 @@ static void exec_input_line(void *opaque, const char *text)
 		cp_execute(u, p + 3, &u->sink);
 		return;
 	}
-	rexx_exec_input(st->x, text);
+	if (rexx_exec_input(st->x, text))
+		cp_user_msg(u, MSG_TERM_TYPEAHEAD_FULL);
 }
 
 static void exec_input_attn(void *opaque)

@@ -37,6 +37,9 @@ const struct cp_message cp_messages[MSG_COUNT] = {
     [MSG_CONNECT_TIMES] = M("LGA", 7, 'R', "CONNECT= %s VIRTCPU= %s TOTCPU= %s"),
     [MSG_LOGON_TAKEN_OVER] = M("LGA", 57, 'I', "User %s has been reconnected at another terminal"),
     [MSG_TERM_TYPEAHEAD_FULL] = M("TRM", 1, 'W', "Input line lost: too much typed ahead"),
+    [MSG_TERM_LINE_TOO_LONG] = M("TRM", 2, 'E', "Input line discarded: longer than %d characters"),
+    [MSG_TERM_TOO_MANY] =
+	M("TRM", 3, 'E', "All %d terminals are in use; connection refused, try again later"),
     [MSG_LOGON_VM_FAILED] = M("LGA", 70, 'E', "Virtual machine for %s not created: %s"),
     [MSG_ALREADY_LOGGED_ON] = M("LGA", 361, 'E', "%s already logged on"),
     [MSG_NOT_IN_DIRECTORY] = M("LGA", 53, 'E', "%s not in CP directory"),

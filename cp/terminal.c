@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <libtelnet.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,10 @@
 #define TERM_TYPEAHEAD 4096	 /* lines typed while an IPL is in flight */
 #define TERM_OUT_MAX   (1 << 20) /* beyond this, guest output is dropped */
 #define LOGON_DELAY_MS 1500	 /* after a failed LOGON */
+/* Terminals at once: each costs a descriptor and ~16 KiB, so a flood of
+ * connections is refused beyond this rather than exhausting CP. */
+#define TERM_MAX	512
+#define ACCEPT_RETRY_MS 200 /* out of descriptors: stop accepting this long */
 
 enum term_state {
 	TERM_CP,       /* no user yet: LOGON */
@@ -46,6 +52,7 @@ struct cp_term {
 	struct cp_sink sink;
 	char line[TERM_LINE_MAX];
 	size_t linelen;
+	bool overlong; /* the line being typed did not fit: it is discarded */
 	bool after_cr;
 	char typeahead[TERM_TYPEAHEAD]; /* NUL-separated lines */
 	size_t talen;
@@ -314,7 +321,8 @@ static void term_guest_line(struct cp_term *t, const char *line)
 
 	memcpy(buf, line, n);
 	buf[n++] = '\n';
-	cp_vm_send(u, PROTO_CONSOLE_IN, buf, n, NULL, 0);
+	if (cp_vm_send(u, PROTO_CONSOLE_IN, buf, n, NULL, 0) == -ENOBUFS)
+		cp_sink_msg(&t->sink, MSG_TERM_TYPEAHEAD_FULL);
 }
 
 /* Keeps a line typed while the user is held; one that does not fit is dropped. */
@@ -408,6 +416,12 @@ static void term_data(struct cp_term *t, const char *buf, size_t len)
 		if (c == '\n' || cr) {
 			t->line[t->linelen] = 0;
 			t->linelen = 0;
+			if (t->overlong) {
+				/* Half a command or half a guest line does harm: none. */
+				t->overlong = false;
+				cp_sink_msg(&t->sink, MSG_TERM_LINE_TOO_LONG, TERM_LINE_MAX - 1);
+				continue;
+			}
 			term_line(t, t->line);
 			continue;
 		}
@@ -419,6 +433,8 @@ static void term_data(struct cp_term *t, const char *buf, size_t len)
 		}
 		if (t->linelen < TERM_LINE_MAX - 1)
 			t->line[t->linelen++] = c;
+		else
+			t->overlong = true;
 	}
 }
 
@@ -501,6 +517,33 @@ static void term_event(void *opaque, int fd, uint32_t events)
 	term_reap(t); /* LOGOFF, DISCONNECT */
 }
 
+static void term_accept(void *opaque, int fd, uint32_t events);
+
+static void term_accept_resume(void *opaque)
+{
+	if (listen_fd >= 0)
+		evloop_add(cp_sys.loop, listen_fd, EPOLLIN, term_accept, NULL);
+}
+
+/* Too many terminals: the newcomer is told so (best effort) and closed. */
+static void term_refuse(int cfd)
+{
+	static bool logged;
+	char msg[160];
+	size_t n;
+
+	cp_msg_format(msg, sizeof(msg) - 2, MSG_TERM_TOO_MANY, TERM_MAX);
+	n = strlen(msg);
+	memcpy(msg + n, "\r\n", 2);
+	if (write(cfd, msg, n + 2) < 0) {
+		/* nothing more to do for it */
+	}
+	close(cfd);
+	if (!logged)
+		log_warn("%d terminals connected: further connections are refused", TERM_MAX);
+	logged = true;
+}
+
 static void term_accept(void *opaque, int fd, uint32_t events)
 {
 	struct sockaddr_storage sa;
@@ -509,8 +552,27 @@ static void term_accept(void *opaque, int fd, uint32_t events)
 	int cfd = accept4(fd, (struct sockaddr *)&sa, &salen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	char host[48], port[8];
 
-	if (cfd < 0)
+	int one = 1;
+
+	if (cfd < 0) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+			/* The connection stays queued and epoll would report it at
+			 * once, forever: stop listening for a moment instead. */
+			log_warn("accepting a terminal: %s; retrying in %d ms", strerror(errno),
+				 ACCEPT_RETRY_MS);
+			evloop_del(cp_sys.loop, fd);
+			if (!evloop_timer(cp_sys.loop, ACCEPT_RETRY_MS, term_accept_resume, NULL))
+				evloop_add(cp_sys.loop, fd, EPOLLIN, term_accept, NULL);
+		}
 		return;
+	}
+	if (cp_sys.nterms >= TERM_MAX) {
+		term_refuse(cfd);
+		return;
+	}
+	/* A terminal is interactive: a response or an echoed guest line goes
+	 * out at once, not after the client's delayed ACK (Nagle). */
+	setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	t = calloc(1, sizeof(*t));
 	if (!t || cp_sys.shutting_down) {
 		free(t);

@@ -76,6 +76,116 @@ static int vmctl_link(struct cp_user *u, const struct dir_disk *d, struct cp_sin
 
 static void vmctl_event(void *opaque, int fd, uint32_t events);
 
+static void vmctl_outq_free(struct cp_vm *vm)
+{
+	while (vm->outq) {
+		struct vmctl_out *o = vm->outq;
+
+		vm->outq = o->next;
+		for (int i = 0; i < o->nfds; i++)
+			close(o->fds[i]);
+		free(o);
+	}
+	vm->outq_tail = NULL;
+	vm->noutq = 0;
+	vm->outq_input = 0;
+}
+
+/* The VM process does not take its requests: end it (the user is told
+ * when it has been reaped, as for any VM that ends). */
+static void vmctl_hung(struct cp_user *u)
+{
+	struct cp_vm *vm = u->vm;
+
+	log_warn("%s: VM process %d does not read its requests: ending it", u->id, (int)vm->pid);
+	vm->hung = true;
+	vmctl_outq_free(vm);
+	if (vm->pid && !vm->reaped)
+		kill(vm->pid, SIGKILL);
+}
+
+/* Keeps a request that did not fit in the socket, within the bounds of vmctl.h. */
+static int vmctl_queue(struct cp_user *u, uint32_t type, const void *payload, size_t len,
+		       const int *fds, int nfds)
+{
+	struct cp_vm *vm = u->vm;
+	struct vmctl_out *o = vm->outq_tail;
+
+	if (type == PROTO_CONSOLE_IN) {
+		if (vm->outq_input + len > VMCTL_INPUT_MAX)
+			return -ENOBUFS;
+		if (o && o->type == PROTO_CONSOLE_IN && o->len + len <= PROTO_MAX_PAYLOAD) {
+			memcpy(o->payload + o->len, payload, len);
+			o->len += len;
+			vm->outq_input += len;
+			return 0;
+		}
+	}
+	if (vm->noutq >= VMCTL_QUEUE_MAX) {
+		vmctl_hung(u);
+		return -ETIMEDOUT;
+	}
+	o = malloc(sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	o->next = NULL;
+	o->type = type;
+	o->len = len;
+	o->nfds = 0;
+	if (len)
+		memcpy(o->payload, payload, len);
+	for (int i = 0; i < nfds; i++) {
+		int fd = fcntl(fds[i], F_DUPFD_CLOEXEC, 0);
+
+		if (fd < 0) {
+			int err = -errno;
+
+			while (o->nfds)
+				close(o->fds[--o->nfds]);
+			free(o);
+			return err;
+		}
+		o->fds[o->nfds++] = fd;
+	}
+	if (vm->outq_tail)
+		vm->outq_tail->next = o;
+	else
+		vm->outq = o;
+	vm->outq_tail = o;
+	vm->noutq++;
+	if (type == PROTO_CONSOLE_IN)
+		vm->outq_input += len;
+	evloop_mod(cp_sys.loop, vm->sock, EPOLLIN | EPOLLOUT);
+	return 0;
+}
+
+/* The socket has room again: send what waits, in order. */
+static void vmctl_flush(struct cp_user *u)
+{
+	struct cp_vm *vm = u->vm;
+
+	while (vm->outq) {
+		struct vmctl_out *o = vm->outq;
+		int rc = proto_send(vm->sock, o->type, o->payload, o->len, o->fds, o->nfds);
+
+		if (rc == -EAGAIN)
+			return;
+		if (rc)
+			log_warn("%s: sending %s to the VM: %s", u->id, proto_type_name(o->type),
+				 strerror(-rc));
+		vm->outq = o->next;
+		if (!vm->outq)
+			vm->outq_tail = NULL;
+		vm->noutq--;
+		if (o->type == PROTO_CONSOLE_IN)
+			vm->outq_input -= o->len;
+		for (int i = 0; i < o->nfds; i++)
+			close(o->fds[i]);
+		free(o);
+	}
+	evloop_mod(cp_sys.loop, vm->sock, EPOLLIN);
+}
+
 static int vmctl_spawn(struct cp_user *u)
 {
 	struct cp_vm *vm = u->vm;
@@ -107,9 +217,11 @@ static int vmctl_spawn(struct cp_user *u)
 	}
 	close(sv[1]);
 	vm->pid = pid;
+	vm->runs = 0; /* a new process has taken none */
 	vm->sock = sv[0];
 	vm->reaped = false;
 	vm->quitting = false;
+	vm->hung = false;
 	fcntl(vm->sock, F_SETFL, O_NONBLOCK);
 	evloop_add(cp_sys.loop, vm->sock, EPOLLIN, vmctl_event, u);
 	log_info("%s: VM process %d started", u->id, (int)pid);
@@ -157,6 +269,7 @@ int vmctl_create(struct cp_user *u, struct cp_sink *sink)
 /* Close the connection; the process ends on QUIT or on the closed socket. */
 static void vmctl_disconnect(struct cp_vm *vm)
 {
+	vmctl_outq_free(vm);
 	if (vm->sock < 0)
 		return;
 	evloop_del(cp_sys.loop, vm->sock);
@@ -244,10 +357,20 @@ int cp_vm_send(struct cp_user *u, uint32_t type, const void *payload, size_t len
 	}
 	if (vm->sock < 0)
 		return -ENOTCONN;
-	rc = proto_send(vm->sock, type, payload, len, fds, nfds);
-	if (rc)
+	if (vm->hung)
+		return -EPIPE;
+	/* Never blocks: what does not fit waits in a bounded queue, in order. */
+	if (vm->outq)
+		rc = vmctl_queue(u, type, payload, len, fds, nfds);
+	else
+		rc = proto_send(vm->sock, type, payload, len, fds, nfds);
+	if (rc == -EAGAIN)
+		rc = vmctl_queue(u, type, payload, len, fds, nfds);
+	if (rc && rc != -ENOBUFS)
 		log_warn("%s: sending %s to the VM: %s", u->id, proto_type_name(type),
 			 strerror(-rc));
+	else if (type == PROTO_IPL || type == PROTO_BEGIN)
+		vm->runs++;
 	return rc;
 }
 
@@ -310,6 +433,11 @@ static void vmctl_state(struct cp_user *u, struct proto_msg *m)
 
 	if (m->len < sizeof(*s))
 		return;
+	if (s->runs != u->vm->runs) {
+		/* It stopped before taking a BEGIN or IPL CP sent since: it runs again. */
+		log_info("%s: stale stop report ignored (%u of %u)", u->id, s->runs, u->vm->runs);
+		return;
+	}
 	u->running = false;
 	switch (s->reason) {
 	case PROTO_STOP_TRACE:
@@ -419,6 +547,11 @@ static void vmctl_event(void *opaque, int fd, uint32_t events)
 	struct cp_user *u = opaque;
 	static struct proto_msg m; /* large; CP is single-threaded */
 
+	if (events & EPOLLOUT) {
+		vmctl_flush(u);
+		if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+			return;
+	}
 	/* Drain a bounded number of packets so one chatty VM cannot starve
 	 * the others; epoll reports the rest on the next round. */
 	for (int i = 0; i < 64 && u->vm && u->vm->sock == fd; i++) {

@@ -12,6 +12,7 @@
 
 #include "cp/cp.h"
 #include "machine/machine.h"
+#include "vm/proto.h"
 
 struct cp_link {
 	uint16_t vdev;
@@ -23,6 +24,26 @@ struct cp_link {
 	const struct dir_disk *disk;
 };
 
+/* A request waiting for room in the VM's socket (cp_vm_send). */
+struct vmctl_out {
+	struct vmctl_out *next;
+	uint32_t type;
+	uint32_t len;
+	int fds[PROTO_MAX_FDS]; /* our own duplicates */
+	int nfds;
+	uint8_t payload[PROTO_MAX_PAYLOAD];
+};
+
+/*
+ * Bounds of that queue.  The VM process reads its socket between slices
+ * of guest instructions, so a queue that grows means it is hung: beyond
+ * VMCTL_QUEUE_MAX requests CP ends it.  Typed console input is merged into
+ * as few packets as fit and, beyond VMCTL_INPUT_MAX bytes waiting, lost
+ * with a message (the guest reads no more than that either).
+ */
+#define VMCTL_QUEUE_MAX 64
+#define VMCTL_INPUT_MAX (64 << 10)
+
 struct cp_vm {
 	struct cp_user *user;
 	pid_t pid;     /* 0: no process */
@@ -30,8 +51,13 @@ struct cp_vm {
 	bool reaped;   /* the process was waited for (pid kept for the report) */
 	int status;    /* its wait status */
 	bool quitting; /* we asked it to end */
+	bool hung;     /* it stopped reading its requests and is being ended */
+	uint32_t runs; /* IPL and BEGIN requests sent (see struct proto_state) */
 	struct cp_link links[MACHINE_MAX_DISKS];
 	int nlinks;
+	struct vmctl_out *outq, *outq_tail; /* sent in order on EPOLLOUT */
+	int noutq;
+	size_t outq_input; /* CONSOLE_IN bytes in outq */
 };
 
 /* Link the user's minidisks (messages for refused ones) and start the process. */

@@ -15,6 +15,8 @@ GUEST_KTAR  ?= /usr/src/linux-source-6.1.tar.xz
 GUEST_KSRC  := $(GUEST_OUT)/src/linux-source-6.1
 GUEST_KOBJ  := $(GUEST_OUT)/kbuild
 # The kernel is the slow part: use two jobs unless make already runs with -j.
+# Its recipe lines start with "+": make passes its jobserver only to lines it
+# sees as recursive, and $(GUEST_KMAKE) hides the $(MAKE) inside it.
 GUEST_JOBS  ?= 2
 GUEST_J      = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(GUEST_JOBS))
 GUEST_KMAKE  = $(MAKE) -s -C $(GUEST_KSRC) O=$(GUEST_ABS)/kbuild ARCH=riscv \
@@ -47,14 +49,14 @@ $(GUEST_OUT)/src/.unpacked: $(GUEST_KTAR)
 $(GUEST_KOBJ)/.config: guest/kernel.config guest/check-config.sh $(GUEST_OUT)/src/.unpacked
 	mkdir -p $(GUEST_KOBJ)
 	rm -f $@
-	$(GUEST_KMAKE) tinyconfig
+	+$(GUEST_KMAKE) tinyconfig
 	cd $(GUEST_KOBJ) && $(abspath $(GUEST_KSRC))/scripts/kconfig/merge_config.sh -m \
 		.config $(abspath guest/kernel.config) >/dev/null
-	$(GUEST_KMAKE) olddefconfig
+	+$(GUEST_KMAKE) olddefconfig
 	guest/check-config.sh guest/kernel.config $@ || { mv $@ $@.rejected; exit 1; }
 
 $(GUEST_OUT)/Image $(GUEST_OUT)/vmlinux &: $(GUEST_KOBJ)/.config guest/check-image.sh
-	$(GUEST_KMAKE) Image
+	+$(GUEST_KMAKE) Image
 	guest/check-image.sh $(GUEST_KOBJ)/arch/riscv/boot/Image $(GUEST_KOBJ)/vmlinux
 	cp $(GUEST_KOBJ)/vmlinux $(GUEST_OUT)/vmlinux
 	cp $(GUEST_KOBJ)/arch/riscv/boot/Image $(GUEST_OUT)/Image

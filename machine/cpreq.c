@@ -51,6 +51,29 @@ static bool cpreq_intro(struct cpreq *r, uint8_t c, cpreq_emit_fn emit, void *op
 	return false;
 }
 
+void dsr_release(struct dsr *d, cpreq_emit_fn emit, void *opaque)
+{
+	if (d->n)
+		emit(opaque, (const uint8_t *)DSR_QUERY, d->n);
+	d->n = 0;
+}
+
+bool dsr_feed(struct dsr *d, uint8_t c, cpreq_emit_fn emit, void *opaque)
+{
+	if (c == (uint8_t)DSR_QUERY[d->n]) {
+		if (++d->n < sizeof(DSR_QUERY) - 1)
+			return false;
+		d->n = 0;
+		return true;
+	}
+	dsr_release(d, emit, opaque);
+	if (c == (uint8_t)DSR_QUERY[0])
+		d->n = 1;
+	else
+		emit(opaque, &c, 1);
+	return false;
+}
+
 bool cpreq_feed(struct cpreq *r, uint8_t c, cpreq_emit_fn emit, void *opaque)
 {
 	size_t len;

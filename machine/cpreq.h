@@ -46,4 +46,21 @@ bool cpreq_feed(struct cpreq *r, uint8_t c, cpreq_emit_fn emit, void *opaque);
  */
 void cpreq_release(struct cpreq *r, cpreq_emit_fn emit, void *opaque);
 
+/*
+ * The cursor position query ESC [ 6 n (device status report 6), for a
+ * console that is a line-mode terminal without a cursor: the query is taken
+ * out of the output and answered.  busybox's line editing asks it before
+ * every prompt and, unanswered, waits 20 ms for the answer after every line.
+ */
+#define DSR_QUERY  "\033[6n"
+#define DSR_ANSWER "\033[1;1R" /* row 1, column 1: no correction of the prompt */
+
+struct dsr {
+	uint8_t n; /* bytes of DSR_QUERY matched and held */
+};
+
+/* Like cpreq_feed: true when c completed a query (answer it). */
+bool dsr_feed(struct dsr *d, uint8_t c, cpreq_emit_fn emit, void *opaque);
+void dsr_release(struct dsr *d, cpreq_emit_fn emit, void *opaque);
+
 #endif

@@ -139,24 +139,10 @@ static void w_memory(struct fdt_w *w, const struct machine_fdt_params *p)
 	w_end(w);
 }
 
-/*
- * 32 bytes of host randomness for the guest's crng, as QEMU virt gives: a
- * kernel that trusts it (RANDOM_TRUST_BOOTLOADER) has its crng ready at once
- * instead of re-extracting an empty pool for every early random number.
- * Left out when the host has none to give without blocking.
- */
-static void w_rng_seed(struct fdt_w *w)
-{
-	uint8_t seed[32];
-
-	if (getrandom(seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed))
-		return;
-	w_check(w, fdt_property(w->fdt, "rng-seed", seed, sizeof(seed)));
-}
-
 static void w_chosen(struct fdt_w *w, const struct machine_fdt_params *p)
 {
 	char stdout_path[64];
+	uint8_t seed[32];
 
 	snprintf(stdout_path, sizeof(stdout_path), "/soc/serial@%llx",
 		 (unsigned long long)UART_BASE);
@@ -167,7 +153,12 @@ static void w_chosen(struct fdt_w *w, const struct machine_fdt_params *p)
 		w_u64(w, "linux,initrd-start", p->initrd_start);
 		w_u64(w, "linux,initrd-end", p->initrd_end);
 	}
-	w_rng_seed(w);
+	/*
+	 * Fresh host randomness, as QEMU gives: Linux seeds its RNG from it at
+	 * once instead of spending a third of an emulated boot on jitter entropy.
+	 */
+	if (getrandom(seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed))
+		w_check(w, fdt_property(w->fdt, "rng-seed", seed, sizeof(seed)));
 	w_end(w);
 }
 

@@ -39,6 +39,8 @@ struct machine {
 	uint8_t out[MACHINE_OUTBUF];	   /* console output not yet handed out */
 	size_t nout;
 	struct cpreq cpreq; /* guest -> CP requests in the console output */
+	bool line_mode;	    /* machine_set_line_mode() */
+	struct dsr dsr;	    /* cursor position queries, in line mode */
 };
 
 /* machine.c */

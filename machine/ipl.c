@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The IPL record: writing it (zipl) and reading it back (the loader).  See ipl.h. */
+#include "util/file.h"
 #include "machine/ipl.h"
 
 #include <errno.h>
@@ -26,42 +27,6 @@ static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 	return rc;
 }
 
-static int read_full(int fd, void *buf, uint64_t len, uint64_t off)
-{
-	uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		p += n;
-		off += (uint64_t)n;
-		len -= (uint64_t)n;
-	}
-	return 0;
-}
-
-static int write_full(int fd, const void *buf, uint64_t len, uint64_t off)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, (off_t)off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		p += n;
-		off += (uint64_t)n;
-		len -= (uint64_t)n;
-	}
-	return 0;
-}
-
 static uint32_t le32(const uint8_t *p)
 {
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
@@ -86,7 +51,7 @@ static const char *fs_signature(int fd, uint64_t size)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		if (sigs[i].off + sigs[i].len > size)
 			continue;
-		if (read_full(fd, buf, sigs[i].len, sigs[i].off) == 0 &&
+		if (file_pread_full(fd, buf, sigs[i].len, sigs[i].off) == 0 &&
 		    !memcmp(buf, sigs[i].magic, sigs[i].len))
 			return sigs[i].name;
 	}
@@ -108,7 +73,7 @@ static int64_t ipl_gap_end(int fd, uint64_t size, char *err, size_t errlen)
 		return fail(err, errlen, -ENOSPC,
 			    "the disk (%llu bytes) is too small for an IPL record",
 			    (unsigned long long)size);
-	if (read_full(fd, mbr, IPL_SECTOR, 0) || read_full(fd, lba1, IPL_SECTOR, IPL_SECTOR))
+	if (file_pread_full(fd, mbr, IPL_SECTOR, 0) || file_pread_full(fd, lba1, IPL_SECTOR, IPL_SECTOR))
 		return fail(err, errlen, -EIO, "cannot read the first sectors: %s",
 			    strerror(errno));
 	if (!memcmp(lba1, "EFI PART", 8))
@@ -200,8 +165,10 @@ int ipl_write(int fd, uint64_t size, const struct ipl_image *img, char *err, siz
 		ipl_add(&rec, IPL_COMP_PARM, img->parm, plen, &pos);
 	if (pos > (uint64_t)end)
 		return fail(err, errlen, -ENOSPC,
-			    "the IPL components need %llu bytes but only %llu bytes are free "
-			    "between sector %d and %s (byte %llu)",
+			    "the IPL components (kernel %zu, initrd %zu, parameter line %zu bytes) "
+			    "need %llu bytes but only %llu bytes are free between sector %d and %s "
+			    "(byte %llu)",
+			    img->klen, img->initrd ? img->ilen : 0, plen,
 			    (unsigned long long)(pos - start),
 			    (unsigned long long)((uint64_t)end - start), IPL_DATA_LBA,
 			    (uint64_t)end == size ? "the end of the disk" : "the first partition",
@@ -212,7 +179,7 @@ int ipl_write(int fd, uint64_t size, const struct ipl_image *img, char *err, siz
 				   : c->type == IPL_COMP_INITRD ? img->initrd
 								: (const void *)img->parm;
 
-		rc = write_full(fd, data, c->length, c->offset);
+		rc = file_pwrite_full(fd, data, c->length, c->offset);
 		if (rc)
 			return fail(err, errlen, rc, "writing the components: %s", strerror(-rc));
 	}
@@ -220,7 +187,7 @@ int ipl_write(int fd, uint64_t size, const struct ipl_image *img, char *err, siz
 	if (fdatasync(fd) < 0 && errno != EINVAL)
 		return fail(err, errlen, -errno, "fdatasync: %s", strerror(errno));
 	rec.checksum = ipl_checksum(&rec);
-	rc = write_full(fd, &rec, sizeof(rec), IPL_RECORD_LBA * IPL_SECTOR);
+	rc = file_pwrite_full(fd, &rec, sizeof(rec), IPL_RECORD_LBA * IPL_SECTOR);
 	if (rc)
 		return fail(err, errlen, rc, "writing the IPL record: %s", strerror(-rc));
 	if (fdatasync(fd) < 0 && errno != EINVAL)
@@ -258,7 +225,7 @@ int ipl_read_record(int fd, uint64_t size, struct ipl_record *rec, char *err, si
 
 	if (size < 3 * IPL_SECTOR)
 		return fail(err, errlen, -EINVAL, "the disk is too small to hold an IPL record");
-	rc = read_full(fd, rec, sizeof(*rec), IPL_RECORD_LBA * IPL_SECTOR);
+	rc = file_pread_full(fd, rec, sizeof(*rec), IPL_RECORD_LBA * IPL_SECTOR);
 	if (rc)
 		return fail(err, errlen, -EIO, "cannot read the IPL record: %s", strerror(-rc));
 	if (memcmp(rec->magic, IPL_MAGIC, 8))
@@ -290,7 +257,7 @@ const struct ipl_comp *ipl_find(const struct ipl_record *rec, enum ipl_comp_type
 
 int ipl_read_comp(int fd, const struct ipl_comp *c, void *buf, char *err, size_t errlen)
 {
-	int rc = read_full(fd, buf, c->length, c->offset);
+	int rc = file_pread_full(fd, buf, c->length, c->offset);
 
 	if (rc)
 		return fail(err, errlen, -EIO, "reading IPL component %u: %s", c->type,

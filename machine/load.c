@@ -142,7 +142,7 @@ static int load_info(struct machine *m, uint64_t kernel, uint64_t klen)
 	    .initrd = m->initrd_start,
 	    .initrd_len = m->initrd_end - m->initrd_start,
 	    .fdt = RAM_BASE + m->fdt_real,
-	    .fdt_len = IPL_FDT_MAX,
+	    .fdt_len = machine_fdt(m) ? fdt_totalsize(machine_fdt(m)) : 0,
 	    .entry = RAM_BASE + IPL_STUB_REAL,
 	};
 	void *p = load_ptr(m, IPL_INFO_REAL, sizeof(info));
@@ -167,6 +167,9 @@ static void start_supervisor(struct machine *m, uint64_t pc)
 	s.medeleg = DELEG_EXCEPTIONS;
 	s.mideleg = DELEG_INTERRUPTS;
 	s.mcounteren = 7; /* cycle, time, instret readable from S and U */
+	/* ... and, as OpenSBI leaves it, from U: Linux never sets scounteren,
+	 * and its vDSO (clock_gettime) reads the time CSR in user mode. */
+	s.scounteren = 7;
 	hart_set_state(h, &s);
 	machine_set_sbi(m, true);
 }

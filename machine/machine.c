@@ -20,7 +20,7 @@ void machine_flush_output(struct machine *m)
 	m->nout = 0;
 }
 
-static void machine_emit(void *opaque, const uint8_t *buf, size_t len)
+static void machine_emit_raw(void *opaque, const uint8_t *buf, size_t len)
 {
 	struct machine *m = opaque;
 
@@ -29,6 +29,33 @@ static void machine_emit(void *opaque, const uint8_t *buf, size_t len)
 			machine_flush_output(m);
 		m->out[m->nout++] = buf[i];
 	}
+}
+
+/* Output that is no CP request; on a line-mode console, cursor queries are answered. */
+static void machine_emit(void *opaque, const uint8_t *buf, size_t len)
+{
+	struct machine *m = opaque;
+
+	if (!m->line_mode) {
+		machine_emit_raw(m, buf, len);
+		return;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (dsr_feed(&m->dsr, buf[i], machine_emit_raw, m))
+			uart_input(&m->uart, (const uint8_t *)DSR_ANSWER, sizeof(DSR_ANSWER) - 1);
+}
+
+static void machine_release_output(struct machine *m)
+{
+	cpreq_release(&m->cpreq, machine_emit, m);
+	dsr_release(&m->dsr, machine_emit_raw, m);
+}
+
+void machine_set_line_mode(struct machine *m, bool on)
+{
+	if (!on)
+		dsr_release(&m->dsr, machine_emit_raw, m);
+	m->line_mode = on;
 }
 
 /* Console output, with guest -> CP requests taken out of it. */
@@ -169,6 +196,7 @@ void machine_reset(struct machine *m, bool clear)
 	m->exit_code = 0;
 	m->initrd_start = m->initrd_end = 0;
 	cpreq_reset(&m->cpreq);
+	m->dsr.n = 0;
 	hart_flush_tlb(&m->hart);
 }
 
@@ -203,7 +231,7 @@ enum machine_event machine_run(struct machine *m, uint64_t max_insns)
 	rtc_poll(&m->rtc);
 	ex = hart_run(&m->hart, max_insns);
 	if (ex == HART_EXIT_WFI)
-		cpreq_release(&m->cpreq, machine_emit, m);
+		machine_release_output(m);
 	machine_flush_output(m);
 	switch (ex) {
 	case HART_EXIT_WFI:

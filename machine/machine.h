@@ -89,6 +89,12 @@ uint32_t machine_exit_code(struct machine *m);
 /* The SBI inside the emulator answers S-mode ECALLs (on by default, off with --bios). */
 void machine_set_sbi(struct machine *m, bool on);
 
+/*
+ * The console is CP's line-mode terminal, which has no cursor: the guest's
+ * cursor position queries (ESC [ 6 n) are answered at once and not shown
+ * (machine/cpreq.h).  Off by default (`rvcp boot`: a real terminal answers).
+ */
+void machine_set_line_mode(struct machine *m, bool on);
 /* The text of the last MACHINE_CP_REQUEST (valid until the next machine_run). */
 const char *machine_cp_request(struct machine *m);
 

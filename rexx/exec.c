@@ -301,13 +301,21 @@ void rexx_exec_reply(struct rexx_exec *x, int rc, bool unknown)
 	send_child(x, REXX_MSG_RC, text);
 }
 
-void rexx_exec_input(struct rexx_exec *x, const char *line)
+int rexx_exec_input(struct rexx_exec *x, const char *line)
 {
 	if (x->pulling) {
 		send_input(x, line);
-		return;
+		return 0;
 	}
-	pipe_lines_add(&x->typed, line, strlen(line));
+	if (x->typed_next == x->typed.n) {
+		/* All taken: start again, so a long session does not grow. */
+		pipe_lines_free(&x->typed);
+		x->typed_next = 0;
+	}
+	if (x->typed.n - x->typed_next >= REXX_TYPEAHEAD_MAX ||
+	    pipe_lines_add(&x->typed, line, strlen(line)))
+		return -ENOBUFS;
+	return 0;
 }
 
 void rexx_exec_halt(struct rexx_exec *x)

@@ -61,8 +61,12 @@ int rexx_exec_event(struct rexx_exec *x, int *rc);
 void rexx_exec_line(struct rexx_exec *x, const char *line);
 /* The end of a command: its rc, and whether CP did not know it. */
 void rexx_exec_reply(struct rexx_exec *x, int rc, bool unknown);
-/* A line typed by the user: answers a pending PULL or waits for the next. */
-void rexx_exec_input(struct rexx_exec *x, const char *line);
+/*
+ * A line typed by the user: answers a pending PULL or waits for the next;
+ * -ENOBUFS (the line is lost) when REXX_TYPEAHEAD_MAX lines already wait.
+ */
+#define REXX_TYPEAHEAD_MAX 256
+int rexx_exec_input(struct rexx_exec *x, const char *line);
 /* True while the EXEC waits in PULL. */
 bool rexx_exec_pulling(const struct rexx_exec *x);
 /*

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "util/file.h"
 #include "spool/spool.h"
 
 _Static_assert(sizeof(struct spool_hdr) == 256, "spool header is 256 bytes on disk");
@@ -94,15 +95,6 @@ int spool_meta_write(int fd, struct spool_meta *m)
 	return (size_t)w == len ? 0 : -EIO;
 }
 
-static int read_full(int fd, void *buf, size_t len, off_t off)
-{
-	ssize_t r = pread(fd, buf, len, off);
-
-	if (r < 0)
-		return -errno;
-	return (size_t)r == len ? 0 : -ENODATA;
-}
-
 /* Everything a header must satisfy before anything else of the file is read. */
 static int hdr_check(const struct spool_hdr *h, uint64_t fsize, char *why, size_t wl)
 {
@@ -161,7 +153,7 @@ int spool_meta_read(int fd, struct spool_meta *m, char *why, size_t wl)
 	memset(m, 0, sizeof(*m));
 	if (fstat(fd, &st) < 0)
 		return fail(why, wl, errno, "%s", strerror(errno));
-	if (read_full(fd, &m->hdr, sizeof(m->hdr), 0) < 0)
+	if (file_pread_full(fd, &m->hdr, sizeof(m->hdr), 0) < 0)
 		return fail(why, wl, EINVAL, "file truncated (no header)");
 	ret = hdr_check(&m->hdr, (uint64_t)st.st_size, why, wl);
 	if (ret < 0)
@@ -169,7 +161,7 @@ int spool_meta_read(int fd, struct spool_meta *m, char *why, size_t wl)
 	buf = malloc(m->hdr.meta_len);
 	if (!buf)
 		return fail(why, wl, ENOMEM, "out of memory");
-	if (read_full(fd, buf, m->hdr.meta_len, 0) < 0) {
+	if (file_pread_full(fd, buf, m->hdr.meta_len, 0) < 0) {
 		ret = fail(why, wl, EINVAL, "file truncated");
 		goto out;
 	}
@@ -215,7 +207,7 @@ uint64_t spool_data_hash(int fd, uint64_t off, uint64_t len, int *err)
 	while (len) {
 		size_t n = len < CHUNK ? (size_t)len : CHUNK;
 
-		*err = read_full(fd, buf, n, (off_t)off);
+		*err = file_pread_full(fd, buf, n, off);
 		if (*err)
 			goto out;
 		XXH3_64bits_update(st, buf, n);

@@ -7,6 +7,7 @@
  *   --bios FW --kernel Image                       firmware (OpenSBI fw_jump) in M-mode
  *   --disk IMG[,ro] ...                            virtio-blk disks, vdev 0x200, 0x201, ...
  *   --memory 64M                                   storage size (K, M, G; default 128M)
+ *   --dumpdtb FILE                                 write the device tree, do not run
  *
  * When stdin is a terminal it is put in raw mode; Ctrl-A x quits, Ctrl-A
  * Ctrl-A sends one Ctrl-A.  The process ends with the guest: status 0 when
@@ -54,7 +55,7 @@ static int boot_usage(FILE *f)
 	fprintf(
 	    f,
 	    "usage: rvcp boot --kernel Image [--initrd F] [--disk IMG[,ro]]... [--append TEXT]\n"
-	    "                 [--memory 64M] [--bios FW]\n"
+	    "                 [--memory 64M] [--bios FW] [--dumpdtb FILE]\n"
 	    "       rvcp boot --ipl IMG[,ro] [--disk IMG[,ro]]... [--append TEXT] [--memory 64M]\n"
 	    "One virtual machine, console on stdin/stdout.\n"
 	    "  --kernel Image   Linux Image, started in S-mode (the SBI is built in)\n"
@@ -66,6 +67,7 @@ static int boot_usage(FILE *f)
 	    "  --memory SIZE    storage, e.g. 64M or 1G (default 128M)\n"
 	    "  --bios FW        firmware (e.g. OpenSBI fw_jump.bin) in M-mode at 0x80000000,\n"
 	    "                   kernel at 0x80200000\n"
+	    "  --dumpdtb FILE   write the device tree to FILE and exit (as QEMU's dumpdtb)\n"
 	    "On a terminal: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A.\n"
 	    "Exit status 0 when the guest powers off.\n");
 	return f == stdout ? 0 : 2;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Reading a whole file, for kernels, initrds and firmware. */
+/* Whole files (kernels, initrds, firmware) and exact-length positioned I/O. */
 #include "util/file.h"
 
 #include <errno.h>
@@ -47,4 +47,43 @@ fail:
 	close(fd);
 	errno = saved;
 	return NULL;
+}
+
+/* At most 1 GiB a call: Linux transfers no more than about 2 GiB at once. */
+#define FILE_IO_CHUNK (1ULL << 30)
+
+int file_pread_full(int fd, void *buf, uint64_t len, uint64_t off)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = pread(fd, p, len < FILE_IO_CHUNK ? len : FILE_IO_CHUNK, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+int file_pwrite_full(int fd, const void *buf, uint64_t len, uint64_t off)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = pwrite(fd, p, len < FILE_IO_CHUNK ? len : FILE_IO_CHUNK, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return 0;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Log lines with a timestamp and the process role, one write() each. */
+/* Log lines with a timestamp and the process role, one write() each;
+ * control and non-ASCII bytes are shown as '?'. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +30,13 @@ static void log_line(const char *level, const char *fmt, va_list ap)
 		n += vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	if (n > sizeof(buf) - 2)
 		n = sizeof(buf) - 2;
+	/*
+	 * One event, one line: text from guests, VM processes or terminals
+	 * must not forge log lines or send escape sequences to the operator.
+	 */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] >= 0x7f)
+			buf[i] = '?';
 	buf[n++] = '\n';
 	/* One write per line so lines of several processes do not interleave. */
 	if (write(STDERR_FILENO, buf, n) < 0)

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/file.h"
 #include "cpu/cpu.h"
 #include "machine/layout.h"
 #include "machine/machine.h"
@@ -49,20 +50,6 @@ static bool maps_ok(const struct proto_msg *msg, size_t hdr, uint32_t nmap)
 	       msg->len >= hdr + (size_t)nmap * sizeof(struct spool_map);
 }
 
-static int write_full(int fd, const uint8_t *p, uint64_t len, uint64_t off)
-{
-	while (len) {
-		ssize_t n = pwrite(fd, p, len > (1u << 30) ? (1u << 30) : len, (off_t)off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		p += n, off += (uint64_t)n, len -= (uint64_t)n;
-	}
-	return 0;
-}
-
 static bool page_zero(const uint8_t *p)
 {
 	const uint64_t *w = (const uint64_t *)p;
@@ -87,14 +74,14 @@ static int write_pages(int fd, const uint8_t *p, uint64_t len, uint64_t off)
 			continue;
 		}
 		if (run) {
-			int ret = write_full(fd, p + i - run, run, off + i - run);
+			int ret = file_pwrite_full(fd, p + i - run, run, off + i - run);
 
 			if (ret < 0)
 				return ret;
 		}
 		run = 0;
 	}
-	return run ? write_full(fd, p + len - run, run, off + len - run) : 0;
+	return run ? file_pwrite_full(fd, p + len - run, run, off + len - run) : 0;
 }
 
 /* The machine state blob (machine/snapshot.h) in its slot of machine_state_max() bytes. */
@@ -108,7 +95,7 @@ static int save_devices(struct machine *m, int fd, uint64_t off)
 	if (!buf)
 		return -ENOMEM;
 	n = machine_save_state(m, buf, len);
-	ret = n < 0 ? (int)n : write_full(fd, buf, len, off);
+	ret = n < 0 ? (int)n : file_pwrite_full(fd, buf, len, off);
 	free(buf);
 	return ret;
 }
@@ -146,7 +133,7 @@ static int nss_save(struct machine *m, const struct proto_msg *msg, char *why, s
 		}
 	}
 	hart_get_state(machine_hart(m), &hs);
-	ret = write_full(fd, (const uint8_t *)&hs, sizeof(hs), s->hart_off);
+	ret = file_pwrite_full(fd, (const uint8_t *)&hs, sizeof(hs), s->hart_off);
 	if (ret == 0)
 		ret = save_devices(m, fd, s->hart_off + sizeof(hs));
 	if (ret < 0)

@@ -77,9 +77,12 @@ int proto_recv(int sock, struct proto_msg *m, int flags)
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	if (n == 0)
-		return 0;
+	/* Even an empty packet (taken as the end) may carry descriptors. */
 	proto_take_fds(&mh, m);
+	if (n == 0) {
+		proto_close_fds(m);
+		return 0;
+	}
 	/* A short or truncated packet is a broken peer: end the connection. */
 	if ((size_t)n < sizeof(h) || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
 	    h.len != (size_t)n - sizeof(h)) {

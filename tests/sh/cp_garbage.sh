@@ -27,6 +27,23 @@ try:
             except OSError:
                 break
         t.close()  # mid-sequence, unread output
+    # telnet sequences with state: an endless subnegotiation, MCCP2
+    # compression switched on by the client followed by garbage or a stream
+    # that inflates far beyond any buffer, options flapping.
+    import zlib
+    bomb = zlib.compress(b"A" * (8 << 20) + b"\r\n", 9)
+    for data in (b"\xff\xfa\x18" + b"x" * 100000 + b"\xff\xf0",
+                 b"\xff\xfa\x56\xff\xf0" + bytes(rng.randrange(256) for _ in range(3000)),
+                 b"\xff\xfa\x56\xff\xf0" + bomb,
+                 b"\xff\xfb\x01\xff\xfc\x01" * 2000 + b"\xff\xfd\x01\xff\xfe\x01" * 2000):
+        t = cp.term()
+        try:
+            t.send_raw(data)
+            t.send_raw(b"\r\nQUERY NAMES\r\n")
+            t.quiet(0.5)
+        except OSError:
+            pass
+        t.close()
     good.cmd("QUERY NAMES", r"MAINT    - L\w{4}")
     good.cmd("Q V STOR", r"STORAGE = 32M")
     cp.stop()

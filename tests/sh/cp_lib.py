@@ -133,6 +133,8 @@ def strip_telnet(data):
 class Term:
     def __init__(self, port):
         self.sock = socket.create_connection(("127.0.0.1", port), WAIT)
+        # Lines typed back to back go out at once, as a person's would.
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buf = ""
         self.closed = False
         self.expect("Enter LOGON")

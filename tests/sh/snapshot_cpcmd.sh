@@ -6,7 +6,9 @@
 # and leaves MAINT in CP READ.  BEGIN lets the saver finish the line.  Then
 # another user's IPL LXBOOT continues the very same command line: the echo
 # after cpcmd runs, the shell answers, the clock is the host's, the disk
-# works; a class G user's cpcmd is checked against its own classes.
+# works; a class G user's cpcmd is checked against its own classes.  The
+# guest's cursor position queries (busybox, at each prompt) are answered by
+# the VM and never reach the line-mode terminal.
 # Prints the time from IPL LXBOOT to the resumed shell answering.
 exec python3 - "$@" <<'PYEOF'
 import os, sys, time
@@ -45,6 +47,8 @@ try:
     out += t.expect(PROMPT, BOOT).string
     if "\x1b]5050" in out:
         fail("the request escape sequence reached the terminal")
+    if "\x1b[6n" in out:
+        fail("the guest's cursor position query reached the line-mode terminal")
 
     # The guest saves itself, then waits in CP READ.
     t.send("cpcmd SAVESYS LXBOOT; echo resumed-$((6*7))")

@@ -9,16 +9,7 @@
 #include <unistd.h>
 
 #include "vm/proto.h"
-
-static int failures;
-
-#define CHECK(c)                                                                                   \
-	do {                                                                                       \
-		if (!(c)) {                                                                        \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c);      \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "tests/unit/check.h"
 
 static struct proto_msg m;
 
@@ -58,6 +49,31 @@ int main(void)
 	/* a packet shorter than a header: refused */
 	CHECK(send(sv[0], "x", 1, 0) == 1);
 	CHECK(proto_recv(sv[1], &m, 0) < 0);
+	/* an empty packet (taken as the end) that carries a descriptor: the
+	 * descriptor is closed, not leaked (found by tests/unit/fuzz_parsers) */
+	{
+		struct iovec iov = {big, 0};
+		union {
+			char buf[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} u;
+		struct msghdr mh = {.msg_iov = &iov,
+				    .msg_iovlen = 1,
+				    .msg_control = u.buf,
+				    .msg_controllen = sizeof(u.buf)};
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &p[1], sizeof(int));
+		CHECK(sendmsg(sv[0], &mh, 0) == 0);
+		close(p[1]);
+		CHECK(proto_recv(sv[1], &m, 0) == 0 && m.nfds == 0);
+		/* every write end is closed: the read end sees the end of file */
+		CHECK(fcntl(p[0], F_SETFL, O_NONBLOCK) == 0 && read(p[0], big, 1) == 0);
+		p[1] = open("/dev/null", O_RDONLY);
+	}
 	/* nothing there, without waiting */
 	CHECK(proto_recv(sv[1], &m, MSG_DONTWAIT) == -EAGAIN);
 	/* the peer is gone */

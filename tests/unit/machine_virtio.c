@@ -4,7 +4,8 @@
  * guest may not store into (an SR/ER/SC page of a saved system) fails with
  * VIRTIO_BLK_S_IOERR and leaves the page untouched, while a write from such
  * a page to a writable disk works, as does a read into ordinary storage.
- * The driver side is played from here through the bus and guest storage.
+ * The driver side is played from here through the bus and guest storage;
+ * then random descriptor tables, rings and register writes (a fuzz).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,16 +14,7 @@
 
 #include "machine/layout.h"
 #include "machine/machine.h"
-
-static int failures;
-
-#define CHECK(c)                                                                                   \
-	do {                                                                                       \
-		if (!(c)) {                                                                        \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);      \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "tests/unit/check.h"
 
 /* Real addresses of the driver's structures */
 #define DESC   0x10000
@@ -107,6 +99,70 @@ static int request(uint32_t type, uint64_t buf)
 	return mem->base[STATUS];
 }
 
+static uint64_t rng = 88172645463325252ULL;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* An address near something interesting: the rings, storage's end, or nowhere. */
+static uint64_t fuzz_addr(void)
+{
+	static const uint64_t near[] = {
+	    RAM_BASE + DESC, RAM_BASE + BUF_RW, RAM_BASE + (4 << 20), RAM_BASE + (4 << 20) - 512, 0,
+	    UINT64_MAX - 100};
+
+	return near[rnd() % 6] + (rnd() % 3 == 0 ? rnd() % 8192 - 4096 : 0);
+}
+
+/*
+ * Random descriptor tables, rings and register writes, many times: the
+ * device may fail requests or ask for a reset, but never touches memory
+ * outside storage (ASan would say) and never hangs.
+ */
+static void test_fuzz(struct machine *m)
+{
+	unsigned completed = 0, resets = 0;
+
+	for (int round = 0; round < 20000; round++) {
+		uint64_t r = rnd();
+		uint16_t used_before = *(uint16_t *)(mem->base + USED + 2);
+
+		if (r % 50 == 0)
+			driver_init();
+		if (r % 7 == 0)
+			vset(0x38, (uint32_t)(1U << (rnd() % 10)));
+		if (r % 11 == 0)
+			vset(0x80 + 8 * (rnd() % 2), (uint32_t)fuzz_addr());
+		for (int i = 0; i < QSIZE; i++)
+			if (rnd() % 2)
+				set_desc(i, fuzz_addr() - RAM_BASE,
+					 (uint32_t)(rnd() % 3 ? rnd() % 1024 : rnd()),
+					 (uint16_t)(rnd() % 8),
+					 (uint16_t)(rnd() % 3 ? rnd() % QSIZE : rnd()));
+		for (int i = 0; i < 4; i++) {
+			uint16_t v = (uint16_t)(rnd() % 4 ? rnd() % QSIZE : rnd());
+
+			put(AVAIL + 2 * (rnd() % (QSIZE + 2)), &v, 2);
+		}
+		put(HDR, &(uint32_t){(uint32_t)(rnd() % 10)}, 4);
+		vset(0x50, (uint32_t)(rnd() % 3));
+		completed += *(uint16_t *)(mem->base + USED + 2) != used_before;
+		if (vget(0x70) & 0x40) {
+			resets++;
+			driver_init();
+		}
+	}
+	/* the fuzz reached both the request path and the broken-queue path */
+	CHECK(completed > 1000 && resets > 100);
+	driver_init();
+	CHECK(request(0, BUF_RW) == 0); /* still works */
+}
+
 int main(void)
 {
 	char path[] = "/tmp/rvcp-virtioXXXXXX";
@@ -138,6 +194,9 @@ int main(void)
 	/* the status byte itself in a read-only page: nothing written, the request completes */
 	mem->flags[STATUS >> PAGE_SHIFT] = MEM_PG_RO;
 	CHECK(request(0, BUF_RW) == 0xaa);
+	mem->flags[STATUS >> PAGE_SHIFT] = 0;
+	mem->flags[BUF_RO >> PAGE_SHIFT] = 0;
+	test_fuzz(m);
 	machine_destroy(m);
 	close(fd);
 	if (failures)

@@ -9,16 +9,7 @@
 #include <string.h>
 
 #include "machine/cpreq.h"
-
-static int failures;
-
-#define CHECK(c)                                                                                   \
-	do {                                                                                       \
-		if (!(c)) {                                                                        \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);      \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "tests/unit/check.h"
 
 static char out[4096];
 static size_t nout;
@@ -135,6 +126,22 @@ static void test_random(void)
 	}
 }
 
+/* The cursor position query: taken out and reported; other sequences pass. */
+static void test_dsr(void)
+{
+	const char *s = "ab\033[6ncd\033[6\033[6n\033[1me\033";
+	struct dsr d = {0};
+	int n = 0;
+
+	nout = 0;
+	for (size_t i = 0; i < strlen(s); i++)
+		n += dsr_feed(&d, (uint8_t)s[i], emit, NULL);
+	CHECK(n == 2);
+	CHECK(nout == 12 && !memcmp(out, "abcd\033[6\033[1me", 12));
+	dsr_release(&d, emit, NULL);
+	CHECK(nout == 13 && out[12] == '\033');
+}
+
 int main(void)
 {
 	request("ab\033]5050;QUERY TIME\acd", "QUERY TIME", "abcd");
@@ -150,5 +157,6 @@ int main(void)
 	test_long();
 	test_partial();
 	test_random();
+	test_dsr();
 	return failures ? 1 : 0;
 }

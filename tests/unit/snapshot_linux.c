@@ -159,19 +159,24 @@ static struct machine *create(int fd, uint64_t size)
 
 	if (!m)
 		perror("machine_create");
+	else
+		machine_set_line_mode(m, true); /* as in the VM process */
 	return m;
 }
 
 /* Boot to the shell, then the guest's own SAVESYS request. */
-static int boot_and_request(struct machine *m)
+static int boot_and_request(struct machine *m, bool cpcmd)
 {
 	EXPECT(m, "Run /sbin/init");
 	EXPECT(m, PROMPT);
 	type_line("echo ready-$((2*3))\n");
 	EXPECT(m, "ready-6");
 	EXPECT(m, PROMPT);
-	/* What /sbin/cpcmd does, typed: the request, then the clock from the RTC. */
-	type_line("printf '\\033]5050;SAVESYS SNAPTEST\\a'; hwclock -s; echo clock-$?\n");
+	/* /sbin/cpcmd, or what it does typed (a guest built before it). */
+	if (cpcmd)
+		type_line("cpcmd SAVESYS SNAPTEST; echo clock-$?\n");
+	else
+		type_line("printf '\\033]5050;SAVESYS SNAPTEST\\a'; hwclock -s; echo clock-$?\n");
 	if (run_until(m, NULL) != MACHINE_CP_REQUEST)
 		return 1;
 	if (strcmp(machine_cp_request(m), "SAVESYS SNAPTEST")) {
@@ -243,7 +248,8 @@ int main(void)
 	m = create(fd, (uint64_t)st.st_size);
 	if (!m || machine_load_kernel(m, kernel, klen, NULL, 0, CMDLINE))
 		return 1;
-	if (boot_and_request(m))
+	snprintf(kpath, sizeof(kpath), "%s/root/sbin/cpcmd", gdir);
+	if (boot_and_request(m, access(kpath, X_OK) == 0))
 		return 1;
 
 	/* Save at the request: storage and state; then the machine is gone. */

@@ -18,16 +18,7 @@
 #include "machine/ipl.h"
 #include "machine/layout.h"
 #include "machine/machine.h"
-
-static int failures;
-
-#define CHECK(c)                                                                                   \
-	do {                                                                                       \
-		if (!(c)) {                                                                        \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);      \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "tests/unit/check.h"
 
 #define MiB	   (1ULL << 20)
 #define DISK_SIZE  (24 * MiB)
@@ -291,6 +282,15 @@ static void test_loader(void)
 	prop = fdt_getprop(fdt, node, "linux,initrd-start", &len);
 	CHECK(prop && len == 8 && fdt64_ld(prop) == RAM_BASE + 6 * MiB);
 	CHECK(!memcmp(mem->base + IPL_INFO_REAL, "RVCPINFO", 8));
+	{
+		struct ipl_info info;
+
+		memcpy(&info, mem->base + IPL_INFO_REAL, sizeof(info));
+		CHECK(info.kernel == RAM_BASE + IPL_KERNEL_REAL && info.kernel_len == 200000);
+		CHECK(info.initrd == RAM_BASE + 6 * MiB && info.initrd_len == 5000);
+		CHECK(info.fdt == RAM_BASE + IPL_FDT_REAL && info.fdt_len == fdt_totalsize(fdt));
+		CHECK(info.entry == RAM_BASE + IPL_STUB_REAL);
+	}
 	CHECK(h->s.pc == RAM_BASE + IPL_STUB_REAL && h->s.priv == PRV_S);
 
 	/* TRACE I R 010000: stops before the first instruction, the kernel in place */

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RVCP_TESTS_FUZZ_TARGETS_H
+#define RVCP_TESTS_FUZZ_TARGETS_H
+/*
+ * Fuzz targets (tests/fuzz/targets.c): one per parser of untrusted input.
+ * Each returns 0 and aborts only when it finds the code under test broke a
+ * promise (the sanitizers catch the rest).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+int fuzz_directory(const uint8_t *data, size_t size); /* cp/directory.c */
+int fuzz_defsys(const uint8_t *data, size_t size);    /* spool/defsys.c */
+int fuzz_spool(const uint8_t *data, size_t size);     /* spool/spool.c */
+int fuzz_ipl(const uint8_t *data, size_t size);	      /* machine/ipl.c, load.c */
+int fuzz_elf(const uint8_t *data, size_t size);	      /* util/elf.c */
+int fuzz_snapshot(const uint8_t *data, size_t size);  /* machine/snapshot.c */
+int fuzz_proto(const uint8_t *data, size_t size);     /* vm/proto.c, rexx/exec.c */
+int fuzz_mmio(const uint8_t *data, size_t size);      /* dev/, virtio/ */
+int fuzz_hart(const uint8_t *data, size_t size);      /* cpu/: any saved hart state */
+#define FUZZ_MMIO_OP 11				      /* bytes of one operation of fuzz_mmio */
+/* A valid state blob (flag byte first) for fuzz_snapshot; its length. */
+size_t fuzz_snapshot_seed(uint8_t *buf, size_t len);
+/* Frees the machine the IPL and snapshot targets share. */
+void fuzz_cleanup(void);
+
+#endif
