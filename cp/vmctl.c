@@ -217,6 +217,7 @@ static int vmctl_spawn(struct cp_user *u)
 	}
 	close(sv[1]);
 	vm->pid = pid;
+	vm->runs = 0; /* a new process has taken none */
 	vm->sock = sv[0];
 	vm->reaped = false;
 	vm->quitting = false;
@@ -368,6 +369,8 @@ int cp_vm_send(struct cp_user *u, uint32_t type, const void *payload, size_t len
 	if (rc && rc != -ENOBUFS)
 		log_warn("%s: sending %s to the VM: %s", u->id, proto_type_name(type),
 			 strerror(-rc));
+	else if (type == PROTO_IPL || type == PROTO_BEGIN)
+		vm->runs++;
 	return rc;
 }
 
@@ -430,6 +433,11 @@ static void vmctl_state(struct cp_user *u, struct proto_msg *m)
 
 	if (m->len < sizeof(*s))
 		return;
+	if (s->runs != u->vm->runs) {
+		/* It stopped before taking a BEGIN or IPL CP sent since: it runs again. */
+		log_info("%s: stale stop report ignored (%u of %u)", u->id, s->runs, u->vm->runs);
+		return;
+	}
 	u->running = false;
 	switch (s->reason) {
 	case PROTO_STOP_TRACE:

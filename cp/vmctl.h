@@ -52,6 +52,7 @@ struct cp_vm {
 	int status;    /* its wait status */
 	bool quitting; /* we asked it to end */
 	bool hung;     /* it stopped reading its requests and is being ended */
+	uint32_t runs; /* IPL and BEGIN requests sent (see struct proto_state) */
 	struct cp_link links[MACHINE_MAX_DISKS];
 	int nlinks;
 	struct vmctl_out *outq, *outq_tail; /* sent in order on EPOLLOUT */

@@ -38,7 +38,7 @@ void vm_result(struct vm *vm, uint32_t req, int rc, const char *text)
 
 void vm_stopped(struct vm *vm, enum proto_stop_reason why)
 {
-	struct proto_state s = {.reason = why};
+	struct proto_state s = {.reason = why, .runs = vm->runs};
 
 	vm->running = false;
 	if (vm->m)
@@ -148,11 +148,13 @@ static void vm_ipl(struct vm *vm, struct proto_msg *msg)
 	}
 	vm_apply_trace(vm);
 	vm->running = true;
+	vm->runs++;
 	vm_result(vm, PROTO_IPL, 0, "");
 }
 
 static void vm_begin(struct vm *vm, struct proto_msg *msg)
 {
+	vm->runs++; /* counted as CP counts it, whether or not it can run */
 	if (vm->m)
 		vm->running = true;
 }

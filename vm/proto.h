@@ -108,7 +108,10 @@ enum proto_stop_reason {
 
 struct proto_state {
 	uint32_t reason; /* enum proto_stop_reason */
-	uint32_t pad;
+	/* How many times the VM had been set running (IPL, BEGIN) when it
+	 * stopped.  CP counts what it sent; a report with an older count is
+	 * stale (CP has set the VM running again since) and is ignored. */
+	uint32_t runs;
 	uint64_t pc; /* real address of the next instruction */
 };
 

@@ -13,16 +13,7 @@
 #include "machine/fdt.h"
 #include "machine/layout.h"
 #include "machine/machine.h"
-
-static int failures;
-
-#define CHECK(c)                                                                                   \
-	do {                                                                                       \
-		if (!(c)) {                                                                        \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);      \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "tests/unit/check.h"
 
 static const char *str(const void *fdt, const char *path, const char *prop)
 {

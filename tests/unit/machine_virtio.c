@@ -14,16 +14,7 @@
 
 #include "machine/layout.h"
 #include "machine/machine.h"
-
-static int failures;
-
-#define CHECK(c)                                                                                   \
-	do {                                                                                       \
-		if (!(c)) {                                                                        \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);      \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "tests/unit/check.h"
 
 /* Real addresses of the driver's structures */
 #define DESC   0x10000

@@ -8,16 +8,7 @@
 #include <strings.h>
 
 #include "rexx/pipe.h"
-
-static int failures;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);   \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "tests/unit/check.h"
 
 /* The fake world: variables, a terminal, CP. */
 static struct pipe_lines vars; /* "NAME=value" */

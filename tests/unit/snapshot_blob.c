@@ -20,16 +20,7 @@
 
 #include "machine/internal.h"
 #include "machine/snapshot.h"
-
-static int failures;
-
-#define CHECK(c)                                                                                   \
-	do {                                                                                       \
-		if (!(c)) {                                                                        \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);      \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "tests/unit/check.h"
 
 #define MEM  (16ULL << 20)
 #define DISK (1ULL << 20)

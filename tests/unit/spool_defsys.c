@@ -4,16 +4,7 @@
 #include <string.h>
 
 #include "spool/spool.h"
-
-static int failures;
-
-#define CHECK(c)                                                                                   \
-	do {                                                                                       \
-		if (!(c)) {                                                                        \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);      \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "tests/unit/check.h"
 
 /* Splits a line into words (in place) and parses it. */
 static enum defsys_err parse(const char *line, struct defsys *d, const char **bad, uint32_t *seg)

@@ -16,17 +16,9 @@
 
 #include "mem/mem.h"
 #include "spool/spool.h"
+#include "tests/unit/check.h"
 
-static int failures;
 static char dir[256];
-
-#define CHECK(c)                                                                                   \
-	do {                                                                                       \
-		if (!(c)) {                                                                        \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);      \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
 
 #define HART_SIZE 512
 

@@ -18,16 +18,7 @@
 #include "machine/ipl.h"
 #include "machine/layout.h"
 #include "machine/machine.h"
-
-static int failures;
-
-#define CHECK(c)                                                                                   \
-	do {                                                                                       \
-		if (!(c)) {                                                                        \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);      \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "tests/unit/check.h"
 
 #define MiB	   (1ULL << 20)
 #define DISK_SIZE  (24 * MiB)
