@@ -12,7 +12,8 @@ GUEST = os.environ.get("GUEST", os.path.join(BUILD, "guest"))
 OUT = os.path.join(BUILD, "bench")
 QEMU = "qemu-system-riscv64"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-PROMPT = re.compile(rb"[#$] $", re.M)
+# busybox ash follows its prompt with a cursor position query (ESC [ 6 n)
+PROMPT = re.compile(rb"[#$] (\x1b\[6n)?$", re.M)
 
 results = {}
 notes = []
