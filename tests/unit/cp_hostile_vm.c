@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -182,6 +183,10 @@ static int hostile_vm(int argc, char **argv)
 {
 	int sock = 3, devnull = open("/dev/null", O_RDONLY);
 	int n;
+
+	/* Never outlive the test, whatever happens to CP. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	alarm(300);
 
 	/* The operator's VM behaves: it reads until CP closes the connection. */
 	if (argc > 5 && !strcmp(argv[5], "OPER")) {
