@@ -327,7 +327,8 @@ illegal:
  * operation with rd = x0 into OP_NOP / OP_J / OP_JR, and loads clear it.
  */
 #define DC_SET_MASK ((1U << DCACHE_SET_BITS) - 1)
-#define SYNC()	    (h->s.pc = pc, h->s.minstret = instret)
+_Static_assert(DCACHE_WAYS >= 2, "DISPATCH looks at two ways");
+#define SYNC() (h->s.pc = pc, h->s.minstret = instret)
 #define RELOAD()                                                                                   \
 	(pc = h->s.pc, instret = h->s.minstret, fpage = h->fetch_page, fadd = h->fetch_addend,     \
 	 dctx = h->dctx)
@@ -529,24 +530,25 @@ fetch_slow:
 	} else {
 	dc_miss:;
 		/*
-		 * The first two ways are looked at inline.  A hit in the others
-		 * swaps with the second; a miss decodes into the first and pushes
-		 * the others down, the last one out.
+		 * The first two ways are looked at inline (measured: more sets of
+		 * two ways beat fewer sets of four or eight at the same size).  A
+		 * hit in any others swaps with the second; a miss decodes into the
+		 * first and pushes the others down, the last one out.
 		 */
 		struct dinsn t;
+		unsigned k;
 
-		if (set[2].raw == insn || set[3].raw == insn) {
-			unsigned k = set[2].raw == insn ? 2 : 3;
-
+		for (k = 2; k < DCACHE_WAYS && set[k].raw != insn; k++)
+			;
+		if (k < DCACHE_WAYS) {
 			t = set[k];
 			set[k] = set[1];
 			set[1] = t;
 		} else {
 			t.raw = insn;
 			t.w = decode_insn(insn);
-			set[3] = set[2];
-			set[2] = set[1];
-			set[1] = set[0];
+			for (k = DCACHE_WAYS - 1; k > 0; k--)
+				set[k] = set[k - 1];
 			set[0] = t;
 		}
 		w = t.w;

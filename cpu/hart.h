@@ -20,11 +20,11 @@ struct tlb_entry {
 };
 
 /*
- * The decode cache: 4096 sets of 4 instructions (128 KiB), see cpu/internal.h.
+ * The decode cache: 8192 sets of 2 instructions (128 KiB), see cpu/internal.h.
  * An entry is 8 bytes: the instruction bits as fetched and their decoded form.
  */
-#define DCACHE_SET_BITS 12
-#define DCACHE_WAYS	4
+#define DCACHE_SET_BITS 13
+#define DCACHE_WAYS	2
 struct dinsn {
 	uint32_t raw; /* instruction bits (16 for a compressed one) */
 	uint32_t w;   /* operation in bits 0-6, operands in place (internal.h) */

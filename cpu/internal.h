@@ -166,7 +166,7 @@ static inline uint64_t sext32(uint64_t v)
 
 /*
  * The decode cache: a fixed-size table of sets of DCACHE_WAYS entries, the
- * set chosen by pc, most recently used first.  An entry is valid for any pc
+ * set chosen by pc, most recently decoded first.  An entry is valid for any pc
  * whose instruction bits equal raw (decoding depends on nothing else), so it
  * needs no flushing: fetch reads the bits from storage, and a mismatch
  * decodes again.
