@@ -46,6 +46,10 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLFLAGS) -c -o $@ $<
 
+# The interpreter is threaded code: keep one dispatch jump per handler (GCC
+# would otherwise merge them into one, which the host predicts badly).
+$(BUILD)/obj/cpu/exec.o: ALLFLAGS += -fno-crossjumping --param max-goto-duplication-insns=64
+
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/librvcp.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLFLAGS) -o $@ $< $(BUILD)/librvcp.a $(LDLIBS)

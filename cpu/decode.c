@@ -9,16 +9,14 @@
 
 #include "cpu/hart.h"
 
-static uint8_t decode_op_imm(uint32_t e, int32_t *imm)
+static uint8_t decode_op_imm(uint32_t e)
 {
-	unsigned f3 = (e >> 12) & 7, sh = (e >> 20) & 63;
+	unsigned f3 = (e >> 12) & 7;
 
 	switch (f3) {
 	case 1:
-		*imm = (int32_t)sh;
 		return (e >> 26) == 0 ? OP_SLLI : OP_SLOW;
 	case 5:
-		*imm = (int32_t)sh;
 		if ((e >> 26) == 0)
 			return OP_SRLI;
 		return (e >> 26) == 0x10 ? OP_SRAI : OP_SLOW;
@@ -27,13 +25,12 @@ static uint8_t decode_op_imm(uint32_t e, int32_t *imm)
 	return ops[f3];
 }
 
-static uint8_t decode_op_imm32(uint32_t e, int32_t *imm)
+static uint8_t decode_op_imm32(uint32_t e)
 {
 	unsigned f3 = (e >> 12) & 7, f7 = e >> 25;
 
 	if (f3 == 0)
 		return OP_ADDIW;
-	*imm = (int32_t)((e >> 20) & 31);
 	if (f3 == 1 && f7 == 0)
 		return OP_SLLIW;
 	if (f3 == 5 && f7 == 0)
@@ -73,75 +70,67 @@ static uint8_t decode_op32(uint32_t e)
 	return OP_SLOW;
 }
 
-/* Fills d for the instruction bits raw (16-bit ones are compressed). */
-void decode_insn(struct dinsn *d, uint32_t raw)
+/* The S-type layout of a 12-bit immediate, around the fields of e it keeps. */
+static uint32_t pack_s(uint32_t e, uint32_t imm)
+{
+	return (e & 0x01fff000) | (imm & 31) << 7 | ((imm >> 5) & 0x7f) << 25;
+}
+
+/* The operation of a valid 32-bit instruction e, rearranging its immediate in *w. */
+static uint8_t decode_op_of(uint32_t e, uint32_t *w)
+{
+	unsigned f3 = (e >> 12) & 7;
+
+	switch (e & 0x7f) {
+	case 0x37:
+		return OP_LUI;
+	case 0x17:
+		return OP_AUIPC;
+	case 0x6f:
+		*w = (e & 0xf80) | (uint32_t)(imm_j(e) >> 1) << 12;
+		return OP_JAL;
+	case 0x67:
+		return f3 == 0 ? OP_JALR : OP_SLOW;
+	case 0x63:
+		if (f3 == 2 || f3 == 3)
+			return OP_SLOW;
+		*w = pack_s(e, (uint32_t)(imm_b(e) >> 1));
+		static const uint8_t br[8] = {OP_BEQ, OP_BNE, 0,       0,
+					      OP_BLT, OP_BGE, OP_BLTU, OP_BGEU};
+		return br[f3];
+	case 0x03:
+		return f3 != 7 ? (uint8_t)(OP_LB + f3) : OP_SLOW;
+	case 0x23:
+		return f3 <= 3 ? (uint8_t)(OP_SB + f3) : OP_SLOW;
+	case 0x13:
+		return decode_op_imm(e);
+	case 0x1b:
+		return decode_op_imm32(e);
+	case 0x33:
+		return decode_op(e);
+	case 0x3b:
+		return decode_op32(e);
+	}
+	return OP_SLOW;
+}
+
+uint32_t decode_insn(uint32_t raw)
 {
 	bool rvc = (raw & 3) != 3;
 	uint32_t e = rvc ? rvc_expand((uint16_t)raw) : raw;
-	unsigned f3 = (e >> 12) & 7;
-	int32_t imm = (int32_t)imm_i(e);
-	uint8_t op = OP_SLOW;
+	uint32_t w = e;
+	uint8_t op;
 
-	d->raw = raw;
-	d->len = rvc ? 2 : 4;
-	d->rd = (e >> 7) & 31;
-	d->rs1 = (e >> 15) & 31;
-	d->rs2 = (e >> 20) & 31;
-	d->f3 = (uint8_t)f3;
-	if (!e) {
-		d->op = OP_ILLEGAL;
-		return;
+	if (!e)
+		return DOP(OP_ILLEGAL, rvc ? 2 : 4);
+	op = decode_op_of(e, &w);
+	if (W_RD(w) == 0 && op != OP_SLOW) { /* the interpreter never writes x0 */
+		if (op == OP_JAL)
+			op = OP_J;
+		else if (op == OP_JALR)
+			op = OP_JR;
+		else if (op == OP_LUI || op == OP_AUIPC || (op >= OP_ADDI && op <= OP_MULDIVW))
+			op = OP_NOP;
 	}
-	switch (e & 0x7f) {
-	case 0x37:
-		op = OP_LUI;
-		imm = (int32_t)(e & 0xfffff000);
-		break;
-	case 0x17:
-		op = OP_AUIPC;
-		imm = (int32_t)(e & 0xfffff000);
-		break;
-	case 0x6f:
-		op = OP_JAL;
-		imm = (int32_t)imm_j(e);
-		break;
-	case 0x67:
-		if (f3 == 0)
-			op = OP_JALR;
-		break;
-	case 0x63:
-		if (f3 != 2 && f3 != 3) {
-			static const uint8_t br[8] = {OP_BEQ, OP_BNE, 0,       0,
-						      OP_BLT, OP_BGE, OP_BLTU, OP_BGEU};
-			op = br[f3];
-			imm = (int32_t)imm_b(e);
-		}
-		break;
-	case 0x03:
-		if (f3 != 7)
-			op = (uint8_t)(OP_LB + f3);
-		break;
-	case 0x23:
-		if (f3 <= 3) {
-			op = (uint8_t)(OP_SB + f3);
-			imm = (int32_t)imm_s(e);
-		}
-		break;
-	case 0x13:
-		op = decode_op_imm(e, &imm);
-		break;
-	case 0x1b:
-		op = decode_op_imm32(e, &imm);
-		break;
-	case 0x33:
-		op = decode_op(e);
-		break;
-	case 0x3b:
-		op = decode_op32(e);
-		break;
-	}
-	if (op == OP_SLOW)
-		imm = (int32_t)e;
-	d->op = op;
-	d->imm = imm;
+	return (w & ~(uint32_t)DOP_MASK) | DOP(op, rvc ? 2 : 4);
 }

@@ -316,267 +316,337 @@ illegal:
 }
 
 /*
- * The decoded fast path; returns EX_* like exec().  The pc lives in *pcp (a
- * register of run_chunk's) and is also stored in h->s.pc for the slow paths;
- * after a trap or a slow path *pcp is reloaded from there.
+ * The interpreter loop, as threaded code: every handler ends by fetching the
+ * next instruction, looking it up in the decode cache and jumping to its
+ * handler (DISPATCH), so the host predicts each handler's successor on its
+ * own instead of through one shared jump.  Each operation has a handler per
+ * instruction length (L), so the next pc needs no load.  pc, minstret and
+ * the TLB context live in locals; SYNC writes them back before anything that
+ * may read or change them (slow paths, traps, devices) and RELOAD takes them
+ * up again.  x0 is never written by a fast handler: decode turns an integer
+ * operation with rd = x0 into OP_NOP / OP_J / OP_JR, and loads clear it.
  */
-static inline int exec_decoded(struct hart *h, const struct dinsn *d, uint64_t *pcp)
-{
-	uint64_t *x = h->s.x, pc = *pcp, npc = pc + d->len, v;
-	int r;
-	uint64_t a = x[d->rs1], b = x[d->rs2];
-	int64_t imm = d->imm;
-	unsigned rd = d->rd;
-
-	switch (d->op) {
-	case OP_ILLEGAL:
-		hart_raise(h, CAUSE_ILLEGAL, d->raw);
-		goto reload;
-	case OP_SLOW:
-		r = exec(h, (uint32_t)d->imm, d->raw, d->len);
-		*pcp = h->s.pc;
-		return r;
-	case OP_LUI:
-		x[rd] = (uint64_t)imm;
-		break;
-	case OP_AUIPC:
-		x[rd] = pc + (uint64_t)imm;
-		break;
-	case OP_JAL:
-		x[rd] = npc;
-		npc = pc + (uint64_t)imm;
-		break;
-	case OP_JALR:
-		x[rd] = npc;
-		npc = (a + (uint64_t)imm) & ~1ULL;
-		break;
-	case OP_BEQ:
-		if (a == b)
-			npc = pc + (uint64_t)imm;
-		break;
-	case OP_BNE:
-		if (a != b)
-			npc = pc + (uint64_t)imm;
-		break;
-	case OP_BLT:
-		if ((int64_t)a < (int64_t)b)
-			npc = pc + (uint64_t)imm;
-		break;
-	case OP_BGE:
-		if ((int64_t)a >= (int64_t)b)
-			npc = pc + (uint64_t)imm;
-		break;
-	case OP_BLTU:
-		if (a < b)
-			npc = pc + (uint64_t)imm;
-		break;
-	case OP_BGEU:
-		if (a >= b)
-			npc = pc + (uint64_t)imm;
-		break;
-	case OP_LB:
-		if (!hart_load(h, a + (uint64_t)imm, 1, &v))
-			goto reload;
-		x[rd] = sext(v, 8);
-		break;
-	case OP_LH:
-		if (!hart_load(h, a + (uint64_t)imm, 2, &v))
-			goto reload;
-		x[rd] = sext(v, 16);
-		break;
-	case OP_LW:
-		if (!hart_load(h, a + (uint64_t)imm, 4, &v))
-			goto reload;
-		x[rd] = sext32(v);
-		break;
-	case OP_LD:
-		if (!hart_load(h, a + (uint64_t)imm, 8, &v))
-			goto reload;
-		x[rd] = v;
-		break;
-	case OP_LBU:
-		if (!hart_load(h, a + (uint64_t)imm, 1, &v))
-			goto reload;
-		x[rd] = v;
-		break;
-	case OP_LHU:
-		if (!hart_load(h, a + (uint64_t)imm, 2, &v))
-			goto reload;
-		x[rd] = v;
-		break;
-	case OP_LWU:
-		if (!hart_load(h, a + (uint64_t)imm, 4, &v))
-			goto reload;
-		x[rd] = v;
-		break;
-	case OP_SB:
-		if (!hart_store(h, a + (uint64_t)imm, 1, b))
-			goto reload;
-		break;
-	case OP_SH:
-		if (!hart_store(h, a + (uint64_t)imm, 2, b))
-			goto reload;
-		break;
-	case OP_SW:
-		if (!hart_store(h, a + (uint64_t)imm, 4, b))
-			goto reload;
-		break;
-	case OP_SD:
-		if (!hart_store(h, a + (uint64_t)imm, 8, b))
-			goto reload;
-		break;
-	case OP_ADDI:
-		x[rd] = a + (uint64_t)imm;
-		break;
-	case OP_SLTI:
-		x[rd] = (int64_t)a < imm;
-		break;
-	case OP_SLTIU:
-		x[rd] = a < (uint64_t)imm;
-		break;
-	case OP_XORI:
-		x[rd] = a ^ (uint64_t)imm;
-		break;
-	case OP_ORI:
-		x[rd] = a | (uint64_t)imm;
-		break;
-	case OP_ANDI:
-		x[rd] = a & (uint64_t)imm;
-		break;
-	case OP_SLLI:
-		x[rd] = a << imm;
-		break;
-	case OP_SRLI:
-		x[rd] = a >> imm;
-		break;
-	case OP_SRAI:
-		x[rd] = (uint64_t)((int64_t)a >> imm);
-		break;
-	case OP_ADDIW:
-		x[rd] = sext32(a + (uint64_t)imm);
-		break;
-	case OP_SLLIW:
-		x[rd] = sext32((uint32_t)a << imm);
-		break;
-	case OP_SRLIW:
-		x[rd] = sext32((uint32_t)a >> imm);
-		break;
-	case OP_SRAIW:
-		x[rd] = sext32((uint32_t)((int32_t)a >> imm));
-		break;
-	case OP_ADD:
-		x[rd] = a + b;
-		break;
-	case OP_SUB:
-		x[rd] = a - b;
-		break;
-	case OP_SLL:
-		x[rd] = a << (b & 63);
-		break;
-	case OP_SLT:
-		x[rd] = (int64_t)a < (int64_t)b;
-		break;
-	case OP_SLTU:
-		x[rd] = a < b;
-		break;
-	case OP_XOR:
-		x[rd] = a ^ b;
-		break;
-	case OP_SRL:
-		x[rd] = a >> (b & 63);
-		break;
-	case OP_SRA:
-		x[rd] = (uint64_t)((int64_t)a >> (b & 63));
-		break;
-	case OP_OR:
-		x[rd] = a | b;
-		break;
-	case OP_AND:
-		x[rd] = a & b;
-		break;
-	case OP_ADDW:
-		x[rd] = sext32(a + b);
-		break;
-	case OP_SUBW:
-		x[rd] = sext32(a - b);
-		break;
-	case OP_SLLW:
-		x[rd] = sext32((uint32_t)a << (b & 31));
-		break;
-	case OP_SRLW:
-		x[rd] = sext32((uint32_t)a >> (b & 31));
-		break;
-	case OP_SRAW:
-		x[rd] = sext32((uint32_t)((int32_t)a >> (b & 31)));
-		break;
-	case OP_MULDIV:
-		x[rd] = alu_mul(d->f3, a, b);
-		break;
-	case OP_MULDIVW:
-		x[rd] = alu_mulw(d->f3, a, b);
-		break;
+#define DC_SET_MASK ((1U << DCACHE_SET_BITS) - 1)
+#define SYNC()	    (h->s.pc = pc, h->s.minstret = instret)
+#define RELOAD()                                                                                   \
+	(pc = h->s.pc, instret = h->s.minstret, fpage = h->fetch_page, fadd = h->fetch_addend,     \
+	 dctx = h->dctx)
+#define DISPATCH()                                                                                 \
+	do {                                                                                       \
+		if (unlikely(!left))                                                               \
+			goto out;                                                                  \
+		if (unlikely((pc & ~0xfffULL) != fpage))                                           \
+			goto fetch_slow;                                                           \
+		const uint8_t *p_ = (const uint8_t *)(uintptr_t)(pc + fadd);                       \
+		uint16_t lo_;                                                                      \
+		memcpy(&lo_, p_, 2);                                                               \
+		if ((lo_ & 3) != 3)                                                                \
+			insn = lo_;                                                                \
+		else if (likely((pc & 0xfff) != 0xffe))                                            \
+			memcpy(&insn, p_, 4);                                                      \
+		else                                                                               \
+			goto fetch_slow;                                                           \
+		set = &dc[((pc >> 1) & DC_SET_MASK) * DCACHE_WAYS];                                \
+		if (likely(set[0].raw == insn))                                                    \
+			w = set[0].w;                                                              \
+		else if (likely(set[1].raw == insn))                                               \
+			w = set[1].w;                                                              \
+		else                                                                               \
+			goto dc_miss;                                                              \
+		left--;                                                                            \
+		a = x[W_RS1(w)];                                                                   \
+		b = x[W_RS2(w)];                                                                   \
+		goto *ops[w & DOP_MASK];                                                           \
+	} while (0)
+#define NEXT(target)                                                                               \
+	do {                                                                                       \
+		pc = (target);                                                                     \
+		instret++;                                                                         \
+		DISPATCH();                                                                        \
+	} while (0)
+#define BRANCH(cond) NEXT((cond) ? pc + W_IMM_B(w) : pc + L)
+#define ALU(expr)                                                                                  \
+	do {                                                                                       \
+		x[W_RD(w)] = (expr);                                                               \
+		NEXT(pc + L);                                                                      \
+	} while (0)
+/* A TLB hit within the page is done here; anything else goes through mmu.c. */
+#define LOAD(type, conv)                                                                           \
+	do {                                                                                       \
+		uint64_t va_ = a + W_IMM_I(w);                                                     \
+		struct tlb_entry *e_ = tlb_slot(h->tlb_r, va_);                                    \
+		type t_;                                                                           \
+		if (likely(e_->tag == ((va_ & ~0xfffULL) | dctx) &&                                \
+			   (va_ & 0xfff) <= 4096U - sizeof(type))) {                               \
+			memcpy(&t_, (const void *)(uintptr_t)(va_ + e_->addend), sizeof(type));    \
+			x[W_RD(w)] = conv(t_);                                                     \
+			x[0] = 0;                                                                  \
+			NEXT(pc + L);                                                              \
+		}                                                                                  \
+		SYNC();                                                                            \
+		if (!mmu_load(h, va_, sizeof(type), &v))                                           \
+			goto trapped;                                                              \
+		t_ = (type)v;                                                                      \
+		x[W_RD(w)] = conv(t_);                                                             \
+		x[0] = 0;                                                                          \
+		goto slow_next;                                                                    \
+	} while (0)
+#define STORE(size)                                                                                \
+	do {                                                                                       \
+		uint64_t va_ = a + W_IMM_S(w);                                                     \
+		struct tlb_entry *e_ = tlb_slot(h->tlb_w, va_);                                    \
+		if (likely(e_->tag == ((va_ & ~0xfffULL) | dctx) &&                                \
+			   (va_ & 0xfff) <= 4096U - (size))) {                                     \
+			memcpy((void *)(uintptr_t)(va_ + e_->addend), &b, (size));                 \
+			NEXT(pc + L);                                                              \
+		}                                                                                  \
+		SYNC();                                                                            \
+		if (!mmu_store(h, va_, (size), b))                                                 \
+			goto trapped;                                                              \
+		goto slow_next;                                                                    \
+	} while (0)
+#define S8(t)  ((uint64_t)(int64_t)(int8_t)(t))
+#define S16(t) ((uint64_t)(int64_t)(int16_t)(t))
+#define S32(t) ((uint64_t)(int64_t)(int32_t)(t))
+#define U(t)   ((uint64_t)(t))
+/* A handler for each length: op_NAME_2 and op_NAME_4. */
+#define HANDLER(name, ...)                                                                         \
+	op_##name##_2:                                                                             \
+	{                                                                                          \
+		enum { L = 2 };                                                                    \
+		__VA_ARGS__;                                                                       \
+	}                                                                                          \
+	op_##name##_4:                                                                             \
+	{                                                                                          \
+		enum { L = 4 };                                                                    \
+		__VA_ARGS__;                                                                       \
 	}
-	h->s.pc = npc;
-	*pcp = npc;
-	return EX_OK;
-reload:
-	*pcp = h->s.pc;
-	return EX_OK;
-}
+_Static_assert(DOP(OP_COUNT, 2) <= DOP_MASK + 1, "operations fit DOP_MASK");
+#define OPS(o, name) [DOP(o, 2)] = &&op_##name##_2, [DOP(o, 4)] = &&op_##name##_4
 
 /* Runs up to n instructions; returns the hart_exit reason or -1 to go on. */
 static int run_chunk(struct hart *h, uint64_t n, uint64_t *done)
 {
-	uint64_t i;
-	int r = EX_OK, ret = -1;
+	/* decode_insn() gives only the operations listed */
+	static const void *const ops[DOP_MASK + 1] = {
+	    [DOP(OP_ILLEGAL, 2)] = &&op_illegal,
+	    [DOP(OP_ILLEGAL, 4)] = &&op_illegal,
+	    [DOP(OP_SLOW, 2)] = &&op_slow,
+	    [DOP(OP_SLOW, 4)] = &&op_slow,
+	    OPS(OP_LUI, lui),
+	    OPS(OP_AUIPC, auipc),
+	    OPS(OP_JAL, jal),
+	    OPS(OP_JALR, jalr),
+	    OPS(OP_BEQ, beq),
+	    OPS(OP_BNE, bne),
+	    OPS(OP_BLT, blt),
+	    OPS(OP_BGE, bge),
+	    OPS(OP_BLTU, bltu),
+	    OPS(OP_BGEU, bgeu),
+	    OPS(OP_LB, lb),
+	    OPS(OP_LH, lh),
+	    OPS(OP_LW, lw),
+	    OPS(OP_LD, ld),
+	    OPS(OP_LBU, lbu),
+	    OPS(OP_LHU, lhu),
+	    OPS(OP_LWU, lwu),
+	    OPS(OP_SB, sb),
+	    OPS(OP_SH, sh),
+	    OPS(OP_SW, sw),
+	    OPS(OP_SD, sd),
+	    OPS(OP_ADDI, addi),
+	    OPS(OP_SLTI, slti),
+	    OPS(OP_SLTIU, sltiu),
+	    OPS(OP_XORI, xori),
+	    OPS(OP_ORI, ori),
+	    OPS(OP_ANDI, andi),
+	    OPS(OP_SLLI, slli),
+	    OPS(OP_SRLI, srli),
+	    OPS(OP_SRAI, srai),
+	    OPS(OP_ADDIW, addiw),
+	    OPS(OP_SLLIW, slliw),
+	    OPS(OP_SRLIW, srliw),
+	    OPS(OP_SRAIW, sraiw),
+	    OPS(OP_ADD, add),
+	    OPS(OP_SUB, sub),
+	    OPS(OP_SLL, sll),
+	    OPS(OP_SLT, slt),
+	    OPS(OP_SLTU, sltu),
+	    OPS(OP_XOR, xor),
+	    OPS(OP_SRL, srl),
+	    OPS(OP_SRA, sra),
+	    OPS(OP_OR, or),
+	    OPS(OP_AND, and),
+	    OPS(OP_ADDW, addw),
+	    OPS(OP_SUBW, subw),
+	    OPS(OP_SLLW, sllw),
+	    OPS(OP_SRLW, srlw),
+	    OPS(OP_SRAW, sraw),
+	    OPS(OP_MULDIV, muldiv),
+	    OPS(OP_MULDIVW, muldivw),
+	    OPS(OP_NOP, nop),
+	    OPS(OP_J, j),
+	    OPS(OP_JR, jr),
+	};
+	uint64_t *const x = h->s.x;
+	struct dinsn *const dc = h->dcache, *set;
+	uint64_t pc, instret, fpage, dctx, left = n, a, b, v;
+	uintptr_t fadd;
+	uint32_t insn, w;
+	int r, ret = -1;
 
-	uint64_t pc = h->s.pc;
+	RELOAD();
+	DISPATCH();
 
-	for (i = 0; i < n; i++) {
-		uint32_t insn;
-		struct dinsn *d;
+fetch_slow:
+	/* another page: its TLB entry gives the host page at once (no trace, no page crossing) */
+	if (!h->trace_on && (pc & 0xfff) != 0xffe) {
+		struct tlb_entry *e = tlb_slot(h->tlb_x, pc);
 
-		if (likely((pc & ~0xfffULL) == h->fetch_page)) {
-			const uint8_t *p = (const uint8_t *)(uintptr_t)(pc + h->fetch_addend);
-			uint16_t lo;
-
-			memcpy(&lo, p, 2);
-			if ((lo & 3) != 3)
-				insn = lo;
-			else if ((pc & 0xfff) != 0xffe)
-				memcpy(&insn, p, 4);
-			else
-				goto slow;
-		} else {
-		slow:;
-			int f = mmu_fetch(h, pc, &insn);
-
-			if (f == FETCH_TRACE) {
-				ret = HART_EXIT_TRACE;
-				break;
-			}
-			if (f == FETCH_TRAP) {
-				h->s.minstret++; /* hart_raise took it back */
-				pc = h->s.pc;
-				continue;
-			}
-		}
-		d = &h->dcache[(pc >> 1) & ((1 << DCACHE_BITS) - 1)];
-		if (unlikely(d->raw != insn))
-			decode_insn(d, insn);
-		r = exec_decoded(h, d, &pc);
-		h->s.x[0] = 0;
-		h->s.minstret++;
-		if (unlikely(r != EX_OK || h->brk)) {
-			i++;
-			if (r == EX_WFI)
-				ret = HART_EXIT_WFI;
-			else if (r == EX_STOP)
-				ret = HART_EXIT_STOP;
-			break;
+		if (e->tag == ((pc & ~0xfffULL) | h->xctx)) {
+			h->fetch_page = fpage = pc & ~0xfffULL;
+			h->fetch_addend = fadd = e->addend;
+			DISPATCH();
 		}
 	}
-	*done = i;
+	SYNC();
+	r = mmu_fetch(h, pc, &insn);
+	if (r == FETCH_TRACE) {
+		ret = HART_EXIT_TRACE;
+		goto out;
+	}
+	RELOAD();
+	if (r == FETCH_TRAP) {
+		left--;
+		instret++; /* hart_raise took it back: nothing retired */
+		DISPATCH();
+	}
+	set = &dc[((pc >> 1) & DC_SET_MASK) * DCACHE_WAYS];
+	if (set[0].raw == insn) {
+		w = set[0].w;
+	} else if (set[1].raw == insn) {
+		w = set[1].w;
+	} else {
+	dc_miss:;
+		/*
+		 * The first two ways are looked at inline.  A hit in the others
+		 * swaps with the second; a miss decodes into the first and pushes
+		 * the others down, the last one out.
+		 */
+		struct dinsn t;
+
+		if (set[2].raw == insn || set[3].raw == insn) {
+			unsigned k = set[2].raw == insn ? 2 : 3;
+
+			t = set[k];
+			set[k] = set[1];
+			set[1] = t;
+		} else {
+			t.raw = insn;
+			t.w = decode_insn(insn);
+			set[3] = set[2];
+			set[2] = set[1];
+			set[1] = set[0];
+			set[0] = t;
+		}
+		w = t.w;
+	}
+	left--;
+	a = x[W_RS1(w)];
+	b = x[W_RS2(w)];
+	goto *ops[w & DOP_MASK];
+
+op_illegal:
+	SYNC();
+	hart_raise(h, CAUSE_ILLEGAL, insn);
+	goto trapped;
+op_slow:
+	SYNC();
+	r = exec(h, (insn & 3) == 3 ? insn : rvc_expand((uint16_t)insn), insn,
+		 (insn & 3) == 3 ? 4 : 2);
+	x[0] = 0;
+	RELOAD();
+	instret++;
+	if (unlikely(r != EX_OK || h->brk)) {
+		if (r == EX_WFI)
+			ret = HART_EXIT_WFI;
+		else if (r == EX_STOP)
+			ret = HART_EXIT_STOP;
+		goto out;
+	}
+	DISPATCH();
+slow_next: /* a load or store done by mmu.c: a device may have raised an interrupt */
+	RELOAD();
+	pc += (insn & 3) == 3 ? 4 : 2;
+	instret++;
+	if (unlikely(h->brk))
+		goto out;
+	DISPATCH();
+trapped: /* hart_raise set the pc and took the instruction back from minstret */
+	RELOAD();
+	instret++;
+	if (unlikely(h->brk))
+		goto out;
+	DISPATCH();
+
+	HANDLER(nop, NEXT(pc + L))
+	HANDLER(lui, ALU(W_IMM_U(w)))
+	HANDLER(auipc, ALU(pc + W_IMM_U(w)))
+	HANDLER(jal, x[W_RD(w)] = pc + L; NEXT(pc + W_IMM_J(w)))
+	HANDLER(j, NEXT(pc + W_IMM_J(w)))
+	HANDLER(jalr, x[W_RD(w)] = pc + L; NEXT((a + W_IMM_I(w)) & ~1ULL))
+	HANDLER(jr, NEXT((a + W_IMM_I(w)) & ~1ULL))
+	HANDLER(beq, BRANCH(a == b))
+	HANDLER(bne, BRANCH(a != b))
+	HANDLER(blt, BRANCH((int64_t)a < (int64_t)b))
+	HANDLER(bge, BRANCH((int64_t)a >= (int64_t)b))
+	HANDLER(bltu, BRANCH(a < b))
+	HANDLER(bgeu, BRANCH(a >= b))
+	HANDLER(lb, LOAD(uint8_t, S8))
+	HANDLER(lh, LOAD(uint16_t, S16))
+	HANDLER(lw, LOAD(uint32_t, S32))
+	HANDLER(ld, LOAD(uint64_t, U))
+	HANDLER(lbu, LOAD(uint8_t, U))
+	HANDLER(lhu, LOAD(uint16_t, U))
+	HANDLER(lwu, LOAD(uint32_t, U))
+	HANDLER(sb, STORE(1))
+	HANDLER(sh, STORE(2))
+	HANDLER(sw, STORE(4))
+	HANDLER(sd, STORE(8))
+	HANDLER(addi, ALU(a + W_IMM_I(w)))
+	HANDLER(slti, ALU((int64_t)a < (int64_t)W_IMM_I(w)))
+	HANDLER(sltiu, ALU(a < W_IMM_I(w)))
+	HANDLER(xori, ALU(a ^ W_IMM_I(w)))
+	HANDLER(ori, ALU(a | W_IMM_I(w)))
+	HANDLER(andi, ALU(a & W_IMM_I(w)))
+	HANDLER(slli, ALU(a << W_SHAMT(w)))
+	HANDLER(srli, ALU(a >> W_SHAMT(w)))
+	HANDLER(srai, ALU((uint64_t)((int64_t)a >> W_SHAMT(w))))
+	HANDLER(addiw, ALU(sext32(a + W_IMM_I(w))))
+	HANDLER(slliw, ALU(sext32((uint32_t)a << (W_SHAMT(w) & 31))))
+	HANDLER(srliw, ALU(sext32((uint32_t)a >> (W_SHAMT(w) & 31))))
+	HANDLER(sraiw, ALU(sext32((uint32_t)((int32_t)a >> (W_SHAMT(w) & 31)))))
+	HANDLER(add, ALU(a + b))
+	HANDLER(sub, ALU(a - b))
+	HANDLER(sll, ALU(a << (b & 63)))
+	HANDLER(slt, ALU((int64_t)a < (int64_t)b))
+	HANDLER(sltu, ALU(a < b))
+	HANDLER(xor, ALU(a ^ b))
+	HANDLER(srl, ALU(a >> (b & 63)))
+	HANDLER(sra, ALU((uint64_t)((int64_t)a >> (b & 63))))
+	HANDLER(or, ALU(a | b))
+	HANDLER(and, ALU(a & b))
+	HANDLER(addw, ALU(sext32(a + b)))
+	HANDLER(subw, ALU(sext32(a - b)))
+	HANDLER(sllw, ALU(sext32((uint32_t)a << (b & 31))))
+	HANDLER(srlw, ALU(sext32((uint32_t)a >> (b & 31))))
+	HANDLER(sraw, ALU(sext32((uint32_t)((int32_t)a >> (b & 31)))))
+	HANDLER(muldiv, ALU(alu_mul(W_F3(w), a, b)))
+	HANDLER(muldivw, ALU(alu_mulw(W_F3(w), a, b)))
+
+out:
+	SYNC();
+	*done = n - left;
 	return ret;
 }
 

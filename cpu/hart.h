@@ -19,13 +19,15 @@ struct tlb_entry {
 	uintptr_t addend;
 };
 
-/* One decoded instruction; see cpu/internal.h. */
-#define DCACHE_BITS 13
+/*
+ * The decode cache: 4096 sets of 4 instructions (128 KiB), see cpu/internal.h.
+ * An entry is 8 bytes: the instruction bits as fetched and their decoded form.
+ */
+#define DCACHE_SET_BITS 12
+#define DCACHE_WAYS	4
 struct dinsn {
 	uint32_t raw; /* instruction bits (16 for a compressed one) */
-	int32_t imm;
-	uint8_t op, rd, rs1, rs2, len, f3;
-	uint16_t pad;
+	uint32_t w;   /* operation in bits 0-6, operands in place (internal.h) */
 };
 
 struct hart {
@@ -56,7 +58,7 @@ struct hart {
 	uint64_t pmpcfg[2];   /* PMP: stored for firmware, not enforced */
 	uint64_t pmpaddr[16];
 	uint64_t mcountinhibit;
-	struct dinsn dcache[1 << DCACHE_BITS];
+	struct dinsn dcache[DCACHE_WAYS << DCACHE_SET_BITS];
 	uint64_t insns; /* instructions retired since hart_init (for --stats) */
 };
 

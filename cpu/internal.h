@@ -165,14 +165,36 @@ static inline uint64_t sext32(uint64_t v)
 }
 
 /*
- * The decode cache: a fixed-size, direct-mapped table indexed by pc.  An
- * entry is valid for any pc whose instruction bits equal raw (decoding
- * depends on nothing else), so it needs no flushing: fetch reads the bits
- * from storage, and a mismatch decodes again.
+ * The decode cache: a fixed-size table of sets of DCACHE_WAYS entries, the
+ * set chosen by pc, most recently used first.  An entry is valid for any pc
+ * whose instruction bits equal raw (decoding depends on nothing else), so it
+ * needs no flushing: fetch reads the bits from storage, and a mismatch
+ * decodes again.
+ *
+ * The decoded word w is the 32-bit form of the instruction (compressed ones
+ * expanded) with the major opcode replaced by DOP(operation, length): rd in
+ * bits 7-11, funct3 12-14, rs1 15-19, rs2 20-24, I and S immediates where
+ * RISC-V has them, U immediates in 12-31.  Only the scattered immediates
+ * are rearranged: a branch keeps offset/2 where an S immediate is, a JAL
+ * keeps offset/2 in bits 12-31.  The length is part of the operation so
+ * that the interpreter's handlers know it without a load.
  */
+#define DOP(op, len) ((op) << 1 | ((len) == 4))
+#define DOP_MASK     0x7f
+#define W_RD(w)	     (((w) >> 7) & 31)
+#define W_F3(w)	     (((w) >> 12) & 7)
+#define W_RS1(w)     (((w) >> 15) & 31)
+#define W_RS2(w)     (((w) >> 20) & 31)
+#define W_SHAMT(w)   (((w) >> 20) & 63)
+#define W_IMM_I(w)   ((uint64_t)((int64_t)(int32_t)(w) >> 20))
+#define W_IMM_S(w)   ((uint64_t)(((int64_t)(int32_t)(w) >> 25) * 32) | (((w) >> 7) & 31))
+#define W_IMM_B(w)   (W_IMM_S(w) * 2)
+#define W_IMM_U(w)   ((uint64_t)(int64_t)(int32_t)((w)&0xfffff000))
+#define W_IMM_J(w)   ((uint64_t)((int64_t)(int32_t)(w) >> 12) * 2)
+
 enum {
 	OP_ILLEGAL, /* 0: also what an all-zero entry decodes raw == 0 to */
-	OP_SLOW,    /* everything else: exec() on the 32-bit form in imm */
+	OP_SLOW,    /* everything else: exec() on the 32-bit form of raw */
 	OP_LUI,
 	OP_AUIPC,
 	OP_JAL,
@@ -224,8 +246,13 @@ enum {
 	OP_SRAW,
 	OP_MULDIV,  /* f3 selects */
 	OP_MULDIVW, /* f3 selects */
+	OP_NOP,	    /* an integer operation whose only effect is writing x0 */
+	OP_J,	    /* JAL x0 */
+	OP_JR,	    /* JALR x0 */
+	OP_COUNT
 };
 
-void decode_insn(struct dinsn *d, uint32_t raw);
+/* The decoded word of the instruction bits raw (16-bit ones are compressed). */
+uint32_t decode_insn(uint32_t raw);
 
 #endif
