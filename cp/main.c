@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]: the control
- * program daemon.  One process, one epoll loop (util/evloop.h); signals
+ * rvcp cp --directory FILE --spool DIR [--listen HOST:PORT] [--logon-timeout S]:
+ * the control program daemon.  One process, one epoll loop (util/evloop.h); signals
  * arrive through a signalfd: SIGTERM/SIGINT shut down cleanly, SIGCHLD
  * reaps VM processes.
  */
@@ -50,7 +50,8 @@ static void cp_signal(void *opaque, int fd, uint32_t events)
 
 static int cp_usage(void)
 {
-	fprintf(stderr, "usage: rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]\n");
+	fprintf(stderr, "usage: rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]\n"
+			"               [--logon-timeout SECONDS (300; 0: none)]\n");
 	return 2;
 }
 
@@ -77,6 +78,7 @@ int cp_main(int argc, char **argv)
 	    {"directory", required_argument, NULL, 'd'},
 	    {"spool", required_argument, NULL, 's'},
 	    {"listen", required_argument, NULL, 'l'},
+	    {"logon-timeout", required_argument, NULL, 't'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dirfile = NULL, *listen = "127.0.0.1:2323";
@@ -84,7 +86,7 @@ int cp_main(int argc, char **argv)
 	int c, rc = 1, sigfd = -1;
 
 	log_set_name("rvcp cp");
-	while ((c = getopt_long(argc, argv, "d:s:l:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:l:t:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dirfile = optarg;
@@ -95,6 +97,15 @@ int cp_main(int argc, char **argv)
 		case 'l':
 			listen = optarg;
 			break;
+		case 't': {
+			char *end;
+			unsigned long s = strtoul(optarg, &end, 10);
+
+			if (end == optarg || *end || s > 86400)
+				return cp_usage();
+			term_set_logon_timeout((unsigned)s);
+			break;
+		}
 		default:
 			return cp_usage();
 		}

@@ -37,6 +37,7 @@ const struct cp_message cp_messages[MSG_COUNT] = {
     [MSG_CONNECT_TIMES] = M("LGA", 7, 'R', "CONNECT= %s VIRTCPU= %s TOTCPU= %s"),
     [MSG_LOGON_TAKEN_OVER] = M("LGA", 57, 'I', "User %s has been reconnected at another terminal"),
     [MSG_TERM_TYPEAHEAD_FULL] = M("TRM", 1, 'W', "Input line lost: too much typed ahead"),
+    [MSG_TERM_LOGON_TIMEOUT] = M("TRM", 4, 'E', "No LOGON within %u seconds; terminal dropped"),
     [MSG_TERM_LINE_TOO_LONG] = M("TRM", 2, 'E', "Input line discarded: longer than %d characters"),
     [MSG_TERM_TOO_MANY] =
 	M("TRM", 3, 'E', "All %d terminals are in use; connection refused, try again later"),

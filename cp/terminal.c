@@ -32,6 +32,10 @@
 #define TERM_MAX	512
 #define ACCEPT_RETRY_MS 200 /* out of descriptors: stop accepting this long */
 
+/* A terminal that has not logged on this long is dropped (--logon-timeout),
+ * so idle connections cannot hold every TERM_MAX slot. */
+static unsigned logon_timeout_s = 300;
+
 enum term_state {
 	TERM_CP,       /* no user yet: LOGON */
 	TERM_PASSWORD, /* the next line is the password for pending_id */
@@ -63,6 +67,7 @@ struct cp_term {
 	bool dropping;
 	struct ev_timer *timer;
 	struct ev_timer *close_timer;
+	struct ev_timer *logon_timer; /* the LOGON grace period runs */
 	struct cp_term *next;
 };
 
@@ -90,6 +95,8 @@ static void term_destroy(struct cp_term *t)
 		evloop_timer_cancel(cp_sys.loop, t->timer);
 	if (t->close_timer)
 		evloop_timer_cancel(cp_sys.loop, t->close_timer);
+	if (t->logon_timer)
+		evloop_timer_cancel(cp_sys.loop, t->logon_timer);
 	evloop_del(cp_sys.loop, t->fd);
 	close(t->fd);
 	for (pp = &terms; *pp; pp = &(*pp)->next) {
@@ -204,6 +211,35 @@ void term_hangup(struct cp_term *t)
 		t->close_timer = evloop_timer(cp_sys.loop, 0, term_close_later, t);
 }
 
+void term_set_logon_timeout(unsigned seconds)
+{
+	logon_timeout_s = seconds;
+}
+
+static void term_logon_expired(void *opaque)
+{
+	struct cp_term *t = opaque;
+
+	t->logon_timer = NULL;
+	if (t->state == TERM_USER || t->state == TERM_CLOSING)
+		return;
+	log_info("terminal %s (%s): no LOGON within %u s, dropped", t->name, t->peer,
+		 logon_timeout_s);
+	cp_sink_msg(&t->sink, MSG_TERM_LOGON_TIMEOUT, logon_timeout_s);
+	term_hangup(t);
+}
+
+/* A terminal without a user: the grace period (re)starts. */
+static void term_logon_arm(struct cp_term *t)
+{
+	if (t->logon_timer)
+		evloop_timer_cancel(cp_sys.loop, t->logon_timer);
+	t->logon_timer = NULL;
+	if (logon_timeout_s)
+		t->logon_timer = evloop_timer(cp_sys.loop, (uint64_t)logon_timeout_s * 1000,
+					      term_logon_expired, t);
+}
+
 void term_release(struct cp_term *t)
 {
 	if (t->user && t->user->term == t)
@@ -212,6 +248,7 @@ void term_release(struct cp_term *t)
 	if (t->state != TERM_USER)
 		return;
 	t->state = TERM_CP;
+	term_logon_arm(t);
 	term_write_line(t, "");
 	cp_sink_msg(&t->sink, MSG_LOGO);
 }
@@ -255,6 +292,9 @@ static void term_attach(struct cp_term *t, struct cp_user *u, enum cp_msg_id gre
 	t->user = u;
 	t->state = TERM_USER;
 	u->term = t;
+	if (t->logon_timer)
+		evloop_timer_cancel(cp_sys.loop, t->logon_timer);
+	t->logon_timer = NULL;
 	cp_format_time(time(NULL), when, sizeof(when));
 	cp_sink_msg(&t->sink, greeting, when);
 }
@@ -600,6 +640,7 @@ static void term_accept(void *opaque, int fd, uint32_t events)
 	terms = t;
 	cp_sys.nterms++;
 	log_info("terminal %s connected from %s", t->name, t->peer);
+	term_logon_arm(t);
 	cp_sink_msg(&t->sink, MSG_LOGO);
 }
 

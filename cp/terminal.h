@@ -23,6 +23,8 @@
 
 struct cp_term;
 
+/* Seconds a terminal may stay without a user before it is dropped; 0: ever. */
+void term_set_logon_timeout(unsigned seconds);
 /* Listen on "host:port"; 0 or -errno. */
 int term_listen(const char *hostport);
 void term_write_line(struct cp_term *t, const char *text);

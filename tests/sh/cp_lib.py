@@ -35,7 +35,7 @@ def free_port():
 
 
 class CP:
-    def __init__(self, directory, name="cp"):
+    def __init__(self, directory, name="cp", args=()):
         self.dir = os.path.join(TMP, name)
         os.makedirs(self.dir, exist_ok=True)
         self.dirfile = os.path.join(self.dir, "user.direct")
@@ -46,7 +46,8 @@ class CP:
         self.log = open(self.logfile, "w")
         self.proc = subprocess.Popen(
             [RVCP, "cp", "--directory", self.dirfile, "--spool",
-             os.path.join(self.dir, "spool"), "--listen", "127.0.0.1:%d" % self.port],
+             os.path.join(self.dir, "spool"), "--listen", "127.0.0.1:%d" % self.port]
+            + list(args),
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + WAIT
         while True:

@@ -3,9 +3,11 @@
 # typed line is discarded with a message, and so are lines typed ahead to an
 # EXEC beyond 256; requests for a VM process that does not read for a while
 # wait in CP, in order; one that stops reading is ended once CP's bounded
-# queue for it is full (CP never blocks on it) and the user is told; beyond TERM_MAX terminals a connection is refused with a message and
-# CP serves the others; CP out of descriptors stops accepting for a moment
-# instead of spinning, and accepts again when some are free.
+# queue for it is full (CP never blocks on it) and the user is told; beyond
+# TERM_MAX terminals a connection is refused with a message and CP serves the
+# others; a terminal that does not log on in time is told and dropped; CP out
+# of descriptors stops accepting for a moment instead of spinning, and accepts
+# again when some are free.
 exec python3 - "$@" <<'PYEOF'
 import os, resource, signal, socket, sys, time
 sys.path.insert(0, os.path.join(os.environ["SRC"], "tests", "sh"))
@@ -114,6 +116,20 @@ try:
     good.cmd("Q V STOR", r"STORAGE = 32M")
     late = cp.term()
     late.logon("LINUX01", "pw", greeting="RECONNECTED AT")
+    cp.stop()
+finally:
+    cp.kill()
+
+# A terminal that does not log on in time is told and dropped; one that did
+# stays.  (5 s: far more than a local LOGON takes.)
+cp = CP("USER MAINT maint 32M 32M G\n", name="cp-grace", args=["--logon-timeout", "5"])
+try:
+    idle = cp.term()
+    user = cp.term()
+    user.logon("MAINT", "maint")
+    idle.expect(r"HCPTRM004E No LOGON within 5 seconds; terminal dropped")
+    idle.expect_closed()
+    user.cmd("Q V STOR", r"STORAGE = 32M")
     cp.stop()
 finally:
     cp.kill()
