@@ -48,7 +48,10 @@ $(BUILD)/obj/%.o: %.c
 
 # The interpreter is threaded code: keep one dispatch jump per handler (GCC
 # would otherwise merge them into one, which the host predicts badly).
+# (GCC's options: clang does not know them.)
+ifeq ($(findstring clang,$(shell $(CC) --version 2>/dev/null)),)
 $(BUILD)/obj/cpu/exec.o: ALLFLAGS += -fno-crossjumping --param max-goto-duplication-insns=64
+endif
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/librvcp.a
 	@mkdir -p $(dir $@)
