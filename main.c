@@ -10,14 +10,14 @@ static const struct tool {
 	int (*main)(int argc, char **argv);
 	const char *usage;
 } tools[] = {
-	{"cp", cp_main, "--directory FILE --spool DIR [--listen 127.0.0.1:2323]   the daemon"},
-	{"vm", vm_main, "--fd N   a virtual machine process (started by cp)"},
-	{"boot", boot_main,
-	 "--kernel Image [--initrd F] [--disk IMG[,ro]]... [--append TEXT] [--memory 64M] "
-	 "[--bios FW] [--ipl IMG]"},
-	{"zipl", zipl_main, "--disk IMG --kernel Image [--initrd F] [--parm TEXT]"},
-	{"run-elf", run_elf_main, "[--timeout SECONDS] FILE   bare-metal, M-mode, HTIF tohost"},
-	{"nssplan", nssplan_main, "VMLINUX   print the DEFSYS line that shares the most text"},
+    {"cp", cp_main, "--directory FILE --spool DIR [--listen 127.0.0.1:2323]   the daemon"},
+    {"vm", vm_main, "--fd N   a virtual machine process (started by cp)"},
+    {"boot", boot_main,
+     "--kernel Image [--initrd F] [--disk IMG[,ro]]... [--append TEXT] [--memory 64M] "
+     "[--bios FW] [--ipl IMG]"},
+    {"zipl", zipl_main, "--disk IMG --kernel Image [--initrd F] [--parm TEXT]"},
+    {"run-elf", run_elf_main, "[--timeout SECONDS] FILE   bare-metal, M-mode, HTIF tohost"},
+    {"nssplan", nssplan_main, "VMLINUX   print the DEFSYS line that shares the most text"},
 };
 
 static int usage(FILE *f)

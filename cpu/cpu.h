@@ -43,9 +43,9 @@ struct hart_state {
 	uint64_t fcsr;
 	uint64_t mstatus, misa, medeleg, mideleg, mie, mip, mtvec, mscratch, mepc, mcause, mtval;
 	uint64_t mcounteren, menvcfg, stvec, sscratch, sepc, scause, stval, satp, scounteren,
-		senvcfg;
+	    senvcfg;
 	uint64_t mcycle, minstret;
-	uint64_t mtime;       /* the timer value when the state was taken */
+	uint64_t mtime;	      /* the timer value when the state was taken */
 	uint64_t mtimecmp;    /* CLINT compare (raises MTIP) */
 	uint64_t sbi_timecmp; /* SBI set_timer compare (raises STIP); ~0 = off */
 	uint64_t reserved[16];
@@ -53,9 +53,9 @@ struct hart_state {
 
 enum hart_exit {
 	HART_EXIT_BUDGET, /* max_insns done */
-	HART_EXIT_WFI,    /* waiting for an interrupt: sleep until hart_deadline_ns() */
+	HART_EXIT_WFI,	  /* waiting for an interrupt: sleep until hart_deadline_ns() */
 	HART_EXIT_TRACE,  /* about to fetch in the trace range; h->trace_pc says where */
-	HART_EXIT_STOP,   /* a hook or device asked the hart to stop (h->stop_req) */
+	HART_EXIT_STOP,	  /* a hook or device asked the hart to stop (h->stop_req) */
 };
 
 struct hart;

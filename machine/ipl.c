@@ -73,7 +73,8 @@ static int64_t ipl_gap_end(int fd, uint64_t size, char *err, size_t errlen)
 		return fail(err, errlen, -ENOSPC,
 			    "the disk (%llu bytes) is too small for an IPL record",
 			    (unsigned long long)size);
-	if (file_pread_full(fd, mbr, IPL_SECTOR, 0) || file_pread_full(fd, lba1, IPL_SECTOR, IPL_SECTOR))
+	if (file_pread_full(fd, mbr, IPL_SECTOR, 0) ||
+	    file_pread_full(fd, lba1, IPL_SECTOR, IPL_SECTOR))
 		return fail(err, errlen, -EIO, "cannot read the first sectors: %s",
 			    strerror(errno));
 	if (!memcmp(lba1, "EFI PART", 8))

@@ -27,18 +27,18 @@
 #define PLIC_SIZE     0x04000000ULL
 #define UART_BASE     0x10000000ULL
 #define UART_IRQ      10
-#define RTC_IRQ       11
+#define RTC_IRQ	      11
 #define VIRTIO_BASE   0x10001000ULL
 #define VIRTIO_STRIDE 0x1000ULL
 #define VIRTIO_SLOTS  8 /* PLIC sources 1..8 */
 
 #define TIMEBASE_HZ 10000000ULL /* mtime ticks per second */
 
-#define IPL_INFO_REAL   0x00000000ULL
-#define IPL_FDT_REAL    0x00001000ULL
-#define IPL_FDT_MAX     0x0000f000ULL
-#define IPL_STUB_REAL   0x00010000ULL
+#define IPL_INFO_REAL	0x00000000ULL
+#define IPL_FDT_REAL	0x00001000ULL
+#define IPL_FDT_MAX	0x0000f000ULL
+#define IPL_STUB_REAL	0x00010000ULL
 #define IPL_KERNEL_REAL 0x00200000ULL
-#define IPL_RESERVED    0x00200000ULL /* declared reserved in the DT */
+#define IPL_RESERVED	0x00200000ULL /* declared reserved in the DT */
 
 #endif

@@ -22,10 +22,10 @@
 #define VIRTIO_MAX_DISKS  8
 
 struct machine_disk {
-	uint16_t vdev;  /* z/VM virtual device number, e.g. 0x200 */
-	int fd;         /* raw image, opened by the caller */
-	uint64_t size;  /* bytes */
-	bool readonly;  /* writes fail with an I/O error */
+	uint16_t vdev; /* z/VM virtual device number, e.g. 0x200 */
+	int fd;	       /* raw image, opened by the caller */
+	uint64_t size; /* bytes */
+	bool readonly; /* writes fail with an I/O error */
 };
 
 struct machine_config {
@@ -39,10 +39,10 @@ struct machine_config {
 
 enum machine_event {
 	MACHINE_RUNNING,  /* slice done; call again */
-	MACHINE_IDLE,     /* guest waits: sleep until machine_deadline_ns() or input */
-	MACHINE_TRACE,    /* instruction trace hit, before executing m->hart.trace_pc */
+	MACHINE_IDLE,	  /* guest waits: sleep until machine_deadline_ns() or input */
+	MACHINE_TRACE,	  /* instruction trace hit, before executing m->hart.trace_pc */
 	MACHINE_POWEROFF, /* guest powered off (SBI SRST or syscon) */
-	MACHINE_RESET,    /* guest asked for a reboot */
+	MACHINE_RESET,	  /* guest asked for a reboot */
 	MACHINE_STOPPED,  /* stopped on request (machine_stop) */
 	/* The guest asked CP to run a command (machine/cpreq.h): the hart
 	 * stopped right after the console store that completed the request;

@@ -37,10 +37,10 @@ enum mem_map_kind {
 };
 
 struct guest_mem {
-	uint8_t *base;   /* host address of real address 0 */
-	uint64_t size;   /* bytes, a multiple of PAGE_SIZE */
-	uint8_t *flags;  /* one byte per page, MEM_PG_* */
-	uint64_t gen;    /* bumped when flags or mappings change: harts flush TLBs */
+	uint8_t *base;	/* host address of real address 0 */
+	uint64_t size;	/* bytes, a multiple of PAGE_SIZE */
+	uint8_t *flags; /* one byte per page, MEM_PG_* */
+	uint64_t gen;	/* bumped when flags or mappings change: harts flush TLBs */
 };
 
 int mem_init(struct guest_mem *m, uint64_t size);
