@@ -15,9 +15,9 @@ CFLAGS   ?= $(OPT) -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 CPPFLAGS += -I. -D_GNU_SOURCE -MMD -MP
 ALLFLAGS  = $(CFLAGS) $(WARN) $(SAN) -std=gnu11 -fno-strict-aliasing
-LDLIBS   += -lfdt -lregina -lcrypt -lxxhash -ltelnet -lm -lpthread -ldl
+LDLIBS   += -lfdt -lregina -lcrypt -lxxhash -ltelnet -lslirp -lm -lpthread -ldl
 
-MODULES  := util cpu mem dev virtio machine vm cp spool rexx tools
+MODULES  := util cpu mem dev virtio machine net vm cp spool rexx tools
 LIBSRCS  := $(foreach d,$(MODULES),$(wildcard $(d)/*.c))
 LIBOBJS  := $(LIBSRCS:%.c=$(BUILD)/obj/%.o)
 MAINOBJ  := $(BUILD)/obj/main.o
@@ -45,6 +45,10 @@ $(BUILD)/librvcp.a: $(LIBOBJS)
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLFLAGS) -c -o $@ $<
+
+# libslirp's header lives in its own folder (its pkg-config file wants
+# glib's headers, which the header does not need).
+$(BUILD)/obj/net/uplink.o: CPPFLAGS += -I/usr/include/slirp
 
 # The interpreter is threaded code: keep one dispatch jump per handler (GCC
 # would otherwise merge them into one, which the host predicts badly).
