@@ -7,7 +7,7 @@
  * Interface contract with the rest of rvcp (the interpreter's inside is the
  * CPU module's own business):
  *  - storage comes from struct guest_mem (mem/mem.h); everything else goes to
- *    the MMIO bus (dev/bus.h); an access nobody claims is an access fault;
+ *    the MMIO bus (cpu/bus.h); an access nobody claims is an access fault;
  *  - hart_run() interprets until the budget is spent, WFI finds nothing to do,
  *    an instruction trace range is hit, or an ecall hook asks to stop;
  *  - devices raise interrupts with hart_set_irq(); the timer is compared at
@@ -17,10 +17,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dev/bus.h"
+#include "cpu/bus.h"
 #include "mem/mem.h"
 
 enum { PRV_U = 0, PRV_S = 1, PRV_M = 3 };
+
+#define TIMEBASE_HZ 10000000ULL /* mtime ticks per second, from CLOCK_MONOTONIC */
 
 /* mip / mie bits */
 #define MIP_SSIP (1ULL << 1)
@@ -75,8 +77,15 @@ void hart_reset(struct hart *h, uint64_t entry);
 enum hart_exit hart_run(struct hart *h, uint64_t max_insns);
 /* Level-triggered interrupt lines from devices (MIP_* bits). */
 void hart_set_irq(struct hart *h, uint64_t mask, bool level);
-/* The timer, in TIMEBASE_HZ ticks (machine/layout.h), from the host clock. */
+/* The timer, in TIMEBASE_HZ ticks, from the host clock. */
 uint64_t hart_mtime(struct hart *h);
+/* The CLINT's registers: setting mtime moves the timer's offset from the
+ * host clock; each write re-evaluates mip.MTIP at once. */
+void hart_set_mtime(struct hart *h, uint64_t mtime);
+uint64_t hart_mtimecmp(struct hart *h);
+void hart_set_mtimecmp(struct hart *h, uint64_t cmp);
+/* Whether the interrupt lines of mask (MIP_* bits) are pending. */
+bool hart_irq_pending(struct hart *h, uint64_t mask);
 /* Host CLOCK_MONOTONIC ns at which the next timer interrupt is due, or UINT64_MAX. */
 uint64_t hart_deadline_ns(struct hart *h);
 /* Storage mappings or page flags changed (mem->gen), or satp rewritten from outside. */

@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "cpu/hart.h"
-#include "machine/layout.h"
 
 #define MISA_RV64IMAFDCSU                                                                          \
 	((2ULL << 62) | (1 << ('I' - 'A')) | (1 << ('M' - 'A')) | (1 << ('A' - 'A')) |             \
@@ -27,6 +26,28 @@ uint64_t hart_host_ticks(void)
 uint64_t hart_mtime(struct hart *h)
 {
 	return hart_host_ticks() + (uint64_t)h->time_offset;
+}
+
+void hart_set_mtime(struct hart *h, uint64_t mtime)
+{
+	h->time_offset = (int64_t)(mtime - hart_host_ticks());
+	hart_set_irq(h, MIP_MTIP, hart_mtime(h) >= h->s.mtimecmp);
+}
+
+uint64_t hart_mtimecmp(struct hart *h)
+{
+	return h->s.mtimecmp;
+}
+
+void hart_set_mtimecmp(struct hart *h, uint64_t cmp)
+{
+	h->s.mtimecmp = cmp;
+	hart_set_irq(h, MIP_MTIP, hart_mtime(h) >= cmp);
+}
+
+bool hart_irq_pending(struct hart *h, uint64_t mask)
+{
+	return (h->s.mip & mask) != 0;
 }
 
 /* Timer interrupt lines from the compare registers; called at block boundaries. */

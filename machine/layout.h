@@ -3,7 +3,9 @@
 #define RVCP_LAYOUT_H
 /*
  * The guest physical address map of an rvcp virtual machine (like QEMU's
- * "virt" board, so stock Linux drivers find what they expect):
+ * "virt" board, so stock Linux drivers find what they expect).  The board
+ * table (machine/board.c) places each device with these; no device knows
+ * its own address.
  *
  *   0x0010_0000  0x1000     poweroff/reset ("sifive,test" syscon)
  *   0x0010_1000  0x1000     RTC (goldfish)
@@ -31,8 +33,6 @@
 #define VIRTIO_BASE   0x10001000ULL
 #define VIRTIO_STRIDE 0x1000ULL
 #define VIRTIO_SLOTS  8 /* PLIC sources 1..8 */
-
-#define TIMEBASE_HZ 10000000ULL /* mtime ticks per second */
 
 #define IPL_INFO_REAL	0x00000000ULL
 #define IPL_FDT_REAL	0x00001000ULL

@@ -135,7 +135,7 @@ int main(void)
 	    mem_map(&m, RO_REAL, RO_LEN, fd, 0, MEM_MAP_SHARED_RO))
 		return 1;
 	hart_init(&h, &m, &bus);
-	if (clint_init(&clint, &bus, &h))
+	if (clint_init(&clint, &bus, 0x2000000, &h))
 		return 1;
 	for (int r = 0; r < ROUNDS; r++)
 		fuzz_round(&h, &m);
