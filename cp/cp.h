@@ -91,6 +91,7 @@ struct cp_user {
 	const struct cp_input_hook *input;
 	void *nss;  /* NSS module's per-user state */
 	void *rexx; /* EXEC module's per-user state */
+	void *net;  /* virtual NICs (cp/net.c) */
 	struct cp_user *next;
 };
 

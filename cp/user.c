@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cp/net.h"
 #include "cp/cp.h"
 #include "cp/terminal.h"
 #include "cp/vmctl.h"
@@ -84,6 +85,7 @@ void cp_user_logoff(struct cp_user *u)
 	cp_user_release(u);
 	if (cp_sys.hooks.logoff)
 		cp_sys.hooks.logoff(u);
+	net_user_logoff(u);
 	vmctl_destroy(u);
 	if (u->term)
 		term_hangup(u->term); /* detaches itself from u */
@@ -136,6 +138,7 @@ void cp_user_release(struct cp_user *u)
 {
 	if (cp_sys.hooks.release)
 		cp_sys.hooks.release(u);
+	net_release(u);
 }
 
 int cp_user_ipl_directory(struct cp_user *u, struct cp_sink *sink)

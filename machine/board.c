@@ -17,7 +17,8 @@
 	X(syscon_device,     SYSCON_BASE, 0x1000,        0,        1,              0) \
 	X(rtc_device,        RTC_BASE,    0x1000,        RTC_IRQ,  1,              5) \
 	X(uart_device,       UART_BASE,   0x100,         UART_IRQ, 1,              4) \
-	X(virtio_blk_device, VIRTIO_BASE, VIRTIO_STRIDE, 1,        BOARD_PER_DISK, 6)
+	X(virtio_blk_device, VIRTIO_BASE, VIRTIO_STRIDE, 1,        BOARD_PER_DISK, 6) \
+	X(virtio_net_device, VIRTIO_NET_BASE, VIRTIO_STRIDE, VIRTIO_NET_IRQ, BOARD_PER_NIC, 7)
 // clang-format on
 
 #define BOARD_DECLARE(ops, ...)			     extern const struct dev_ops ops;
@@ -28,8 +29,10 @@ BOARD_ROWS(BOARD_DECLARE)
 const struct board_row board[] = {BOARD_ROWS(BOARD_ROW)};
 const int board_nrows = sizeof(board) / sizeof(board[0]);
 
-int board_count(const struct board_row *r, int ndisks)
+int board_count(const struct board_row *r, int ndisks, int nnics)
 {
+	if (r->count == BOARD_PER_NIC)
+		return nnics;
 	return r->count == BOARD_PER_DISK ? ndisks : r->count;
 }
 

@@ -59,6 +59,12 @@ static bool net_link_up(const struct virtio_net *n)
 	return n->fd >= 0;
 }
 
+/* What the guest reads: after a resume, down until it has looked. */
+static bool net_link_shown(const struct virtio_net *n)
+{
+	return net_link_up(n) && !n->hold_down;
+}
+
 /* The frame of len bytes at n->pkt + NET_HDR_LEN into receive chain r. */
 static void net_rx_one(struct virtio_net *n, struct virtq_req *r, uint32_t len)
 {
@@ -168,10 +174,12 @@ static bool net_config(struct virtio_mmio *v, uint64_t off, uint64_t *val, int s
 {
 	struct virtio_net *n = v->dev;
 	uint8_t cfg[8] = {0};
-	uint16_t status = net_link_up(n) ? VIRTIO_NET_S_LINK_UP : 0;
+	uint16_t status = net_link_shown(n) ? VIRTIO_NET_S_LINK_UP : 0;
 
 	if (is_write)
 		return true; /* the MAC is CP's: writes are ignored */
+	if (n->hold_down && off < 8 && off + (uint64_t)size > 6)
+		n->seen_down = true;
 	memcpy(cfg, n->mac, 6);
 	memcpy(cfg + 6, &status, 2);
 	*val = 0;
@@ -179,19 +187,6 @@ static bool net_config(struct virtio_mmio *v, uint64_t off, uint64_t *val, int s
 		return true; /* reads as zero */
 	memcpy(val, cfg + off, (size_t)size);
 	return true;
-}
-
-static const struct virtio_dev_ops net_ops = {
-    .device_id = VIRTIO_ID_NET,
-    .nqueues = 2,
-    .notify = net_notify,
-    .config = net_config,
-};
-
-void virtio_net_reset(struct virtio_net *n)
-{
-	virtio_mmio_reset(&n->mmio);
-	n->tx_blocked = false;
 }
 
 void virtio_net_set_link(struct virtio_net *n, int fd)
@@ -206,30 +201,36 @@ void virtio_net_set_link(struct virtio_net *n, int fd)
 		virtio_mmio_config_changed(&n->mmio);
 }
 
-void virtio_net_set_mac(struct virtio_net *n, const uint8_t mac[6])
-{
-	if (memcmp(n->mac, mac, 6)) {
-		memcpy(n->mac, mac, 6);
-		virtio_mmio_config_changed(&n->mmio);
-	}
-}
+static const struct virtio_dev_ops net_ops = {
+    .device_id = VIRTIO_ID_NET,
+    .nqueues = 2,
+    .notify = net_notify,
+    .config = net_config,
+};
 
-bool virtio_net_pollfd(struct virtio_net *n, struct pollfd *p)
+static bool net_pollfd(void *dev, int *fd, short *events)
 {
-	if (!net_link_up(n))
+	struct virtio_net *n = dev;
+
+	if (!net_link_up(n) || !(n->mmio.status & VIRTIO_STATUS_DRIVER_OK))
 		return false;
-	p->fd = n->fd;
-	p->events = 0;
-	p->revents = 0;
+	*fd = n->fd;
+	*events = 0;
 	if (n->tx_blocked)
-		p->events |= POLLOUT;
+		*events |= POLLOUT;
 	if (virtq_has_avail(&n->mmio, NET_RXQ))
-		p->events |= POLLIN;
-	return p->events != 0;
+		*events |= POLLIN;
+	return *events != 0;
 }
 
-void virtio_net_poll(struct virtio_net *n)
+static void net_poll(void *dev)
 {
+	struct virtio_net *n = dev;
+
+	if (n->hold_down && n->seen_down) {
+		n->hold_down = n->seen_down = false;
+		virtio_mmio_config_changed(&n->mmio); /* the link is back */
+	}
 	if (!(n->mmio.status & VIRTIO_STATUS_DRIVER_OK))
 		return;
 	if (n->tx_blocked)
@@ -237,13 +238,70 @@ void virtio_net_poll(struct virtio_net *n)
 	net_rx(n);
 }
 
-int virtio_net_init(struct virtio_net *n, struct bus *bus, uint64_t base, struct plic *p, int irq,
-		    struct guest_mem *mem, uint16_t vdev, const uint8_t mac[6])
+static void net_reset(void *dev)
 {
-	memset(n, 0, sizeof(*n));
-	n->fd = -1;
-	n->vdev = vdev;
-	memcpy(n->mac, mac, 6);
-	return virtio_mmio_init(&n->mmio, bus, base, p, irq, mem, &net_ops, n,
-				VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS);
+	struct virtio_net *n = dev;
+
+	virtio_mmio_reset(&n->mmio);
+	n->tx_blocked = n->hold_down = n->seen_down = false;
 }
+
+static int net_init(void *dev, const struct dev_env *env)
+{
+	struct virtio_net *n = dev;
+	struct dev_nic d;
+
+	if (!env->host->nic || !env->host->nic(env->host->opaque, env->index, &d))
+		return -ENODEV;
+	n->fd = d.fd;
+	n->vdev = d.vdev;
+	memcpy(n->mac, d.mac, 6);
+	return virtio_mmio_init(&n->mmio, env->bus, env->base, env->plic, (int)env->irq, env->mem,
+				&net_ops, n, VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS);
+}
+
+static void net_exit(void *dev)
+{
+	struct virtio_net *n = dev;
+
+	if (n->fd >= 0)
+		close(n->fd);
+	n->fd = -1;
+}
+
+static void net_save(void *dev, void *buf)
+{
+	struct virtio_net *n = dev;
+
+	virtio_mmio_save(&n->mmio, buf);
+}
+
+static int net_load(void *dev, const void *buf, size_t len, char *err, size_t errlen)
+{
+	struct virtio_net *n = dev;
+	char why[128];
+
+	if (virtio_mmio_load(&n->mmio, buf, len, why, sizeof(why)))
+		return dev_fail(err, errlen, "NIC %04X: %s", n->vdev, why);
+	n->tx_blocked = false;
+	if (net_link_up(n)) {
+		n->hold_down = true; /* a resumed guest: show it a new link */
+		n->seen_down = false;
+		virtio_mmio_config_changed(&n->mmio);
+	}
+	return 0;
+}
+
+const struct dev_ops virtio_net_device = {
+    .name = "VIRTIO-NET",
+    .size = sizeof(struct virtio_net),
+    .init = net_init,
+    .exit = net_exit,
+    .reset = net_reset,
+    .fdt = virtio_mmio_fdt,
+    .snap_max = sizeof(struct virtio_mmio_state),
+    .save = net_save,
+    .load = net_load,
+    .poll = net_poll,
+    .pollfd = net_pollfd,
+};

@@ -20,13 +20,21 @@
  *
  * Nothing blocks: a full switch queue leaves the transmit chain in the
  * ring (tx_blocked) until the socket is writable again; frames wait in
- * the socket while the guest has no receive buffers.  The VM process
- * polls virtio_net_pollfd() and calls virtio_net_poll() between slices.
+ * the socket while the guest has no receive buffers.  The machine polls
+ * the socket (dev_ops pollfd) and moves frames before each slice (poll).
+ *
+ * A device of the board (dev/device.h): instance n is the machine's NIC n
+ * (dev_host.nic, lowest vdev first), its MAC address and its socket.  Its
+ * section of the machine state blob is the transport's; the MAC is never
+ * taken from it: a resumed saved system gets this user's.  After a resume
+ * the link reads down until the guest has seen that, then up again, so the
+ * guest notices a new link (and can take the new MAC and a new lease).
  */
 #include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dev/device.h"
 #include "virtio/mmio.h"
 
 #define NET_FRAME_MAX 1518 /* 1500-byte MTU + Ethernet header + one VLAN tag */
@@ -46,24 +54,19 @@ struct virtio_net {
 	uint8_t mac[6];
 	uint16_t vdev;
 	bool tx_blocked; /* the switch's queue for us was full */
+	bool hold_down;	 /* resumed: the link reads down until the guest looked */
+	bool seen_down;
 	struct virtio_net_stats st;
 	uint8_t pkt[NET_HDR_LEN + NET_FRAME_MAX + 1]; /* header + frame (+1: detects oversize) */
 };
 
-int virtio_net_init(struct virtio_net *n, struct bus *bus, uint64_t base, struct plic *p, int irq,
-		    struct guest_mem *mem, uint16_t vdev, const uint8_t mac[6]);
-void virtio_net_reset(struct virtio_net *n);
+extern const struct dev_ops virtio_net_device;
+
 /*
  * Couples the NIC with fd (takes it; non-blocking) or uncouples it
  * (fd -1).  The old descriptor is closed.  The guest sees the link go up
  * or down through a configuration interrupt.
  */
 void virtio_net_set_link(struct virtio_net *n, int fd);
-/* Sets the MAC address the guest reads (a resumed saved system: this user's). */
-void virtio_net_set_mac(struct virtio_net *n, const uint8_t mac[6]);
-/* Fills *p with what the device waits for; false when it waits for nothing. */
-bool virtio_net_pollfd(struct virtio_net *n, struct pollfd *p);
-/* Moves what can move now: waiting transmit chains, received frames. */
-void virtio_net_poll(struct virtio_net *n);
 
 #endif
