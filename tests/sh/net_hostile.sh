@@ -48,7 +48,7 @@ def boot(t):
 
 def addr(t):
     t.send("ip -4 addr show eth0 | grep -o 'inet [0-9.]*'")
-    return t.expect(r"inet (10\.0\.2\.\d+)", 60).group(1)
+    return t.expect(r"inet (10\.0\.2\.\d+)\s", 60).group(1)
 
 
 def port_counts(text, user):

@@ -62,7 +62,7 @@ def boot(t):
 
 def addr(t):
     t.send("ip -4 addr show eth0 | grep -o 'inet [0-9.]*'")
-    return t.expect(r"inet (10\.0\.2\.\d+)", 60).group(1)
+    return t.expect(r"inet (10\.0\.2\.\d+)\s", 60).group(1)
 
 
 try:

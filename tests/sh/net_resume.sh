@@ -32,7 +32,7 @@ cp = CP("USER MAINT maint 64M 256M ABCDEG\n MDISK 200 IMAGE %s RR\n" % disk + ni
 
 def state(t):
     t.send("echo mac=$(cat /sys/class/net/eth0/address) $(ip -4 addr show eth0 | grep -o 'inet [0-9.]*')")
-    m = t.expect(r"mac=([0-9a-f:]+) inet (10\.0\.2\.\d+)", BOOT)
+    m = t.expect(r"mac=([0-9a-f:]+) inet (10\.0\.2\.\d+)\s", BOOT)
     return m.group(1), m.group(2)
 
 
