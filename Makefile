@@ -17,7 +17,7 @@ CPPFLAGS += -I. -D_GNU_SOURCE -MMD -MP
 ALLFLAGS  = $(CFLAGS) $(WARN) $(SAN) -std=gnu11 -fno-strict-aliasing
 LDLIBS   += -lfdt -lregina -lcrypt -lxxhash -ltelnet -lm -lpthread -ldl
 
-MODULES  := util cpu mem dev virtio machine vm cp spool rexx tools
+MODULES  := util cpu mem dev virtio machine vm cp spool rexx cli
 LIBSRCS  := $(foreach d,$(MODULES),$(wildcard $(d)/*.c))
 LIBOBJS  := $(LIBSRCS:%.c=$(BUILD)/obj/%.o)
 MAINOBJ  := $(BUILD)/obj/main.o

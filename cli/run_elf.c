@@ -24,8 +24,8 @@
 
 #include "cpu/cpu.h"
 #include "machine/machine.h"
-#include "tools/disk.h"
-#include "tools/tools.h"
+#include "cli/disk.h"
+#include "cli/cli.h"
 #include "util/elf.h"
 
 #define RUN_ELF_MEM   (256ULL << 20)

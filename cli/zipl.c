@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "machine/ipl.h"
-#include "tools/tools.h"
+#include "cli/cli.h"
 #include "util/file.h"
 
 static int zipl_usage(FILE *f)

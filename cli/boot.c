@@ -25,8 +25,8 @@
 #include <unistd.h>
 
 #include "machine/machine.h"
-#include "tools/disk.h"
-#include "tools/tools.h"
+#include "cli/disk.h"
+#include "cli/cli.h"
 #include "util/file.h"
 
 #define BOOT_SLICE  2000000 /* instructions between looks at the console */

@@ -30,7 +30,7 @@
 
 #include "machine/layout.h"
 #include "spool/spool.h"
-#include "tools/tools.h"
+#include "cli/cli.h"
 
 #define SEG_BYTES (SPOOL_SEG_PAGES * SPOOL_PAGE)
 
