@@ -299,7 +299,7 @@ int fuzz_elf(const uint8_t *data, size_t size)
 			abort();
 		ready = true;
 	}
-	elf_load(&f, &mem, &entry);
+	mem_load_elf(&mem, &f, &entry);
 	elf_symbol(&f, "tohost", &value);
 	elf_symbol(&f, "", &value);
 	return 0;
