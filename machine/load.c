@@ -145,7 +145,7 @@ static int load_info(struct machine *m, uint64_t kernel, uint64_t klen)
 /* The hart as OpenSBI would hand it to Linux: S-mode, delegation set up. */
 static void start_supervisor(struct machine *m, uint64_t pc)
 {
-	struct hart *h = &m->hart;
+	struct hart *h = m->hart;
 	struct hart_state s;
 
 	hart_reset(h, pc);
@@ -305,9 +305,9 @@ int machine_load_bios(struct machine *m, const void *fw, size_t fwlen, const voi
 	rc = load_fdt(m, cmdline);
 	if (rc)
 		return rc;
-	hart_reset(&m->hart, RAM_BASE);
-	m->hart.s.x[10] = 0;
-	m->hart.s.x[11] = RAM_BASE + m->fdt_real;
+	hart_reset(m->hart, RAM_BASE);
+	m->hart->s.x[10] = 0;
+	m->hart->s.x[11] = RAM_BASE + m->fdt_real;
 	machine_set_sbi(m, false); /* the firmware is the SBI */
 	return 0;
 }
