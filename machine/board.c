@@ -19,6 +19,7 @@
 	X(rtc_device,        RTC_BASE,    0x1000,        RTC_IRQ,  1,              5) \
 	X(uart_device,       UART_BASE,   0x100,         UART_IRQ, 1,              4) \
 	X(virtio_blk_device, VIRTIO_BASE, VIRTIO_STRIDE, 1,        BOARD_PER_DISK, 6) \
+	X(virtio_rng_device, 0x10009000,  0x1000,        9,        1,              7) \
 
 // clang-format on
 
