@@ -20,6 +20,7 @@
 	X(uart_device,       UART_BASE,   0x100,         UART_IRQ, 1,              4) \
 	X(virtio_blk_device, VIRTIO_BASE, VIRTIO_STRIDE, 1,        BOARD_PER_DISK, 6) \
 	X(virtio_rng_device, 0x10009000,  0x1000,        9,        1,              7) \
+	X(vmgenid_device,    0x00102000,  0x1000,        12,       1,              8) \
 
 // clang-format on
 

@@ -38,7 +38,7 @@
 #include "machine/machine.h"
 
 #define SNAP_MAGIC   "RVCPSTAT" /* 8 bytes, no NUL */
-#define SNAP_VERSION 2
+#define SNAP_VERSION 3
 #define SNAP_ALIGN   8
 
 struct snap_hdr {
