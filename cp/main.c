@@ -16,11 +16,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cp/main.h"
 #include "cp/nss.h"
 #include "cp/terminal.h"
 #include "cp/user.h"
 #include "cp/vmctl.h"
-#include "tools/tools.h"
 #include "util/log.h"
 
 /* Shutdown, once the loop has ended: log everybody off, close the terminals. */

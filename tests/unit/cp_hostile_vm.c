@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tools/tools.h"
+#include "cp/main.h"
 #include "vm/nss.h"
 #include "vm/proto.h"
 
