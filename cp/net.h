@@ -33,7 +33,8 @@
  * defined or detached later reaches the guest at its next IPL.  COUPLE and
  * UNCOUPLE act at once: the guest's link goes up or down.
  */
-#include "cp/cp.h"
+#include "cp/commands.h"
+#include "cp/user.h"
 #include "vm/proto.h"
 
 /* The system configuration file (rvcp cp --config): DEFINE VSWITCH / LAN

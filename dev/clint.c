@@ -33,23 +33,28 @@ static bool clint_access(void *dev, uint64_t off, uint64_t *val, int size, bool 
 		if (is_write)
 			hart_set_irq(h, MIP_MSIP, *val & 1);
 		else
-			*val = hart_irq_pending(h, MIP_MSIP);
+			*val = (h->s.mip & MIP_MSIP) ? 1 : 0;
 		return true;
 	}
 	if (off >= CLINT_MTIMECMP && off < CLINT_MTIMECMP + 8 && !(off & (size - 1))) {
-		if (is_write)
-			hart_set_mtimecmp(h, merge64(hart_mtimecmp(h), off, *val, size));
-		else
-			*val = extract64(hart_mtimecmp(h), off, size);
+		if (is_write) {
+			h->s.mtimecmp = merge64(h->s.mtimecmp, off, *val, size);
+			hart_set_irq(h, MIP_MTIP, hart_mtime(h) >= h->s.mtimecmp);
+		} else {
+			*val = extract64(h->s.mtimecmp, off, size);
+		}
 		return true;
 	}
 	if (off >= CLINT_MTIME && off < CLINT_MTIME + 8 && !(off & (size - 1))) {
 		uint64_t now = hart_mtime(h);
 
-		if (is_write)
+		if (is_write) {
+			/* moving the timer moves its offset from the host clock */
 			hart_set_mtime(h, merge64(now, off, *val, size));
-		else
+			hart_set_irq(h, MIP_MTIP, hart_mtime(h) >= h->s.mtimecmp);
+		} else {
 			*val = extract64(now, off, size);
+		}
 		return true;
 	}
 	/* other harts' registers do not exist: reads as zero, writes ignored */

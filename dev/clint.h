@@ -4,9 +4,9 @@
 /*
  * CLINT / ACLINT for one hart: msip (offset 0), mtimecmp (0x4000) and mtime
  * (0xbff8), as on QEMU's virt board and SiFive parts.  The registers live in
- * the hart (mtimecmp, mip.MSIP, the timer), reached through its functions
- * (cpu/cpu.h), so SAVESYS captures them with the hart state and the CLINT
- * has no state section of its own.
+ * the hart (its public state's mtimecmp and mip.MSIP, the timer through
+ * hart_mtime/hart_set_mtime, cpu/cpu.h), so SAVESYS captures them with the
+ * hart state and the CLINT has no state section of its own.
  */
 #include <stdint.h>
 

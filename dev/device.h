@@ -20,7 +20,6 @@
  * struct dev_host.  Nothing here is on the path of a guest access: the bus
  * calls the device's MMIO handler directly (cpu/bus.h).
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -97,10 +96,11 @@ struct dev_ops {
 	/*
 	 * Machine state blob (machine/snapshot.h): the bytes of its section
 	 * now (snap_size, NULL = snap_max) and at most (snap_max), written by
-	 * save().  load() gets a section of any length from a file that may be
-	 * damaged: it checks everything before it changes anything and refuses
-	 * with -EINVAL and the reason (dev_fail) in err.  A device without
-	 * state has no save/load.
+	 * save().  load() gets a section from a file that may be damaged (at
+	 * most snap_max bytes; exactly that without snap_size): it checks
+	 * everything before it changes anything and refuses with -EINVAL and
+	 * the reason in err (util/errbuf.h).  A device without state has no
+	 * save/load.
 	 */
 	size_t snap_max;
 	size_t (*snap_size)(void *dev);
@@ -117,9 +117,7 @@ struct dev_ops {
 	bool (*pollfd)(void *dev, int *fd, short *events);
 };
 
-/* Writes the reason into err and returns -EINVAL: `return dev_fail(err, n, "...")`. */
-int dev_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* The usual first check of load(): the section has exactly want bytes. */
+/* The usual first check of load(): the section has exactly want bytes (else -EINVAL). */
 int dev_check_len(size_t len, size_t want, char *err, size_t errlen);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "cpu/cpu.h"
 #include "dev/dt.h"
+#include "util/errbuf.h"
 
 #define PLIC_PENDING   0x1000
 #define PLIC_ENABLE    0x2000
@@ -223,7 +224,7 @@ static int plic_load(void *dev, const void *buf, size_t len, char *err, size_t e
 		return -EINVAL;
 	memcpy(&s, buf, sizeof(s));
 	if (plic_set_state(dev, &s))
-		return dev_fail(err, errlen, "register values no guest could set");
+		return errbuf_set(err, errlen, -EINVAL, "register values no guest could set");
 	return 0;
 }
 

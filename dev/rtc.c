@@ -8,6 +8,7 @@
 
 #include "cpu/bus.h"
 #include "dev/dt.h"
+#include "util/errbuf.h"
 #include "dev/plic.h"
 
 enum {
@@ -200,7 +201,7 @@ static int rtc_load(void *dev, const void *buf, size_t len, char *err, size_t er
 		return -EINVAL;
 	memcpy(&s, buf, sizeof(s));
 	if (rtc_set_state(dev, &s))
-		return dev_fail(err, errlen, "flags that are not 0 or 1");
+		return errbuf_set(err, errlen, -EINVAL, "flags that are not 0 or 1");
 	return 0;
 }
 

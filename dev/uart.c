@@ -12,6 +12,7 @@
 
 #include "cpu/bus.h"
 #include "dev/dt.h"
+#include "util/errbuf.h"
 #include "dev/plic.h"
 
 #define UART_CLOCK_HZ 3686400
@@ -296,7 +297,8 @@ static int uart_load(void *dev, const void *buf, size_t len, char *err, size_t e
 	if (s.rx_count <= UART_RX_SIZE && dev_check_len(len, sizeof(s) + s.rx_count, err, errlen))
 		return -EINVAL;
 	if (uart_set_state(dev, &s, (const uint8_t *)buf + sizeof(s)))
-		return dev_fail(err, errlen, "impossible register values or input count");
+		return errbuf_set(err, errlen, -EINVAL,
+				  "impossible register values or input count");
 	return 0;
 }
 

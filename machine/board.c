@@ -10,7 +10,8 @@
 #include "machine/machine.h"
 
 // clang-format off
-/* X(device,         base,        size,          irq,      count,          snap): board.h */
+/* X(device,         base,        size,          irq,      count,          snap): board.h;
+ * every row ends in a backslash; the blank line after the last ends the table. */
 #define BOARD_ROWS(X) \
 	X(plic_device,       PLIC_BASE,   PLIC_SIZE,     0,        1,              3) \
 	X(clint_device,      CLINT_BASE,  CLINT_SIZE,    0,        1,              0) \
@@ -18,7 +19,9 @@
 	X(rtc_device,        RTC_BASE,    0x1000,        RTC_IRQ,  1,              5) \
 	X(uart_device,       UART_BASE,   0x100,         UART_IRQ, 1,              4) \
 	X(virtio_blk_device, VIRTIO_BASE, VIRTIO_STRIDE, 1,        BOARD_PER_DISK, 6) \
-	X(virtio_net_device, VIRTIO_NET_BASE, VIRTIO_STRIDE, VIRTIO_NET_IRQ, BOARD_PER_NIC, 7)
+	X(virtio_rng_device, 0x10009000,  0x1000,        9,        1,              7) \
+	X(vmgenid_device,    0x00102000,  0x1000,        12,       1,              8) \
+	X(virtio_net_device, VIRTIO_NET_BASE, VIRTIO_STRIDE, VIRTIO_NET_IRQ, BOARD_PER_NIC, 9)
 // clang-format on
 
 #define BOARD_DECLARE(ops, ...)			     extern const struct dev_ops ops;

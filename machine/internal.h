@@ -27,7 +27,7 @@ struct machine {
 	struct machine_config cfg;
 	struct guest_mem mem;
 	struct bus bus;
-	struct hart hart;
+	struct hart *hart;
 	struct machine_dev dev[BOARD_MAX_DEVICES]; /* the board's devices, in table order */
 	int ndev;
 	struct dev_host host;	     /* what the devices may ask of the machine */

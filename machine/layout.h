@@ -3,17 +3,18 @@
 #define RVCP_LAYOUT_H
 /*
  * The guest physical address map of an rvcp virtual machine (like QEMU's
- * "virt" board, so stock Linux drivers find what they expect).  The board
- * table (machine/board.c) places each device with these; no device knows
- * its own address.
+ * "virt" board, so stock Linux drivers find what they expect).  Where each
+ * device sits is one row of the board's table (machine/board.c), which is
+ * the device map; no device knows its own address.  The fixed places other
+ * code needs too (the console's stdout-path, tests) are named here:
  *
  *   0x0010_0000  0x1000     poweroff/reset ("sifive,test" syscon)
- *   0x0010_1000  0x1000     RTC (goldfish)
+ *   0x0010_1000  0x1000     RTC (goldfish), PLIC source 11
  *   0x0200_0000  0x1_0000   CLINT: msip, mtimecmp, mtime
  *   0x0c00_0000  0x400_0000 PLIC
  *   0x1000_0000  0x100      UART 16550 (console), PLIC source 10
- *   0x1000_1000  0x1000 x8  virtio-mmio slots, PLIC sources 1..8 (virtio-blk)
- *   0x1001_0000  0x1000 x4  virtio-mmio slots, PLIC sources 16..19 (virtio-net)
+ *   0x1000_1000  0x1000 x8  virtio-blk slots, PLIC sources 1..8
+ *   0x1001_0000  0x1000 x4  virtio-net slots, PLIC sources 16..19
  *   0x8000_0000  storage    real address 0 (see mem/mem.h)
  *
  * Storage after IPL (DESIGN §2), in real addresses:

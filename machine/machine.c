@@ -80,7 +80,7 @@ static void machine_uart_out(void *opaque, uint8_t c)
 void machine_request(struct machine *m, enum machine_event ev)
 {
 	m->event = ev;
-	m->hart.stop_req = true;
+	m->hart->stop_req = true;
 }
 
 static void machine_power(void *opaque, enum dev_power what, uint32_t code)
@@ -191,7 +191,7 @@ static int machine_add_device(struct machine *m, const struct board_row *r, int 
 	    .index = n,
 	    .bus = &m->bus,
 	    .mem = &m->mem,
-	    .hart = &m->hart,
+	    .hart = m->hart,
 	    .plic = m->plic,
 	    .host = &m->host,
 	};
@@ -265,11 +265,13 @@ struct machine *machine_create(const struct machine_config *cfg)
 		rc = mem_init(&m->mem, cfg->mem_size);
 	if (rc)
 		goto fail;
-	rc = hart_init(&m->hart, &m->mem, &m->bus);
-	if (rc)
+	m->hart = hart_new(&m->mem, &m->bus);
+	if (!m->hart) {
+		rc = -ENOMEM;
 		goto fail_mem;
-	m->hart.ecall = sbi_ecall;
-	m->hart.ecall_opaque = m;
+	}
+	m->hart->ecall = sbi_ecall;
+	m->hart->ecall_opaque = m;
 	rc = machine_add_devices(m);
 	if (rc)
 		goto fail_devices;
@@ -277,7 +279,7 @@ struct machine *machine_create(const struct machine_config *cfg)
 	return m;
 fail_devices:
 	machine_free_devices(m);
-	hart_exit(&m->hart);
+	hart_free(m->hart);
 fail_mem:
 	mem_exit(&m->mem);
 fail:
@@ -292,7 +294,7 @@ void machine_destroy(struct machine *m)
 		return;
 	machine_flush_output(m);
 	machine_free_devices(m);
-	hart_exit(&m->hart);
+	hart_free(m->hart);
 	mem_exit(&m->mem);
 	free(m);
 }
@@ -302,7 +304,7 @@ void machine_reset(struct machine *m, bool clear)
 	machine_flush_output(m);
 	if (clear)
 		mem_reset(&m->mem);
-	hart_reset(&m->hart, RAM_BASE);
+	hart_reset(m->hart, RAM_BASE);
 	for (int i = 0; i < m->ndev; i++)
 		if (m->dev[i].row->ops->reset)
 			m->dev[i].row->ops->reset(m->dev[i].state);
@@ -312,13 +314,13 @@ void machine_reset(struct machine *m, bool clear)
 	m->initrd_start = m->initrd_end = 0;
 	cpreq_reset(&m->cpreq);
 	m->dsr.n = 0;
-	hart_flush_tlb(&m->hart);
+	hart_flush_tlb(m->hart);
 }
 
 void machine_set_sbi(struct machine *m, bool on)
 {
 	m->sbi = on;
-	m->hart.ecall = on ? sbi_ecall : NULL;
+	m->hart->ecall = on ? sbi_ecall : NULL;
 }
 
 static enum machine_event machine_take_event(struct machine *m)
@@ -346,7 +348,7 @@ enum machine_event machine_run(struct machine *m, uint64_t max_insns)
 	for (int i = 0; i < m->ndev; i++)
 		if (m->dev[i].row->ops->poll)
 			m->dev[i].row->ops->poll(m->dev[i].state);
-	ex = hart_run(&m->hart, max_insns);
+	ex = hart_run(m->hart, max_insns);
 	if (ex == HART_EXIT_WFI)
 		machine_release_output(m);
 	machine_flush_output(m);
@@ -369,7 +371,7 @@ enum machine_event machine_run(struct machine *m, uint64_t max_insns)
 
 uint64_t machine_deadline_ns(struct machine *m)
 {
-	uint64_t t = hart_deadline_ns(&m->hart);
+	uint64_t t = hart_deadline_ns(m->hart);
 
 	for (int i = 0; i < m->ndev; i++) {
 		const struct dev_ops *o = m->dev[i].row->ops;
@@ -389,7 +391,7 @@ size_t machine_console_input(struct machine *m, const uint8_t *buf, size_t len)
 void machine_stop(struct machine *m)
 {
 	m->stop_req = true;
-	m->hart.stop_req = true;
+	m->hart->stop_req = true;
 }
 
 /* The caller's descriptors, then those the devices wait on. */
@@ -442,7 +444,7 @@ uint32_t machine_exit_code(struct machine *m)
 
 struct hart *machine_hart(struct machine *m)
 {
-	return &m->hart;
+	return m->hart;
 }
 
 struct guest_mem *machine_mem(struct machine *m)

@@ -109,7 +109,7 @@ static void snap_put_devices(struct machine *m, struct snap_out *o)
 {
 	struct hart_state hs;
 
-	hart_get_state(&m->hart, &hs);
+	hart_get_state(m->hart, &hs);
 	memcpy(snap_add(o, SNAP_HART, 0, sizeof(hs)), &hs, sizeof(hs));
 	for (int i = 0; i < m->ndev; i++) {
 		const struct machine_dev *d = &m->dev[i];
@@ -339,7 +339,7 @@ static int snap_apply(struct machine *m, struct snap_in *in, const struct hart_s
 {
 	char why[160];
 
-	hart_set_state(&m->hart, hs);
+	hart_set_state(m->hart, hs);
 	for (int i = 0; i < m->ndev; i++) {
 		const struct machine_dev *d = &m->dev[i];
 
@@ -393,6 +393,6 @@ int machine_load_state(struct machine *m, const void *buf, size_t len, char *err
 	m->fdt_real = sm.fdt_real;
 	m->initrd_start = sm.initrd_start;
 	m->initrd_end = sm.initrd_end;
-	hart_flush_tlb(&m->hart);
+	hart_flush_tlb(m->hart);
 	return 0;
 }

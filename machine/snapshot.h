@@ -11,9 +11,10 @@
  *   ...
  *
  * Sections (id, instance): the machine's own two, then one per device
- * instance that has state, with the id of its board row (machine/board.c)
- * and the instance number in that row, written and checked by the device
- * itself (dev_ops save/load, dev/device.h):
+ * instance that has state, with the id its board row gives (machine/
+ * board.c) and its instance number in that row, written and checked by the
+ * device itself (dev_ops save/load, dev/device.h; its file says what the
+ * section holds).  For example:
  *   MACHINE  1  0      struct snap_machine: when it was saved, storage size,
  *                      SBI, device tree and initrd places, the disks (vdev,
  *                      size, read-only, slot)
@@ -23,19 +24,22 @@
  *   UART     4  0      struct uart_state + rx_count bytes of waiting input
  *   RTC      5  0      struct rtc_state (dev/rtc.h)
  *   VIRTIO   6  slot   struct virtio_mmio_state (virtio/mmio.h), one per disk
- * The CLINT and the syscon have no state.  Each section must appear exactly
- * once, belong to a device this machine has, and have its structure's
- * length; an unknown section, a length mismatch or a wrong checksum
- * refuses the whole blob: a layout change bumps SNAP_VERSION.  Integers
- * are in host byte order (the same binary writes and reads them, as with
- * the spool's hart state).
+ *   VIRTIO-NET 9 n     struct virtio_mmio_state, one per NIC (virtio/net.h)
+ * Devices without state (CLINT, syscon) have no section.  Each section
+ * must appear exactly once, belong to a device this machine has, and have
+ * its structure's length; an unknown section, a length mismatch or a wrong
+ * checksum refuses the whole blob.  A layout change bumps SNAP_VERSION, and
+ * so does a new device with state (an older blob has no section for it),
+ * so that an older blob is refused by its version.  Integers are in host
+ * byte order (the same binary writes and reads them, as with the spool's
+ * hart state).
  */
 #include <stdint.h>
 
 #include "machine/machine.h"
 
 #define SNAP_MAGIC   "RVCPSTAT" /* 8 bytes, no NUL */
-#define SNAP_VERSION 1
+#define SNAP_VERSION 4		/* 4: two queues per virtio device, virtio-net */
 #define SNAP_ALIGN   8
 
 struct snap_hdr {

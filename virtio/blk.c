@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/errbuf.h"
+
 #define VIRTIO_ID_BLOCK 2
 
 #define VIRTIO_BLK_F_SEG_MAX (1ULL << 2)
@@ -262,7 +264,7 @@ static int blk_load(void *dev, const void *buf, size_t len, char *err, size_t er
 	char why[128];
 
 	if (virtio_mmio_load(&b->mmio, buf, len, why, sizeof(why)))
-		return dev_fail(err, errlen, "disk %04X: %s", b->vdev, why);
+		return errbuf_set(err, errlen, -EINVAL, "disk %04X: %s", b->vdev, why);
 	return 0;
 }
 

@@ -2,6 +2,8 @@
 /* virtio-net: frames between the guest's rings and a switch port.  See net.h. */
 #include "virtio/net.h"
 
+#include "util/errbuf.h"
+
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -282,7 +284,7 @@ static int net_load(void *dev, const void *buf, size_t len, char *err, size_t er
 	char why[128];
 
 	if (virtio_mmio_load(&n->mmio, buf, len, why, sizeof(why)))
-		return dev_fail(err, errlen, "NIC %04X: %s", n->vdev, why);
+		return errbuf_set(err, errlen, -EINVAL, "NIC %04X: %s", n->vdev, why);
 	n->tx_blocked = false;
 	if (net_link_up(n)) {
 		n->hold_down = true; /* a resumed guest: show it a new link */
