@@ -37,7 +37,7 @@ WAIT = 600
 def _setup_server(send, expect):
     send("mkdir -p /tmp/www && dd if=/dev/zero of=/tmp/www/big bs=1M count=%d 2>/dev/null && "
          "httpd -p 80 -h /tmp/www && echo server-up" % MIB)
-    expect(r"server-up")
+    expect(r"\nserver-up")
 
 
 def _fetch_mbit(send, expect, ip):
@@ -160,10 +160,10 @@ def _qemu():
         b.expect(r"[#$] ", WAIT)
         for g, ip in ((a, "192.168.76.1"), (b, "192.168.76.2")):
             g.send("ip addr flush dev eth0; ip addr add %s/24 dev eth0 && ip link set eth0 up && echo addr-ok" % ip)
-            g.expect(r"addr-ok")
+            g.expect(r"\naddr-ok")
         _setup_server(a.send, a.expect)
         b.send("ping -c 1 -W 5 192.168.76.1 >/dev/null; echo warm")
-        b.expect(r"warm")
+        b.expect(r"\nwarm")
         results["net_tcp_mbit_qemu"] = _fetch_mbit(b.send, b.expect, "192.168.76.1")
         results["net_rtt_us_qemu"] = _rtt_us(b.send, b.expect, "192.168.76.1")
     finally:

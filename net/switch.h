@@ -42,7 +42,7 @@
 
 #define SWITCH_BUDGET	   32
 #define SWITCH_QUEUE_BYTES (256 * 1024)
-#define SWITCH_FLOOD_PPS   2000 /* flooded frames a second a port may send (burst as many) */
+#define SWITCH_FLOOD_PPS   500 /* flooded frames a second a port may send (burst as many) */
 #define SWITCH_MAX_PORTS   256
 #define SWITCH_MAX_FWDS	   64
 

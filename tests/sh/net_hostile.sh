@@ -70,9 +70,9 @@ try:
     a, b, f = t["LINUX01"], t["LINUX02"], t["LINUX03"]
     ip1 = addr(a)
     a.cmd("mkdir -p /tmp/www && seq 1 20000 > /tmp/www/big && httpd -p 80 -h /tmp/www && echo up",
-          r"up")
+          r"\nup\s")
 
-    f.cmd("mount -t ext2 -o ro /dev/vdb /mnt && (/mnt/flood &) ; echo flooding", r"flooding")
+    f.cmd("mount -t ext2 -o ro /dev/vdb /mnt && (timeout 120 /mnt/flood &) ; echo flooding", r"\nflooding")
     f.quiet(3)
     m.send("QUERY VSWITCH VSW1 DETAILS")
     before = m.quiet(3)

@@ -78,7 +78,7 @@ try:
     boot(a)
     ip1 = addr(a)
     a.cmd("mkdir -p /tmp/www && echo hello-from-linux01 > /tmp/www/index.html && "
-          "httpd -p 80 -h /tmp/www && echo httpd-up", r"httpd-up")
+          "httpd -p 80 -h /tmp/www && echo httpd-up", r"\nhttpd-up")
 
     b = cp.term()
     b.logon("LINUX02", "pass")
