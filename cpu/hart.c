@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "machine/layout.h"
-
 #define MISA_RV64IMAFDCSU                                                                          \
 	((2ULL << 62) | (1 << ('I' - 'A')) | (1 << ('M' - 'A')) | (1 << ('A' - 'A')) |             \
 	 (1 << ('F' - 'A')) | (1 << ('D' - 'A')) | (1 << ('C' - 'A')) | (1 << ('S' - 'A')) |       \
