@@ -60,6 +60,16 @@ struct hart {
 	uint64_t mcountinhibit;
 	struct dinsn dcache[DCACHE_WAYS << DCACHE_SET_BITS];
 	uint64_t insns; /* instructions retired since hart_init (for --stats) */
+
+	/* The translator (cpu/jit.h); jit NULL: the interpreter only. */
+	struct jit *jit;
+	enum hart_engine engine;
+	uint16_t *jit_hot;  /* hot-target counters the interpreter counts down */
+	uint64_t jit_limit; /* translated code stops at this minstret */
+	uint32_t jit_site;  /* a jump to chain (JIT_EXIT_CHAIN) */
+	bool jit_log;	    /* lockstep: mmu.c logs stores, the TLB holds no write entry */
+	bool jit_dirty;	    /* a store dropped translations: leave translated code */
+	bool jit_mmio;	    /* a device access happened (lockstep cannot repeat it) */
 };
 
 #endif
