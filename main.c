@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tools/tools.h"
+#include "cli/cli.h"
+#include "cp/main.h"
+#include "vm/vm.h"
 
 static const struct tool {
 	const char *name;

@@ -195,7 +195,9 @@ int cmd_exec(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 
 static void listfile_line(void *opaque, const char *line)
 {
-	cp_msg(opaque, MSG_LISTFILE_LINE, line);
+	struct cp_ctx *ctx = opaque;
+
+	cp_msg(ctx, MSG_LISTFILE_LINE, line);
 }
 
 int cmd_listfile(struct cp_ctx *ctx, int argc, char **argv, char **rest)

@@ -109,7 +109,9 @@ int cmd_system(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	u->ipled = false;
 	cp_user_release(u);
 	cp_vm_send(u, PROTO_RESET, &clear, sizeof(clear), NULL, 0);
-	return cp_msg(ctx, clear ? MSG_STORAGE_CLEARED : MSG_SYSTEM_RESET);
+	if (clear)
+		return cp_msg(ctx, MSG_STORAGE_CLEARED);
+	return cp_msg(ctx, MSG_SYSTEM_RESET);
 }
 
 /* DEFINE STORAGE nnnM: a new machine of that size, storage cleared. */

@@ -12,7 +12,7 @@
  *
  * Responses.  A command handler never prints: it calls
  *     return cp_msg(ctx, MSG_..., args);
- * which formats a numbered message of cp/messages.c into ctx->sink and
+ * which formats a numbered message of cp/messages.def into ctx->sink and
  * returns the message's return code (its number for W/E/S, 0 otherwise).
  * The sink is the user's terminal, or a capture buffer (struct cp_capture)
  * when an EXEC runs a command for `PIPE CP ...` or to set RC.
@@ -53,11 +53,6 @@
 struct cp_term;
 struct cp_vm;
 struct proto_msg;
-
-/* Where a command's response lines go. */
-struct cp_sink {
-	void (*line)(struct cp_sink *s, const char *text);
-};
 
 /* A sink that keeps the lines (for PIPE CP and EXECs). */
 struct cp_capture {
@@ -182,10 +177,6 @@ const struct cp_command *cp_command_find(const struct cp_command *table, struct 
 int cp_subcommand(struct cp_ctx *ctx, const struct cp_command *table, int argc, char **argv,
 		  char **rest);
 
-/* Messages: into a context's sink / to a user's terminal.  Return the rc. */
-int cp_msg(struct cp_ctx *ctx, enum cp_msg_id id, ...);
-int cp_user_msg(struct cp_user *u, enum cp_msg_id id, ...);
-int cp_sink_msg(struct cp_sink *s, enum cp_msg_id id, ...);
 /* An EXEC's own text (SAY) to the user's terminal. */
 void cp_user_write(struct cp_user *u, const char *text);
 void cp_user_set_input(struct cp_user *u, const struct cp_input_hook *hook);

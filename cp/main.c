@@ -18,10 +18,10 @@
 
 #include "cp/cmd_exec.h"
 #include "cp/cp.h"
+#include "cp/main.h"
 #include "cp/nss.h"
 #include "cp/terminal.h"
 #include "cp/vmctl.h"
-#include "tools/tools.h"
 #include "util/log.h"
 
 /* Init functions of the modules that plug into CP (cp/cp.h): add yours. */

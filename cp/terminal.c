@@ -277,7 +277,7 @@ static void term_logon_delayed(void *opaque)
 	cp_sink_msg(&t->sink, MSG_LOGON_FAILED);
 }
 
-static void term_attach(struct cp_term *t, struct cp_user *u, enum cp_msg_id greeting)
+static void term_attach(struct cp_term *t, struct cp_user *u, bool reconnected)
 {
 	char when[64];
 
@@ -296,7 +296,10 @@ static void term_attach(struct cp_term *t, struct cp_user *u, enum cp_msg_id gre
 		evloop_timer_cancel(cp_sys.loop, t->logon_timer);
 	t->logon_timer = NULL;
 	cp_format_time(time(NULL), when, sizeof(when));
-	cp_sink_msg(&t->sink, greeting, when);
+	if (reconnected)
+		cp_sink_msg(&t->sink, MSG_RECONNECTED_AT, when);
+	else
+		cp_sink_msg(&t->sink, MSG_LOGON_AT, when);
 }
 
 static void term_password(struct cp_term *t, const char *password)
@@ -318,14 +321,14 @@ static void term_password(struct cp_term *t, const char *password)
 	u = cp_user_find(d->id);
 	if (u) {
 		log_info("%s: reconnected on %s (%s)", u->id, t->name, t->peer);
-		term_attach(t, u, MSG_RECONNECTED_AT);
+		term_attach(t, u, true);
 		return;
 	}
 	t->state = TERM_CP;
 	if (cp_user_logon(d, &t->sink, &u))
 		return;
 	log_info("%s: LOGON on %s (%s)", u->id, t->name, t->peer);
-	term_attach(t, u, MSG_LOGON_AT);
+	term_attach(t, u, false);
 }
 
 static void term_run(struct cp_term *t, const char *cmd)

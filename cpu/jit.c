@@ -17,8 +17,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "cpu/hart.h"
-
 #define JIT_CODE_SIZE  (16u << 20)
 #define JIT_MAX_BLOCKS 65536
 #define JIT_HASH_BITS  14
@@ -101,7 +99,7 @@ static struct jit_page *page_find(struct jit *j, uint64_t page)
 static void tlb_drop_writes(struct hart *h, const uint8_t *host)
 {
 	for (unsigned i = 0; i < TLB_SIZE; i++) {
-		struct tlb_entry *e = &h->tlb_w[i];
+		struct tlb_entry *e = &cpu_of(h)->tlb_w[i];
 
 		if (e->tag && (uintptr_t)((e->tag & ~0xfffULL) + e->addend) == (uintptr_t)host)
 			e->tag = 0;
@@ -110,7 +108,7 @@ static void tlb_drop_writes(struct hart *h, const uint8_t *host)
 
 static struct jit_page *page_get(struct hart *h, uint64_t page)
 {
-	struct jit *j = h->jit;
+	struct jit *j = cpu_of(h)->jit;
 	struct jit_page *p = page_find(j, page);
 	unsigned b = phash_of(page);
 
@@ -123,20 +121,21 @@ static struct jit_page *page_get(struct hart *h, uint64_t page)
 	p->blocks = NONE;
 	p->next = j->phash[b];
 	j->phash[b] = (int32_t)j->npages++;
-	h->mem->flags[page >> PAGE_SHIFT] |= MEM_PG_CODE;
-	tlb_drop_writes(h, h->mem->base + page);
+	cpu_of(h)->mem->flags[page >> PAGE_SHIFT] |= MEM_PG_CODE;
+	tlb_drop_writes(h, cpu_of(h)->mem->base + page);
 	return p;
 }
 
 void jit_flush(struct hart *h)
 {
-	struct jit *j = h->jit;
+	struct jit *j = cpu_of(h)->jit;
 
 	if (!j)
 		return;
 	for (unsigned i = 0; i < j->npages; i++)
-		if (j->pages[i].page != ~0ULL && j->pages[i].page < h->mem->size)
-			h->mem->flags[j->pages[i].page >> PAGE_SHIFT] &= (uint8_t)~MEM_PG_CODE;
+		if (j->pages[i].page != ~0ULL && j->pages[i].page < cpu_of(h)->mem->size)
+			cpu_of(h)->mem->flags[j->pages[i].page >> PAGE_SHIFT] &=
+			    (uint8_t)~MEM_PG_CODE;
 	j->npages = 0;
 	j->nblocks = 0;
 	memset(j->hash, 0xff, sizeof(j->hash));
@@ -150,7 +149,7 @@ void jit_flush(struct hart *h)
 /* Drops the translations of a real page (it is being written). */
 static void page_drop(struct hart *h, uint64_t page)
 {
-	struct jit *j = h->jit;
+	struct jit *j = cpu_of(h)->jit;
 	struct jit_page *p = page_find(j, page);
 
 	if (!p)
@@ -162,20 +161,20 @@ static void page_drop(struct hart *h, uint64_t page)
 			j->jc[i].code = NULL, j->jc[i].pc = 1;
 	p->page = ~0ULL;
 	p->blocks = NONE;
-	h->mem->flags[page >> PAGE_SHIFT] &= (uint8_t)~MEM_PG_CODE;
-	h->jit_dirty = true;
+	cpu_of(h)->mem->flags[page >> PAGE_SHIFT] &= (uint8_t)~MEM_PG_CODE;
+	cpu_of(h)->jit_dirty = true;
 }
 
 void jit_code_written(struct hart *h, uint64_t real)
 {
-	if (h->jit)
+	if (cpu_of(h)->jit)
 		page_drop(h, real & ~(PAGE_SIZE - 1));
 }
 
 /* Device DMA wrote pages with translations (mem_dma noted them). */
 static void take_dma_writes(struct hart *h)
 {
-	struct guest_mem *m = h->mem;
+	struct guest_mem *m = cpu_of(h)->mem;
 
 	if (m->code_ndirty > MEM_CODE_DIRTY_MAX) {
 		jit_flush(h);
@@ -241,7 +240,7 @@ static struct jit_block *block_find(struct jit *j, uint64_t pc, uint64_t page)
 
 static struct jit_block *translate(struct hart *h, uint64_t pc, uint64_t page)
 {
-	struct jit *j = h->jit;
+	struct jit *j = cpu_of(h)->jit;
 	struct jit_src *src = malloc(sizeof(*src));
 	struct jit_block *blk = NULL;
 	struct jit_page *p;
@@ -251,7 +250,7 @@ static struct jit_block *translate(struct hart *h, uint64_t pc, uint64_t page)
 
 	if (!src)
 		return NULL;
-	if (!block_read(src, pc, h->mem->base + page, &pure))
+	if (!block_read(src, pc, cpu_of(h)->mem->base + page, &pure))
 		goto out;
 	for (unsigned i = 0; j->mutate && i < src->n; i++)
 		if (src->in[i].op == OP_ADD)
@@ -291,14 +290,15 @@ out:
 /* The block at pc if its page is in the fetch TLB; translates it when hot. */
 static struct jit_block *block_at(struct hart *h, uint64_t pc, bool make)
 {
-	struct jit *j = h->jit;
-	struct tlb_entry *e = tlb_slot(h->tlb_x, pc);
+	struct jit *j = cpu_of(h)->jit;
+	struct tlb_entry *e = tlb_slot(cpu_of(h)->tlb_x, pc);
 	struct jit_block *blk;
 	uint64_t page;
 
-	if (e->tag != ((pc & ~0xfffULL) | h->xctx))
+	if (e->tag != ((pc & ~0xfffULL) | cpu_of(h)->xctx))
 		return NULL;
-	page = (uint64_t)((uint8_t *)(uintptr_t)((pc & ~0xfffULL) + e->addend) - h->mem->base);
+	page =
+	    (uint64_t)((uint8_t *)(uintptr_t)((pc & ~0xfffULL) + e->addend) - cpu_of(h)->mem->base);
 	blk = block_find(j, pc, page);
 	if (!blk && make)
 		blk = translate(h, pc, page);
@@ -316,11 +316,12 @@ static struct jit_block *block_at(struct hart *h, uint64_t pc, bool make)
 /* A direct jump of a block asked for its target: link it if it can be found. */
 static void chain(struct hart *h)
 {
-	struct jit *j = h->jit;
+	struct jit *j = cpu_of(h)->jit;
 	struct jit_block *blk = block_at(h, h->s.pc, true);
 
-	if (blk && !j->ls && h->jit_site >= j->code.stubs_end && h->jit_site < j->code.used)
-		jitb_patch(&j->code, h->jit_site, blk->code);
+	if (blk && !j->ls && cpu_of(h)->jit_site >= j->code.stubs_end &&
+	    cpu_of(h)->jit_site < j->code.used)
+		jitb_patch(&j->code, cpu_of(h)->jit_site, blk->code);
 }
 
 static uint16_t *hot_slot(struct jit *j, uint64_t pc)
@@ -333,7 +334,7 @@ static void lockstep_run(struct hart *h, struct jit_block *blk, int *r);
 /* One step of the dispatcher: runs a block or interprets; updates *left. */
 static int dispatch(struct hart *h, uint64_t *left)
 {
-	struct jit *j = h->jit;
+	struct jit *j = cpu_of(h)->jit;
 	uint64_t pc = h->s.pc, mi = h->s.minstret, d;
 	uint16_t *hot = hot_slot(j, pc);
 	/* lockstep translates every block it meets: it is there to check them */
@@ -347,8 +348,8 @@ static int dispatch(struct hart *h, uint64_t *left)
 		*left -= d < *left ? d : *left;
 		return r == INTERP_HOT ? -1 : r;
 	}
-	h->jit_limit = mi + *left;
-	h->jit_dirty = false;
+	cpu_of(h)->jit_limit = mi + *left;
+	cpu_of(h)->jit_dirty = false;
 	if (j->ls)
 		lockstep_run(h, blk, &r);
 	else
@@ -373,10 +374,10 @@ int jit_chunk(struct hart *h, uint64_t n, uint64_t *done)
 	uint64_t left = n;
 	int r = -1;
 
-	if (h->trace_on)
+	if (cpu_of(h)->trace_on)
 		return interp_chunk(h, n, done);
-	while (left && r < 0 && !h->brk) {
-		if (h->mem->code_ndirty)
+	while (left && r < 0 && !cpu_of(h)->brk) {
+		if (cpu_of(h)->mem->code_ndirty)
 			take_dma_writes(h);
 		r = dispatch(h, &left);
 	}
@@ -390,7 +391,7 @@ static int helper_done(struct hart *h, unsigned len)
 {
 	h->s.pc += len;
 	h->s.minstret++;
-	if (h->brk || h->jit_dirty || h->mem->code_ndirty)
+	if (cpu_of(h)->brk || cpu_of(h)->jit_dirty || cpu_of(h)->mem->code_ndirty)
 		return JIT_EXIT_NORMAL;
 	return JIT_GO_ON;
 }
@@ -403,7 +404,7 @@ int jit_h_load(struct hart *h, uint64_t va, uint64_t info)
 
 	if (!mmu_load(h, va, size, &v)) {
 		h->s.minstret++; /* hart_raise took the instruction back */
-		h->jit->trapped = true;
+		cpu_of(h)->jit->trapped = true;
 		return JIT_EXIT_NORMAL;
 	}
 	if ((info >> 4) & 1)
@@ -417,7 +418,7 @@ int jit_h_store(struct hart *h, uint64_t va, uint64_t val, uint64_t info)
 {
 	if (!mmu_store(h, va, info & 15, val)) {
 		h->s.minstret++;
-		h->jit->trapped = true;
+		cpu_of(h)->jit->trapped = true;
 		return JIT_EXIT_NORMAL;
 	}
 	return helper_done(h, (info >> 16) & 7);
@@ -431,7 +432,8 @@ int jit_h_slow(struct hart *h, uint64_t raw)
 
 	if (r != JIT_GO_ON)
 		return r;
-	if ((raw >> 32) || h->brk || h->s.pc != npc || h->jit_dirty || h->mem->code_ndirty)
+	if ((raw >> 32) || cpu_of(h)->brk || h->s.pc != npc || cpu_of(h)->jit_dirty ||
+	    cpu_of(h)->mem->code_ndirty)
 		return JIT_EXIT_NORMAL;
 	return JIT_GO_ON;
 }
@@ -440,7 +442,7 @@ int jit_h_slow(struct hart *h, uint64_t raw)
 
 void jit_log_store(struct hart *h, void *host, int size, const void *val)
 {
-	struct lockstep *ls = h->jit->ls;
+	struct lockstep *ls = cpu_of(h)->jit->ls;
 	struct ls_store *s;
 
 	if (ls->nlog[ls->cur] >= LS_MAX) {
@@ -464,7 +466,7 @@ static void ls_undo(struct lockstep *ls, int k)
 static void ls_report(struct hart *h, struct jit_block *blk, const char *what, unsigned idx,
 		      uint64_t jv, uint64_t iv)
 {
-	struct lockstep *ls = h->jit->ls;
+	struct lockstep *ls = cpu_of(h)->jit->ls;
 
 	if (ls->failures++ < 10)
 		fprintf(stderr,
@@ -477,14 +479,14 @@ static void ls_report(struct hart *h, struct jit_block *blk, const char *what, u
 static void ls_compare(struct hart *h, struct jit_block *blk, const struct hart_state *js,
 		       bool jres, uint64_t jaddr)
 {
-	struct lockstep *ls = h->jit->ls;
+	struct lockstep *ls = cpu_of(h)->jit->ls;
 	const uint64_t *a = (const uint64_t *)js, *b = (const uint64_t *)&h->s;
 
 	for (unsigned i = 0; i < sizeof(*js) / 8; i++)
 		if (a[i] != b[i] && i != offsetof(struct hart_state, mip) / 8)
 			ls_report(h, blk, "state word", i, a[i], b[i]);
-	if (jres != h->res_valid || (jres && jaddr != h->res_addr))
-		ls_report(h, blk, "reservation", 0, jres, h->res_valid);
+	if (jres != cpu_of(h)->res_valid || (jres && jaddr != cpu_of(h)->res_addr))
+		ls_report(h, blk, "reservation", 0, jres, cpu_of(h)->res_valid);
 	if (ls->nlog[0] != ls->nlog[1])
 		ls_report(h, blk, "store count", 0, ls->nlog[0], ls->nlog[1]);
 	for (unsigned i = 0; i < ls->nlog[0] && i < ls->nlog[1]; i++) {
@@ -506,46 +508,47 @@ static void ls_compare(struct hart *h, struct jit_block *blk, const struct hart_
  */
 static void lockstep_run(struct hart *h, struct jit_block *blk, int *r)
 {
-	struct lockstep *ls = h->jit->ls;
+	struct lockstep *ls = cpu_of(h)->jit->ls;
 	struct hart_state js;
 	uint64_t mi0 = h->s.minstret, steps, d, jaddr;
 	bool jres;
 
 	ls->s0 = h->s;
-	ls->res_valid0 = h->res_valid;
-	ls->res_addr0 = h->res_addr;
+	ls->res_valid0 = cpu_of(h)->res_valid;
+	ls->res_addr0 = cpu_of(h)->res_addr;
 	ls->nlog[0] = ls->nlog[1] = 0;
 	ls->overflow = false;
 	ls->cur = 0;
-	h->jit_log = true;
-	h->jit_mmio = false;
-	h->jit->trapped = false;
-	*r = jitb_run(&h->jit->code, h, blk->code);
+	cpu_of(h)->jit_log = true;
+	cpu_of(h)->jit_mmio = false;
+	cpu_of(h)->jit->trapped = false;
+	*r = jitb_run(&cpu_of(h)->jit->code, h, blk->code);
 	ls->blocks++;
-	if (!blk->pure || h->jit_mmio || ls->overflow ||
-	    (*r != JIT_EXIT_NORMAL && *r != JIT_EXIT_CHAIN) || h->brk || h->jit_dirty) {
-		h->jit_log = false;
+	if (!blk->pure || cpu_of(h)->jit_mmio || ls->overflow ||
+	    (*r != JIT_EXIT_NORMAL && *r != JIT_EXIT_CHAIN) || cpu_of(h)->brk ||
+	    cpu_of(h)->jit_dirty) {
+		cpu_of(h)->jit_log = false;
 		return;
 	}
 	js = h->s;
-	jres = h->res_valid;
-	jaddr = h->res_addr;
+	jres = cpu_of(h)->res_valid;
+	jaddr = cpu_of(h)->res_addr;
 	/* a trap: the trapping instruction took a step without retiring */
-	steps = h->s.minstret - mi0 + (h->jit->trapped ? 1 : 0);
+	steps = h->s.minstret - mi0 + (cpu_of(h)->jit->trapped ? 1 : 0);
 	ls_undo(ls, 0);
 	h->s = ls->s0;
-	h->res_valid = ls->res_valid0;
-	h->res_addr = ls->res_addr0;
+	cpu_of(h)->res_valid = ls->res_valid0;
+	cpu_of(h)->res_addr = ls->res_addr0;
 	ls->cur = 1;
 	if (steps)
 		interp_chunk(h, steps, &d);
-	h->jit_log = false;
+	cpu_of(h)->jit_log = false;
 	ls_compare(h, blk, &js, jres, jaddr);
 }
 
 void hart_jit_stats(struct hart *h, struct hart_jit_stats *st)
 {
-	struct jit *j = h->jit;
+	struct jit *j = cpu_of(h)->jit;
 
 	memset(st, 0, sizeof(*st));
 	if (!j)
@@ -561,8 +564,8 @@ void hart_jit_stats(struct hart *h, struct hart_jit_stats *st)
 
 void hart_jit_mutate(struct hart *h, bool on)
 {
-	if (h->jit)
-		h->jit->mutate = on;
+	if (cpu_of(h)->jit)
+		cpu_of(h)->jit->mutate = on;
 }
 
 /* ---- life cycle ---- */
@@ -625,8 +628,8 @@ int jit_create(struct hart *h, bool lockstep)
 			goto fail;
 		}
 	}
-	h->jit = j;
-	h->jit_hot = j->hot;
+	cpu_of(h)->jit = j;
+	cpu_of(h)->jit_hot = j->hot;
 	jit_flush(h);
 	return 0;
 fail:
@@ -639,7 +642,7 @@ fail:
 
 void jit_destroy(struct hart *h)
 {
-	struct jit *j = h->jit;
+	struct jit *j = cpu_of(h)->jit;
 
 	if (!j)
 		return;
@@ -652,15 +655,15 @@ void jit_destroy(struct hart *h)
 	munmap(j->blocks, JIT_MAX_BLOCKS * sizeof(*j->blocks));
 	code_unmap(j);
 	munmap(j, sizeof(*j));
-	h->jit = NULL;
-	h->jit_hot = NULL;
-	h->jit_log = false;
+	cpu_of(h)->jit = NULL;
+	cpu_of(h)->jit_hot = NULL;
+	cpu_of(h)->jit_log = false;
 }
 
 /* An idle guest: the cache's pages go back to the host; translation starts again. */
 void jit_release(struct hart *h)
 {
-	struct jit *j = h->jit;
+	struct jit *j = cpu_of(h)->jit;
 
 	if (!j)
 		return;

@@ -15,18 +15,16 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-#include "cpu/hart.h"
-
 #if defined(__x86_64__)
 
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
 enum { CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_L = 0xc, CC_GE = 0xd };
 
 #define BIAS	  128
-#define XOFF(r)	  ((int32_t)(offsetof(struct hart, s.x) + 8 * (r)) - BIAS)
-#define HOFF(f)	  ((int32_t)offsetof(struct hart, f) - BIAS)
-#define OFF_PC	  HOFF(s.pc)
-#define OFF_MI	  HOFF(s.minstret)
+#define XOFF(r)	  ((int32_t)(offsetof(struct cpu, h.s.x) + 8 * (r)) - BIAS)
+#define HOFF(f)	  ((int32_t)offsetof(struct cpu, f) - BIAS)
+#define OFF_PC	  HOFF(h.s.pc)
+#define OFF_MI	  HOFF(h.s.minstret)
 #define OFF_LIMIT HOFF(jit_limit)
 #define OFF_SITE  HOFF(jit_site)
 #define OFF_DCTX  HOFF(dctx)

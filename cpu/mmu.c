@@ -6,7 +6,6 @@
  */
 #include "cpu/internal.h"
 
-#include "cpu/hart.h"
 #include "cpu/jit.h"
 
 #define PTE_V	     (1ULL << 0)
@@ -25,14 +24,14 @@ static const uint8_t access_fault[3] = {CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS, C
 /* A store into storage at real: a page with translations loses them first. */
 static inline void code_store(struct hart *h, uint64_t real)
 {
-	if (unlikely(h->mem->flags[real >> PAGE_SHIFT] & MEM_PG_CODE))
+	if (unlikely(cpu_of(h)->mem->flags[real >> PAGE_SHIFT] & MEM_PG_CODE))
 		jit_code_written(h, real);
 }
 
 /* The bytes a store writes (lockstep mode compares them), then the store. */
 static inline void store_bytes(struct hart *h, uint8_t *hp, const void *val, int size)
 {
-	if (unlikely(h->jit_log))
+	if (unlikely(cpu_of(h)->jit_log))
 		jit_log_store(h, hp, size, val);
 	memcpy(hp, val, size);
 }
@@ -40,11 +39,12 @@ static inline void store_bytes(struct hart *h, uint8_t *hp, const void *val, int
 /* Host pointer of a physical address in storage, or NULL. */
 static inline uint8_t *phys_host(struct hart *h, uint64_t pa, uint64_t len)
 {
+	struct cpu *c = cpu_of(h);
 	uint64_t real = pa - RAM_BASE;
 
-	if (pa < RAM_BASE || !mem_contains(h->mem, real, len))
+	if (pa < RAM_BASE || !mem_contains(c->mem, real, len))
 		return NULL;
-	return h->mem->base + real;
+	return c->mem->base + real;
 }
 
 static int effective_priv(struct hart *h, int acc)
@@ -79,6 +79,7 @@ static bool pte_allows(struct hart *h, uint64_t pte, int acc, int priv)
  */
 int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa)
 {
+	struct cpu *c = cpu_of(h);
 	int priv = effective_priv(h, acc);
 	uint64_t mode = h->s.satp >> 60;
 	int levels;
@@ -119,7 +120,7 @@ int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa)
 		uint64_t need = PTE_A | (acc == ACC_W ? PTE_D : 0);
 		if ((pte & need) != need) {
 			/* hardware A/D update; a page table in read-only storage cannot take it */
-			if (mem_page_ro(h->mem, pte_pa - RAM_BASE))
+			if (mem_page_ro(c->mem, pte_pa - RAM_BASE))
 				return access_fault[acc];
 			pte |= need;
 			code_store(h, pte_pa - RAM_BASE);
@@ -136,11 +137,13 @@ static void tlb_fill(struct hart *h, struct tlb_entry *t, uint64_t va, uint64_t 
 	uint8_t *host = phys_host(h, pa & ~0xfffULL, 4096);
 	struct tlb_entry *e = tlb_slot(t, va);
 
+	struct cpu *c = cpu_of(h);
+
 	if (!host)
 		return;
-	/* no write entry for a page with translations, nor while lockstep logs stores */
-	if (t == h->tlb_w && ((h->mem->flags[(pa - RAM_BASE) >> PAGE_SHIFT] & MEM_PG_CODE) ||
-			      h->engine == HART_ENGINE_LOCKSTEP))
+	/* no write entry for a page with translations, nor under lockstep (it logs stores) */
+	if (t == c->tlb_w && ((c->mem->flags[(pa - RAM_BASE) >> PAGE_SHIFT] & MEM_PG_CODE) ||
+			      c->engine == HART_ENGINE_LOCKSTEP))
 		return;
 	e->tag = (va & ~0xfffULL) | ctx;
 	e->addend = (uintptr_t)host - (uintptr_t)(va & ~0xfffULL);
@@ -149,6 +152,7 @@ static void tlb_fill(struct hart *h, struct tlb_entry *t, uint64_t va, uint64_t 
 /* One access within a page.  false: trapped (tval = va). */
 static bool access_page(struct hart *h, uint64_t va, int size, uint64_t *val, int acc)
 {
+	struct cpu *c = cpu_of(h);
 	uint64_t pa;
 	int cause = mmu_translate(h, va, acc, &pa);
 	uint8_t *hp;
@@ -160,23 +164,23 @@ static bool access_page(struct hart *h, uint64_t va, int size, uint64_t *val, in
 	hp = phys_host(h, pa, size);
 	if (hp) {
 		if (acc == ACC_W) {
-			if (mem_page_ro(h->mem, pa - RAM_BASE)) {
+			if (mem_page_ro(c->mem, pa - RAM_BASE)) {
 				hart_raise(h, CAUSE_STORE_ACCESS, va);
 				return false;
 			}
 			code_store(h, pa - RAM_BASE);
-			tlb_fill(h, h->tlb_w, va, pa, h->dctx);
-			tlb_fill(h, h->tlb_r, va, pa, h->dctx);
+			tlb_fill(h, c->tlb_w, va, pa, c->dctx);
+			tlb_fill(h, c->tlb_r, va, pa, c->dctx);
 			store_bytes(h, hp, val, size);
 		} else {
-			tlb_fill(h, h->tlb_r, va, pa, h->dctx);
+			tlb_fill(h, c->tlb_r, va, pa, c->dctx);
 			*val = 0;
 			memcpy(val, hp, size);
 		}
 		return true;
 	}
 	/* MMIO: naturally aligned accesses only */
-	h->jit_mmio = true;
+	c->jit_mmio = true;
 	if ((pa & (size - 1)) || !bus_access(h->bus, pa, val, size, acc == ACC_W)) {
 		hart_raise(h, access_fault[acc], va);
 		return false;
@@ -191,9 +195,10 @@ static bool access_page(struct hart *h, uint64_t va, int size, uint64_t *val, in
 /* Host pointer of one part of a page-crossing access; NULL for MMIO or a store to read-only. */
 static uint8_t *split_host(struct hart *h, uint64_t pa, int len, int acc)
 {
+	struct cpu *c = cpu_of(h);
 	uint8_t *p = phys_host(h, pa, len);
 
-	if (p && acc == ACC_W && mem_page_ro(h->mem, pa - RAM_BASE))
+	if (p && acc == ACC_W && mem_page_ro(c->mem, pa - RAM_BASE))
 		return NULL;
 	return p;
 }
@@ -257,6 +262,7 @@ bool mmu_store(struct hart *h, uint64_t va, int size, uint64_t val)
 
 bool mmu_amo_ptr(struct hart *h, uint64_t va, int size, bool lr, bool sc, void **host, uint64_t *pa)
 {
+	struct cpu *c = cpu_of(h);
 	int acc = lr ? ACC_R : ACC_W;
 	int cause;
 
@@ -275,40 +281,43 @@ bool mmu_amo_ptr(struct hart *h, uint64_t va, int size, bool lr, bool sc, void *
 		hart_raise(h, access_fault[acc], va);
 		return false;
 	}
-	if (*host && !lr && mem_page_ro(h->mem, *pa - RAM_BASE)) {
+	if (*host && !lr && mem_page_ro(c->mem, *pa - RAM_BASE)) {
 		hart_raise(h, CAUSE_STORE_ACCESS, va);
 		return false;
 	}
 	if (!*host)
-		h->jit_mmio = true;
+		c->jit_mmio = true;
 	if (*host) {
 		if (!lr) {
 			code_store(h, *pa - RAM_BASE);
-			tlb_fill(h, h->tlb_w, va, *pa, h->dctx);
+			tlb_fill(h, c->tlb_w, va, *pa, c->dctx);
 		}
-		tlb_fill(h, h->tlb_r, va, *pa, h->dctx);
+		tlb_fill(h, c->tlb_r, va, *pa, c->dctx);
 	}
 	return true;
 }
 
 static bool trace_hit(struct hart *h, uint64_t pa)
 {
-	return h->trace_on && pa >= h->trace_lo && pa <= h->trace_hi;
+	struct cpu *c = cpu_of(h);
+
+	return c->trace_on && pa >= c->trace_lo && pa <= c->trace_hi;
 }
 
 /* Reads 2 bytes of instruction at pc; false when trapped (tval = pc). */
 static int fetch16(struct hart *h, uint64_t pc, uint16_t *v, bool first)
 {
-	struct tlb_entry *e = tlb_slot(h->tlb_x, pc);
+	struct cpu *c = cpu_of(h);
+	struct tlb_entry *e = tlb_slot(c->tlb_x, pc);
 	uint64_t pa;
 	uint8_t *hp;
 	int cause;
 
-	if (!h->trace_on && e->tag == ((pc & ~0xfffULL) | h->xctx)) {
+	if (!c->trace_on && e->tag == ((pc & ~0xfffULL) | c->xctx)) {
 		hp = (uint8_t *)(uintptr_t)(pc + e->addend);
 		if (first) {
-			h->fetch_page = pc & ~0xfffULL;
-			h->fetch_addend = e->addend;
+			c->fetch_page = pc & ~0xfffULL;
+			c->fetch_addend = e->addend;
 		}
 		memcpy(v, hp, 2);
 		return FETCH_OK;
@@ -325,20 +334,20 @@ static int fetch16(struct hart *h, uint64_t pc, uint16_t *v, bool first)
 	}
 	if (first) {
 		if (trace_hit(h, pa)) {
-			if (h->trace_skip && h->trace_pc == pc) {
-				h->trace_skip = false;
+			if (c->trace_skip && h->trace_pc == pc) {
+				c->trace_skip = false;
 			} else {
 				h->trace_pc = pc;
-				h->trace_skip = true;
+				c->trace_skip = true;
 				return FETCH_TRACE;
 			}
 		}
 		/* cache the page for direct fetch unless the trace range touches it */
 		uint64_t pg = pa & ~0xfffULL;
-		if (!h->trace_on || pg > h->trace_hi || pg + 0xfff < h->trace_lo) {
-			tlb_fill(h, h->tlb_x, pc, pa, h->xctx);
-			h->fetch_page = pc & ~0xfffULL;
-			h->fetch_addend = (uintptr_t)(hp - (pa & 0xfff)) - (uintptr_t)h->fetch_page;
+		if (!c->trace_on || pg > c->trace_hi || pg + 0xfff < c->trace_lo) {
+			tlb_fill(h, c->tlb_x, pc, pa, c->xctx);
+			c->fetch_page = pc & ~0xfffULL;
+			c->fetch_addend = (uintptr_t)(hp - (pa & 0xfff)) - (uintptr_t)c->fetch_page;
 		}
 	}
 	memcpy(v, hp, 2);

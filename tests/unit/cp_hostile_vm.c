@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "cp/cp.h"
-#include "tools/tools.h"
+#include "cp/main.h"
 #include "vm/nss.h"
 #include "vm/proto.h"
 

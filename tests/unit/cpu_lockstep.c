@@ -147,17 +147,17 @@ static void gen_program(uint32_t *code, uint64_t data_va)
 
 static int run(bool mutate, struct hart_jit_stats *st)
 {
-	static struct hart h;
+	struct hart *h;
 	struct guest_mem m;
 	struct bus bus = {0};
 	struct clint clint;
 	unsigned map[NPAGES];
 
-	if (mem_init(&m, MEM_SIZE) || hart_init(&h, &m, &bus) || clint_init(&clint, &bus, &h))
+	if (mem_init(&m, MEM_SIZE) || !(h = hart_new(&m, &bus)) || clint_init(&clint, &bus, h))
 		return -1;
-	if (hart_set_engine(&h, HART_ENGINE_LOCKSTEP))
+	if (hart_set_engine(h, HART_ENGINE_LOCKSTEP))
 		return 77;
-	hart_jit_mutate(&h, mutate);
+	hart_jit_mutate(h, mutate);
 	for (int r = 0; r < ROUNDS; r++) {
 		bool paged = r % 2;
 		uint32_t *spin = (uint32_t *)(void *)(m.base + 0xe0000);
@@ -173,27 +173,27 @@ static int run(bool mutate, struct hart_jit_stats *st)
 		for (uint64_t i = 0x10000; i < 0x60000; i += 8)
 			memcpy(m.base + i, &(uint64_t){rnd()}, 8);
 		*spin = 0x0000006f; /* j . */
-		hart_reset(&h, 0);
+		hart_reset(h, 0);
 		for (int i = 1; i < 32; i++)
-			h.s.x[i] = rnd();
-		h.s.mtvec = RAM_BASE + 0xe0000;
+			h->s.x[i] = rnd();
+		h->s.mtvec = RAM_BASE + 0xe0000;
 		if (paged) {
 			gen_program((uint32_t *)(void *)(m.base + (uint64_t)map[0] * 4096),
 				    VBASE + 0x8000 - 40);
-			h.s.satp = page_tables(&m, map);
-			h.s.priv = PRV_S;
-			h.s.pc = VBASE;
+			h->s.satp = page_tables(&m, map);
+			h->s.priv = PRV_S;
+			h->s.pc = VBASE;
 		} else {
 			gen_program((uint32_t *)(void *)(m.base + 0x10000),
 				    RAM_BASE + 0x30000 - 40);
-			h.s.priv = PRV_M;
-			h.s.pc = RAM_BASE + 0x10000;
+			h->s.priv = PRV_M;
+			h->s.pc = RAM_BASE + 0x10000;
 		}
-		hart_set_state(&h, &h.s);
-		hart_run(&h, 12000);
+		hart_set_state(h, &h->s);
+		hart_run(h, 12000);
 	}
-	hart_jit_stats(&h, st);
-	hart_exit(&h);
+	hart_jit_stats(h, st);
+	hart_free(h);
 	mem_exit(&m);
 	return 0;
 }
