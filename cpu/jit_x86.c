@@ -116,17 +116,6 @@ static void rr(struct as *a, int w, unsigned opc, int reg, int r_m)
 	put8(a, (unsigned)(0xc0 | (reg & 7) << 3 | (r_m & 7)));
 }
 
-/* Guest register access */
-static void ldx(struct as *a, int reg, unsigned x)
-{
-	rm(a, 1, 0x8b, reg, RBP, -1, XOFF(x));
-}
-
-static void stx(struct as *a, unsigned x, int reg)
-{
-	rm(a, 1, 0x89, reg, RBP, -1, XOFF(x));
-}
-
 static void mov_imm64(struct as *a, int reg, uint64_t v)
 {
 	if (v <= 0xffffffffULL) { /* mov r32, imm32 zero-extends */
@@ -202,6 +191,7 @@ struct cold {
 	size_t field, resume;
 	unsigned idx; /* instruction index in the block */
 	uint64_t info;
+	uint32_t dirty; /* cached registers not yet written back at that point */
 };
 
 struct tx {
@@ -215,7 +205,137 @@ struct tx {
 	uint64_t exit_pc[2 * JIT_MAX_INSNS];
 	unsigned nexits;
 	size_t budget_field;
+	/* guest registers held in host registers for the block */
+	int8_t hreg[32];
+	uint32_t cached, dirty, load_first;
 };
+
+/*
+ * The register cache: the guest registers a block uses most live in host
+ * registers from its entry (loaded there when read before written) to its
+ * exits (written back before every jump out, chained or not).  Helpers see
+ * the hart in memory: the registers written so far go back before a call,
+ * and all cached ones are loaded again after it.
+ */
+static const int cache_regs[] = {RBX, R15, R8, R9, R10, R11};
+#define NCACHE ((int)(sizeof(cache_regs) / sizeof(cache_regs[0])))
+
+static int hreg(const struct tx *t, unsigned x)
+{
+	return x ? t->hreg[x] : -1;
+}
+
+static void ldx(struct tx *t, int reg, unsigned x)
+{
+	int h = hreg(t, x);
+
+	if (h >= 0)
+		rr(&t->a, 1, 0x8b, reg, h);
+	else
+		rm(&t->a, 1, 0x8b, reg, RBP, -1, XOFF(x));
+}
+
+static void stx(struct tx *t, unsigned x, int reg)
+{
+	int h = hreg(t, x);
+
+	if (h >= 0) {
+		rr(&t->a, 1, 0x8b, h, reg);
+		t->dirty |= 1u << x;
+	} else {
+		rm(&t->a, 1, 0x89, reg, RBP, -1, XOFF(x));
+	}
+}
+
+/* op reg, x: the guest register operand from its host register or its slot */
+static void xop(struct tx *t, int w, unsigned opc, int reg, unsigned x)
+{
+	int h = hreg(t, x);
+
+	if (h >= 0)
+		rr(&t->a, w, opc, reg, h);
+	else
+		rm(&t->a, w, opc, reg, RBP, -1, XOFF(x));
+}
+
+static void cache_store(struct tx *t, uint32_t mask)
+{
+	for (unsigned x = 1; x < 32; x++)
+		if ((mask >> x) & 1)
+			rm(&t->a, 1, 0x89, t->hreg[x], RBP, -1, XOFF(x));
+}
+
+static void cache_load(struct tx *t, uint32_t mask)
+{
+	for (unsigned x = 1; x < 32; x++)
+		if ((mask >> x) & 1)
+			rm(&t->a, 1, 0x8b, t->hreg[x], RBP, -1, XOFF(x));
+}
+
+/* Registers an instruction reads (over-approximated) and writes. */
+static uint32_t insn_reads(const struct jit_insn *in)
+{
+	uint32_t r1 = 1u << W_RS1(in->w), r2 = 1u << W_RS2(in->w);
+
+	switch (in->op) {
+	case OP_LUI:
+	case OP_AUIPC:
+	case OP_JAL:
+	case OP_J:
+	case OP_NOP:
+	case OP_SLOW:
+		return 0;
+	case OP_JALR:
+	case OP_JR:
+	case OP_LB ... OP_LWU:
+	case OP_ADDI ... OP_SRAIW:
+		return r1;
+	}
+	return r1 | r2;
+}
+
+static uint32_t insn_writes(const struct jit_insn *in)
+{
+	switch (in->op) {
+	case OP_LUI:
+	case OP_AUIPC:
+	case OP_JAL:
+	case OP_JALR:
+	case OP_LB ... OP_LWU:
+	case OP_ADDI ... OP_MULDIVW:
+		return (1u << W_RD(in->w)) & ~1u;
+	}
+	return 0;
+}
+
+static void cache_plan(struct tx *t)
+{
+	unsigned uses[32] = {0};
+	uint32_t seen = 0;
+
+	memset(t->hreg, -1, sizeof(t->hreg));
+	for (unsigned i = 0; i < t->b->n; i++) {
+		const struct jit_insn *in = &t->b->in[i];
+		uint32_t r = insn_reads(in) & ~1u, w = insn_writes(in);
+
+		for (unsigned x = 1; x < 32; x++)
+			uses[x] += ((r >> x) & 1) + ((w >> x) & 1);
+		t->load_first |= r & ~seen;
+		seen |= r | w;
+	}
+	for (int k = 0; k < NCACHE; k++) {
+		unsigned best = 0;
+
+		for (unsigned x = 1; x < 32; x++)
+			if (!((t->cached >> x) & 1) && uses[x] >= 2 && uses[x] > uses[best])
+				best = x;
+		if (!best)
+			break;
+		t->hreg[best] = (int8_t)cache_regs[k];
+		t->cached |= 1u << best;
+	}
+	t->load_first &= t->cached;
+}
 
 /* pc and minstret of instruction idx into the hart, for a helper */
 static void sync_state(struct tx *t, unsigned idx)
@@ -234,6 +354,7 @@ static bool same_page(const struct jit_src *b, uint64_t target)
 /* Leaves the block for target: a chainable jump within the page, else the lookup. */
 static void exit_to(struct tx *t, uint64_t target)
 {
+	cache_store(t, t->dirty);
 	if (same_page(t->b, target) && t->nexits < 2 * JIT_MAX_INSNS) {
 		t->exit_pc[t->nexits] = target;
 		t->exits[t->nexits++] = jmp_fwd(&t->a, -1);
@@ -251,7 +372,7 @@ static void tlb_check(struct tx *t, unsigned rs1, int32_t imm, int size, int32_t
 	struct as *a = &t->a;
 	struct cold *k = &t->cold[t->ncold++];
 
-	ldx(a, RAX, rs1);
+	ldx(t, RAX, rs1);
 	if (imm)
 		alu_ri(a, 1, 0, RAX, imm);
 	rr(a, 1, 0x8b, RCX, RAX); /* mov rcx, rax */
@@ -261,11 +382,12 @@ static void tlb_check(struct tx *t, unsigned rs1, int32_t imm, int size, int32_t
 	alu_ri(a, 1, 4, RDX, -4096);
 	rr(a, 1, 0x0b, RDX, R12); /* or rdx, r12 */
 	if (store_val)
-		ldx(a, RSI, rs2);
+		ldx(t, RSI, rs2);
 	rm(a, 1, 0x3b, RDX, RBP, RCX, tlb_off); /* cmp rdx, [rbp + rcx + tlb] */
 	k->kind = kind;
 	k->idx = idx;
 	k->info = info;
+	k->dirty = t->dirty;
 	k->field = jmp_fwd(a, CC_NE);
 	rm(a, 1, 0x03, RAX, RBP, RCX, tlb_off + 8); /* add rax, addend */
 }
@@ -295,7 +417,7 @@ static void emit_load(struct tx *t, unsigned idx, int size, bool sign)
 		rm(a, 1, 0x8b, RAX, RAX, -1, 0);
 	}
 	if (rd)
-		stx(a, rd, RAX);
+		stx(t, rd, RAX);
 	t->cold[t->ncold - 1].resume = a->pos;
 }
 
@@ -340,9 +462,11 @@ static void emit_cold(struct tx *t, struct cold *k)
 	}
 	rm(a, 1, 0x8d, RDI, RBP, -1, -BIAS);
 	sync_state(t, k->idx);
+	cache_store(t, k->dirty);
 	call_abs(a, k->kind == COLD_STORE ? (const void *)jit_h_store : (const void *)jit_h_load);
 	rr(a, 0, 0x85, RAX, RAX); /* test eax, eax */
 	jmp_to(a, CC_NE, t->c->exit_ns - t->base);
+	cache_load(t, t->cached);
 	jmp_to(a, -1, k->resume);
 }
 
@@ -354,6 +478,8 @@ static void emit_slow(struct tx *t, unsigned idx, bool last)
 	rm(a, 1, 0x8d, RDI, RBP, -1, -BIAS);
 	mov_imm64(a, RSI, t->b->in[idx].raw | (last ? 1ULL << 32 : 0));
 	sync_state(t, idx);
+	cache_store(t, t->dirty);
+	t->dirty = 0;
 	call_abs(a, (const void *)jit_h_slow);
 	if (last) {
 		jmp_to(a, -1, t->c->exit_ns - t->base); /* exit_nostore, eax = reason */
@@ -361,90 +487,103 @@ static void emit_slow(struct tx *t, unsigned idx, bool last)
 	}
 	rr(a, 0, 0x85, RAX, RAX);
 	jmp_to(a, CC_NE, t->c->exit_ns - t->base);
+	cache_load(t, t->cached);
 }
 
-/* rd = op(rs1, rs2) as 64- or 32-bit (w) x86 ALU op with a memory operand. */
-static void alu_rr(struct as *a, unsigned opc, const struct jit_insn *in, bool w32)
+/* rd = op(rs1, rs2) as a 64- or 32-bit (w32) x86 ALU operation. */
+static void alu_rr(struct tx *t, unsigned opc, const struct jit_insn *in, bool w32)
 {
-	ldx(a, RAX, W_RS1(in->w));
-	rm(a, w32 ? 0 : 1, opc, RAX, RBP, -1, XOFF(W_RS2(in->w)));
+	ldx(t, RAX, W_RS1(in->w));
+	xop(t, w32 ? 0 : 1, opc, RAX, W_RS2(in->w));
 	if (w32)
-		movsxd(a, RAX, RAX);
-	stx(a, W_RD(in->w), RAX);
+		movsxd(&t->a, RAX, RAX);
+	stx(t, W_RD(in->w), RAX);
 }
 
-static void alu_imm(struct as *a, int digit, const struct jit_insn *in, bool w32)
+static void alu_imm(struct tx *t, int digit, const struct jit_insn *in, bool w32)
 {
-	ldx(a, RAX, W_RS1(in->w));
-	alu_ri(a, w32 ? 0 : 1, digit, RAX, (int32_t)W_IMM_I(in->w));
+	ldx(t, RAX, W_RS1(in->w));
+	alu_ri(&t->a, w32 ? 0 : 1, digit, RAX, (int32_t)W_IMM_I(in->w));
 	if (w32)
-		movsxd(a, RAX, RAX);
-	stx(a, W_RD(in->w), RAX);
+		movsxd(&t->a, RAX, RAX);
+	stx(t, W_RD(in->w), RAX);
 }
 
-static void shift_imm(struct as *a, int digit, const struct jit_insn *in, bool w32)
+static void shift_imm(struct tx *t, int digit, const struct jit_insn *in, bool w32)
 {
-	ldx(a, RAX, W_RS1(in->w));
-	shift_ri(a, w32 ? 0 : 1, digit, RAX, W_SHAMT(in->w) & (w32 ? 31 : 63));
+	ldx(t, RAX, W_RS1(in->w));
+	shift_ri(&t->a, w32 ? 0 : 1, digit, RAX, W_SHAMT(in->w) & (w32 ? 31 : 63));
 	if (w32)
-		movsxd(a, RAX, RAX);
-	stx(a, W_RD(in->w), RAX);
+		movsxd(&t->a, RAX, RAX);
+	stx(t, W_RD(in->w), RAX);
 }
 
-static void shift_reg(struct as *a, int digit, const struct jit_insn *in, bool w32)
+static void shift_reg(struct tx *t, int digit, const struct jit_insn *in, bool w32)
 {
-	ldx(a, RAX, W_RS1(in->w));
-	ldx(a, RCX, W_RS2(in->w));
-	rr(a, w32 ? 0 : 1, 0xd3, digit, RAX);
+	ldx(t, RAX, W_RS1(in->w));
+	ldx(t, RCX, W_RS2(in->w));
+	rr(&t->a, w32 ? 0 : 1, 0xd3, digit, RAX);
 	if (w32)
-		movsxd(a, RAX, RAX);
-	stx(a, W_RD(in->w), RAX);
+		movsxd(&t->a, RAX, RAX);
+	stx(t, W_RD(in->w), RAX);
 }
 
 /* rd = (rs1 cc rs2-or-imm) */
-static void set_cc(struct as *a, int cc, const struct jit_insn *in, bool imm)
+static void set_cc(struct tx *t, int cc, const struct jit_insn *in, bool imm)
 {
+	struct as *a = &t->a;
+
 	rr(a, 0, 0x33, RCX, RCX); /* xor ecx, ecx */
-	ldx(a, RAX, W_RS1(in->w));
+	ldx(t, RAX, W_RS1(in->w));
 	if (imm)
 		alu_ri(a, 1, 7, RAX, (int32_t)W_IMM_I(in->w));
 	else
-		rm(a, 1, 0x3b, RAX, RBP, -1, XOFF(W_RS2(in->w)));
+		xop(t, 1, 0x3b, RAX, W_RS2(in->w));
 	opcode(a, false, 0, 0x0f90 + (unsigned)cc, 0, 0, RCX, false); /* setcc cl */
 	put8(a, 0xc0 | RCX);
-	stx(a, W_RD(in->w), RCX);
+	stx(t, W_RD(in->w), RCX);
 }
 
-static void emit_muldiv(struct as *a, const struct jit_insn *in, bool w32)
+/* DIV/REM: a call to a C function (the cached registers r8-r11 do not survive it) */
+static void muldiv_call(struct tx *t, const struct jit_insn *in, unsigned f3w)
 {
-	unsigned f3 = W_F3(in->w), rd = W_RD(in->w);
+	struct as *a = &t->a;
 
-	if (!w32 && f3 == 0) {
-		ldx(a, RAX, W_RS1(in->w));
-		rm(a, 1, 0x0faf, RAX, RBP, -1, XOFF(W_RS2(in->w))); /* imul rax, m64 */
-	} else if (w32 && f3 == 0) {
-		ldx(a, RAX, W_RS1(in->w));
-		rm(a, 0, 0x0faf, RAX, RBP, -1, XOFF(W_RS2(in->w)));
-		movsxd(a, RAX, RAX);
+	mov_imm64(a, RDI, f3w);
+	ldx(t, RSI, W_RS1(in->w));
+	ldx(t, RDX, W_RS2(in->w));
+	cache_store(t, t->dirty);
+	t->dirty = 0;
+	call_abs(a, (const void *)jit_h_muldiv);
+	cache_load(t, t->cached);
+}
+
+static void emit_muldiv(struct tx *t, const struct jit_insn *in, bool w32)
+{
+	struct as *a = &t->a;
+	unsigned f3 = W_F3(in->w), rs1 = W_RS1(in->w), rs2 = W_RS2(in->w);
+
+	if (f3 == 0) {
+		ldx(t, RAX, rs1);
+		xop(t, w32 ? 0 : 1, 0x0faf, RAX, rs2); /* imul rax, rs2 */
+		if (w32)
+			movsxd(a, RAX, RAX);
 	} else if (!w32 && (f3 == 1 || f3 == 3)) {
-		ldx(a, RAX, W_RS1(in->w));
-		rm(a, 1, 0xf7, f3 == 1 ? 5 : 4, RBP, -1, XOFF(W_RS2(in->w))); /* imul/mul m64 */
+		ldx(t, RAX, rs1);
+		xop(t, 1, 0xf7, f3 == 1 ? 5 : 4, rs2); /* imul/mul rs2: rdx:rax */
 		rr(a, 1, 0x8b, RAX, RDX);
 	} else if (!w32 && f3 == 2) { /* mulhsu = mulhu - (rs1 < 0 ? rs2 : 0) */
-		ldx(a, RAX, W_RS1(in->w));
-		rm(a, 1, 0xf7, 4, RBP, -1, XOFF(W_RS2(in->w)));
-		ldx(a, RAX, W_RS1(in->w));
+		ldx(t, RAX, rs1);
+		xop(t, 1, 0xf7, 4, rs2);
+		ldx(t, RAX, rs1);
 		shift_ri(a, 1, 7, RAX, 63);
-		rm(a, 1, 0x23, RAX, RBP, -1, XOFF(W_RS2(in->w)));
+		xop(t, 1, 0x23, RAX, rs2);
 		rr(a, 1, 0x2b, RDX, RAX);
 		rr(a, 1, 0x8b, RAX, RDX);
 	} else {
-		mov_imm64(a, RDI, f3 | (w32 ? 8 : 0));
-		ldx(a, RSI, W_RS1(in->w));
-		ldx(a, RDX, W_RS2(in->w));
-		call_abs(a, (const void *)jit_h_muldiv);
+		muldiv_call(t, in, f3 | (w32 ? 8 : 0));
 	}
-	stx(a, rd, RAX);
+	stx(t, W_RD(in->w), RAX);
 }
 
 static void emit_branch(struct tx *t, const struct jit_insn *in, int cc)
@@ -452,11 +591,13 @@ static void emit_branch(struct tx *t, const struct jit_insn *in, int cc)
 	struct as *a = &t->a;
 	size_t taken;
 
-	ldx(a, RAX, W_RS1(in->w));
-	rm(a, 1, 0x3b, RAX, RBP, -1, XOFF(W_RS2(in->w)));
+	ldx(t, RAX, W_RS1(in->w));
+	xop(t, 1, 0x3b, RAX, W_RS2(in->w));
 	taken = jmp_fwd(a, cc);
+	uint32_t dirty = t->dirty;
 	exit_to(t, in->pc + in->len);
 	bind(a, taken, a->pos);
+	t->dirty = dirty;
 	exit_to(t, in->pc + W_IMM_B(in->w));
 }
 
@@ -473,19 +614,20 @@ static bool emit_transfer(struct tx *t, const struct jit_insn *in)
 	case OP_J:
 		if (in->op == OP_JAL) {
 			mov_imm64(a, RAX, in->pc + in->len);
-			stx(a, rd, RAX);
+			stx(t, rd, RAX);
 		}
 		exit_to(t, in->pc + W_IMM_J(in->w));
 		return true;
 	case OP_JALR:
 	case OP_JR:
-		ldx(a, RAX, W_RS1(in->w));
+		ldx(t, RAX, W_RS1(in->w));
 		alu_ri(a, 1, 0, RAX, (int32_t)W_IMM_I(in->w));
 		alu_ri(a, 1, 4, RAX, -2);
 		if (in->op == OP_JALR) {
 			mov_imm64(a, RCX, in->pc + in->len);
-			stx(a, rd, RCX);
+			stx(t, rd, RCX);
 		}
+		cache_store(t, t->dirty);
 		jmp_to(a, -1, t->c->lookup - t->base);
 		return true;
 	case OP_BEQ:
@@ -511,12 +653,12 @@ static void emit_insn(struct tx *t, unsigned idx)
 	case OP_NOP:
 		break;
 	case OP_LUI:
-		rm(a, 1, 0xc7, 0, RBP, -1, XOFF(rd));
-		put32(a, (uint32_t)W_IMM_U(in->w));
+		mov_imm64(a, RAX, W_IMM_U(in->w));
+		stx(t, rd, RAX);
 		break;
 	case OP_AUIPC:
 		mov_imm64(a, RAX, in->pc + W_IMM_U(in->w));
-		stx(a, rd, RAX);
+		stx(t, rd, RAX);
 		break;
 	case OP_LB:
 	case OP_LH:
@@ -536,94 +678,94 @@ static void emit_insn(struct tx *t, unsigned idx)
 		emit_store(t, idx, 1 << (in->op - OP_SB));
 		break;
 	case OP_ADDI:
-		alu_imm(a, 0, in, false);
+		alu_imm(t, 0, in, false);
 		break;
 	case OP_SLTI:
-		set_cc(a, 0xc, in, true);
+		set_cc(t, 0xc, in, true);
 		break;
 	case OP_SLTIU:
-		set_cc(a, CC_B, in, true);
+		set_cc(t, CC_B, in, true);
 		break;
 	case OP_XORI:
-		alu_imm(a, 6, in, false);
+		alu_imm(t, 6, in, false);
 		break;
 	case OP_ORI:
-		alu_imm(a, 1, in, false);
+		alu_imm(t, 1, in, false);
 		break;
 	case OP_ANDI:
-		alu_imm(a, 4, in, false);
+		alu_imm(t, 4, in, false);
 		break;
 	case OP_SLLI:
-		shift_imm(a, 4, in, false);
+		shift_imm(t, 4, in, false);
 		break;
 	case OP_SRLI:
-		shift_imm(a, 5, in, false);
+		shift_imm(t, 5, in, false);
 		break;
 	case OP_SRAI:
-		shift_imm(a, 7, in, false);
+		shift_imm(t, 7, in, false);
 		break;
 	case OP_ADDIW:
-		alu_imm(a, 0, in, true);
+		alu_imm(t, 0, in, true);
 		break;
 	case OP_SLLIW:
-		shift_imm(a, 4, in, true);
+		shift_imm(t, 4, in, true);
 		break;
 	case OP_SRLIW:
-		shift_imm(a, 5, in, true);
+		shift_imm(t, 5, in, true);
 		break;
 	case OP_SRAIW:
-		shift_imm(a, 7, in, true);
+		shift_imm(t, 7, in, true);
 		break;
 	case OP_ADD:
-		alu_rr(a, 0x03, in, false);
+		alu_rr(t, 0x03, in, false);
 		break;
 	case OP_SUB:
-		alu_rr(a, 0x2b, in, false);
+		alu_rr(t, 0x2b, in, false);
 		break;
 	case OP_SLL:
-		shift_reg(a, 4, in, false);
+		shift_reg(t, 4, in, false);
 		break;
 	case OP_SLT:
-		set_cc(a, CC_L, in, false);
+		set_cc(t, CC_L, in, false);
 		break;
 	case OP_SLTU:
-		set_cc(a, CC_B, in, false);
+		set_cc(t, CC_B, in, false);
 		break;
 	case OP_XOR:
-		alu_rr(a, 0x33, in, false);
+		alu_rr(t, 0x33, in, false);
 		break;
 	case OP_SRL:
-		shift_reg(a, 5, in, false);
+		shift_reg(t, 5, in, false);
 		break;
 	case OP_SRA:
-		shift_reg(a, 7, in, false);
+		shift_reg(t, 7, in, false);
 		break;
 	case OP_OR:
-		alu_rr(a, 0x0b, in, false);
+		alu_rr(t, 0x0b, in, false);
 		break;
 	case OP_AND:
-		alu_rr(a, 0x23, in, false);
+		alu_rr(t, 0x23, in, false);
 		break;
 	case OP_ADDW:
-		alu_rr(a, 0x03, in, true);
+		alu_rr(t, 0x03, in, true);
 		break;
 	case OP_SUBW:
-		alu_rr(a, 0x2b, in, true);
+		alu_rr(t, 0x2b, in, true);
 		break;
 	case OP_SLLW:
-		shift_reg(a, 4, in, true);
+		shift_reg(t, 4, in, true);
 		break;
 	case OP_SRLW:
-		shift_reg(a, 5, in, true);
+		shift_reg(t, 5, in, true);
 		break;
 	case OP_SRAW:
-		shift_reg(a, 7, in, true);
+		shift_reg(t, 7, in, true);
 		break;
 	case OP_MULDIV:
-		emit_muldiv(a, in, false);
+		emit_muldiv(t, in, false);
 		break;
 	case OP_MULDIVW:
-		emit_muldiv(a, in, true);
+		emit_muldiv(t, in, true);
 		break;
 	default: /* OP_SLOW */
 		emit_slow(t, idx, false);
@@ -665,6 +807,8 @@ int jitb_translate(struct jit_code *c, const struct jit_src *b, uint32_t *entry)
 	/* budget: cmp r14, r13; jae out */
 	rr(a, 1, 0x3b, R14, R13);
 	t->budget_field = jmp_fwd(a, CC_AE);
+	cache_plan(t);
+	cache_load(t, t->load_first);
 	bool transfer = last->op == OP_JAL || last->op == OP_J || last->op == OP_JALR ||
 			last->op == OP_JR || (last->op >= OP_BEQ && last->op <= OP_BGEU);
 	bool ends_slow =
