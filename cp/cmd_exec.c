@@ -25,8 +25,6 @@ struct exec_state {
 	struct cp_input_hook input;
 };
 
-static void (*next_logoff)(struct cp_user *u);
-
 static void user_dir(struct cp_user *u, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/users/%s", cp_sys.spool, u->id);
@@ -225,7 +223,7 @@ static bool exec_exists(struct cp_user *u, const char *name)
  * A command word CP does not know.  From a running EXEC it stays unknown (the
  * EXEC gets RC -3); typed, it may be an implied EXEC.
  */
-static int exec_unknown(struct cp_ctx *ctx, const char *line)
+int exec_implied(struct cp_ctx *ctx, const char *line)
 {
 	struct exec_state *st = ctx->user->rexx;
 	char name[16];
@@ -248,7 +246,7 @@ static int exec_unknown(struct cp_ctx *ctx, const char *line)
 	return exec_start(ctx, name, line + strspn(line, " \t"));
 }
 
-static void exec_logoff(struct cp_user *u)
+void exec_logoff(struct cp_user *u)
 {
 	struct exec_state *st = u->rexx;
 
@@ -259,14 +257,4 @@ static void exec_logoff(struct cp_user *u)
 		if (!st->depth)
 			exec_free(st);
 	}
-	if (next_logoff)
-		next_logoff(u);
-}
-
-int rexx_cp_init(void)
-{
-	next_logoff = cp_sys.hooks.logoff; /* the NSS module may have one too */
-	cp_sys.hooks.logoff = exec_logoff;
-	cp_sys.hooks.unknown_command = exec_unknown;
-	return 0;
 }

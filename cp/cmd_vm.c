@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "cp/commands.h"
+#include "cp/nss.h"
 #include "cp/vmctl.h"
 #include "vm/proto.h"
 
@@ -45,7 +46,7 @@ int cmd_ipl(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	struct cp_user *u = ctx->user;
 	const char *parm = "";
 	uint16_t vdev;
-	int disk = -1, rc;
+	int disk = -1;
 
 	if (argc < 2)
 		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
@@ -63,15 +64,9 @@ int cmd_ipl(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	u->last_ipl = strdup(ctx->line);
 	if (disk >= 0)
 		return cmd_ipl_disk(ctx, disk, parm);
-	if (cp_sys.hooks.ipl_name) {
-		for (char *p = argv[1]; *p; p++)
-			*p = toupper((unsigned char)*p);
-		rc = cp_sys.hooks.ipl_name(ctx, argv[1], parm);
-		return rc;
-	}
-	if (cmd_is_vdev(argv[1], &vdev))
-		return cp_msg(ctx, MSG_IPL_NO_DEVICE, vdev);
-	return cp_msg(ctx, MSG_NSS_NOT_FOUND, argv[1]);
+	for (char *p = argv[1]; *p; p++)
+		*p = toupper((unsigned char)*p);
+	return nss_ipl_name(ctx, argv[1], parm);
 }
 
 int cmd_begin(struct cp_ctx *ctx, int argc, char **argv, char **rest)

@@ -15,7 +15,6 @@
 
 #include "cp/cmd_exec.h"
 #include "cp/commands.h"
-#include "cp/cp.h"
 #include "cp/nss.h"
 
 /* clang-format off */
@@ -163,11 +162,9 @@ int cp_execute_ctx(struct cp_ctx *ctx)
 		rc = cp_msg(ctx, MSG_CMD_BEFORE_LOGON, w.argv[0]);
 		goto out;
 	}
-	if (cp_sys.hooks.unknown_command) {
-		rc = cp_sys.hooks.unknown_command(ctx, w.orig);
-		if (rc != CP_RC_NOT_HANDLED)
-			goto out;
-	}
+	rc = exec_implied(ctx, w.orig);
+	if (rc != CP_RC_NOT_HANDLED)
+		goto out;
 	for (char *p = w.argv[0]; *p; p++)
 		*p = toupper((unsigned char)*p);
 	rc = cp_msg(ctx, MSG_CMD_UNKNOWN, w.argv[0]);

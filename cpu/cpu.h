@@ -9,7 +9,7 @@
  * TLB, decode cache and reservation - is the CPU module's own business,
  * declared in cpu/internal.h):
  *  - storage comes from struct guest_mem (mem/mem.h); everything else goes to
- *    the MMIO bus (dev/bus.h); an access nobody claims is an access fault;
+ *    the MMIO bus (cpu/bus.h); an access nobody claims is an access fault;
  *  - hart_run() interprets until the budget is spent, WFI finds nothing to do,
  *    an instruction trace range is hit, or an ecall hook asks to stop;
  *  - devices raise interrupts with hart_set_irq(); the timer is compared at
@@ -19,10 +19,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dev/bus.h"
+#include "cpu/bus.h"
 #include "mem/mem.h"
 
 enum { PRV_U = 0, PRV_S = 1, PRV_M = 3 };
+
+#define TIMEBASE_HZ 10000000ULL /* mtime ticks per second, from CLOCK_MONOTONIC */
 
 /* mip / mie bits */
 #define MIP_SSIP (1ULL << 1)
@@ -90,7 +92,7 @@ void hart_reset(struct hart *h, uint64_t entry);
 enum hart_exit hart_run(struct hart *h, uint64_t max_insns);
 /* Level-triggered interrupt lines from devices (MIP_* bits). */
 void hart_set_irq(struct hart *h, uint64_t mask, bool level);
-/* The timer, in TIMEBASE_HZ ticks (machine/layout.h), from the host clock. */
+/* The timer, in TIMEBASE_HZ ticks, from the host clock. */
 uint64_t hart_mtime(struct hart *h);
 /* Sets the timer (a CLINT mtime write): it goes on counting from v. */
 void hart_set_mtime(struct hart *h, uint64_t v);

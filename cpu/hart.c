@@ -11,7 +11,6 @@
 #include <time.h>
 
 #include "cpu/jit.h"
-#include "machine/layout.h"
 
 #define MISA_RV64IMAFDCSU                                                                          \
 	((2ULL << 62) | (1 << ('I' - 'A')) | (1 << ('M' - 'A')) | (1 << ('A' - 'A')) |             \

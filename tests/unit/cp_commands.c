@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cp/cp.h"
+#include "cp/commands.h"
 #include "tests/unit/check.h"
 
 static const char *found(struct cp_user *u, const char *word)

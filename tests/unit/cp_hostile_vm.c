@@ -27,7 +27,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cp/cp.h"
 #include "cp/main.h"
 #include "vm/nss.h"
 #include "vm/proto.h"
