@@ -153,7 +153,7 @@ static int run(bool mutate, struct hart_jit_stats *st)
 	struct clint clint;
 	unsigned map[NPAGES];
 
-	if (mem_init(&m, MEM_SIZE) || !(h = hart_new(&m, &bus)) || clint_init(&clint, &bus, h))
+	if (mem_init(&m, MEM_SIZE) || !(h = hart_new(&m, &bus)) || clint_init(&clint, &bus, 0x2000000, h))
 		return -1;
 	if (hart_set_engine(h, HART_ENGINE_LOCKSTEP))
 		return 77;
