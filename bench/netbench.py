@@ -87,7 +87,7 @@ def _rvcp():
         m = cp.term()
         m.logon("MAINT", "maint")
         port = cp_lib.free_port()
-        m.cmd("SET VSWITCH VSW1 HOSTFWD TCP %d LINUX01 80" % port, r"HCPLNM1005I")
+        m.cmd("SET VSWITCH VSW1 HOSTFWD TCP %d LINUX01 80" % port, r"HCPLNM1131I")
         best = None
         for _ in range(RUNS):
             t0 = time.monotonic()

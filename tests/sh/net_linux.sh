@@ -69,7 +69,7 @@ try:
     m = cp.term()
     m.logon("MAINT", "maint")
     m.cmd("QUERY VSWITCH", r"VSWITCH SYSTEM VSW1\s+Type: QDIO\s+Connected: 0")
-    m.cmd("DEFINE VSWITCH VSW1", r"HCPLNM2832E VSWITCH SYSTEM VSW1 already exists")
+    m.cmd("DEFINE VSWITCH VSW1", r"HCPLNM1103E VSWITCH SYSTEM VSW1 already exists")
 
     a = cp.term()
     a.logon("LINUX01", "pass")
@@ -98,15 +98,15 @@ try:
     # the host to LINUX01's port 80 through a forward
     fport = free_port()
     m.cmd("SET VSWITCH VSW1 HOSTFWD TCP %d LINUX01 80" % fport,
-          r"HCPLNM1005I HOSTFWD TCP 127\.0\.0\.1:%d to LINUX01 port 80" % fport)
+          r"HCPLNM1131I HOSTFWD TCP 127\.0\.0\.1:%d to LINUX01 port 80" % fport)
     m.cmd("QUERY VSWITCH VSW1 HOSTFWD", r"HOSTFWD TCP 127\.0\.0\.1:%d\s+LINUX01\s+%s\s+port 80" % (fport, re.escape(ip1)))
     body = urllib.request.urlopen("http://127.0.0.1:%d/" % fport, timeout=120).read()
     if b"hello-from-linux01" not in body:
         fail("through the forward: %r" % body)
     # a host port already in use (the host's own server holds hport)
-    m.cmd("SET VSWITCH VSW1 HOSTFWD TCP %d LINUX02 80" % hport, r"HCPLNM1007E HOSTFWD TCP 127\.0\.0\.1:%d not set" % hport)
-    m.cmd("SET VSWITCH VSW1 HOSTFWD TCP %d LINUX02 80" % fport, r"HCPLNM1008E")
-    m.cmd("SET VSWITCH VSW1 HOSTFWD TCP %d OFF" % fport, r"HCPLNM1006I")
+    m.cmd("SET VSWITCH VSW1 HOSTFWD TCP %d LINUX02 80" % hport, r"HCPLNM1133E HOSTFWD TCP 127\.0\.0\.1:%d not set" % hport)
+    m.cmd("SET VSWITCH VSW1 HOSTFWD TCP %d LINUX02 80" % fport, r"HCPLNM1134E")
+    m.cmd("SET VSWITCH VSW1 HOSTFWD TCP %d OFF" % fport, r"HCPLNM1132I")
 
     # QUERY VSWITCH DETAILS: both ports, their addresses and counters
     m.cmd("QUERY VSWITCH VSW1 DETAILS", r"Connected: 2")
@@ -115,22 +115,22 @@ try:
     m.expect(re.escape(ip1) + r"\s+MAC: " + mac1)
 
     # UNCOUPLE: link down; COUPLE: back up
-    b.cmd("#CP COUPLE 0600 TO SYSTEM NOSUCH", r"HCPLNM2850E LAN or VSWITCH SYSTEM NOSUCH does not exist")
-    b.cmd("#CP UNCOUPLE 0600", r"HCPNIC2862I NIC 0600 is disconnected from VSWITCH SYSTEM VSW1")
+    b.cmd("#CP COUPLE 0600 TO SYSTEM NOSUCH", r"HCPLNM1104E LAN or VSWITCH SYSTEM NOSUCH does not exist")
+    b.cmd("#CP UNCOUPLE 0600", r"HCPNIC1110I NIC 0600 is disconnected from VSWITCH SYSTEM VSW1")
     b.cmd("#CP QUERY VIRTUAL NIC", r"LAN: \* None")
     b.cmd("sleep 1; cat /sys/class/net/eth0/carrier", r"\n0\s")
     b.cmd("ping -c 1 -W 2 %s; echo rc=$?" % ip1, r"rc=1", 60)
-    b.cmd("#CP COUPLE 0600 TO SYSTEM VSW1", r"HCPNIC2861I NIC 0600 is connected to VSWITCH SYSTEM VSW1")
+    b.cmd("#CP COUPLE 0600 TO SYSTEM VSW1", r"HCPNIC1109I NIC 0600 is connected to VSWITCH SYSTEM VSW1")
     b.cmd("sleep 1; cat /sys/class/net/eth0/carrier", r"\n1\s")
     b.cmd("ping -c 2 %s" % ip1, r"2 packets transmitted, 2 packets received", 120)
     b.cmd("#CP QUERY VIRTUAL NIC DETAILS", r"RX Packets: [1-9]")
 
     # DETACH VSWITCH: every NIC is uncoupled, with a message
-    m.cmd("DETACH VSWITCH VSW1", r"HCPLNM2831I VSWITCH SYSTEM VSW1 is destroyed")
-    a.expect(r"HCPNIC2862I NIC 0600 is disconnected from VSWITCH SYSTEM VSW1")
+    m.cmd("DETACH VSWITCH VSW1", r"HCPLNM1102I VSWITCH SYSTEM VSW1 is destroyed")
+    a.expect(r"HCPNIC1110I NIC 0600 is disconnected from VSWITCH SYSTEM VSW1")
     m.cmd("QUERY VSWITCH", r"No VSWITCH defined")
     # a VSWITCH defined again: the NICDEFs naming it couple
-    m.cmd("DEFINE VSWITCH VSW1 NAT", r"HCPSWU2830I VSWITCH SYSTEM VSW1 is created")
+    m.cmd("DEFINE VSWITCH VSW1 NAT", r"HCPSWU1100I VSWITCH SYSTEM VSW1 is created")
     a.cmd("#CP QUERY VIRTUAL NIC", r"VSWITCH: SYSTEM VSW1")
     print("ok: %s %s" % (ip1, ip2))
 finally:
