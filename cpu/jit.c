@@ -540,8 +540,10 @@ static void lockstep_run(struct hart *h, struct jit_block *blk, int *r)
 	cpu_of(h)->res_valid = ls->res_valid0;
 	cpu_of(h)->res_addr = ls->res_addr0;
 	ls->cur = 1;
+	cpu_of(h)->jit_hot = NULL; /* the interpreter runs them all, no hand-over */
 	if (steps)
 		interp_chunk(h, steps, &d);
+	cpu_of(h)->jit_hot = cpu_of(h)->jit->hot;
 	cpu_of(h)->jit_log = false;
 	ls_compare(h, blk, &js, jres, jaddr);
 }
