@@ -19,7 +19,7 @@
 
 #define JIT_CODE_SIZE  (16u << 20)
 #define JIT_MAX_BLOCKS 65536
-#define JIT_HASH_BITS  14
+#define JIT_HASH_BITS  12
 #define JIT_PAGE_BITS  10
 #define JIT_MAX_PAGES  8192
 #define NONE	       (-1)
@@ -667,7 +667,7 @@ void jit_release(struct hart *h)
 {
 	struct jit *j = cpu_of(h)->jit;
 
-	if (!j)
+	if (!j || j->code.used == j->code.stubs_end)
 		return;
 	jit_flush(h);
 	madvise(j->code.w + j->code.stubs_end, j->code.size - j->code.stubs_end, MADV_REMOVE);
