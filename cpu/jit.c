@@ -671,8 +671,9 @@ void jit_release(struct hart *h)
 	if (!j)
 		return;
 	if (j->code.used > j->code.stubs_end) {
-		madvise(j->code.w + j->code.stubs_end, j->code.size - j->code.stubs_end,
-			MADV_REMOVE);
+		size_t keep = (j->code.stubs_end + 4095) & ~(size_t)4095; /* madvise: whole pages */
+
+		madvise(j->code.w + keep, j->code.size - keep, MADV_REMOVE);
 		madvise(j->blocks, JIT_MAX_BLOCKS * sizeof(*j->blocks), MADV_DONTNEED);
 	}
 	jit_flush(h); /* the tables too (the hot counters are touched even without code) */
