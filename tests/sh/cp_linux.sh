@@ -25,8 +25,8 @@ USER LINUX01 pass1 64M 64M G
 
 def boot(t):
     t.send("IPL 200")
-    m = t.expect(r"HCPIPL041E.*|Linux version", BOOT)
-    if m.group(0).startswith("HCPIPL041E"):
+    m = t.expect(r"HCPIPL1060E.*|Linux version", BOOT)
+    if m.group(0).startswith("HCPIPL1060E"):
         skip("%s: %s" % (img, m.group(0)))
     t.expect(r"Run /sbin/init|/init", BOOT)
     t.send("")
@@ -77,10 +77,10 @@ try:
         if (argv[argv.index(b"--cpu"):argv.index(b"--cpu") + 2] if b"--cpu" in argv else []) != want:
             fail("%s's VM process: %r" % (user, argv))
     os.kill(pids["MAINT"], signal.SIGKILL)
-    t.expect(r"HCPVMP001E Virtual machine MAINT ended abnormally \(killed by signal 9\)")
+    t.expect(r"HCPVMP1058E Virtual machine MAINT ended abnormally \(killed by signal 9\)")
     t.cmd("Q V STOR", r"STORAGE = 64M")  # CP READ, CP fine
     u.cmd("echo alive-$((3*3))", r"alive-9")
-    t.cmd("BEGIN", r"HCPBGN001E Virtual machine not IPLed")
+    t.cmd("BEGIN", r"HCPBGN1059E Virtual machine not IPLed")
     # the next IPL starts a new VM process
     boot(t)
     t.cmd("echo reborn-$((4*4))", r"reborn-16")
