@@ -86,7 +86,7 @@ try:
     # a LOGON of a connected user: the new terminal takes over
     v = cp.term()
     v.logon("LINUX01", "pass1", greeting=r"RECONNECTED AT")
-    u.expect(r"HCPLGA057I User LINUX01 has been reconnected at another terminal")
+    u.expect(r"HCPLGA1050I User LINUX01 has been reconnected at another terminal")
     u.expect_closed()
     v.cmd("Q V STOR", r"STORAGE = 64M")
 
@@ -94,7 +94,7 @@ try:
     t.cmd("XAUTOLOG LINUX02", r"Command accepted")
     t.expect(r"AUTO LOGON  \*\*\*       LINUX02  USERS = 3")
     t.cmd("Q N", r"LINUX02  - DSC")
-    t.cmd("AUTOLOG LINUX02", r"HCPLGA361E LINUX02 already logged on")
+    t.cmd("AUTOLOG LINUX02", r"HCPLGA054E LINUX02 already logged on")
     # link modes: a second writer is refused, MR falls back to read-only
     t.cmd("XAUTOLOG LINUX03", r"HCPLNM104E MAINT 0191 not linked; R/W by MAINT")
     t.cmd("XAUTOLOG LINUX04", r"AUTO LOGON")
