@@ -9,6 +9,10 @@
  *   LINK owner vdev vdev2 mode          owner's vdev as this user's vdev2
  *   NAMESAVE name                       may IPL the restricted system name
  *   IPL vdev|name [PARM text]           what AUTOLOG/XAUTOLOG IPLs
+ *   OPTION CPU INTERP|JIT|LOCKSTEP      (rvcp) the CPU engine of the user's VM:
+ *                                       the interpreter, the translator, or
+ *                                       both compared (a checking mode); without
+ *                                       it the VM takes rvcp's default (cpu/cpu.h)
  *
  * Storage sizes are nnnK, nnnM or nnnG.  Image paths are relative to the
  * directory file.  A password is a crypt(3) hash (starting with '$') or
@@ -50,6 +54,7 @@ struct dir_user {
 	int nnamesave;
 	char *ipl;	/* IPL statement operand, NULL if none */
 	char *ipl_parm; /* its PARM text, NULL if none */
+	char cpu[12];	/* OPTION CPU, lower case ("jit"), "" if none */
 	int line;
 };
 

@@ -357,6 +357,9 @@ int machine_wait(struct machine *m, struct pollfd *fds, int nfds)
 		ts.tv_nsec = (long)(deadline % 1000000000ULL);
 		tsp = &ts;
 	}
+	/* a guest about to sleep for a second or more gives its translations back */
+	if (!tsp || deadline >= MACHINE_IDLE_RELEASE_NS)
+		hart_release_caches(m->hart);
 	return ppoll(fds, (nfds_t)nfds, tsp, NULL);
 }
 

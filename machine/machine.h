@@ -84,8 +84,11 @@ void machine_stop(struct machine *m);
 /*
  * Sleeps until the guest's next timer deadline or until one of fds is ready
  * (fds may be NULL when nfds is 0); returns ppoll()'s result.  The loop of an
- * idle guest: machine_run() == MACHINE_IDLE, then machine_wait().
+ * idle guest: machine_run() == MACHINE_IDLE, then machine_wait().  Before
+ * a sleep of MACHINE_IDLE_RELEASE_NS or more the hart's translation cache
+ * goes back to the host (it refills when the guest is busy again).
  */
+#define MACHINE_IDLE_RELEASE_NS 1000000000ULL
 int machine_wait(struct machine *m, struct pollfd *fds, int nfds);
 /* The failure code of a sifive_test FAIL poweroff (0x3333 | code << 16), else 0. */
 uint32_t machine_exit_code(struct machine *m);
