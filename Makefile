@@ -95,8 +95,10 @@ $(BUILD)/tests/guestprog/%.elf: tests/guestprog/%.c tests/guestprog/crt0.S tests
 
 tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROGS) $(LPELFS)
 
-# The test command of the README.  Plain build first, then the same suite
-# under AddressSanitizer + UndefinedBehaviorSanitizer.
+# The test command of the README.  Plain build first (the default CPU engine:
+# the translator on x86-64), then the same suite under AddressSanitizer +
+# UndefinedBehaviorSanitizer with the interpreter, so that both engines run
+# everything; then the translator checked against the interpreter.
 check: guest
 	$(MAKE) check-plain
 	$(MAKE) check-asan
@@ -118,7 +120,8 @@ check-lockstep: tests
 check-asan:
 	$(MAKE) BUILD=build/asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" tests
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  tests/run.sh --rvcp build/asan/rvcp --build build/asan --log build/asan/test-asan.log --sanitized
+	  tests/run.sh --rvcp build/asan/rvcp --build build/asan --log build/asan/test-asan.log --sanitized \
+	  --cpu interp
 
 # libFuzzer binaries, one per target of tests/fuzz/targets.c (not part of
 # make check, which runs the same targets a fixed number of times in

@@ -367,6 +367,28 @@ static int dir_stmt_ipl(struct dir_parser *p, char **tok, int ntok, const char *
 	return 0;
 }
 
+/* OPTION CPU engine: the only OPTION rvcp knows; any other keyword is an error. */
+static int dir_stmt_option(struct dir_parser *p, char **tok, int ntok)
+{
+	static const char *const engines[] = {"interp", "jit", "lockstep"};
+	struct dir_user *u = dir_current(p);
+
+	if (!u)
+		return dir_error(p, "OPTION before any USER statement");
+	for (int i = 1; i < ntok; i += 2) {
+		unsigned e = 0;
+
+		if (strcasecmp(tok[i], "CPU"))
+			return dir_error(p, "unknown OPTION '%s' (rvcp knows CPU)", tok[i]);
+		while (i + 1 < ntok && e < 3 && strcasecmp(tok[i + 1], engines[e]))
+			e++;
+		if (i + 1 >= ntok || e == 3)
+			return dir_error(p, "OPTION CPU needs INTERP, JIT or LOCKSTEP");
+		snprintf(u->cpu, sizeof(u->cpu), "%s", engines[e]);
+	}
+	return 0;
+}
+
 static int dir_statement(struct dir_parser *p, char *line)
 {
 	char *tok[MAX_TOKENS], *raw = strdup(line), *save = NULL;
@@ -397,6 +419,8 @@ static int dir_statement(struct dir_parser *p, char *line)
 		rc = dir_stmt_ipl(p, tok, ntok, raw);
 	else if (!strcasecmp(tok[0], "NICDEF"))
 		rc = dir_stmt_nicdef(p, tok, ntok);
+	else if (!strcasecmp(tok[0], "OPTION"))
+		rc = dir_stmt_option(p, tok, ntok);
 	else
 		rc = dir_error(p, "unknown statement '%s'", tok[0]);
 	free(raw);

@@ -13,6 +13,10 @@
  *                                       a virtual NIC (virtio-net), coupled at
  *                                       LOGON to guest LAN or VSWITCH name
  *                                       (owner SYSTEM, or the LAN's user)
+ *   OPTION CPU INTERP|JIT|LOCKSTEP      (rvcp) the CPU engine of the user's VM:
+ *                                       the interpreter, the translator, or
+ *                                       both compared (a checking mode); without
+ *                                       it the VM takes rvcp's default (cpu/cpu.h)
  *
  * Storage sizes are nnnK, nnnM or nnnG.  Image paths are relative to the
  * directory file.  A password is a crypt(3) hash (starting with '$') or
@@ -63,6 +67,7 @@ struct dir_user {
 	int nnics;
 	char *ipl;	/* IPL statement operand, NULL if none */
 	char *ipl_parm; /* its PARM text, NULL if none */
+	char cpu[12];	/* OPTION CPU, lower case ("jit"), "" if none */
 	int line;
 };
 

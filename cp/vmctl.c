@@ -205,7 +205,15 @@ static int vmctl_spawn(struct cp_user *u)
 	if (pid == 0) {
 		/* The child: descriptor 3 is its end of the socketpair; every
 		 * other descriptor of CP is close-on-exec. */
-		char *argv[] = {"rvcp", "vm", "--fd", "3", "--user", (char *)u->id, NULL};
+		char *argv[] = {"rvcp",
+				"vm",
+				"--fd",
+				"3",
+				"--user",
+				(char *)u->id,
+				u->dir->cpu[0] ? "--cpu" : NULL,
+				u->dir->cpu,
+				NULL};
 		sigset_t all;
 
 		sigemptyset(&all);

@@ -434,6 +434,9 @@ int machine_wait(struct machine *m, struct pollfd *fds, int nfds)
 		ts.tv_nsec = (long)(deadline % 1000000000ULL);
 		tsp = &ts;
 	}
+	/* a guest about to sleep for a second or more gives its translations back */
+	if (!tsp || deadline >= MACHINE_IDLE_RELEASE_NS)
+		hart_release_caches(m->hart);
 	rc = ppoll(all, (nfds_t)n, tsp, NULL);
 	for (int i = 0; i < nfds; i++)
 		fds[i].revents = all[i].revents;

@@ -96,8 +96,11 @@ void machine_stop(struct machine *m);
  * Sleeps until the guest's next timer deadline or until one of fds is ready
  * (fds may be NULL when nfds is 0; at most 8) or a device's descriptor (a
  * NIC's socket) is; returns ppoll()'s result.  The loop of an
- * idle guest: machine_run() == MACHINE_IDLE, then machine_wait().
+ * idle guest: machine_run() == MACHINE_IDLE, then machine_wait().  Before
+ * a sleep of MACHINE_IDLE_RELEASE_NS or more the hart's translation cache
+ * goes back to the host (it refills when the guest is busy again).
  */
+#define MACHINE_IDLE_RELEASE_NS 1000000000ULL
 int machine_wait(struct machine *m, struct pollfd *fds, int nfds);
 /*
  * Couples the NIC vdev with fd (a switch port's socket, non-blocking; the
