@@ -104,6 +104,31 @@ void hart_flush_tlb(struct hart *h);
 void hart_set_trace(struct hart *h, uint64_t lo, uint64_t hi);
 /* CSR num (cpu/csr.h) as the hart holds it, no access checks: 0, or -ENOENT. */
 int hart_read_csr(struct hart *h, unsigned num, uint64_t *v);
+/*
+ * The engine that runs the hart: the interpreter, the translator (x86-64
+ * hosts), or lockstep (translated and interpreted, compared after every
+ * block: a checking mode, slow).  hart_new takes hart_engine_default():
+ * $RVCP_CPU if it names an engine, else the fastest the host has.
+ */
+enum hart_engine { HART_ENGINE_INTERP, HART_ENGINE_JIT, HART_ENGINE_LOCKSTEP };
+/* 0, or -ENOTSUP (no translator on this host: the engine stays as it was). */
+int hart_set_engine(struct hart *h, enum hart_engine e);
+enum hart_engine hart_engine(struct hart *h);
+/* "interp", "jit", "lockstep": the engine, or -EINVAL. */
+int hart_engine_parse(const char *name);
+const char *hart_engine_name(enum hart_engine e);
+enum hart_engine hart_engine_default(void);
+/* Lockstep mode: blocks whose two runs differed (each reported on stderr). */
+uint64_t hart_lockstep_failures(struct hart *h);
+struct hart_jit_stats {
+	uint64_t translated, flushes;		     /* blocks translated, whole-cache flushes */
+	uint64_t ls_blocks, ls_checked, ls_failures; /* lockstep: blocks run, compared, differed */
+};
+void hart_jit_stats(struct hart *h, struct hart_jit_stats *st);
+/* For the lockstep checker's own test: translate ADD as SUB from now on. */
+void hart_jit_mutate(struct hart *h, bool on);
+/* The hart is idle for long: give translation caches back to the host. */
+void hart_release_caches(struct hart *h);
 /* State for SAVESYS, and back at IPL of a saved system (timer continues). */
 void hart_get_state(struct hart *h, struct hart_state *s);
 void hart_set_state(struct hart *h, const struct hart_state *s);

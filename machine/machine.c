@@ -219,7 +219,10 @@ struct machine *machine_create(const struct machine_config *cfg)
 	}
 	m->hart->ecall = sbi_ecall;
 	m->hart->ecall_opaque = m;
-	rc = machine_add_devices(m);
+	if (cfg->cpu > 0)
+		rc = hart_set_engine(m->hart, (enum hart_engine)(cfg->cpu - 1));
+	if (!rc)
+		rc = machine_add_devices(m);
 	if (rc)
 		goto fail_devices;
 	m->fdt_real = IPL_FDT_REAL;

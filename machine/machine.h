@@ -36,6 +36,8 @@ struct machine_config {
 	/* Guest console output (UART and SBI putchar). */
 	void (*console_out)(void *opaque, const uint8_t *buf, size_t len);
 	void *console_opaque;
+	/* The CPU engine: 1 + enum hart_engine (cpu/cpu.h); 0: hart_engine_default(). */
+	int cpu;
 };
 
 enum machine_event {
