@@ -6,7 +6,7 @@
  * host-independent part, the backend cpu/jit_x86.c the host code).
  *
  * Tiering: the interpreter counts taken control transfers per target in a
- * small hashed table (h->jit_hot); when a count runs out it returns
+ * small hashed table (h->jit_hot); when a count reaches JIT_HOT_START it returns
  * INTERP_HOT and the dispatcher (jit_chunk) translates the block there.  A
  * block is straight-line guest code within one guest page, ended by a
  * control transfer, a SYSTEM or MISC-MEM instruction, JIT_MAX_INSNS, or the

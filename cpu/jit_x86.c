@@ -208,6 +208,9 @@ struct tx {
 	/* guest registers held in host registers for the block */
 	int8_t hreg[32];
 	uint32_t cached, dirty, load_first;
+	bool loops;	  /* the block jumps to its own start: a loop in registers */
+	size_t body;	  /* where the loop goes back to (after the entry loads) */
+	uint32_t written; /* cached registers the block writes */
 };
 
 /*
@@ -322,6 +325,7 @@ static void cache_plan(struct tx *t)
 			uses[x] += ((r >> x) & 1) + ((w >> x) & 1);
 		t->load_first |= r & ~seen;
 		seen |= r | w;
+		t->written |= w;
 	}
 	for (int k = 0; k < NCACHE; k++) {
 		unsigned best = 0;
@@ -335,6 +339,11 @@ static void cache_plan(struct tx *t)
 		t->cached |= 1u << best;
 	}
 	t->load_first &= t->cached;
+	t->written &= t->cached;
+	if (t->loops) { /* every cached register valid all along: all loaded, all dirty */
+		t->load_first = t->cached;
+		t->dirty = t->written;
+	}
 }
 
 /* pc and minstret of instruction idx into the hart, for a helper */
@@ -354,6 +363,10 @@ static bool same_page(const struct jit_src *b, uint64_t target)
 /* Leaves the block for target: a chainable jump within the page, else the lookup. */
 static void exit_to(struct tx *t, uint64_t target)
 {
+	if (target == t->b->pc && t->loops) { /* again, registers kept, while budget lasts */
+		rr(&t->a, 1, 0x3b, R14, R13);
+		jmp_to(&t->a, CC_B, t->body);
+	}
 	cache_store(t, t->dirty);
 	if (same_page(t->b, target) && t->nexits < 2 * JIT_MAX_INSNS) {
 		t->exit_pc[t->nexits] = target;
@@ -491,8 +504,42 @@ static void emit_slow(struct tx *t, unsigned idx, bool last)
 }
 
 /* rd = op(rs1, rs2) as a 64- or 32-bit (w32) x86 ALU operation. */
+/* The host register to compute rd in: its own when cached (and not needed after), else rax. */
+static int dst_reg(struct tx *t, unsigned rd, unsigned keep)
+{
+	int d = hreg(t, rd);
+
+	return d >= 0 && rd != keep ? d : RAX;
+}
+
+/* rd's value is in host register r now */
+static void dst_done(struct tx *t, unsigned rd, int r)
+{
+	if (r == RAX)
+		stx(t, rd, RAX);
+	else
+		t->dirty |= 1u << rd;
+}
+
+/* r = rs1 (nothing when r already caches it) */
+static void ld_into(struct tx *t, int r, unsigned x)
+{
+	if (hreg(t, x) != r)
+		ldx(t, r, x);
+}
+
 static void alu_rr(struct tx *t, unsigned opc, const struct jit_insn *in, bool w32)
 {
+	int d = dst_reg(t, W_RD(in->w), W_RS2(in->w));
+
+	if (d != RAX) {
+		ld_into(t, d, W_RS1(in->w));
+		xop(t, w32 ? 0 : 1, opc, d, W_RS2(in->w));
+		if (w32)
+			movsxd(&t->a, d, d);
+		dst_done(t, W_RD(in->w), d);
+		return;
+	}
 	ldx(t, RAX, W_RS1(in->w));
 	xop(t, w32 ? 0 : 1, opc, RAX, W_RS2(in->w));
 	if (w32)
@@ -502,20 +549,26 @@ static void alu_rr(struct tx *t, unsigned opc, const struct jit_insn *in, bool w
 
 static void alu_imm(struct tx *t, int digit, const struct jit_insn *in, bool w32)
 {
-	ldx(t, RAX, W_RS1(in->w));
-	alu_ri(&t->a, w32 ? 0 : 1, digit, RAX, (int32_t)W_IMM_I(in->w));
+	int d = dst_reg(t, W_RD(in->w), 0);
+	int32_t imm = (int32_t)W_IMM_I(in->w);
+
+	ld_into(t, d, W_RS1(in->w));
+	if (imm || digit == 4)
+		alu_ri(&t->a, w32 ? 0 : 1, digit, d, imm);
 	if (w32)
-		movsxd(&t->a, RAX, RAX);
-	stx(t, W_RD(in->w), RAX);
+		movsxd(&t->a, d, d);
+	dst_done(t, W_RD(in->w), d);
 }
 
 static void shift_imm(struct tx *t, int digit, const struct jit_insn *in, bool w32)
 {
-	ldx(t, RAX, W_RS1(in->w));
-	shift_ri(&t->a, w32 ? 0 : 1, digit, RAX, W_SHAMT(in->w) & (w32 ? 31 : 63));
+	int d = dst_reg(t, W_RD(in->w), 0);
+
+	ld_into(t, d, W_RS1(in->w));
+	shift_ri(&t->a, w32 ? 0 : 1, digit, d, W_SHAMT(in->w) & (w32 ? 31 : 63));
 	if (w32)
-		movsxd(&t->a, RAX, RAX);
-	stx(t, W_RD(in->w), RAX);
+		movsxd(&t->a, d, d);
+	dst_done(t, W_RD(in->w), d);
 }
 
 static void shift_reg(struct tx *t, int digit, const struct jit_insn *in, bool w32)
@@ -807,8 +860,13 @@ int jitb_translate(struct jit_code *c, const struct jit_src *b, uint32_t *entry)
 	/* budget: cmp r14, r13; jae out */
 	rr(a, 1, 0x3b, R14, R13);
 	t->budget_field = jmp_fwd(a, CC_AE);
+	t->loops = (last->op == OP_JAL || last->op == OP_J) ? last->pc + W_IMM_J(last->w) == b->pc
+		   : (last->op >= OP_BEQ && last->op <= OP_BGEU)
+		       ? last->pc + W_IMM_B(last->w) == b->pc
+		       : false;
 	cache_plan(t);
 	cache_load(t, t->load_first);
+	t->body = a->pos;
 	bool transfer = last->op == OP_JAL || last->op == OP_J || last->op == OP_JALR ||
 			last->op == OP_JR || (last->op >= OP_BEQ && last->op <= OP_BGEU);
 	bool ends_slow =
