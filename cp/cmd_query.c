@@ -9,11 +9,6 @@
 #include "cp/commands.h"
 #include "cp/vmctl.h"
 
-int cmd_query(struct cp_ctx *ctx, int argc, char **argv, char **rest)
-{
-	return cp_subcommand(ctx, cp_query_commands, argc - 1, argv + 1, rest + 1);
-}
-
 int cmd_set(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
 	return cp_subcommand(ctx, cp_set_commands, argc - 1, argv + 1, rest + 1);
@@ -172,4 +167,25 @@ int cmd_help(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 			cp_msg(ctx, MSG_CMD_HELP, c->name, c->classes, c->help);
 	}
 	return 0;
+}
+
+/* QUERY userid: "LINUX01  - L0002", "LINUX01  - DSC", or HCPCQU045E. */
+static int cmd_q_userid(struct cp_ctx *ctx, char *id)
+{
+	struct cp_user *u = cp_user_find(id);
+
+	if (!u) {
+		for (char *p = id; *p; p++)
+			*p = toupper((unsigned char)*p);
+		return cp_msg(ctx, MSG_Q_NOT_LOGGED_ON, id);
+	}
+	return cp_msg(ctx, MSG_Q_USER, u->id, cmd_user_where(u));
+}
+
+/* A word that is no QUERY operand (for this user's classes) is a userid, as in z/VM. */
+int cmd_query(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	if (argc == 2 && !cp_command_find(cp_query_commands, ctx->user, argv[1]))
+		return cmd_q_userid(ctx, argv[1]);
+	return cp_subcommand(ctx, cp_query_commands, argc - 1, argv + 1, rest + 1);
 }

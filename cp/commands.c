@@ -25,7 +25,7 @@ const struct cp_command cp_commands[] = {
 	{"DISCONNECT", 4, "*",  0, cmd_disconnect, "[HOLD]"},
 	{"BEGIN",      1, "G",  0, cmd_begin,      ""},
 	{"IPL",        1, "G",  0, cmd_ipl,        "vdev|name [PARM text]"},
-	{"QUERY",      1, "*",  0, cmd_query,      "VIRTUAL|TERMINAL|NAMES|USERS|TIME ..."},
+	{"QUERY",      1, "*",  0, cmd_query,      "VIRTUAL|TERMINAL|NAMES|USERS|TIME|userid ..."},
 	{"DEFINE",     3, "G",  0, cmd_define,     "STORAGE nnnM"},
 	{"SYSTEM",     3, "G",  0, cmd_system,     "RESET|CLEAR"},
 	{"SET",        3, "G",  0, cmd_set,        "LINEND char|ON|OFF"},

@@ -19,6 +19,25 @@
  * side of the machine offers (console output, power requests, disks) from
  * struct dev_host.  Nothing here is on the path of a guest access: the bus
  * calls the device's MMIO handler directly (cpu/bus.h).
+ *
+ * Decisions (as kvmtool keeps a device in one file that claims its MMIO
+ * and writes its own device-tree node):
+ *  - the state is the device's own type, allocated zeroed by the machine
+ *    and owned by it (struct machine's dev[]: no globals), so a new device
+ *    adds no field to struct machine; the machine keeps a typed pointer
+ *    only to what it uses itself (the PLIC, the UART for console input),
+ *    and machine_device() finds any other (tests);
+ *  - the device-tree hook gets the row's resources, not the state, so the
+ *    tree can be built from the board alone (machine_fdt_build);
+ *  - a device that needs something of the host side (a disk image, a
+ *    network backend) gets it through a member of struct dev_host, filled
+ *    by machine.c from the machine's configuration, and answers -ENODEV
+ *    from init() for an instance the configuration does not have;
+ *  - a device with state has a section of its own in the machine state
+ *    blob, whose id is in its board row; the blob's frame, section sizes
+ *    and the machine's shape are checked before anything changes, and a
+ *    device refusing its section leaves the machine reset, never half
+ *    loaded.
  */
 #include <stdbool.h>
 #include <stddef.h>

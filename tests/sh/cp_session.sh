@@ -36,7 +36,11 @@ try:
     # unknown user: the same answer (no disclosure)
     t.logon("NOBODY", "x", greeting=r"HCPLGA050E LOGON unsuccessful")
     t.cmd("QUERY NAMES", r"HCPCFC015E Command not valid before LOGON: QUERY")
-    t.logon("maint", "secret")
+    # the logon screen, as z/VM's: version, log message, spool files, LOGON AT
+    t.logon("maint", "secret", greeting=r"rvcp Version \d+ Release \d+ \(64-bit\),")
+    t.expect(r"There is no logmsg data")
+    t.expect(r"FILES:   NO RDR,   NO PRT,   NO PUN")
+    t.expect(r"LOGON AT")
     t.cmd("QUERY VIRTUAL STORAGE", r"STORAGE = 64M")
     t.cmd("Q V STOR", r"STORAGE = 64M")
     t.cmd("QUERY TERMINAL", r"LINEND #, LINESIZE 080, ATTN OFF, APL OFF")
@@ -45,7 +49,10 @@ try:
     t.expect(r"CONNECT= \d\d:\d\d:\d\d VIRTCPU= \d{3}:\d\d\.\d\d TOTCPU=")
     t.cmd("HELP", r"QUERY +\* +VIRTUAL")
     t.cmd("FROBNICATE", r"HCPCMD001E Unknown CP command: FROBNICATE")
-    t.cmd("QUERY FROB", r"HCPCMD003E Invalid option - FROB")
+    # a word that is no QUERY operand is a userid, as in z/VM
+    t.cmd("QUERY FROB", r"HCPCQU045E FROB not logged on")
+    t.cmd("QUERY MAINT", r"MAINT    - L\w{4}")
+    t.cmd("QUERY V FROB", r"HCPCMD003E Invalid option - FROB")
     # LINEND splitting: three commands on one line
     t.send("Q V STOR#Q TERM#FOO")
     t.expect(r"STORAGE = 64M")
@@ -79,6 +86,7 @@ try:
     u.expect_closed()
     t.cmd("QUERY NAMES", r"LINUX01  - DSC")
     t.cmd("Q U LINUX01", r"LINUX01  - DSC")
+    t.cmd("QUERY linux01", r"LINUX01  - DSC")
     u = cp.term()
     u.logon("LINUX01", "pass1", greeting=r"RECONNECTED AT")
     u.cmd("Q V STOR", r"STORAGE = 64M")

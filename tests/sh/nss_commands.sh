@@ -60,7 +60,7 @@ try:
     u.cmd("DEFSYS X 0-FF EW", r"HCPCMD001E Unknown CP command: DEFSYS")
     u.cmd("PURGE NSS NAME LXSHR", r"HCPCMD001E Unknown CP command: PURGE")
     u.cmd("SAVESYS LXSHR", r"HCPCMD001E Unknown CP command: SAVESYS")
-    u.cmd("QUERY NSS", r"HCPCMD003E Invalid option - NSS")
+    u.cmd("QUERY NSS", r"HCPCQU045E NSS not logged on")
     u.cmd("QUERY TRACE", r"No trace sets defined")
     u.cmd("TRACE I R 10000-10FFF RUN CMD Q V STOR#Q T", r"")
     u.cmd("QUERY TRACE", r"INSTR  R  00010000-00010FFF  RUN")

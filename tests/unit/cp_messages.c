@@ -28,6 +28,7 @@ static const struct zvm_message {
     {MSG_NSS_CONFLICT, 13, 'E', "Conflicting option - {option}"},
     {MSG_CMD_MISSING_OPERAND, 26, 'E', "Operand missing or invalid"},
     {MSG_CMD_NOT_LOGGED_ON, 45, 'E', "{userid} not logged on"},
+    {MSG_Q_NOT_LOGGED_ON, 45, 'E', "{userid} not logged on"},
     {MSG_LOGON_FAILED, 50, 'E', "LOGON unsuccessful--incorrect userid and/or password"},
     {MSG_NOT_IN_DIRECTORY, 53, 'E', "{userid} not in CP directory"},
     {MSG_MSG_DISCONNECTED, 57, 'I', "{userid} not receiving; disconnected"},
@@ -95,8 +96,9 @@ static void test_unique_ids(void)
 
 /*
  * A shown number (not a response) means one message in every module: two
- * rows may share it only where z/VM itself uses it for both (440I: DEFSYS
- * and SAVESYS).
+ * rows may share it only as the same message issued by two modules
+ * (HCPCMD045E, HCPCQU045E), or where z/VM itself uses it for both (440I:
+ * DEFSYS and SAVESYS).
  */
 static void test_unique_numbers(void)
 {
@@ -108,7 +110,9 @@ static void test_unique_numbers(void)
 			bool zvm = (a->number == 440 && b->number == 440 && a->severity == 'I' &&
 				    b->severity == 'I');
 
-			if (b->severity == 'R' || a->number != b->number || zvm)
+			bool same = a->severity == b->severity && !strcmp(a->text, b->text);
+
+			if (b->severity == 'R' || a->number != b->number || zvm || same)
 				continue;
 			fprintf(stderr,
 				"number %03u means two things: HCP%s%03u%c \"%s\", HCP%s%03u%c "
