@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cp/net.h"
 #include "cp/commands.h"
 #include "cp/vmctl.h"
 
@@ -54,6 +55,8 @@ static int cmd_q_dasd(struct cp_ctx *ctx)
 /* QUERY VIRTUAL [STORAGE | DASD | ALL] */
 int cmd_q_virtual(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
+	if (argc >= 2 && cmd_word(argv[1], "NIC", 3))
+		return cmd_q_nic(ctx, argc - 1, argv + 1);
 	if (argc > 2)
 		return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[2]);
 	if (argc == 1 || cmd_word(argv[1], "ALL", 3)) {
@@ -64,6 +67,8 @@ int cmd_q_virtual(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		return cmd_q_storage(ctx);
 	if (cmd_word(argv[1], "DASD", 4))
 		return cmd_q_dasd(ctx);
+	if (cmd_word(argv[1], "NIC", 3))
+		return cmd_q_nic(ctx, argc - 1, argv + 1);
 	return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[1]);
 }
 

@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cp/net.h"
 #include "cp/main.h"
 #include "cp/nss.h"
 #include "cp/terminal.h"
@@ -64,8 +65,10 @@ static void cp_signal(void *opaque, int fd, uint32_t events)
 
 static int cp_usage(void)
 {
-	fprintf(stderr, "usage: rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]\n"
-			"               [--logon-timeout SECONDS (300; 0: none)]\n");
+	fprintf(
+	    stderr,
+	    "usage: rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]\n"
+	    "               [--logon-timeout SECONDS (300; 0: none)] [--config SYSTEM-CONFIG]\n");
 	return 2;
 }
 
@@ -93,15 +96,19 @@ int cp_main(int argc, char **argv)
 	    {"spool", required_argument, NULL, 's'},
 	    {"listen", required_argument, NULL, 'l'},
 	    {"logon-timeout", required_argument, NULL, 't'},
+	    {"config", required_argument, NULL, 'c'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *dirfile = NULL, *listen = "127.0.0.1:2323";
+	const char *dirfile = NULL, *listen = "127.0.0.1:2323", *config = NULL;
 	char err[512] = "";
 	int c, rc = 1, sigfd = -1;
 
 	log_set_name("rvcp cp");
-	while ((c = getopt_long(argc, argv, "d:s:l:t:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:l:t:c:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			config = optarg;
+			break;
 		case 'd':
 			dirfile = optarg;
 			break;
@@ -142,6 +149,11 @@ int cp_main(int argc, char **argv)
 		goto out;
 	if (nss_cp_init())
 		goto out;
+	if (config && net_load_config(config, err, sizeof(err))) {
+		fprintf(stderr, "rvcp cp: bad system configuration: %s\n", err);
+		rc = 1;
+		goto out;
+	}
 	rc = term_listen(listen);
 	if (rc) {
 		log_err("cannot listen on %s: %s", listen, strerror(-rc));
@@ -153,8 +165,10 @@ int cp_main(int argc, char **argv)
 	rc = evloop_run(cp_sys.loop) ? 1 : 0;
 	cp_shutdown();
 	vmctl_wait_all();
+	net_shutdown();
 	log_info("shutdown complete");
 out:
+	net_shutdown();
 	if (sigfd >= 0)
 		close(sigfd);
 	evloop_destroy(cp_sys.loop);

@@ -83,6 +83,7 @@ struct cp_user {
 	const struct cp_input_hook *input;
 	void *nss;  /* NSS module's per-user state (cp/nss.h) */
 	void *rexx; /* EXEC module's per-user state (cp/cmd_exec.h) */
+	void *net;  /* virtual NICs (cp/net.h) */
 	struct cp_user *next;
 };
 

@@ -60,11 +60,20 @@ struct dev_disk {
 enum dev_power { DEV_POWEROFF, DEV_RESET };
 
 /* What the machine around the devices offers them (callbacks into machine/). */
+/* A NIC of the machine's configuration, in slot order (virtio-net). */
+struct dev_nic {
+	uint16_t vdev;
+	uint8_t mac[6];
+	int fd; /* the switch port's socket (non-blocking), -1: not coupled */
+};
+
 struct dev_host {
 	void *opaque;
 	void (*console_out)(void *opaque, uint8_t c);
 	/* The guest asked to power off (with a failure code, 0 = success) or reset. */
 	void (*power)(void *opaque, enum dev_power what, uint32_t code);
+	/* NIC n (0 = lowest vdev) into *d; false when the machine has no NIC n. */
+	bool (*nic)(void *opaque, int n, struct dev_nic *d);
 	/* Disk n (0 = lowest vdev) into *d; false when the machine has no disk n. */
 	bool (*disk)(void *opaque, int n, struct dev_disk *d);
 };
@@ -121,6 +130,10 @@ struct dev_ops {
 	 * UINT64_MAX = none).  Both optional. */
 	void (*poll)(void *dev);
 	uint64_t (*deadline_ns)(void *dev);
+	/* A host descriptor the device waits on (*fd, *events for poll()); false
+	 * when it waits for none now.  An idle machine sleeps until it is ready,
+	 * then poll() runs.  Optional. */
+	bool (*pollfd)(void *dev, int *fd, short *events);
 };
 
 /* The usual first check of load(): the section has exactly want bytes (else -EINVAL). */
