@@ -17,7 +17,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define JIT_CODE_SIZE  (16u << 20)
+#ifndef JIT_CODE_SIZE /* a build may make it small to test flushing */
+#define JIT_CODE_SIZE (16u << 20)
+#endif
 #define JIT_MAX_BLOCKS 65536
 #define JIT_HASH_BITS  12
 #define JIT_PAGE_BITS  10
@@ -70,8 +72,9 @@ struct jit {
 	unsigned nblocks, npages;
 	struct lockstep *ls;
 	uint64_t translated, flushes;
-	bool trapped; /* a helper raised an exception (lockstep counts the step) */
-	bool mutate;  /* hart_jit_mutate(): ADD becomes SUB */
+	uint64_t generation; /* bumped by every flush: code offsets from before are void */
+	bool trapped;	     /* a helper raised an exception (lockstep counts the step) */
+	bool mutate;	     /* hart_jit_mutate(): ADD becomes SUB */
 	int32_t hash[1 << JIT_HASH_BITS] __attribute__((aligned(4096)));
 	int32_t phash[1 << JIT_PAGE_BITS];
 	uint16_t hot[1 << JIT_HOT_BITS];
@@ -143,6 +146,7 @@ void jit_flush(struct hart *h)
 			    (uint8_t)~MEM_PG_CODE;
 	j->npages = 0;
 	j->nblocks = 0;
+	j->generation++;
 	madvise(j->hash, sizeof(*j) - offsetof(struct jit, hash), MADV_DONTNEED);
 	j->code.used = j->code.stubs_end;
 }
@@ -318,9 +322,11 @@ static struct jit_block *block_at(struct hart *h, uint64_t pc, bool make)
 static void chain(struct hart *h)
 {
 	struct jit *j = cpu_of(h)->jit;
+	uint64_t gen = j->generation;
 	struct jit_block *blk = block_at(h, h->s.pc, true);
 
-	if (blk && !j->ls && cpu_of(h)->jit_site >= j->code.stubs_end &&
+	/* translating the target may have flushed the cache, the jump with it */
+	if (blk && !j->ls && gen == j->generation && cpu_of(h)->jit_site >= j->code.stubs_end &&
 	    cpu_of(h)->jit_site < j->code.used)
 		jitb_patch(&j->code, cpu_of(h)->jit_site, blk->code);
 }
