@@ -405,6 +405,7 @@ int vm_main(int argc, char **argv)
 	if (chdir("/") < 0)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN); /* a file-size limit: the guest gets an I/O error */
 	rc = vm_loop(&vm);
 	if (vm.m)
 		machine_destroy(vm.m);
