@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rexx/rexx.h"
 #include "tools/tools.h"
 
 static const struct tool {
@@ -12,6 +13,7 @@ static const struct tool {
 } tools[] = {
     {"cp", cp_main, "--directory FILE --spool DIR [--listen 127.0.0.1:2323]   the daemon"},
     {"vm", vm_main, "--fd N   a virtual machine process (started by cp)"},
+    {"rexx", rexx_child_main, "--fd 3   an EXEC's process (started by cp)"},
     {"boot", boot_main,
      "--kernel Image [--initrd F] [--disk IMG[,ro]]... [--append TEXT] [--memory 64M] "
      "[--bios FW] [--ipl IMG]"},

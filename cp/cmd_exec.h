@@ -12,10 +12,14 @@
  * HI (or the break key) halts it, HX (or a second break) kills it, and
  * LINEND+"CP cmd" still reaches CP.
  */
+#include <stdint.h>
+
 #include "cp/cp.h"
 
 int cmd_exec(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_listfile(struct cp_ctx *ctx, int argc, char **argv, char **rest);
+/* The limits of every EXEC's process (rexx/rexx.h; 0: the default). */
+void cmd_exec_set_limits(uint64_t mem, uint64_t cpu_s);
 /* Sets the unknown-command (implied EXEC) and logoff hooks. */
 int rexx_cp_init(void);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/sysinfo.h>
 
 #include "cp/commands.h"
 #include "cp/vmctl.h"
@@ -112,6 +113,20 @@ int cmd_system(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	return cp_msg(ctx, clear ? MSG_STORAGE_CLEARED : MSG_SYSTEM_RESET);
 }
 
+/*
+ * What the host can back: its memory and swap.  A guest larger than that
+ * would grow until the host runs out (its process's address space is
+ * bounded by its storage, cp/vmctl.h, but only that).
+ */
+static uint64_t host_backing(void)
+{
+	struct sysinfo si;
+
+	if (sysinfo(&si) < 0)
+		return UINT64_MAX;
+	return ((uint64_t)si.totalram + si.totalswap) * si.mem_unit;
+}
+
 /* DEFINE STORAGE nnnM: a new machine of that size, storage cleared. */
 int cmd_define(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
@@ -131,11 +146,15 @@ int cmd_define(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	dir_format_size(u->dir->maxstorage, max, sizeof(max));
 	if (size > u->dir->maxstorage)
 		return cp_msg(ctx, MSG_STORAGE_EXCEEDS, want, max);
+	if (size > host_backing()) {
+		dir_format_size(host_backing() & ~0xfffffull, max, sizeof(max));
+		return cp_msg(ctx, MSG_STORAGE_HOST, want, max);
+	}
 	u->running = false;
 	u->ipled = false;
 	cp_user_release(u);
 	u->storage = size;
-	vmctl_setup(u);
+	vmctl_restart(u); /* a process whose memory limit fits the new size */
 	cp_msg(ctx, MSG_STORAGE, want);
 	return cp_msg(ctx, MSG_STORAGE_CLEARED);
 }

@@ -65,6 +65,8 @@ const struct cp_message cp_messages[MSG_COUNT] = {
     [MSG_IPL_FAILED] = M("IPL", 41, 'E', "IPL failed: %s"),
     [MSG_STORAGE] = M("DST", 1, 'R', "STORAGE = %s"),
     [MSG_STORAGE_EXCEEDS] = M("DST", 94, 'E', "Storage size (%s) exceeds directory maximum (%s)"),
+    [MSG_STORAGE_HOST] =
+	M("DST", 1095, 'E', "Storage size (%s) exceeds the host's memory and swap (%s)"),
     [MSG_STORAGE_CLEARED] = M("DST", 2, 'R', "Storage cleared - system reset."),
     [MSG_SYSTEM_RESET] = M("SRS", 1, 'R', "System reset."),
 
