@@ -6,6 +6,7 @@
 #   make guest      the Linux guest (kernel, busybox root disk) from Debian packages
 #   make bench      benchmarks -> build/bench/report.md, results.json, plots
 #   make demo       the main job: guest, SAVELX, users sharing LXSHR, a report
+#   make graph      the folder-level include graph, checked against the layers
 
 BUILD    ?= build
 CC       ?= gcc
@@ -17,7 +18,7 @@ CPPFLAGS += -I. -D_GNU_SOURCE -MMD -MP
 ALLFLAGS  = $(CFLAGS) $(WARN) $(SAN) -std=gnu11 -fno-strict-aliasing
 LDLIBS   += -lseccomp -lfdt -lregina -lcrypt -lxxhash -ltelnet -lm -lpthread -ldl
 
-MODULES  := util cpu mem dev virtio machine vm cp spool rexx tools
+MODULES  := util cpu mem dev virtio machine vm cp spool rexx cli
 LIBSRCS  := $(foreach d,$(MODULES),$(wildcard $(d)/*.c))
 LIBOBJS  := $(LIBSRCS:%.c=$(BUILD)/obj/%.o)
 MAINOBJ  := $(BUILD)/obj/main.o
@@ -32,7 +33,7 @@ ISAELFS  := $(ISASRCS:tests/isa/%.S=$(BUILD)/tests/isa/%.elf)
 ISAFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
 	    -mcmodel=medany -T tests/isa/link.ld -Itests/isa -Wl,--no-warn-rwx-segments
 
-.PHONY: all check check-plain check-asan tests guest bench demo clean format fuzz
+.PHONY: all check check-plain check-asan tests guest bench demo clean format fuzz graph
 all: $(BUILD)/rvcp
 
 $(BUILD)/rvcp: $(MAINOBJ) $(BUILD)/librvcp.a
@@ -117,6 +118,11 @@ bench: $(BUILD)/rvcp guest
 
 demo: $(BUILD)/rvcp guest
 	tools/demo.sh
+
+# Which folder includes which folder's headers; fails on an edge against the
+# layers or a cycle (tests/sh/include_graph.sh runs it in make check).
+graph:
+	@tools/include_graph.py .
 
 format:
 	clang-format -i $(shell git ls-files '*.c' '*.h')

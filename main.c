@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cli.h"
+#include "cp/main.h"
+#include "vm/vm.h"
 #include "rexx/rexx.h"
-#include "tools/tools.h"
 
 static const struct tool {
 	const char *name;

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """rvcp benchmark suite (`make bench`).
 
-Measures the figures of issue 7 and writes build/bench/results.json (a flat
+Measures boot, CPU, NSS sharing, CP and memory figures, side by side with QEMU
+where QEMU can do the same, and writes build/bench/results.json (a flat
 object of numbers), build/bench/report.md and PNG plots made with gnuplot.
 A figure that could not be measured is left out of results.json and the
 report says why; nothing is estimated or filled in.

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "cp/childlog.h"
-#include "cp/cp.h"
+#include "cp/user.h"
 #include "util/log.h"
 
 struct childlog {

@@ -28,7 +28,6 @@ struct exec_state {
 	struct cp_input_hook input;
 };
 
-static void (*next_logoff)(struct cp_user *u);
 static struct rexx_limits exec_limits = {.errfd = -1}; /* rvcp cp --exec-storage, --exec-cpu */
 
 void cmd_exec_set_limits(uint64_t mem, uint64_t cpu_s)
@@ -221,7 +220,9 @@ int cmd_exec(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 
 static void listfile_line(void *opaque, const char *line)
 {
-	cp_msg(opaque, MSG_LISTFILE_LINE, line);
+	struct cp_ctx *ctx = opaque;
+
+	cp_msg(ctx, MSG_LISTFILE_LINE, line);
 }
 
 int cmd_listfile(struct cp_ctx *ctx, int argc, char **argv, char **rest)
@@ -249,7 +250,7 @@ static bool exec_exists(struct cp_user *u, const char *name)
  * A command word CP does not know.  From a running EXEC it stays unknown (the
  * EXEC gets RC -3); typed, it may be an implied EXEC.
  */
-static int exec_unknown(struct cp_ctx *ctx, const char *line)
+int exec_implied(struct cp_ctx *ctx, const char *line)
 {
 	struct exec_state *st = ctx->user->rexx;
 	char name[16];
@@ -272,7 +273,7 @@ static int exec_unknown(struct cp_ctx *ctx, const char *line)
 	return exec_start(ctx, name, line + strspn(line, " \t"));
 }
 
-static void exec_logoff(struct cp_user *u)
+void exec_logoff(struct cp_user *u)
 {
 	struct exec_state *st = u->rexx;
 
@@ -283,14 +284,4 @@ static void exec_logoff(struct cp_user *u)
 		if (!st->depth)
 			exec_free(st);
 	}
-	if (next_logoff)
-		next_logoff(u);
-}
-
-int rexx_cp_init(void)
-{
-	next_logoff = cp_sys.hooks.logoff; /* the NSS module may have one too */
-	cp_sys.hooks.logoff = exec_logoff;
-	cp_sys.hooks.unknown_command = exec_unknown;
-	return 0;
 }

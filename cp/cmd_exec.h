@@ -14,13 +14,17 @@
  */
 #include <stdint.h>
 
-#include "cp/cp.h"
+#include "cp/commands.h"
+#include "cp/user.h"
 
 int cmd_exec(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_listfile(struct cp_ctx *ctx, int argc, char **argv, char **rest);
+/* A command word that is no CP command (cp_execute): the EXEC of that name
+ * runs if the user has one; CP_RC_NOT_HANDLED if not. */
+int exec_implied(struct cp_ctx *ctx, const char *line);
+/* The user logs off: its EXEC is stopped, u->rexx freed. */
+void exec_logoff(struct cp_user *u);
 /* The limits of every EXEC's process (rexx/rexx.h; 0: the default). */
 void cmd_exec_set_limits(uint64_t mem, uint64_t cpu_s);
-/* Sets the unknown-command (implied EXEC) and logoff hooks. */
-int rexx_cp_init(void);
 
 #endif

@@ -451,8 +451,10 @@ int cmd_q_nss(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	for (const struct spool_file *f = nss_spool.files; f; f = f->next) {
 		if (name && strcasecmp(f->meta.hdr.name, name))
 			continue;
-		if (!any)
-			cp_msg(ctx, map ? MSG_NSS_MAP_HEADER : MSG_NSS_Q_HEADER);
+		if (!any && map)
+			cp_msg(ctx, MSG_NSS_MAP_HEADER);
+		else if (!any)
+			cp_msg(ctx, MSG_NSS_Q_HEADER);
 		any = true;
 		if (map)
 			q_map(ctx, f);

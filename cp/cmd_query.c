@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "cp/commands.h"
-#include "cp/terminal.h"
 #include "cp/vmctl.h"
 
 int cmd_query(struct cp_ctx *ctx, int argc, char **argv, char **rest)
@@ -86,7 +85,7 @@ int cmd_q_terminal(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 
 static const char *cmd_user_where(const struct cp_user *u)
 {
-	return u->term ? term_name(u->term) : "DSC";
+	return u->term ? u->term->name : "DSC";
 }
 
 static void cmd_names_line(struct cp_ctx *ctx, char *line, size_t len)

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "cp/nss.h"
+#include "cp/vmctl.h"
 #include "vm/proto.h"
 
 #define TRACE_MAX_REAL (16ull << 30)

@@ -6,7 +6,6 @@
 #include <strings.h>
 
 #include "cp/commands.h"
-#include "cp/terminal.h"
 #include "cp/vmctl.h"
 #include "util/log.h"
 
@@ -30,7 +29,7 @@ int cmd_logon(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	for (char *p = argv[1]; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("@#$_-", *p))
 			*p = '?';
-	term_logon_prompt(ctx->term, argv[1]);
+	ctx->term->logon(ctx->term, argv[1]);
 	return 0;
 }
 
@@ -60,12 +59,8 @@ static int cmd_hold(struct cp_ctx *ctx, int argc, char **argv, bool *hold)
 /* The user leaves the terminal: dropped, or kept for a new LOGON (HOLD). */
 static void cmd_leave_terminal(struct cp_user *u, bool hold)
 {
-	if (!u->term)
-		return;
-	if (hold)
-		term_release(u->term);
-	else
-		term_hangup(u->term);
+	if (u->term)
+		u->term->leave(u->term, hold);
 }
 
 int cmd_logoff(struct cp_ctx *ctx, int argc, char **argv, char **rest)
@@ -119,6 +114,18 @@ int cmd_msg(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	return 0;
 }
 
+/* The directory's IPL statement, as if the user typed it. */
+static int autolog_ipl(struct cp_user *u, struct cp_sink *sink)
+{
+	char line[512];
+
+	if (!u->dir->ipl)
+		return 0;
+	snprintf(line, sizeof(line), "IPL %s%s%s", u->dir->ipl, u->dir->ipl_parm ? " PARM " : "",
+		 u->dir->ipl_parm ? u->dir->ipl_parm : "");
+	return cp_execute(u, line, sink);
+}
+
 /* AUTOLOG userid [password] / XAUTOLOG userid: logged on, disconnected,
  * IPL of what the directory's IPL statement names. */
 int cmd_autolog(struct cp_ctx *ctx, int argc, char **argv, char **rest)
@@ -146,7 +153,7 @@ int cmd_autolog(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	log_info("%s: AUTOLOG by %s", u->id, ctx->user->id);
 	cp_msg(ctx, MSG_AUTOLOG_ACCEPTED);
 	cp_msg(ctx, MSG_AUTO_LOGON, u->id, cp_user_count());
-	cp_user_ipl_directory(u, ctx->sink);
+	autolog_ipl(u, ctx->sink);
 	return 0;
 }
 
@@ -169,11 +176,6 @@ int cmd_force(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	return 0;
 }
 
-static void cmd_shutdown_now(void *opaque)
-{
-	cp_shutdown();
-}
-
 int cmd_shutdown(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
 	for (struct cp_user *u = cp_sys.users; u; u = u->next)
@@ -181,7 +183,7 @@ int cmd_shutdown(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 			cp_user_msg(u, MSG_SHUTDOWN_BY, ctx->user->id);
 	cp_msg(ctx, MSG_SHUTDOWN_STARTED);
 	log_info("SHUTDOWN by %s", ctx->user->id);
-	/* Not from under the command: its terminal is still on the stack. */
-	evloop_timer(cp_sys.loop, 0, cmd_shutdown_now, NULL);
+	/* CP's main logs everybody off once the loop has left this command. */
+	evloop_quit(cp_sys.loop);
 	return 0;
 }

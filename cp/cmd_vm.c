@@ -8,6 +8,7 @@
 #include <sys/sysinfo.h>
 
 #include "cp/commands.h"
+#include "cp/nss.h"
 #include "cp/vmctl.h"
 #include "vm/proto.h"
 
@@ -46,7 +47,7 @@ int cmd_ipl(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	struct cp_user *u = ctx->user;
 	const char *parm = "";
 	uint16_t vdev;
-	int disk = -1, rc;
+	int disk = -1;
 
 	if (argc < 2)
 		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
@@ -64,15 +65,9 @@ int cmd_ipl(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	u->last_ipl = strdup(ctx->line);
 	if (disk >= 0)
 		return cmd_ipl_disk(ctx, disk, parm);
-	if (cp_sys.hooks.ipl_name) {
-		for (char *p = argv[1]; *p; p++)
-			*p = toupper((unsigned char)*p);
-		rc = cp_sys.hooks.ipl_name(ctx, argv[1], parm);
-		return rc;
-	}
-	if (cmd_is_vdev(argv[1], &vdev))
-		return cp_msg(ctx, MSG_IPL_NO_DEVICE, vdev);
-	return cp_msg(ctx, MSG_NSS_NOT_FOUND, argv[1]);
+	for (char *p = argv[1]; *p; p++)
+		*p = toupper((unsigned char)*p);
+	return nss_ipl_name(ctx, argv[1], parm);
 }
 
 int cmd_begin(struct cp_ctx *ctx, int argc, char **argv, char **rest)
@@ -110,7 +105,9 @@ int cmd_system(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	u->ipled = false;
 	cp_user_release(u);
 	cp_vm_send(u, PROTO_RESET, &clear, sizeof(clear), NULL, 0);
-	return cp_msg(ctx, clear ? MSG_STORAGE_CLEARED : MSG_SYSTEM_RESET);
+	if (clear)
+		return cp_msg(ctx, MSG_STORAGE_CLEARED);
+	return cp_msg(ctx, MSG_SYSTEM_RESET);
 }
 
 /*

@@ -15,7 +15,6 @@
 
 #include "cp/cmd_exec.h"
 #include "cp/commands.h"
-#include "cp/cp.h"
 #include "cp/nss.h"
 
 /* clang-format off */
@@ -163,11 +162,9 @@ int cp_execute_ctx(struct cp_ctx *ctx)
 		rc = cp_msg(ctx, MSG_CMD_BEFORE_LOGON, w.argv[0]);
 		goto out;
 	}
-	if (cp_sys.hooks.unknown_command) {
-		rc = cp_sys.hooks.unknown_command(ctx, w.orig);
-		if (rc != CP_RC_NOT_HANDLED)
-			goto out;
-	}
+	rc = exec_implied(ctx, w.orig);
+	if (rc != CP_RC_NOT_HANDLED)
+		goto out;
 	for (char *p = w.argv[0]; *p; p++)
 		*p = toupper((unsigned char)*p);
 	rc = cp_msg(ctx, MSG_CMD_UNKNOWN, w.argv[0]);
@@ -246,50 +243,4 @@ void cp_capture_free(struct cp_capture *c)
 	free(c->lines);
 	memset(c, 0, sizeof(*c));
 	c->sink.line = cp_capture_line;
-}
-
-/* A message may hold several lines separated by '\n'. */
-static int cp_sink_vmsg(struct cp_sink *s, enum cp_msg_id id, va_list ap)
-{
-	char buf[2048], *line, *save = NULL;
-	int rc = cp_msg_vformat(buf, sizeof(buf), id, ap);
-
-	if (!s)
-		return rc;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		s->line(s, line);
-	return rc;
-}
-
-int cp_sink_msg(struct cp_sink *s, enum cp_msg_id id, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, id);
-	rc = cp_sink_vmsg(s, id, ap);
-	va_end(ap);
-	return rc;
-}
-
-int cp_msg(struct cp_ctx *ctx, enum cp_msg_id id, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, id);
-	rc = cp_sink_vmsg(ctx->sink, id, ap);
-	va_end(ap);
-	return rc;
-}
-
-int cp_user_msg(struct cp_user *u, enum cp_msg_id id, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, id);
-	rc = cp_sink_vmsg(&u->sink, id, ap);
-	va_end(ap);
-	return rc;
 }

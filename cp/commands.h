@@ -2,10 +2,89 @@
 #ifndef RVCP_CP_COMMANDS_H
 #define RVCP_CP_COMMANDS_H
 /*
- * Handlers of the command table (cp/commands.c), by file.  A module that
- * adds commands declares its handlers in its own header and adds rows.
+ * CP commands (cp/commands.c): the command table, the dispatcher
+ * cp_execute(), and the handlers of cp/cmd_user.c, cp/cmd_vm.c and
+ * cp/cmd_query.c.  A module that adds commands (cp/nss.h, cp/cmd_exec.h)
+ * declares its handlers in its own header and adds rows to the table.
+ *
+ * A handler never prints: it answers with numbered messages,
+ *     return cp_msg(ctx, MSG_..., args);
+ * (cp/messages.h) into ctx->sink: the user's terminal, or a capture buffer
+ * (struct cp_capture) when an EXEC runs a command for `PIPE CP ...` or to
+ * set RC.
+ *
+ * Running a command for an EXEC:
+ *     struct cp_capture cap;
+ *     cp_capture_init(&cap);
+ *     rc = cp_execute(user, "QUERY NAMES", &cap.sink);
+ *     ... cap.lines[0 .. cap.n-1] ...
+ *     cp_capture_free(&cap);
+ * The line is one command; LINEND is not applied (the terminal splits typed
+ * lines before calling cp_execute).  A leading "CP " is accepted and ignored.
+ * A command word that is no CP command may name an EXEC (implied EXEC,
+ * cp/cmd_exec.h); otherwise it is HCPCMD001E.
  */
-#include "cp/cp.h"
+#include <stdbool.h>
+
+#include "cp/messages.h"
+#include "cp/user.h"
+
+/* A sink that keeps the lines (for PIPE CP and EXECs). */
+struct cp_capture {
+	struct cp_sink sink;
+	char **lines;
+	size_t n, cap;
+};
+void cp_capture_init(struct cp_capture *c);
+void cp_capture_free(struct cp_capture *c);
+
+/* The context of one command. */
+struct cp_ctx {
+	struct cp_user *user;	 /* NULL before LOGON */
+	struct cp_console *term; /* the terminal that typed it, NULL from an EXEC */
+	struct cp_sink *sink;
+	const char *line; /* the whole command line */
+};
+
+/*
+ * A command table row.  The handler gets the tokens (argv[0] is the
+ * command word as typed) and rest[i], the original text from token i to the
+ * end of the line (for MSG text, PARM text, command lists).
+ */
+typedef int (*cp_cmd_fn)(struct cp_ctx *ctx, int argc, char **argv, char **rest);
+
+#define CP_CMD_PRELOGON 0x1 /* valid before LOGON */
+#define CP_CMD_ONLY_PRE 0x2 /* valid only before LOGON */
+#define CP_CMD_REST	0x4 /* takes the rest of a typed line: LINEND is not split */
+
+struct cp_command {
+	const char *name;    /* upper case */
+	unsigned minlen;     /* shortest abbreviation */
+	const char *classes; /* privilege classes allowed, "*" = every user */
+	unsigned flags;	     /* CP_CMD_* */
+	cp_cmd_fn fn;
+	const char *help; /* operands, one line */
+};
+
+extern const struct cp_command cp_commands[];	    /* NULL-terminated */
+extern const struct cp_command cp_query_commands[]; /* QUERY operands */
+extern const struct cp_command cp_set_commands[];   /* SET operands */
+
+/* exec_implied(): no such EXEC (a return code besides message numbers). */
+#define CP_RC_NOT_HANDLED (-1)
+
+/* Run one command line (no LINEND splitting) for user u (NULL: not logged on). */
+int cp_execute(struct cp_user *u, const char *line, struct cp_sink *sink);
+/* Same with a full context (terminal known). */
+int cp_execute_ctx(struct cp_ctx *ctx);
+/* Does the command that begins `line` take the rest of a typed line? */
+bool cp_command_takes_rest(struct cp_user *u, const char *line);
+/* Find a command by (abbreviated) name in a table, honouring u's classes. */
+const struct cp_command *cp_command_find(const struct cp_command *table, struct cp_user *u,
+					 const char *word);
+/* Dispatch argv[0] in a subcommand table (QUERY, SET). */
+int cp_subcommand(struct cp_ctx *ctx, const struct cp_command *table, int argc, char **argv,
+		  char **rest);
 
 /* cp/cmd_user.c: logon, logoff, users */
 int cmd_logon(struct cp_ctx *ctx, int argc, char **argv, char **rest);

@@ -30,19 +30,21 @@
 
 #include "cp/childlog.h"
 #include "cp/cmd_exec.h"
-#include "cp/cp.h"
+#include "cp/main.h"
 #include "cp/nss.h"
 #include "cp/terminal.h"
+#include "cp/user.h"
 #include "cp/vmctl.h"
-#include "tools/tools.h"
 #include "util/log.h"
 
-/* Init functions of the modules that plug into CP (cp/cp.h): add yours. */
-int (*const cp_module_inits[])(void) = {
-    nss_cp_init,
-    rexx_cp_init,
-    NULL,
-};
+/* Shutdown, once the loop has ended: log everybody off, close the terminals. */
+static void cp_shutdown(void)
+{
+	log_info("shutdown: logging off %d users", cp_user_count());
+	while (cp_sys.users)
+		cp_user_logoff(cp_sys.users);
+	term_close_all();
+}
 
 static void cp_signal(void *opaque, int fd, uint32_t events)
 {
@@ -56,7 +58,7 @@ static void cp_signal(void *opaque, int fd, uint32_t events)
 				vmctl_reaped(pid, status);
 		} else {
 			log_info("signal %d: shutting down", (int)si.ssi_signo);
-			cp_shutdown();
+			evloop_quit(cp_sys.loop);
 		}
 	}
 }
@@ -204,12 +206,8 @@ int cp_main(int argc, char **argv)
 		log_err("spool %s: %s", cp_sys.spool, strerror(errno));
 		goto out;
 	}
-	for (int i = 0; cp_module_inits[i]; i++) {
-		if (cp_module_inits[i]()) {
-			log_err("a CP module failed to start");
-			goto out;
-		}
-	}
+	if (nss_cp_init())
+		goto out;
 	log_info("ready on %s: %d users in %s, spool %s", listen, cp_sys.dir->nusers, dirfile,
 		 cp_sys.spool);
 	rc = evloop_run(cp_sys.loop) ? 1 : 0;

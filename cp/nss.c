@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Named Saved Systems in CP: the spool, the per-user state and the hooks
- * by which CP's core calls the NSS module (cp/nss.h).
+ * Named Saved Systems in CP: the spool and the per-user state (cp/nss.h).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -37,7 +36,7 @@ struct nss_user *nss_user_get(struct cp_user *u)
 }
 
 /* The VM's storage is going: it no longer uses its saved system. */
-static void nss_release(struct cp_user *u)
+void nss_release(struct cp_user *u)
 {
 	struct nss_user *n = u->nss;
 
@@ -53,15 +52,10 @@ static void nss_release(struct cp_user *u)
 	}
 }
 
-/* Another module (rexx/) may have its own logoff hook: both run. */
-static void (*next_logoff)(struct cp_user *u);
-
-static void nss_logoff(struct cp_user *u)
+void nss_logoff(struct cp_user *u)
 {
 	struct nss_user *n = u->nss;
 
-	if (next_logoff)
-		next_logoff(u);
 	if (!n)
 		return;
 	nss_release(u);
@@ -108,11 +102,5 @@ int nss_cp_init(void)
 		log_err("spool %s: %s", cp_sys.spool, strerror(-ret));
 		return ret;
 	}
-	cp_sys.hooks.ipl_name = nss_ipl_name;
-	cp_sys.hooks.trace_hit = nss_trace_hit;
-	cp_sys.hooks.vm_message = nss_vm_message;
-	cp_sys.hooks.release = nss_release;
-	next_logoff = cp_sys.hooks.logoff;
-	cp_sys.hooks.logoff = nss_logoff;
 	return 0;
 }

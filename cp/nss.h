@@ -2,17 +2,18 @@
 #ifndef RVCP_CP_NSS_H
 #define RVCP_CP_NSS_H
 /*
- * Named Saved Systems in CP (DESIGN §3, issue 5).
+ * Named Saved Systems in CP (DESIGN §3).
  *
- * CP's core reaches NSS only through cp_hooks (cp/cp.h), which
- * nss_cp_init() sets (listed in cp_module_inits[], cp/main.c):
- *   ipl_name    IPL name [PARM text]: checks, attach, NSS_IPL to the VM
- *   trace_hit   a TRACE I R range was hit: run its command list
- *   vm_message  NSS_RESULT from the VM (vm/nss.h): finish SAVESYS / IPL
- *   release     the VM's storage is dropped: leave the saved system
- *   logoff      free the per-user state (u->nss)
- * The spool (spool/spool.h) is loaded from cp_sys.spool at init: the
- * catalogue survives a restart of CP.
+ * CP's core calls the NSS module directly:
+ *   nss_ipl_name    IPL name [PARM text]: checks, attach, NSS_IPL to the VM
+ *                   (cp/cmd_vm.c, for a name that is no virtual device)
+ *   nss_trace_hit   a TRACE I R range was hit: run its command list
+ *   nss_vm_message  NSS_RESULT from the VM (vm/nss.h): finish SAVESYS / IPL
+ *   nss_release     the VM's storage is dropped: leave the saved system
+ *   nss_logoff      free the per-user state (u->nss)
+ * (the last four from cp/user.c).  nss_cp_init() loads the spool
+ * (spool/spool.h) from cp_sys.spool at start: the catalogue survives a
+ * restart of CP.
  *
  * Commands (rows in cp/commands.c, handlers in cp/cmd_nss.c and
  * cp/cmd_trace.c): DEFSYS, SAVESYS, PURGE NSS (class E), QUERY NSS (class
@@ -22,8 +23,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cp/cp.h"
+#include "cp/commands.h"
+#include "cp/user.h"
 #include "spool/spool.h"
+
+struct proto_msg;
 
 /* Per-user NSS state (u->nss). */
 struct nss_user {
@@ -43,8 +47,13 @@ struct nss_user {
 
 extern struct spool nss_spool;
 
+/* Loads the spool at start; 0 or -errno. */
 int nss_cp_init(void);
 struct nss_user *nss_user_get(struct cp_user *u);
+/* The VM's storage is going (IPL, reset, logoff, the VM ended). */
+void nss_release(struct cp_user *u);
+/* The user logs off: frees u->nss. */
+void nss_logoff(struct cp_user *u);
 /* Sends the user's trap to its VM (after IPL, or when set). */
 int nss_trace_send(struct cp_user *u);
 /* Splits a TRACE command list at LINEND; each command has its leading blanks

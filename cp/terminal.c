@@ -18,10 +18,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "cp/cp.h"
+#include "cp/commands.h"
 #include "cp/terminal.h"
+#include "cp/user.h"
 #include "util/log.h"
-#include "vm/proto.h"
 
 #define TERM_LINE_MAX  2048
 #define TERM_TYPEAHEAD 4096	 /* lines typed while an IPL is in flight */
@@ -53,6 +53,7 @@ struct cp_term {
 	enum term_state state;
 	char pending_id[DIR_ID_MAX + 1];
 	struct cp_user *user;
+	struct cp_console con; /* what the user sees of this terminal (u->term) */
 	struct cp_sink sink;
 	char line[TERM_LINE_MAX];
 	size_t linelen;
@@ -74,23 +75,31 @@ struct cp_term {
 static struct cp_term *terms;
 static int listen_fd = -1;
 static int next_number = 1;
+static int nterms; /* connected terminals */
 
 static const telnet_telopt_t term_telopts[] = {
     {TELNET_TELOPT_ECHO, TELNET_WILL, TELNET_DONT},
     {-1, 0, 0},
 };
 
-const char *term_name(const struct cp_term *t)
+static struct cp_term *term_of(struct cp_console *c)
 {
-	return t->name;
+	return (struct cp_term *)((char *)c - offsetof(struct cp_term, con));
+}
+
+/* The user leaves this terminal. */
+static void term_detach(struct cp_term *t)
+{
+	if (t->user && t->user->term == &t->con)
+		t->user->term = NULL;
+	t->user = NULL;
 }
 
 static void term_destroy(struct cp_term *t)
 {
 	struct cp_term **pp;
 
-	if (t->user && t->user->term == t)
-		t->user->term = NULL;
+	term_detach(t);
 	if (t->timer)
 		evloop_timer_cancel(cp_sys.loop, t->timer);
 	if (t->close_timer)
@@ -105,7 +114,7 @@ static void term_destroy(struct cp_term *t)
 			break;
 		}
 	}
-	cp_sys.nterms--;
+	nterms--;
 	log_info("terminal %s (%s) closed", t->name, t->peer);
 	telnet_free(t->tn);
 	free(t->out);
@@ -176,7 +185,7 @@ static void term_queue(struct cp_term *t, const char *buf, size_t len)
 	t->outlen += len;
 }
 
-void term_write_raw(struct cp_term *t, const void *buf, size_t len)
+static void term_write_raw(struct cp_term *t, const void *buf, size_t len)
 {
 	if (t->state == TERM_CLOSING)
 		return;
@@ -184,7 +193,7 @@ void term_write_raw(struct cp_term *t, const void *buf, size_t len)
 	term_flush(t);
 }
 
-void term_write_line(struct cp_term *t, const char *text)
+static void term_write_line(struct cp_term *t, const char *text)
 {
 	if (t->state == TERM_CLOSING)
 		return;
@@ -198,11 +207,10 @@ static void term_sink_line(struct cp_sink *s, const char *text)
 	term_write_line((struct cp_term *)((char *)s - offsetof(struct cp_term, sink)), text);
 }
 
-void term_hangup(struct cp_term *t)
+/* Flush the output, then close: LOGOFF, DISCONNECT, FORCE, takeover. */
+static void term_hangup(struct cp_term *t)
 {
-	if (t->user && t->user->term == t)
-		t->user->term = NULL;
-	t->user = NULL;
+	term_detach(t);
 	if (t->state == TERM_CLOSING)
 		return;
 	t->state = TERM_CLOSING;
@@ -240,11 +248,10 @@ static void term_logon_arm(struct cp_term *t)
 					      term_logon_expired, t);
 }
 
-void term_release(struct cp_term *t)
+/* The user leaves, the line stays: logo, ready for LOGON (LOGOFF HOLD). */
+static void term_release(struct cp_term *t)
 {
-	if (t->user && t->user->term == t)
-		t->user->term = NULL;
-	t->user = NULL;
+	term_detach(t);
 	if (t->state != TERM_USER)
 		return;
 	t->state = TERM_CP;
@@ -253,7 +260,7 @@ void term_release(struct cp_term *t)
 	cp_sink_msg(&t->sink, MSG_LOGO);
 }
 
-void term_logon_prompt(struct cp_term *t, const char *userid)
+static void term_logon_prompt(struct cp_term *t, const char *userid)
 {
 	snprintf(t->pending_id, sizeof(t->pending_id), "%s", userid);
 	t->state = TERM_PASSWORD;
@@ -277,13 +284,13 @@ static void term_logon_delayed(void *opaque)
 	cp_sink_msg(&t->sink, MSG_LOGON_FAILED);
 }
 
-static void term_attach(struct cp_term *t, struct cp_user *u, enum cp_msg_id greeting)
+static void term_attach(struct cp_term *t, struct cp_user *u, bool reconnected)
 {
 	char when[64];
 
-	if (u->term && u->term != t) {
+	if (u->term && u->term != &t->con) {
 		/* z/VM: the new terminal takes over; the old one is told and dropped. */
-		struct cp_term *old = u->term;
+		struct cp_term *old = term_of(u->term);
 
 		cp_sink_msg(&old->sink, MSG_LOGON_TAKEN_OVER, u->id);
 		term_hangup(old);
@@ -291,12 +298,15 @@ static void term_attach(struct cp_term *t, struct cp_user *u, enum cp_msg_id gre
 	}
 	t->user = u;
 	t->state = TERM_USER;
-	u->term = t;
+	u->term = &t->con;
 	if (t->logon_timer)
 		evloop_timer_cancel(cp_sys.loop, t->logon_timer);
 	t->logon_timer = NULL;
 	cp_format_time(time(NULL), when, sizeof(when));
-	cp_sink_msg(&t->sink, greeting, when);
+	if (reconnected)
+		cp_sink_msg(&t->sink, MSG_RECONNECTED_AT, when);
+	else
+		cp_sink_msg(&t->sink, MSG_LOGON_AT, when);
 }
 
 static void term_password(struct cp_term *t, const char *password)
@@ -318,19 +328,19 @@ static void term_password(struct cp_term *t, const char *password)
 	u = cp_user_find(d->id);
 	if (u) {
 		log_info("%s: reconnected on %s (%s)", u->id, t->name, t->peer);
-		term_attach(t, u, MSG_RECONNECTED_AT);
+		term_attach(t, u, true);
 		return;
 	}
 	t->state = TERM_CP;
 	if (cp_user_logon(d, &t->sink, &u))
 		return;
 	log_info("%s: LOGON on %s (%s)", u->id, t->name, t->peer);
-	term_attach(t, u, MSG_LOGON_AT);
+	term_attach(t, u, false);
 }
 
 static void term_run(struct cp_term *t, const char *cmd)
 {
-	struct cp_ctx ctx = {.user = t->user, .term = t, .sink = &t->sink, .line = cmd};
+	struct cp_ctx ctx = {.user = t->user, .term = &t->con, .sink = &t->sink, .line = cmd};
 
 	cp_execute_ctx(&ctx);
 }
@@ -361,7 +371,7 @@ static void term_guest_line(struct cp_term *t, const char *line)
 
 	memcpy(buf, line, n);
 	buf[n++] = '\n';
-	if (cp_vm_send(u, PROTO_CONSOLE_IN, buf, n, NULL, 0) == -ENOBUFS)
+	if (cp_user_console_in(u, buf, n) == -ENOBUFS)
 		cp_sink_msg(&t->sink, MSG_TERM_TYPEAHEAD_FULL);
 }
 
@@ -380,7 +390,8 @@ static void term_typeahead_add(struct cp_term *t, const char *line)
 
 static void term_user_line(struct cp_term *t, char *line);
 
-void term_typeahead_replay(struct cp_term *t)
+/* Takes the lines typed while the user was held (cp_user_hold). */
+static void term_typeahead_replay(struct cp_term *t)
 {
 	char line[TERM_LINE_MAX];
 	size_t n;
@@ -491,7 +502,7 @@ static void term_attention(struct cp_term *t, unsigned char cmd)
 	if (cmd == TELNET_IP) {
 		/* telnet turns Ctrl-C into IP: give it to the guest as Ctrl-C. */
 		if (u->running)
-			cp_vm_send(u, PROTO_CONSOLE_IN, "\003", 1, NULL, 0);
+			cp_user_console_in(u, "\003", 1);
 		return;
 	}
 	cp_user_stop(u);
@@ -557,6 +568,46 @@ static void term_event(void *opaque, int fd, uint32_t events)
 	term_reap(t); /* LOGOFF, DISCONNECT */
 }
 
+/* The terminal as its user sees it (struct cp_console, cp/user.h). */
+
+static void con_line(struct cp_console *c, const char *text)
+{
+	term_write_line(term_of(c), text);
+}
+
+static void con_raw(struct cp_console *c, const void *buf, size_t len)
+{
+	term_write_raw(term_of(c), buf, len);
+}
+
+static void con_leave(struct cp_console *c, bool hold)
+{
+	if (hold)
+		term_release(term_of(c));
+	else
+		term_hangup(term_of(c));
+}
+
+static void con_resume(struct cp_console *c)
+{
+	term_typeahead_replay(term_of(c));
+}
+
+static void con_logon(struct cp_console *c, const char *userid)
+{
+	term_logon_prompt(term_of(c), userid);
+}
+
+static void term_console_init(struct cp_term *t)
+{
+	t->con = (struct cp_console){.line = con_line,
+				     .raw = con_raw,
+				     .leave = con_leave,
+				     .resume = con_resume,
+				     .logon = con_logon,
+				     .name = t->name};
+}
+
 static void term_accept(void *opaque, int fd, uint32_t events);
 
 static void term_accept_resume(void *opaque)
@@ -606,7 +657,7 @@ static void term_accept(void *opaque, int fd, uint32_t events)
 		}
 		return;
 	}
-	if (cp_sys.nterms >= TERM_MAX) {
+	if (nterms >= TERM_MAX) {
 		term_refuse(cfd);
 		return;
 	}
@@ -614,7 +665,7 @@ static void term_accept(void *opaque, int fd, uint32_t events)
 	 * out at once, not after the client's delayed ACK (Nagle). */
 	setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	t = calloc(1, sizeof(*t));
-	if (!t || cp_sys.shutting_down) {
+	if (!t) {
 		free(t);
 		close(cfd);
 		return;
@@ -628,6 +679,7 @@ static void term_accept(void *opaque, int fd, uint32_t events)
 	else
 		snprintf(t->peer, sizeof(t->peer), "%s:%s", host, port);
 	t->sink.line = term_sink_line;
+	term_console_init(t);
 	t->tn = telnet_init(term_telopts, term_telnet_event, 0, t);
 	if (!t->tn || evloop_add(cp_sys.loop, cfd, EPOLLIN, term_event, t)) {
 		if (t->tn)
@@ -638,7 +690,7 @@ static void term_accept(void *opaque, int fd, uint32_t events)
 	}
 	t->next = terms;
 	terms = t;
-	cp_sys.nterms++;
+	nterms++;
 	log_info("terminal %s connected from %s", t->name, t->peer);
 	term_logon_arm(t);
 	cp_sink_msg(&t->sink, MSG_LOGO);

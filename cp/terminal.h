@@ -17,28 +17,11 @@
  * brk", or Ctrl-\ in telnet's line mode).  telnet's Ctrl-C (IAC IP) is passed
  * to the guest as Ctrl-C, so Linux shells keep it.
  */
-#include <stddef.h>
-
-#include "cp/cp.h"
-
-struct cp_term;
 
 /* Seconds a terminal may stay without a user before it is dropped; 0: ever. */
 void term_set_logon_timeout(unsigned seconds);
 /* Listen on "host:port"; 0 or -errno. */
 int term_listen(const char *hostport);
-void term_write_line(struct cp_term *t, const char *text);
-void term_write_raw(struct cp_term *t, const void *buf, size_t len);
-/* Ask the password for userid (LOGON). */
-void term_logon_prompt(struct cp_term *t, const char *userid);
-/* Flush the output, then close: LOGOFF, DISCONNECT, FORCE, takeover. */
-void term_hangup(struct cp_term *t);
-/* The user leaves, the line stays: logo, ready for LOGON (LOGOFF HOLD). */
-void term_release(struct cp_term *t);
-/* Takes the lines typed while the user was held (cp_user_hold). */
-void term_typeahead_replay(struct cp_term *t);
-/* "L0001": the terminal's name in QUERY NAMES. */
-const char *term_name(const struct cp_term *t);
 /* Close everything (shutdown). */
 void term_close_all(void);
 

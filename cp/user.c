@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: MIT
-/* Logged-on users: logon, logoff, the guest's run state (cp/cp.h). */
+/*
+ * Logged-on users: logon, logoff, the guest's run state, and what the VM
+ * process reports (cp/user.h).
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "cp/cp.h"
-#include "cp/terminal.h"
+#include "cp/cmd_exec.h"
+#include "cp/commands.h"
+#include "cp/nss.h"
+#include "cp/user.h"
 #include "cp/vmctl.h"
 #include "util/log.h"
 #include "vm/proto.h"
@@ -36,19 +41,121 @@ static void cp_user_sink_line(struct cp_sink *s, const char *text)
 	struct cp_user *u = (struct cp_user *)((char *)s - offsetof(struct cp_user, sink));
 
 	if (u->term)
-		term_write_line(u->term, text);
+		u->term->line(u->term, text);
 }
 
 void cp_user_write(struct cp_user *u, const char *text)
 {
 	if (u->term)
-		term_write_line(u->term, text);
+		u->term->line(u->term, text);
 }
 
 void cp_user_set_input(struct cp_user *u, const struct cp_input_hook *hook)
 {
 	u->input = hook;
 }
+
+/* What the VM process reports (struct vmctl_events). */
+
+static void user_vm_ended(struct cp_user *u, const char *why)
+{
+	cp_user_release(u);
+	u->running = false;
+	u->ipled = false;
+	cp_user_msg(u, MSG_VM_ENDED, u->id, why);
+	cp_user_unhold(u);
+}
+
+static void user_vm_failed(struct cp_user *u, uint32_t req, const char *text)
+{
+	if (req == PROTO_IPL) {
+		u->running = false;
+		u->ipled = false;
+		cp_user_msg(u, MSG_IPL_FAILED, text);
+	} else {
+		cp_user_msg(u, MSG_LOGON_VM_FAILED, u->id, text);
+	}
+}
+
+static void user_vm_stopped(struct cp_user *u, uint32_t reason, uint64_t pc)
+{
+	u->running = false;
+	switch (reason) {
+	case PROTO_STOP_TRACE:
+		nss_trace_hit(u, pc);
+		break;
+	case PROTO_STOP_POWEROFF:
+		u->ipled = false;
+		cp_user_msg(u, MSG_VM_POWEROFF);
+		break;
+	case PROTO_STOP_REBOOT:
+		/* The guest rebooted: IPL again what was IPLed last. */
+		if (u->last_ipl) {
+			char *line = strdup(u->last_ipl);
+
+			if (line)
+				cp_execute(u, line, &u->sink);
+			free(line);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* A CP command the guest issued, run once the VM's events are handled. */
+struct user_request {
+	char *id;
+	char line[];
+};
+
+static void user_request_run(void *opaque)
+{
+	struct user_request *r = opaque;
+	struct cp_user *u = cp_user_find(r->id);
+
+	if (u) {
+		log_info("%s: guest request: %s", u->id, r->line);
+		cp_execute(u, r->line, &u->sink);
+		/* The command may have logged the user off, or stopped the VM (SAVESYS). */
+		u = cp_user_find(r->id);
+		if (u && u->running && u->vm)
+			cp_vm_send(u, PROTO_BEGIN, NULL, 0, NULL, 0);
+	}
+	free(r->id);
+	free(r);
+}
+
+/*
+ * As if the user typed it, with the user's own classes.  Not run here: a
+ * command like LOGOFF frees the user whose VM events are being read.
+ */
+static void user_vm_request(struct cp_user *u, const char *line)
+{
+	size_t len = strlen(line);
+	struct user_request *r = malloc(sizeof(*r) + len + 1);
+
+	if (r) {
+		memcpy(r->line, line, len + 1);
+		r->id = strdup(u->id);
+	}
+	if (!r || !r->id || !evloop_timer(cp_sys.loop, 0, user_request_run, r)) {
+		log_warn("%s: guest request dropped: out of memory", u->id);
+		if (r)
+			free(r->id);
+		free(r);
+		if (u->running)
+			cp_vm_send(u, PROTO_BEGIN, NULL, 0, NULL, 0);
+	}
+}
+
+static const struct vmctl_events cp_user_vm_events = {
+    .ended = user_vm_ended,
+    .failed = user_vm_failed,
+    .stopped = user_vm_stopped,
+    .request = user_vm_request,
+    .nss_message = nss_vm_message,
+};
 
 int cp_user_logon(struct dir_user *d, struct cp_sink *sink, struct cp_user **out)
 {
@@ -65,7 +172,7 @@ int cp_user_logon(struct dir_user *d, struct cp_sink *sink, struct cp_user **out
 	u->sink.line = cp_user_sink_line;
 	u->next = cp_sys.users;
 	cp_sys.users = u;
-	rc = vmctl_create(u, sink);
+	rc = vmctl_create(u, &cp_user_vm_events, sink);
 	if (rc) {
 		cp_sink_msg(sink, MSG_LOGON_VM_FAILED, u->id, strerror(-rc));
 		cp_user_logoff(u);
@@ -82,11 +189,11 @@ void cp_user_logoff(struct cp_user *u)
 
 	u->logging_off = true;
 	cp_user_release(u);
-	if (cp_sys.hooks.logoff)
-		cp_sys.hooks.logoff(u);
+	exec_logoff(u);
+	nss_logoff(u);
 	vmctl_destroy(u);
 	if (u->term)
-		term_hangup(u->term); /* detaches itself from u */
+		u->term->leave(u->term, false); /* detaches itself from u */
 	for (pp = &cp_sys.users; *pp; pp = &(*pp)->next) {
 		if (*pp == u) {
 			*pp = u->next;
@@ -109,7 +216,12 @@ void cp_user_unhold(struct cp_user *u)
 		return;
 	u->held = false;
 	if (u->term)
-		term_typeahead_replay(u->term);
+		u->term->resume(u->term);
+}
+
+int cp_user_console_in(struct cp_user *u, const void *buf, size_t len)
+{
+	return cp_vm_send(u, PROTO_CONSOLE_IN, buf, len, NULL, 0);
 }
 
 void cp_user_stop(struct cp_user *u)
@@ -134,19 +246,7 @@ int cp_user_begin(struct cp_user *u)
 
 void cp_user_release(struct cp_user *u)
 {
-	if (cp_sys.hooks.release)
-		cp_sys.hooks.release(u);
-}
-
-int cp_user_ipl_directory(struct cp_user *u, struct cp_sink *sink)
-{
-	char line[512];
-
-	if (!u->dir->ipl)
-		return 0;
-	snprintf(line, sizeof(line), "IPL %s%s%s", u->dir->ipl, u->dir->ipl_parm ? " PARM " : "",
-		 u->dir->ipl_parm ? u->dir->ipl_parm : "");
-	return cp_execute(u, line, sink);
+	nss_release(u);
 }
 
 void cp_format_time(time_t t, char *buf, size_t size)
@@ -158,16 +258,4 @@ void cp_format_time(time_t t, char *buf, size_t size)
 	for (char *p = buf; *p; p++)
 		if (*p >= 'a' && *p <= 'z')
 			*p -= 'a' - 'A';
-}
-
-void cp_shutdown(void)
-{
-	if (cp_sys.shutting_down)
-		return;
-	cp_sys.shutting_down = true;
-	log_info("shutdown: logging off %d users", cp_user_count());
-	while (cp_sys.users)
-		cp_user_logoff(cp_sys.users);
-	term_close_all();
-	evloop_quit(cp_sys.loop);
 }

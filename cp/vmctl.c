@@ -17,8 +17,7 @@
 #include <unistd.h>
 
 #include "cp/childlog.h"
-#include "cp/cp.h"
-#include "cp/terminal.h"
+#include "cp/user.h"
 #include "cp/vmctl.h"
 #include "util/log.h"
 #include "util/sandbox.h"
@@ -269,12 +268,13 @@ int vmctl_setup(struct cp_user *u)
 			  fds, vm->nlinks);
 }
 
-int vmctl_create(struct cp_user *u, struct cp_sink *sink)
+int vmctl_create(struct cp_user *u, const struct vmctl_events *ev, struct cp_sink *sink)
 {
 	u->vm = calloc(1, sizeof(*u->vm));
 	if (!u->vm)
 		return -ENOMEM;
 	u->vm->user = u;
+	u->vm->ev = ev;
 	u->vm->sock = -1;
 	for (int i = 0; i < u->dir->ndisks; i++)
 		vmctl_link(u, &u->dir->disks[i], sink);
@@ -306,13 +306,8 @@ static void vmctl_gone(struct cp_user *u)
 		snprintf(why, sizeof(why), "exit status %d", WEXITSTATUS(vm->status));
 	log_info("%s: VM process %d ended, %s", u->id, (int)vm->pid, why);
 	vm->pid = 0;
-	if (vm->quitting)
-		return;
-	cp_user_release(u);
-	u->running = false;
-	u->ipled = false;
-	cp_user_msg(u, MSG_VM_ENDED, u->id, why);
-	cp_user_unhold(u);
+	if (!vm->quitting)
+		vm->ev->ended(u, why);
 }
 
 int vmctl_restart(struct cp_user *u)
@@ -448,13 +443,7 @@ static void vmctl_result(struct cp_user *u, struct proto_msg *m)
 	if (m->len < sizeof(*r) || r->rc == 0)
 		return;
 	log_info("%s: VM %s failed: %s", u->id, proto_type_name(r->req), r->text);
-	if (r->req == PROTO_IPL) {
-		u->running = false;
-		u->ipled = false;
-		cp_user_msg(u, MSG_IPL_FAILED, r->text);
-	} else {
-		cp_user_msg(u, MSG_LOGON_VM_FAILED, u->id, r->text);
-	}
+	u->vm->ev->failed(u, r->req, r->text);
 }
 
 static void vmctl_state(struct cp_user *u, struct proto_msg *m)
@@ -468,78 +457,23 @@ static void vmctl_state(struct cp_user *u, struct proto_msg *m)
 		log_info("%s: stale stop report ignored (%u of %u)", u->id, s->runs, u->vm->runs);
 		return;
 	}
-	u->running = false;
-	switch (s->reason) {
-	case PROTO_STOP_TRACE:
-		if (cp_sys.hooks.trace_hit)
-			cp_sys.hooks.trace_hit(u, s->pc);
-		else
-			cp_user_msg(u, MSG_VM_TRACE_STOP, (unsigned long long)s->pc);
-		break;
-	case PROTO_STOP_POWEROFF:
-		u->ipled = false;
-		cp_user_msg(u, MSG_VM_POWEROFF);
-		break;
-	case PROTO_STOP_REBOOT:
-		/* The guest rebooted: IPL again what was IPLed last. */
-		if (u->last_ipl) {
-			char *line = strdup(u->last_ipl);
-
-			if (line)
-				cp_execute(u, line, &u->sink);
-			free(line);
-		}
-		break;
-	default:
-		break;
-	}
+	u->vm->ev->stopped(u, s->reason, s->pc);
 }
 
-/* A CP command the guest issued (machine/cpreq.h), run once the VM's events are handled. */
-struct vmctl_request {
-	char *id;
-	char line[];
-};
-
-static void vmctl_request_run(void *opaque)
-{
-	struct vmctl_request *r = opaque;
-	struct cp_user *u = cp_user_find(r->id);
-
-	if (u) {
-		log_info("%s: guest request: %s", u->id, r->line);
-		cp_execute(u, r->line, &u->sink);
-		/* The command may have logged the user off, or stopped the VM (SAVESYS). */
-		u = cp_user_find(r->id);
-		if (u && u->running && u->vm)
-			cp_vm_send(u, PROTO_BEGIN, NULL, 0, NULL, 0);
-	}
-	free(r->id);
-	free(r);
-}
-
-/*
- * As if the user typed it, with the user's own classes.  Not run here: a
- * command like LOGOFF frees the user whose VM events are being read.
- */
+/* A CP command the guest issued: the payload, up to its NUL. */
 static void vmctl_request(struct cp_user *u, struct proto_msg *m)
 {
 	size_t len = strnlen((const char *)m->payload, m->len);
-	struct vmctl_request *r = malloc(sizeof(*r) + len + 1);
+	char *line = strndup((const char *)m->payload, len);
 
-	if (r) {
-		memcpy(r->line, m->payload, len);
-		r->line[len] = 0;
-		r->id = strdup(u->id);
-	}
-	if (!r || !r->id || !evloop_timer(cp_sys.loop, 0, vmctl_request_run, r)) {
+	if (!line) {
 		log_warn("%s: guest request dropped: out of memory", u->id);
-		if (r)
-			free(r->id);
-		free(r);
 		if (u->running)
 			cp_vm_send(u, PROTO_BEGIN, NULL, 0, NULL, 0);
+		return;
 	}
+	u->vm->ev->request(u, line);
+	free(line);
 }
 
 static void vmctl_message(struct cp_user *u, struct proto_msg *m)
@@ -552,7 +486,7 @@ static void vmctl_message(struct cp_user *u, struct proto_msg *m)
 		break;
 	case PROTO_CONSOLE_OUT:
 		if (u->term)
-			term_write_raw(u->term, m->payload, m->len);
+			u->term->raw(u->term, m->payload, m->len);
 		break;
 	case PROTO_STATE:
 		vmctl_state(u, m);
@@ -561,9 +495,8 @@ static void vmctl_message(struct cp_user *u, struct proto_msg *m)
 		vmctl_request(u, m);
 		break;
 	default:
-		if (m->type >= PROTO_NSS_FIRST && m->type <= PROTO_NSS_LAST &&
-		    cp_sys.hooks.vm_message) {
-			cp_sys.hooks.vm_message(u, m);
+		if (m->type >= PROTO_NSS_FIRST && m->type <= PROTO_NSS_LAST) {
+			u->vm->ev->nss_message(u, m);
 			return;
 		}
 		log_warn("%s: unknown VM message type %u ignored", u->id, m->type);

@@ -5,14 +5,37 @@
  * CP's side of the VM processes: the minidisk links of a user (with their
  * open images), the process (spawned with a socketpair, restarted on the
  * next IPL after it died) and the events it sends.
+ *
+ * The bottom of CP's core: it calls nothing above it.  Guest console output
+ * goes to the user's console (u->term, struct cp_console); everything else
+ * the VM process reports goes to the struct vmctl_events the user layer
+ * gave vmctl_create().
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "cp/cp.h"
+#include "cp/messages.h"
 #include "machine/machine.h"
 #include "vm/proto.h"
+
+struct cp_user;
+
+/* What a VM process reports, for the user layer (cp/user.c). */
+struct vmctl_events {
+	/* The process ended unasked (not by vmctl_destroy): why, e.g. "exit status 1". */
+	void (*ended)(struct cp_user *u, const char *why);
+	/* A request (PROTO_IPL, PROTO_SETUP, ...) failed: the VM's reason. */
+	void (*failed)(struct cp_user *u, uint32_t req, const char *text);
+	/* The guest stopped, and no BEGIN or IPL sent since has overtaken the
+	 * report: reason PROTO_STOP_*, pc the real address it stopped at. */
+	void (*stopped)(struct cp_user *u, uint32_t reason, uint64_t pc);
+	/* The guest asked for a CP command (machine/cpreq.h); the guest waits
+	 * stopped until it is sent PROTO_BEGIN. */
+	void (*request)(struct cp_user *u, const char *line);
+	/* A message of the NSS range (vm/nss.h); it owns m's descriptors. */
+	void (*nss_message)(struct cp_user *u, struct proto_msg *m);
+};
 
 struct cp_link {
 	uint16_t vdev;
@@ -56,6 +79,7 @@ struct vmctl_out {
 
 struct cp_vm {
 	struct cp_user *user;
+	const struct vmctl_events *ev;
 	pid_t pid;     /* 0: no process */
 	int sock;      /* -1: no connection */
 	bool reaped;   /* the process was waited for (pid kept for the report) */
@@ -71,7 +95,7 @@ struct cp_vm {
 };
 
 /* Link the user's minidisks (messages for refused ones) and start the process. */
-int vmctl_create(struct cp_user *u, struct cp_sink *sink);
+int vmctl_create(struct cp_user *u, const struct vmctl_events *ev, struct cp_sink *sink);
 /* End the process and close the images. */
 void vmctl_destroy(struct cp_user *u);
 /* (Re)send SETUP: storage size and disks. */
@@ -84,5 +108,10 @@ void vmctl_reaped(pid_t pid, int status);
 void vmctl_cpu_time(const struct cp_user *u, char *buf, size_t size);
 /* Wait (bounded) for every VM process to end (shutdown). */
 void vmctl_wait_all(void);
+/* Send a protocol message (vm/proto.h) to the user's VM; never blocks. */
+int cp_vm_send(struct cp_user *u, uint32_t type, const void *payload, size_t len, const int *fds,
+	       int nfds);
+/* The user's link of vdev: index in u->vm->links, or -1. */
+int cp_vm_disk_index(struct cp_user *u, uint16_t vdev);
 
 #endif

@@ -2,10 +2,12 @@
 #ifndef RVCP_CPU_H
 #define RVCP_CPU_H
 /*
- * The hart: one RV64IMAFDC + Zicsr + Zifencei hart with M/S/U modes and Sv39.
+ * The hart: one RV64IMAFDC + Zicsr + Zifencei hart with M/S/U modes and
+ * Sv39/Sv48 translation.
  *
- * Interface contract with the rest of rvcp (the interpreter's inside is the
- * CPU module's own business):
+ * Interface contract with the rest of rvcp (the interpreter's inside - its
+ * TLB, decode cache and reservation - is the CPU module's own business,
+ * declared in cpu/internal.h):
  *  - storage comes from struct guest_mem (mem/mem.h); everything else goes to
  *    the MMIO bus (dev/bus.h); an access nobody claims is an access fault;
  *  - hart_run() interprets until the budget is spent, WFI finds nothing to do,
@@ -66,10 +68,23 @@ struct hart;
  */
 typedef bool (*hart_ecall_fn)(void *opaque, struct hart *h);
 
-struct hart;
+/*
+ * The part of a hart other modules may use.  A hart is made by hart_new():
+ * the CPU module keeps the rest of it (cpu/internal.h) behind this part.
+ */
+struct hart {
+	struct hart_state s; /* registers for the SBI, state for SAVESYS */
+	struct bus *bus;     /* where accesses outside storage go */
+	hart_ecall_fn ecall; /* set by the machine */
+	void *ecall_opaque;
+	bool stop_req;	   /* set to make hart_run return HART_EXIT_STOP */
+	uint64_t trace_pc; /* pc of the trace hit (HART_EXIT_TRACE) */
+	uint64_t insns;	   /* instructions retired since hart_new (for --stats) */
+};
 
-int hart_init(struct hart *h, struct guest_mem *mem, struct bus *bus);
-void hart_exit(struct hart *h);
+/* A hart on storage mem and the bus, reset to RAM_BASE; NULL if out of memory. */
+struct hart *hart_new(struct guest_mem *mem, struct bus *bus);
+void hart_free(struct hart *h);
 /* Power-on reset: M-mode, pc = entry, all CSRs at reset values. */
 void hart_reset(struct hart *h, uint64_t entry);
 enum hart_exit hart_run(struct hart *h, uint64_t max_insns);
@@ -77,16 +92,18 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns);
 void hart_set_irq(struct hart *h, uint64_t mask, bool level);
 /* The timer, in TIMEBASE_HZ ticks (machine/layout.h), from the host clock. */
 uint64_t hart_mtime(struct hart *h);
+/* Sets the timer (a CLINT mtime write): it goes on counting from v. */
+void hart_set_mtime(struct hart *h, uint64_t v);
 /* Host CLOCK_MONOTONIC ns at which the next timer interrupt is due, or UINT64_MAX. */
 uint64_t hart_deadline_ns(struct hart *h);
 /* Storage mappings or page flags changed (mem->gen), or satp rewritten from outside. */
 void hart_flush_tlb(struct hart *h);
 /* Instruction trace: stop before fetching from guest physical [lo, hi]. lo > hi disables. */
 void hart_set_trace(struct hart *h, uint64_t lo, uint64_t hi);
+/* CSR num (cpu/csr.h) as the hart holds it, no access checks: 0, or -ENOENT. */
+int hart_read_csr(struct hart *h, unsigned num, uint64_t *v);
 /* State for SAVESYS, and back at IPL of a saved system (timer continues). */
 void hart_get_state(struct hart *h, struct hart_state *s);
 void hart_set_state(struct hart *h, const struct hart_state *s);
-
-#include "cpu/hart.h" /* struct hart itself */
 
 #endif

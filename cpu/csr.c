@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * Control and status registers, trap entry and return, interrupt
- * selection.  Everything here follows the privileged architecture 1.12.
+ * Control and status registers (privileged architecture 1.12): one table
+ * row per CSR or numbered range of CSRs - its name, an access check beyond
+ * the privilege and read-only bits in the number, and how it is read and
+ * written.  Most are plain words of the hart (a field and the bits a write
+ * may change); the others have functions of their own, grouped below.
+ * The CSR instructions are not on the interpreter's fast path (decode
+ * leaves SYSTEM to OP_SLOW), so one table lookup per access costs nothing
+ * that matters.
  */
 #include "cpu/internal.h"
 
-#include "cpu/hart.h"
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <strings.h>
 
 /* mstatus bits M-mode may write; sstatus is a view of some of them. */
 #define MSTATUS_WMASK                                                                              \
@@ -22,108 +31,7 @@
 #define ALL_INTS      (S_INTS | MIP_MSIP | MIP_MTIP | MIP_MEIP)
 #define MEDELEG_WMASK 0xb3ffULL /* every cause but ecall from M and the reserved ones */
 #define MIP_WMASK     (MIP_SSIP | MIP_STIP | MIP_SEIP) /* the rest are set by devices */
-
-/* Interrupt causes, highest priority first (privileged spec 3.1.9). */
-static const uint8_t irq_order[] = {11, 3, 7, 9, 1, 5};
-
-uint64_t hart_pending_irqs(struct hart *h)
-{
-	return h->s.mip & h->s.mie;
-}
-
-static void trap_enter(struct hart *h, uint64_t cause, uint64_t tval, bool irq)
-{
-	uint64_t code = cause & ~CAUSE_INTERRUPT;
-	uint64_t deleg = irq ? h->s.mideleg : h->s.medeleg;
-	uint64_t st = h->s.mstatus;
-
-	h->res_valid = false;
-	if (h->s.priv <= PRV_S && code < 64 && ((deleg >> code) & 1)) {
-		h->s.scause = cause;
-		h->s.sepc = h->s.pc;
-		h->s.stval = tval;
-		st = (st & ~(MSTATUS_SPIE | MSTATUS_SPP)) |
-		     ((st & MSTATUS_SIE) ? MSTATUS_SPIE : 0) |
-		     (h->s.priv == PRV_S ? MSTATUS_SPP : 0);
-		st &= ~MSTATUS_SIE;
-		h->s.priv = PRV_S;
-		h->s.pc = (h->s.stvec & ~3ULL) + ((irq && (h->s.stvec & 1)) ? 4 * code : 0);
-	} else {
-		h->s.mcause = cause;
-		h->s.mepc = h->s.pc;
-		h->s.mtval = tval;
-		st = (st & ~(MSTATUS_MPIE | MSTATUS_MPP)) |
-		     ((st & MSTATUS_MIE) ? MSTATUS_MPIE : 0) | (h->s.priv << MSTATUS_MPP_SHIFT);
-		st &= ~MSTATUS_MIE;
-		h->s.priv = PRV_M;
-		h->s.pc = (h->s.mtvec & ~3ULL) + ((irq && (h->s.mtvec & 1)) ? 4 * code : 0);
-	}
-	h->s.mstatus = st;
-	hart_update_ctx(h);
-}
-
-void hart_raise(struct hart *h, uint64_t cause, uint64_t tval)
-{
-	h->s.minstret--; /* the trapping instruction does not retire */
-	trap_enter(h, cause, tval, false);
-}
-
-/* Takes the highest-priority pending and enabled interrupt, if any. */
-bool hart_take_interrupt(struct hart *h)
-{
-	uint64_t pend = h->s.mip & h->s.mie, m, s;
-	bool mie, sie;
-
-	if (likely(!pend))
-		return false;
-	mie = h->s.priv < PRV_M || (h->s.mstatus & MSTATUS_MIE);
-	sie = h->s.priv < PRV_S || (h->s.priv == PRV_S && (h->s.mstatus & MSTATUS_SIE));
-	m = mie ? pend & ~h->s.mideleg : 0;
-	s = sie ? pend & h->s.mideleg : 0;
-	if (!m)
-		m = s;
-	if (!m)
-		return false;
-	for (unsigned i = 0; i < sizeof(irq_order); i++) {
-		if (m & (1ULL << irq_order[i])) {
-			trap_enter(h, CAUSE_INTERRUPT | irq_order[i], 0, true);
-			return true;
-		}
-	}
-	return false;
-}
-
-void hart_mret(struct hart *h)
-{
-	uint64_t st = h->s.mstatus;
-	uint64_t mpp = (st & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT;
-
-	st = (st & ~MSTATUS_MIE) | ((st & MSTATUS_MPIE) ? MSTATUS_MIE : 0);
-	st |= MSTATUS_MPIE;
-	st &= ~MSTATUS_MPP;
-	if (mpp != PRV_M)
-		st &= ~MSTATUS_MPRV;
-	h->s.mstatus = st;
-	h->s.priv = mpp;
-	h->s.pc = h->s.mepc;
-	h->res_valid = false;
-	hart_update_ctx(h);
-}
-
-void hart_sret(struct hart *h)
-{
-	uint64_t st = h->s.mstatus;
-	uint64_t spp = (st & MSTATUS_SPP) ? PRV_S : PRV_U;
-
-	st = (st & ~MSTATUS_SIE) | ((st & MSTATUS_SPIE) ? MSTATUS_SIE : 0);
-	st |= MSTATUS_SPIE;
-	st &= ~(MSTATUS_SPP | MSTATUS_MPRV);
-	h->s.mstatus = st;
-	h->s.priv = spp;
-	h->s.pc = h->s.sepc;
-	h->res_valid = false;
-	hart_update_ctx(h);
-}
+#define PMPADDR_WMASK ((1ULL << 54) - 1)
 
 static uint64_t status_read(struct hart *h)
 {
@@ -146,8 +54,18 @@ static void status_write(struct hart *h, uint64_t v, uint64_t mask)
 	hart_update_ctx(h);
 }
 
-static bool counter_allowed(struct hart *h, unsigned idx)
+/* ---- access checks ---- */
+
+static bool fs_on(struct hart *h, unsigned csr)
 {
+	return (h->s.mstatus & MSTATUS_FS) != 0;
+}
+
+/* cycle, time, instret, hpmcounterN below M-mode: mcounteren, then scounteren for U */
+static bool counter_allowed(struct hart *h, unsigned csr)
+{
+	unsigned idx = csr - CSR_CYCLE;
+
 	if (h->s.priv == PRV_M)
 		return true;
 	if (!((h->s.mcounteren >> idx) & 1))
@@ -155,283 +73,238 @@ static bool counter_allowed(struct hart *h, unsigned idx)
 	return h->s.priv == PRV_S || ((h->s.scounteren >> idx) & 1);
 }
 
-static bool fs_on(struct hart *h)
+/* satp from S-mode traps when mstatus.TVM is set */
+static bool satp_allowed(struct hart *h, unsigned csr)
 {
-	return (h->s.mstatus & MSTATUS_FS) != 0;
+	return !(h->s.priv == PRV_S && (h->s.mstatus & MSTATUS_TVM));
 }
 
-/* false: no such CSR or not accessible (illegal instruction). */
-static bool csr_read(struct hart *h, unsigned csr, uint64_t *v)
+/* ---- floating-point control: views of fcsr ---- */
+
+static uint64_t fcsr_read(struct hart *h, unsigned csr)
 {
-	if (csr >= 0xc00 && csr <= 0xc1f) {
-		if (!counter_allowed(h, csr - 0xc00))
-			return false;
-		if (csr == 0xc00)
-			*v = h->s.minstret + h->cycle_delta;
-		else if (csr == 0xc01)
-			*v = hart_mtime(h);
-		else if (csr == 0xc02)
-			*v = h->s.minstret;
-		else
-			*v = 0;
-		return true;
-	}
-	if (csr >= 0xb03 && csr <= 0xb1f) { /* mhpmcounterN */
-		*v = 0;
-		return true;
-	}
-	if (csr >= 0x323 && csr <= 0x33f) { /* mhpmeventN */
-		*v = 0;
-		return true;
-	}
-	if (csr >= 0x3b0 && csr <= 0x3bf) {
-		*v = h->pmpaddr[csr - 0x3b0];
-		return true;
-	}
-	switch (csr) {
-	case 0x001:
-		if (!fs_on(h))
-			return false;
-		*v = h->s.fcsr & 0x1f;
-		return true;
-	case 0x002:
-		if (!fs_on(h))
-			return false;
-		*v = (h->s.fcsr >> 5) & 7;
-		return true;
-	case 0x003:
-		if (!fs_on(h))
-			return false;
-		*v = h->s.fcsr & 0xff;
-		return true;
-	case 0x100:
-		*v = status_read(h) & SSTATUS_MASK;
-		return true;
-	case 0x104:
-		*v = h->s.mie & h->s.mideleg;
-		return true;
-	case 0x105:
-		*v = h->s.stvec;
-		return true;
-	case 0x106:
-		*v = h->s.scounteren;
-		return true;
-	case 0x10a:
-		*v = h->s.senvcfg;
-		return true;
-	case 0x140:
-		*v = h->s.sscratch;
-		return true;
-	case 0x141:
-		*v = h->s.sepc;
-		return true;
-	case 0x142:
-		*v = h->s.scause;
-		return true;
-	case 0x143:
-		*v = h->s.stval;
-		return true;
-	case 0x144:
-		*v = h->s.mip & h->s.mideleg;
-		return true;
-	case 0x180:
-		if (h->s.priv == PRV_S && (h->s.mstatus & MSTATUS_TVM))
-			return false;
-		*v = h->s.satp;
-		return true;
-	case 0xf11: /* mvendorid, marchid, mimpid, mhartid, mconfigptr */
-	case 0xf12:
-	case 0xf13:
-	case 0xf14:
-	case 0xf15:
-		*v = 0;
-		return true;
-	case 0x300:
-		*v = status_read(h);
-		return true;
-	case 0x301:
-		*v = h->s.misa;
-		return true;
-	case 0x302:
-		*v = h->s.medeleg;
-		return true;
-	case 0x303:
-		*v = h->s.mideleg;
-		return true;
-	case 0x304:
-		*v = h->s.mie;
-		return true;
-	case 0x305:
-		*v = h->s.mtvec;
-		return true;
-	case 0x306:
-		*v = h->s.mcounteren;
-		return true;
-	case 0x30a:
-		*v = h->s.menvcfg;
-		return true;
-	case 0x320:
-		*v = h->mcountinhibit;
-		return true;
-	case 0x340:
-		*v = h->s.mscratch;
-		return true;
-	case 0x341:
-		*v = h->s.mepc;
-		return true;
-	case 0x342:
-		*v = h->s.mcause;
-		return true;
-	case 0x343:
-		*v = h->s.mtval;
-		return true;
-	case 0x344:
-		*v = h->s.mip;
-		return true;
-	case 0x3a0:
-		*v = h->pmpcfg[0];
-		return true;
-	case 0x3a2:
-		*v = h->pmpcfg[1];
-		return true;
-	case 0xb00:
-		*v = h->s.minstret + h->cycle_delta;
-		return true;
-	case 0xb02:
-		*v = h->s.minstret;
-		return true;
-	}
-	return false;
+	if (csr == CSR_FFLAGS)
+		return h->s.fcsr & 0x1f;
+	if (csr == CSR_FRM)
+		return (h->s.fcsr >> 5) & 7;
+	return h->s.fcsr & 0xff;
 }
 
-static void satp_write(struct hart *h, uint64_t v)
+static void fcsr_write(struct hart *h, unsigned csr, uint64_t v)
+{
+	if (csr == CSR_FFLAGS)
+		h->s.fcsr = (h->s.fcsr & ~0x1fULL) | (v & 0x1f);
+	else if (csr == CSR_FRM)
+		h->s.fcsr = (h->s.fcsr & 0x1f) | ((v & 7) << 5);
+	else
+		h->s.fcsr = v & 0xff;
+	h->s.mstatus |= MSTATUS_FS_DIRTY;
+}
+
+/* ---- status and the supervisor views of the interrupt registers ---- */
+
+static uint64_t mstatus_read(struct hart *h, unsigned csr)
+{
+	return status_read(h);
+}
+
+static void mstatus_write(struct hart *h, unsigned csr, uint64_t v)
+{
+	status_write(h, v, MSTATUS_WMASK);
+}
+
+static uint64_t sstatus_read(struct hart *h, unsigned csr)
+{
+	return status_read(h) & SSTATUS_MASK;
+}
+
+static void sstatus_write(struct hart *h, unsigned csr, uint64_t v)
+{
+	status_write(h, v, SSTATUS_WMASK);
+}
+
+static uint64_t sie_read(struct hart *h, unsigned csr)
+{
+	return h->s.mie & h->s.mideleg;
+}
+
+static void sie_write(struct hart *h, unsigned csr, uint64_t v)
+{
+	h->s.mie = (h->s.mie & ~h->s.mideleg) | (v & h->s.mideleg);
+}
+
+static uint64_t sip_read(struct hart *h, unsigned csr)
+{
+	return h->s.mip & h->s.mideleg;
+}
+
+static void sip_write(struct hart *h, unsigned csr, uint64_t v)
+{
+	uint64_t m = h->s.mideleg & MIP_SSIP;
+
+	h->s.mip = (h->s.mip & ~m) | (v & m);
+}
+
+static void satp_write(struct hart *h, unsigned csr, uint64_t v)
 {
 	uint64_t mode = v >> 60;
 
 	if (mode != 0 && mode != 8 && mode != 9)
-		return; /* unsupported mode: the write has no effect */
+		return; /* not Bare, Sv39 or Sv48: the write has no effect */
 	if (mode == 0)
 		v = 0;
 	h->s.satp = v; /* 16 ASID bits, 44 PPN bits: all writable */
 	tlb_flush(h);
 }
 
-static bool csr_write(struct hart *h, unsigned csr, uint64_t v)
+/* ---- counters ---- */
+
+static uint64_t zero_read(struct hart *h, unsigned csr)
 {
-	if (csr >= 0xb03 && csr <= 0xb1f)
-		return true;
-	if (csr >= 0x323 && csr <= 0x33f)
-		return true;
-	if (csr >= 0x3b0 && csr <= 0x3bf) {
-		h->pmpaddr[csr - 0x3b0] = v & ((1ULL << 54) - 1);
-		return true;
+	return 0;
+}
+
+static uint64_t cycle_read(struct hart *h, unsigned csr)
+{
+	return h->s.minstret + cpu_of(h)->cycle_delta;
+}
+
+static uint64_t time_read(struct hart *h, unsigned csr)
+{
+	return hart_mtime(h);
+}
+
+static uint64_t instret_read(struct hart *h, unsigned csr)
+{
+	return h->s.minstret;
+}
+
+/* the writing instruction's own count follows a counter write */
+static void mcycle_write(struct hart *h, unsigned csr, uint64_t v)
+{
+	cpu_of(h)->cycle_delta = v - 1 - h->s.minstret;
+}
+
+static void minstret_write(struct hart *h, unsigned csr, uint64_t v)
+{
+	cpu_of(h)->cycle_delta += h->s.minstret - (v - 1);
+	h->s.minstret = v - 1;
+}
+
+static void ignore_write(struct hart *h, unsigned csr, uint64_t v)
+{
+}
+
+/* ---- the table ---- */
+
+enum { CSR_IRQ = 1 }; /* a write may enable an interrupt: end the chunk */
+
+struct csr_op {
+	const char *name; /* of a range: the name its index follows */
+	uint16_t first, last;
+	uint8_t index0; /* index in the name of the range's first CSR */
+	uint8_t flags;
+	/* plain CSRs (read and write NULL): a word of struct cpu, a range's consecutive */
+	uint16_t field;
+	uint64_t wmask;				       /* plain CSRs: the bits a write changes */
+	bool (*allowed)(struct hart *h, unsigned csr); /* NULL: the number's checks only */
+	uint64_t (*read)(struct hart *h, unsigned csr);
+	void (*write)(struct hart *h, unsigned csr, uint64_t v);
+};
+
+#define ONE(num, nm)	   .name = nm, .first = num, .last = num
+#define RANGE(a, b, nm, i) .name = nm, .first = a, .last = b, .index0 = i
+#define FIELD(f, mask)	   .field = offsetof(struct cpu, f), .wmask = mask
+#define STATE(f, mask)	   FIELD(h.s.f, mask)
+#define FUNCS(r, w)	   .read = r, .write = w
+
+static const struct csr_op csr_ops[] = {
+    {ONE(CSR_FFLAGS, "fflags"), .allowed = fs_on, FUNCS(fcsr_read, fcsr_write)},
+    {ONE(CSR_FRM, "frm"), .allowed = fs_on, FUNCS(fcsr_read, fcsr_write)},
+    {ONE(CSR_FCSR, "fcsr"), .allowed = fs_on, FUNCS(fcsr_read, fcsr_write)},
+    {ONE(CSR_SSTATUS, "sstatus"), .flags = CSR_IRQ, FUNCS(sstatus_read, sstatus_write)},
+    {ONE(CSR_SIE, "sie"), .flags = CSR_IRQ, FUNCS(sie_read, sie_write)},
+    {ONE(CSR_STVEC, "stvec"), STATE(stvec, ~2ULL)},
+    {ONE(CSR_SCOUNTEREN, "scounteren"), STATE(scounteren, 0xffffffffULL)},
+    {ONE(CSR_SENVCFG, "senvcfg"), STATE(senvcfg, 1)}, /* FIOM */
+    {ONE(CSR_SSCRATCH, "sscratch"), STATE(sscratch, ~0ULL)},
+    {ONE(CSR_SEPC, "sepc"), STATE(sepc, ~1ULL)},
+    {ONE(CSR_SCAUSE, "scause"), STATE(scause, ~0ULL)},
+    {ONE(CSR_STVAL, "stval"), STATE(stval, ~0ULL)},
+    {ONE(CSR_SIP, "sip"), .flags = CSR_IRQ, FUNCS(sip_read, sip_write)},
+    {ONE(CSR_SATP, "satp"), .allowed = satp_allowed, STATE(satp, 0), .write = satp_write},
+    {ONE(CSR_MSTATUS, "mstatus"), .flags = CSR_IRQ, FUNCS(mstatus_read, mstatus_write)},
+    {ONE(CSR_MISA, "misa"), STATE(misa, 0)}, /* fixed */
+    {ONE(CSR_MEDELEG, "medeleg"), STATE(medeleg, MEDELEG_WMASK)},
+    {ONE(CSR_MIDELEG, "mideleg"), .flags = CSR_IRQ, STATE(mideleg, S_INTS)},
+    {ONE(CSR_MIE, "mie"), .flags = CSR_IRQ, STATE(mie, ALL_INTS)},
+    {ONE(CSR_MTVEC, "mtvec"), STATE(mtvec, ~2ULL)},
+    {ONE(CSR_MCOUNTEREN, "mcounteren"), STATE(mcounteren, 0xffffffffULL)},
+    {ONE(CSR_MENVCFG, "menvcfg"), STATE(menvcfg, 1)}, /* FIOM; no Sstc, no CBO */
+    {ONE(CSR_MCOUNTINHIBIT, "mcountinhibit"), FIELD(mcountinhibit, 0xfffffffdULL)},
+    {RANGE(CSR_MHPMEVENT3, CSR_MHPMEVENT31, "mhpmevent", 3), FUNCS(zero_read, ignore_write)},
+    {ONE(CSR_MSCRATCH, "mscratch"), STATE(mscratch, ~0ULL)},
+    {ONE(CSR_MEPC, "mepc"), STATE(mepc, ~1ULL)},
+    {ONE(CSR_MCAUSE, "mcause"), STATE(mcause, ~0ULL)},
+    {ONE(CSR_MTVAL, "mtval"), STATE(mtval, ~0ULL)},
+    {ONE(CSR_MIP, "mip"), .flags = CSR_IRQ, STATE(mip, MIP_WMASK)},
+    {ONE(CSR_PMPCFG0, "pmpcfg0"), FIELD(pmpcfg[0], ~0ULL)}, /* PMP: kept, not enforced */
+    {ONE(CSR_PMPCFG2, "pmpcfg2"), FIELD(pmpcfg[1], ~0ULL)},
+    {RANGE(CSR_PMPADDR0, CSR_PMPADDR15, "pmpaddr", 0), FIELD(pmpaddr, PMPADDR_WMASK)},
+    {ONE(CSR_MCYCLE, "mcycle"), FUNCS(cycle_read, mcycle_write)},
+    {ONE(CSR_MINSTRET, "minstret"), FUNCS(instret_read, minstret_write)},
+    {RANGE(CSR_MHPMCOUNTER3, CSR_MHPMCOUNTER31, "mhpmcounter", 3), FUNCS(zero_read, ignore_write)},
+    {ONE(CSR_CYCLE, "cycle"), .allowed = counter_allowed, .read = cycle_read},
+    {ONE(CSR_TIME, "time"), .allowed = counter_allowed, .read = time_read},
+    {ONE(CSR_INSTRET, "instret"), .allowed = counter_allowed, .read = instret_read},
+    {RANGE(CSR_HPMCOUNTER3, CSR_HPMCOUNTER31, "hpmcounter", 3), .allowed = counter_allowed,
+     .read = zero_read},
+    {ONE(CSR_MVENDORID, "mvendorid"), .read = zero_read},
+    {ONE(CSR_MARCHID, "marchid"), .read = zero_read},
+    {ONE(CSR_MIMPID, "mimpid"), .read = zero_read},
+    {ONE(CSR_MHARTID, "mhartid"), .read = zero_read},
+    {ONE(CSR_MCONFIGPTR, "mconfigptr"), .read = zero_read},
+};
+#define CSR_OPS (sizeof(csr_ops) / sizeof(csr_ops[0]))
+_Static_assert(CSR_OPS < 255, "row numbers fit csr_row[]");
+
+/* csr_ops row + 1 of each CSR number, 0 for none: made once, read-only after. */
+static uint8_t csr_row[CSR_COUNT];
+
+__attribute__((constructor)) static void csr_index(void)
+{
+	for (unsigned i = 0; i < CSR_OPS; i++)
+		for (unsigned n = csr_ops[i].first; n <= csr_ops[i].last; n++)
+			csr_row[n] = (uint8_t)(i + 1);
+}
+
+static const struct csr_op *csr_find(unsigned csr)
+{
+	unsigned r = csr_row[csr & (CSR_COUNT - 1)];
+
+	return r ? &csr_ops[r - 1] : NULL;
+}
+
+static uint64_t *csr_field(struct hart *h, const struct csr_op *op, unsigned csr)
+{
+	return (uint64_t *)((char *)cpu_of(h) + op->field) + (csr - op->first);
+}
+
+static uint64_t csr_get(struct hart *h, const struct csr_op *op, unsigned csr)
+{
+	return op->read ? op->read(h, csr) : *csr_field(h, op, csr);
+}
+
+static void csr_put(struct hart *h, const struct csr_op *op, unsigned csr, uint64_t v)
+{
+	uint64_t *f;
+
+	if (op->write) {
+		op->write(h, csr, v);
+		return;
 	}
-	switch (csr) {
-	case 0x001:
-	case 0x002:
-	case 0x003:
-		if (!fs_on(h))
-			return false;
-		if (csr == 0x001)
-			h->s.fcsr = (h->s.fcsr & ~0x1fULL) | (v & 0x1f);
-		else if (csr == 0x002)
-			h->s.fcsr = (h->s.fcsr & 0x1f) | ((v & 7) << 5);
-		else
-			h->s.fcsr = v & 0xff;
-		h->s.mstatus |= MSTATUS_FS_DIRTY;
-		return true;
-	case 0x100:
-		status_write(h, v, SSTATUS_WMASK);
-		return true;
-	case 0x104:
-		h->s.mie = (h->s.mie & ~h->s.mideleg) | (v & h->s.mideleg);
-		return true;
-	case 0x105:
-		h->s.stvec = v & ~2ULL;
-		return true;
-	case 0x106:
-		h->s.scounteren = v & 0xffffffff;
-		return true;
-	case 0x10a:
-		h->s.senvcfg = v & 1; /* FIOM */
-		return true;
-	case 0x140:
-		h->s.sscratch = v;
-		return true;
-	case 0x141:
-		h->s.sepc = v & ~1ULL;
-		return true;
-	case 0x142:
-		h->s.scause = v;
-		return true;
-	case 0x143:
-		h->s.stval = v;
-		return true;
-	case 0x144: {
-		uint64_t m = h->s.mideleg & MIP_SSIP;
-		h->s.mip = (h->s.mip & ~m) | (v & m);
-		return true;
-	}
-	case 0x180:
-		if (h->s.priv == PRV_S && (h->s.mstatus & MSTATUS_TVM))
-			return false;
-		satp_write(h, v);
-		return true;
-	case 0x300:
-		status_write(h, v, MSTATUS_WMASK);
-		return true;
-	case 0x301:
-		return true; /* misa is fixed */
-	case 0x302:
-		h->s.medeleg = v & MEDELEG_WMASK;
-		return true;
-	case 0x303:
-		h->s.mideleg = v & S_INTS;
-		return true;
-	case 0x304:
-		h->s.mie = v & ALL_INTS;
-		return true;
-	case 0x305:
-		h->s.mtvec = v & ~2ULL;
-		return true;
-	case 0x306:
-		h->s.mcounteren = v & 0xffffffff;
-		return true;
-	case 0x30a:
-		h->s.menvcfg = v & 1; /* FIOM; no Sstc, no CBO */
-		return true;
-	case 0x320:
-		h->mcountinhibit = v & 0xfffffffdULL;
-		return true;
-	case 0x340:
-		h->s.mscratch = v;
-		return true;
-	case 0x341:
-		h->s.mepc = v & ~1ULL;
-		return true;
-	case 0x342:
-		h->s.mcause = v;
-		return true;
-	case 0x343:
-		h->s.mtval = v;
-		return true;
-	case 0x344:
-		h->s.mip = (h->s.mip & ~MIP_WMASK) | (v & MIP_WMASK);
-		return true;
-	case 0x3a0:
-	case 0x3a2:
-		h->pmpcfg[(csr - 0x3a0) / 2] = v;
-		return true;
-	case 0xb00:
-		/* the writing instruction's own count follows the write */
-		h->cycle_delta = v - 1 - h->s.minstret;
-		return true;
-	case 0xb02:
-		h->cycle_delta += h->s.minstret - (v - 1);
-		h->s.minstret = v - 1;
-		return true;
-	}
-	return false;
+	f = csr_field(h, op, csr);
+	*f = (*f & ~op->wmask) | (v & op->wmask);
 }
 
 /* CSRRW/S/C and their immediate forms.  false: illegal instruction. */
@@ -439,34 +312,68 @@ bool csr_access(struct hart *h, uint32_t insn)
 {
 	unsigned csr = insn >> 20, f3 = (insn >> 12) & 7;
 	unsigned rd = (insn >> 7) & 31, rs1 = (insn >> 15) & 31;
+	const struct csr_op *op = csr_find(csr);
 	uint64_t src = (f3 & 4) ? rs1 : h->s.x[rs1];
-	bool write = (f3 & 3) == 1 || rs1 != 0;
-	uint64_t old = 0, v;
+	bool write = (f3 & 3) == SYS_CSRRW || rs1 != 0;
+	uint64_t old, v;
 
-	if (((csr >> 8) & 3) > h->s.priv)
+	if (!op || ((csr >> 8) & 3) > h->s.priv)
 		return false;
 	if (write && (csr >> 10) == 3)
 		return false; /* read-only CSR */
-	if (!csr_read(h, csr, &old))
+	if (op->allowed && !op->allowed(h, csr))
 		return false;
+	old = csr_get(h, op, csr);
 	switch (f3 & 3) {
-	case 1:
+	case SYS_CSRRW:
 		v = src;
 		break;
-	case 2:
+	case SYS_CSRRS:
 		v = old | src;
 		break;
 	default:
 		v = old & ~src;
 		break;
 	}
-	if (write && !csr_write(h, csr, v))
-		return false;
+	if (write) {
+		csr_put(h, op, csr, v);
+		if (op->flags & CSR_IRQ)
+			cpu_of(h)->brk = true;
+	}
 	h->s.x[rd] = old;
 	h->s.x[0] = 0;
-	/* a write that may have enabled an interrupt ends the chunk */
-	if (write && (csr == 0x100 || csr == 0x104 || csr == 0x144 || csr == 0x300 ||
-		      csr == 0x303 || csr == 0x304 || csr == 0x344))
-		h->brk = true;
 	return true;
+}
+
+int hart_read_csr(struct hart *h, unsigned num, uint64_t *v)
+{
+	const struct csr_op *op = num < CSR_COUNT ? csr_find(num) : NULL;
+
+	if (!op)
+		return -ENOENT;
+	*v = csr_get(h, op, num);
+	return 0;
+}
+
+int csr_name(unsigned num, char *buf, size_t size)
+{
+	const struct csr_op *op = num < CSR_COUNT ? csr_find(num) : NULL;
+
+	if (!op)
+		return -ENOENT;
+	if (op->first == op->last)
+		snprintf(buf, size, "%s", op->name);
+	else
+		snprintf(buf, size, "%s%u", op->name, op->index0 + (num - op->first));
+	return 0;
+}
+
+int csr_lookup_name(const char *name)
+{
+	char buf[24];
+
+	for (unsigned n = 0; n < CSR_COUNT; n++)
+		if (csr_row[n] && !csr_name(n, buf, sizeof(buf)) && !strcasecmp(buf, name))
+			return (int)n;
+	return -ENOENT;
 }

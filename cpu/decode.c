@@ -7,8 +7,6 @@
  */
 #include "cpu/internal.h"
 
-#include "cpu/hart.h"
-
 static uint8_t decode_op_imm(uint32_t e)
 {
 	unsigned f3 = (e >> 12) & 7;
@@ -31,11 +29,11 @@ static uint8_t decode_op_imm32(uint32_t e)
 
 	if (f3 == 0)
 		return OP_ADDIW;
-	if (f3 == 1 && f7 == 0)
+	if (f3 == 1 && f7 == F7_BASE)
 		return OP_SLLIW;
-	if (f3 == 5 && f7 == 0)
+	if (f3 == 5 && f7 == F7_BASE)
 		return OP_SRLIW;
-	if (f3 == 5 && f7 == 0x20)
+	if (f3 == 5 && f7 == F7_ALT)
 		return OP_SRAIW;
 	return OP_SLOW;
 }
@@ -46,13 +44,13 @@ static uint8_t decode_op(uint32_t e)
 				       OP_XOR, OP_SRL, OP_OR,  OP_AND};
 	unsigned f3 = (e >> 12) & 7, f7 = e >> 25;
 
-	if (f7 == 0)
+	if (f7 == F7_BASE)
 		return ops[f3];
-	if (f7 == 1)
+	if (f7 == F7_MULDIV)
 		return OP_MULDIV;
-	if (f7 == 0x20 && f3 == 0)
+	if (f7 == F7_ALT && f3 == 0)
 		return OP_SUB;
-	if (f7 == 0x20 && f3 == 5)
+	if (f7 == F7_ALT && f3 == 5)
 		return OP_SRA;
 	return OP_SLOW;
 }
@@ -61,11 +59,11 @@ static uint8_t decode_op32(uint32_t e)
 {
 	unsigned f3 = (e >> 12) & 7, f7 = e >> 25;
 
-	if (f7 == 0)
+	if (f7 == F7_BASE)
 		return f3 == 0 ? OP_ADDW : f3 == 1 ? OP_SLLW : f3 == 5 ? OP_SRLW : OP_SLOW;
-	if (f7 == 0x20)
+	if (f7 == F7_ALT)
 		return f3 == 0 ? OP_SUBW : f3 == 5 ? OP_SRAW : OP_SLOW;
-	if (f7 == 1 && (f3 == 0 || f3 >= 4))
+	if (f7 == F7_MULDIV && (f3 == 0 || f3 >= 4))
 		return OP_MULDIVW;
 	return OP_SLOW;
 }
@@ -81,34 +79,34 @@ static uint8_t decode_op_of(uint32_t e, uint32_t *w)
 {
 	unsigned f3 = (e >> 12) & 7;
 
-	switch (e & 0x7f) {
-	case 0x37:
+	switch (e & OPC_MASK) {
+	case OPC_LUI:
 		return OP_LUI;
-	case 0x17:
+	case OPC_AUIPC:
 		return OP_AUIPC;
-	case 0x6f:
+	case OPC_JAL:
 		*w = (e & 0xf80) | (uint32_t)(imm_j(e) >> 1) << 12;
 		return OP_JAL;
-	case 0x67:
+	case OPC_JALR:
 		return f3 == 0 ? OP_JALR : OP_SLOW;
-	case 0x63:
+	case OPC_BRANCH:
 		if (f3 == 2 || f3 == 3)
 			return OP_SLOW;
 		*w = pack_s(e, (uint32_t)(imm_b(e) >> 1));
 		static const uint8_t br[8] = {OP_BEQ, OP_BNE, 0,       0,
 					      OP_BLT, OP_BGE, OP_BLTU, OP_BGEU};
 		return br[f3];
-	case 0x03:
+	case OPC_LOAD:
 		return f3 != 7 ? (uint8_t)(OP_LB + f3) : OP_SLOW;
-	case 0x23:
+	case OPC_STORE:
 		return f3 <= 3 ? (uint8_t)(OP_SB + f3) : OP_SLOW;
-	case 0x13:
+	case OPC_OP_IMM:
 		return decode_op_imm(e);
-	case 0x1b:
+	case OPC_OP_IMM_32:
 		return decode_op_imm32(e);
-	case 0x33:
+	case OPC_OP:
 		return decode_op(e);
-	case 0x3b:
+	case OPC_OP_32:
 		return decode_op32(e);
 	}
 	return OP_SLOW;

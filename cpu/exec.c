@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * The interpreter.  Instructions are fetched straight from the host page of
- * the current fetch page, compressed ones expanded, and executed by one
- * switch.  Interrupts, the timer, storage changes and stop requests are
- * looked at between chunks of at most CHUNK instructions, and at once after
- * anything that may change them (CSR writes, xRET, device interrupts).
+ * the current fetch page and looked up in the decode cache; the common
+ * integer ones run in threaded handlers (run_chunk), each ending with the
+ * dispatch of the next, and the rest (system, atomics, floating point)
+ * through exec().  Interrupts, the timer, storage changes and stop requests
+ * are looked at between chunks of at most CHUNK instructions, and at once
+ * after anything that may change them (CSR writes, xRET, device interrupts).
  */
 #include "cpu/internal.h"
 
 #include "cpu/fpu.h"
-#include "cpu/hart.h"
 
 #define CHUNK 4096
 
@@ -88,23 +89,23 @@ static uint64_t amo_compute(unsigned f5, uint64_t old, uint64_t src, int size)
 		src = sext32(src);
 	}
 	switch (f5) {
-	case 0x01:
+	case AMO_SWAP:
 		return src;
-	case 0x00:
+	case AMO_ADD:
 		return old + src;
-	case 0x04:
+	case AMO_XOR:
 		return old ^ src;
-	case 0x0c:
+	case AMO_AND:
 		return old & src;
-	case 0x08:
+	case AMO_OR:
 		return old | src;
-	case 0x10:
+	case AMO_MIN:
 		return (int64_t)old < (int64_t)src ? old : src;
-	case 0x14:
+	case AMO_MAX:
 		return (int64_t)old > (int64_t)src ? old : src;
-	case 0x18:
+	case AMO_MINU:
 		return old < src ? old : src;
-	default:
+	default: /* AMO_MAXU */
 		return old > src ? old : src;
 	}
 }
@@ -122,31 +123,50 @@ static inline uint64_t host_read(const void *p, int size)
 	return d;
 }
 
+/* The funct5 values of OPC_AMO that exist. */
+static bool amo_valid(unsigned f5)
+{
+	switch (f5) {
+	case AMO_ADD:
+	case AMO_SWAP:
+	case AMO_LR:
+	case AMO_SC:
+	case AMO_XOR:
+	case AMO_OR:
+	case AMO_AND:
+	case AMO_MIN:
+	case AMO_MAX:
+	case AMO_MINU:
+	case AMO_MAXU:
+		return true;
+	}
+	return false;
+}
+
 /* Atomics: LR, SC, AMO*.  Aligned only; a storage page is accessed in place. */
 static void exec_amo(struct hart *h, uint32_t insn, uint64_t npc)
 {
+	struct cpu *c = cpu_of(h);
 	unsigned f5 = insn >> 27;
-	int size = F3 == 2 ? 4 : 8;
+	int size = F3 == AMO_W ? 4 : 8;
 	uint64_t addr = X(RS1), pa, old = 0, res;
 	struct tlb_entry *e;
 	void *host;
-	bool lr = f5 == 0x02;
+	bool lr = f5 == AMO_LR, sc = f5 == AMO_SC;
 
-	if ((F3 != 2 && F3 != 3) || (lr && RS2) ||
-	    !(f5 <= 0x04 || f5 == 0x08 || f5 == 0x0c || f5 == 0x10 || f5 == 0x14 || f5 == 0x18 ||
-	      f5 == 0x1c)) {
+	if ((F3 != AMO_W && F3 != AMO_D) || (lr && RS2) || !amo_valid(f5)) {
 		hart_raise(h, CAUSE_ILLEGAL, insn);
 		return;
 	}
-	e = tlb_slot(lr ? h->tlb_r : h->tlb_w, addr);
-	if (likely(!(addr & (size - 1)) && e->tag == ((addr & ~0xfffULL) | h->dctx))) {
+	e = tlb_slot(lr ? c->tlb_r : c->tlb_w, addr);
+	if (likely(!(addr & (size - 1)) && e->tag == ((addr & ~0xfffULL) | c->dctx))) {
 		host = (void *)(uintptr_t)(addr + e->addend);
-		pa = (uint64_t)((uint8_t *)host - h->mem->base) + RAM_BASE;
-	} else if (!mmu_amo_ptr(h, addr, size, lr, f5 == 0x03, &host, &pa)) {
+		pa = (uint64_t)((uint8_t *)host - c->mem->base) + RAM_BASE;
+	} else if (!mmu_amo_ptr(h, addr, size, lr, sc, &host, &pa)) {
 		return;
 	}
-	if (f5 == 0x03) { /* SC */
-		if (h->res_valid && h->res_addr == pa) {
+	if (sc) {
+		if (c->res_valid && c->res_addr == pa) {
 			if (host)
 				memcpy(host, &X(RS2), size);
 			else if (!bus_access(h->bus, pa, &X(RS2), size, true))
@@ -155,7 +175,7 @@ static void exec_amo(struct hart *h, uint32_t insn, uint64_t npc)
 		} else {
 			res = 1;
 		}
-		h->res_valid = false;
+		c->res_valid = false;
 		goto done;
 	}
 	if (host)
@@ -163,8 +183,8 @@ static void exec_amo(struct hart *h, uint32_t insn, uint64_t npc)
 	else if (!bus_access(h->bus, pa, &old, size, false))
 		goto access_fault;
 	if (lr) {
-		h->res_valid = true;
-		h->res_addr = pa;
+		c->res_valid = true;
+		c->res_addr = pa;
 	} else {
 		uint64_t nv = amo_compute(f5, old, X(RS2), size);
 
@@ -189,51 +209,52 @@ static void fs_dirty(struct hart *h)
 
 static int exec_system(struct hart *h, uint32_t insn, uint32_t raw, uint64_t npc)
 {
+	struct cpu *c = cpu_of(h);
 	uint64_t priv = h->s.priv;
 
-	if (F3 == 4)
+	if (F3 == SYS_RESERVED)
 		goto illegal;
-	if (F3) {
+	if (F3 != SYS_PRIV) {
 		if (!csr_access(h, insn))
 			goto illegal;
 		h->s.pc = npc;
 		return EX_OK;
 	}
 	switch (insn) {
-	case 0x00000073: /* ECALL */
+	case INSN_ECALL:
 		if (priv == PRV_S && h->ecall && h->ecall(h->ecall_opaque, h)) {
 			h->s.x[0] = 0;
 			h->s.pc = npc;
 			hart_update_timer(h); /* the SBI may have moved sbi_timecmp */
-			h->brk = true;
+			c->brk = true;
 			return h->stop_req ? EX_STOP : EX_OK;
 		}
 		hart_raise(h, CAUSE_ECALL_U + priv, 0);
 		return EX_OK;
-	case 0x00100073: /* EBREAK: mtval 0, as QEMU (the spec allows 0 or the pc) */
+	case INSN_EBREAK: /* mtval 0, as QEMU (the spec allows 0 or the pc) */
 		hart_raise(h, CAUSE_BREAKPOINT, 0);
 		return EX_OK;
-	case 0x10200073: /* SRET */
+	case INSN_SRET:
 		if (priv < PRV_S || (priv == PRV_S && (h->s.mstatus & MSTATUS_TSR)))
 			goto illegal;
 		hart_sret(h);
-		h->brk = true;
+		c->brk = true;
 		return EX_OK;
-	case 0x30200073: /* MRET */
+	case INSN_MRET:
 		if (priv != PRV_M)
 			goto illegal;
 		hart_mret(h);
-		h->brk = true;
+		c->brk = true;
 		return EX_OK;
-	case 0x10500073: /* WFI */
+	case INSN_WFI:
 		if (priv == PRV_U || (priv == PRV_S && (h->s.mstatus & MSTATUS_TW)))
 			goto illegal;
 		h->s.pc = npc;
 		hart_update_timer(h);
-		h->brk = true;
+		c->brk = true;
 		return hart_pending_irqs(h) ? EX_OK : EX_WFI;
 	}
-	if ((insn & 0xfe007fff) == 0x12000073) { /* SFENCE.VMA */
+	if ((insn & INSN_SFENCE_VMA_MASK) == INSN_SFENCE_VMA) {
 		if (priv == PRV_U || (priv == PRV_S && (h->s.mstatus & MSTATUS_TVM)))
 			goto illegal;
 		tlb_flush(h);
@@ -279,28 +300,28 @@ static int exec(struct hart *h, uint32_t insn, uint32_t raw, unsigned len)
 {
 	uint64_t npc = h->s.pc + len;
 
-	switch (insn & 0x7f) {
-	case 0x0f: /* MISC-MEM: fetch reads storage directly, so FENCE.I has nothing to do */
-		if (F3 > 1)
+	switch (insn & OPC_MASK) {
+	case OPC_MISC_MEM: /* fetch reads storage directly, so FENCE.I has nothing to do */
+		if (F3 != MEM_FENCE && F3 != MEM_FENCE_I)
 			goto illegal;
 		break;
-	case 0x73:
+	case OPC_SYSTEM:
 		return exec_system(h, insn, raw, npc);
-	case 0x2f:
+	case OPC_AMO:
 		exec_amo(h, insn, npc);
 		return EX_OK;
-	case 0x07: /* LOAD-FP */
-	case 0x27: /* STORE-FP */
+	case OPC_LOAD_FP:
+	case OPC_STORE_FP:
 		if ((F3 != 2 && F3 != 3) || !(h->s.mstatus & MSTATUS_FS))
 			goto illegal;
-		if (!fp_load_store(h, insn, (insn & 0x7f) == 0x27))
+		if (!fp_load_store(h, insn, (insn & OPC_MASK) == OPC_STORE_FP))
 			return EX_OK;
 		break;
-	case 0x53:
-	case 0x43:
-	case 0x47:
-	case 0x4b:
-	case 0x4f:
+	case OPC_OP_FP:
+	case OPC_MADD:
+	case OPC_MSUB:
+	case OPC_NMSUB:
+	case OPC_NMADD:
 		if (!(h->s.mstatus & MSTATUS_FS) || fpu_execute(&h->s, insn) < 0)
 			goto illegal;
 		fs_dirty(h);
@@ -330,8 +351,8 @@ illegal:
 _Static_assert(DCACHE_WAYS >= 2, "DISPATCH looks at two ways");
 #define SYNC() (h->s.pc = pc, h->s.minstret = instret)
 #define RELOAD()                                                                                   \
-	(pc = h->s.pc, instret = h->s.minstret, fpage = h->fetch_page, fadd = h->fetch_addend,     \
-	 dctx = h->dctx)
+	(pc = h->s.pc, instret = h->s.minstret, fpage = c->fetch_page, fadd = c->fetch_addend,     \
+	 dctx = c->dctx)
 #define DISPATCH()                                                                                 \
 	do {                                                                                       \
 		if (unlikely(!left))                                                               \
@@ -375,7 +396,7 @@ _Static_assert(DCACHE_WAYS >= 2, "DISPATCH looks at two ways");
 #define LOAD(type, conv)                                                                           \
 	do {                                                                                       \
 		uint64_t va_ = a + W_IMM_I(w);                                                     \
-		struct tlb_entry *e_ = tlb_slot(h->tlb_r, va_);                                    \
+		struct tlb_entry *e_ = tlb_slot(c->tlb_r, va_);                                    \
 		type t_;                                                                           \
 		if (likely(e_->tag == ((va_ & ~0xfffULL) | dctx) &&                                \
 			   (va_ & 0xfff) <= 4096U - sizeof(type))) {                               \
@@ -395,7 +416,7 @@ _Static_assert(DCACHE_WAYS >= 2, "DISPATCH looks at two ways");
 #define STORE(size)                                                                                \
 	do {                                                                                       \
 		uint64_t va_ = a + W_IMM_S(w);                                                     \
-		struct tlb_entry *e_ = tlb_slot(h->tlb_w, va_);                                    \
+		struct tlb_entry *e_ = tlb_slot(c->tlb_w, va_);                                    \
 		if (likely(e_->tag == ((va_ & ~0xfffULL) | dctx) &&                                \
 			   (va_ & 0xfff) <= 4096U - (size))) {                                     \
 			memcpy((void *)(uintptr_t)(va_ + e_->addend), &b, (size));                 \
@@ -428,6 +449,8 @@ _Static_assert(DOP(OP_COUNT, 2) <= DOP_MASK + 1, "operations fit DOP_MASK");
 /* Runs up to n instructions; returns the hart_exit reason or -1 to go on. */
 static int run_chunk(struct hart *h, uint64_t n, uint64_t *done)
 {
+	struct cpu *c = cpu_of(h);
+
 	/* decode_insn() gives only the operations listed */
 	static const void *const ops[DOP_MASK + 1] = {
 	    [DOP(OP_ILLEGAL, 2)] = &&op_illegal,
@@ -490,7 +513,7 @@ static int run_chunk(struct hart *h, uint64_t n, uint64_t *done)
 	    OPS(OP_JR, jr),
 	};
 	uint64_t *const x = h->s.x;
-	struct dinsn *const dc = h->dcache, *set;
+	struct dinsn *const dc = c->dcache, *set;
 	uint64_t pc, instret, fpage, dctx, left = n, a, b, v;
 	uintptr_t fadd;
 	uint32_t insn, w;
@@ -501,12 +524,12 @@ static int run_chunk(struct hart *h, uint64_t n, uint64_t *done)
 
 fetch_slow:
 	/* another page: its TLB entry gives the host page at once (no trace, no page crossing) */
-	if (!h->trace_on && (pc & 0xfff) != 0xffe) {
-		struct tlb_entry *e = tlb_slot(h->tlb_x, pc);
+	if (!c->trace_on && (pc & 0xfff) != 0xffe) {
+		struct tlb_entry *e = tlb_slot(c->tlb_x, pc);
 
-		if (e->tag == ((pc & ~0xfffULL) | h->xctx)) {
-			h->fetch_page = fpage = pc & ~0xfffULL;
-			h->fetch_addend = fadd = e->addend;
+		if (e->tag == ((pc & ~0xfffULL) | c->xctx)) {
+			c->fetch_page = fpage = pc & ~0xfffULL;
+			c->fetch_addend = fadd = e->addend;
 			DISPATCH();
 		}
 	}
@@ -569,7 +592,7 @@ op_slow:
 	x[0] = 0;
 	RELOAD();
 	instret++;
-	if (unlikely(r != EX_OK || h->brk)) {
+	if (unlikely(r != EX_OK || c->brk)) {
 		if (r == EX_WFI)
 			ret = HART_EXIT_WFI;
 		else if (r == EX_STOP)
@@ -581,13 +604,13 @@ slow_next: /* a load or store done by mmu.c: a device may have raised an interru
 	RELOAD();
 	pc += (insn & 3) == 3 ? 4 : 2;
 	instret++;
-	if (unlikely(h->brk))
+	if (unlikely(c->brk))
 		goto out;
 	DISPATCH();
 trapped: /* hart_raise set the pc and took the instruction back from minstret */
 	RELOAD();
 	instret++;
-	if (unlikely(h->brk))
+	if (unlikely(c->brk))
 		goto out;
 	DISPATCH();
 
@@ -654,6 +677,7 @@ out:
 
 enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 {
+	struct cpu *c = cpu_of(h);
 	uint64_t done = 0;
 
 	for (;;) {
@@ -664,22 +688,22 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 			h->stop_req = false;
 			return HART_EXIT_STOP;
 		}
-		if (h->mem_gen != h->mem->gen)
+		if (c->mem_gen != c->mem->gen)
 			tlb_flush(h);
 		/* the clock is sampled once a chunk, not after every early break */
-		if (h->timer_age >= CHUNK || done == 0) {
+		if (c->timer_age >= CHUNK || done == 0) {
 			hart_update_timer(h);
-			h->timer_age = 0;
+			c->timer_age = 0;
 		}
 		hart_take_interrupt(h);
 		if (done >= max_insns)
 			return HART_EXIT_BUDGET;
 		n = max_insns - done < CHUNK ? max_insns - done : CHUNK;
-		h->brk = false;
+		c->brk = false;
 		ret = run_chunk(h, n, &n);
 		done += n;
 		h->insns += n;
-		h->timer_age += n;
+		c->timer_age += n;
 		if (ret == HART_EXIT_STOP)
 			h->stop_req = false;
 		if (ret >= 0)

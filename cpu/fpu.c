@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "cpu/cpu.h"
+#include "cpu/insn.h"
 
 typedef unsigned __int128 u128;
 
@@ -628,28 +629,28 @@ static int fpu_op(struct hart_state *s, uint32_t insn, const struct fp_fmt *f, u
 	int rm = fpu_rm(s, insn);
 
 	switch (funct5) {
-	case 0x00: /* FADD */
-	case 0x01: /* FSUB */
+	case FP_ADD:
+	case FP_SUB:
 		if (rm < 0)
 			return -1;
-		fpu_write(s, f, rd, fp_add(f, a, b, funct5 == 1, rm, flags));
+		fpu_write(s, f, rd, fp_add(f, a, b, funct5 == FP_SUB, rm, flags));
 		return 0;
-	case 0x02: /* FMUL */
+	case FP_MUL:
 		if (rm < 0)
 			return -1;
 		fpu_write(s, f, rd, fp_mul(f, a, b, rm, flags));
 		return 0;
-	case 0x03: /* FDIV */
+	case FP_DIV:
 		if (rm < 0)
 			return -1;
 		fpu_write(s, f, rd, fp_div(f, a, b, rm, flags));
 		return 0;
-	case 0x0b: /* FSQRT */
+	case FP_SQRT:
 		if (rm < 0 || rs2)
 			return -1;
 		fpu_write(s, f, rd, fp_sqrt(f, a, rm, flags));
 		return 0;
-	case 0x04: /* FSGNJ, FSGNJN, FSGNJX: no flags, NaNs untouched */
+	case FP_SGNJ: /* FSGNJ, FSGNJN, FSGNJX: no flags, NaNs untouched */
 		if (funct3 > 2)
 			return -1;
 		if (funct3 == 1)
@@ -658,32 +659,32 @@ static int fpu_op(struct hart_state *s, uint32_t insn, const struct fp_fmt *f, u
 			b ^= a;
 		fpu_write(s, f, rd, (a & ~sb) | (b & sb));
 		return 0;
-	case 0x05: /* FMIN, FMAX */
+	case FP_MINMAX:
 		if (funct3 > 1)
 			return -1;
 		fpu_write(s, f, rd, fp_minmax(f, a, b, funct3, flags));
 		return 0;
-	case 0x08: /* FCVT.S.D (fmt S, rs2 1), FCVT.D.S (fmt D, rs2 0) */
+	case FP_CVT_FMT: /* FCVT.S.D (fmt S, rs2 1), FCVT.D.S (fmt D, rs2 0) */
 		if (rm < 0 || rs2 != (f == &fmt_s))
 			return -1;
 		fpu_write(s, f, rd, fp_convert(f, g, fpu_read(s, g, rs1), rm, flags));
 		return 0;
-	case 0x14: /* FLE, FLT, FEQ */
+	case FP_CMP: /* FLE, FLT, FEQ */
 		if (funct3 > 2)
 			return -1;
 		fpu_write_x(s, rd, fp_compare(f, a, b, funct3, flags));
 		return 0;
-	case 0x18: /* FCVT.{W,WU,L,LU}.fmt */
+	case FP_CVT_INT:
 		if (rm < 0 || rs2 > CVT_LU)
 			return -1;
 		fpu_write_x(s, rd, fp_to_int(f, a, rs2, rm, flags));
 		return 0;
-	case 0x1a: /* FCVT.fmt.{W,WU,L,LU} */
+	case FP_CVT_FROM:
 		if (rm < 0 || rs2 > CVT_LU)
 			return -1;
 		fpu_write(s, f, rd, fp_from_int(f, s->x[rs1], rs2, rm, flags));
 		return 0;
-	case 0x1c: /* FMV.X.fmt (raw bits, sign-extended), FCLASS */
+	case FP_MV_X: /* FMV.X.fmt (raw bits, sign-extended), FCLASS */
 		if (rs2 || funct3 > 1)
 			return -1;
 		if (funct3 == 1)
@@ -693,7 +694,7 @@ static int fpu_op(struct hart_state *s, uint32_t insn, const struct fp_fmt *f, u
 		else
 			fpu_write_x(s, rd, s->f[rs1]);
 		return 0;
-	case 0x1e: /* FMV.fmt.X */
+	case FP_MV_F:
 		if (rs2 || funct3)
 			return -1;
 		fpu_write(s, f, rd, f == &fmt_s ? (uint32_t)s->x[rs1] : s->x[rs1]);
@@ -712,14 +713,14 @@ int fpu_execute(struct hart_state *s, uint32_t insn)
 	if (fmt > 1) /* half and quad precision are not implemented */
 		return -1;
 	f = fmt ? &fmt_d : &fmt_s;
-	switch (insn & 0x7f) {
-	case 0x43:
-	case 0x47:
-	case 0x4b:
-	case 0x4f:
+	switch (insn & OPC_MASK) {
+	case OPC_MADD:
+	case OPC_MSUB:
+	case OPC_NMSUB:
+	case OPC_NMADD:
 		ret = fpu_fused(s, insn, f, &flags);
 		break;
-	case 0x53:
+	case OPC_OP_FP:
 		ret = fpu_op(s, insn, f, &flags);
 		break;
 	default:

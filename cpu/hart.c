@@ -5,9 +5,9 @@
  */
 #include "cpu/internal.h"
 
+#include <stdlib.h>
 #include <time.h>
 
-#include "cpu/hart.h"
 #include "machine/layout.h"
 
 #define MISA_RV64IMAFDCSU                                                                          \
@@ -26,7 +26,9 @@ uint64_t hart_host_ticks(void)
 
 uint64_t hart_mtime(struct hart *h)
 {
-	return hart_host_ticks() + (uint64_t)h->time_offset;
+	struct cpu *c = cpu_of(h);
+
+	return hart_host_ticks() + (uint64_t)c->time_offset;
 }
 
 /* Timer interrupt lines from the compare registers; called at block boundaries. */
@@ -47,8 +49,16 @@ void hart_update_timer(struct hart *h)
 	}
 }
 
+void hart_set_mtime(struct hart *h, uint64_t v)
+{
+	struct cpu *c = cpu_of(h);
+
+	c->time_offset = (int64_t)(v - hart_host_ticks());
+}
+
 uint64_t hart_deadline_ns(struct hart *h)
 {
+	struct cpu *c = cpu_of(h);
 	uint64_t cmp = UINT64_MAX;
 	__int128 ticks;
 
@@ -59,7 +69,7 @@ uint64_t hart_deadline_ns(struct hart *h)
 	if (cmp == UINT64_MAX)
 		return UINT64_MAX;
 	/* host ticks at which mtime reaches cmp */
-	ticks = (__int128)cmp - h->time_offset;
+	ticks = (__int128)cmp - c->time_offset;
 	if (ticks < 0)
 		return 0;
 	if (ticks > (__int128)(UINT64_MAX / (1000000000 / TIMEBASE_HZ)))
@@ -69,11 +79,13 @@ uint64_t hart_deadline_ns(struct hart *h)
 
 void tlb_flush(struct hart *h)
 {
-	memset(h->tlb_r, 0, sizeof(h->tlb_r));
-	memset(h->tlb_w, 0, sizeof(h->tlb_w));
-	memset(h->tlb_x, 0, sizeof(h->tlb_x));
-	h->fetch_page = 1;
-	h->mem_gen = h->mem->gen;
+	struct cpu *c = cpu_of(h);
+
+	memset(c->tlb_r, 0, sizeof(c->tlb_r));
+	memset(c->tlb_w, 0, sizeof(c->tlb_w));
+	memset(c->tlb_x, 0, sizeof(c->tlb_x));
+	c->fetch_page = 1;
+	c->mem_gen = c->mem->gen;
 }
 
 void hart_flush_tlb(struct hart *h)
@@ -84,86 +96,100 @@ void hart_flush_tlb(struct hart *h)
 /* The TLB contexts follow the privilege and mstatus.MPRV/MPP. */
 void hart_update_ctx(struct hart *h)
 {
+	struct cpu *c = cpu_of(h);
 	uint64_t dpriv = h->s.priv;
 
 	if (h->s.priv == PRV_M && (h->s.mstatus & MSTATUS_MPRV))
 		dpriv = (h->s.mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT;
-	h->dctx = dpriv + 1;
-	h->xctx = h->s.priv + 1;
-	h->fetch_page = 1;
+	c->dctx = dpriv + 1;
+	c->xctx = h->s.priv + 1;
+	c->fetch_page = 1;
 }
 
-int hart_init(struct hart *h, struct guest_mem *mem, struct bus *bus)
+struct hart *hart_new(struct guest_mem *mem, struct bus *bus)
 {
-	memset(h, 0, sizeof(*h));
-	h->mem = mem;
-	h->bus = bus;
-	h->trace_lo = 1;
-	h->trace_hi = 0;
-	hart_reset(h, RAM_BASE);
-	return 0;
+	struct cpu *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->mem = mem;
+	c->h.bus = bus;
+	c->trace_lo = 1;
+	c->trace_hi = 0;
+	hart_reset(&c->h, RAM_BASE);
+	return &c->h;
 }
 
-void hart_exit(struct hart *h)
+void hart_free(struct hart *h)
 {
-	h->mem = NULL;
+	free(h ? cpu_of(h) : NULL);
 }
 
 void hart_reset(struct hart *h, uint64_t entry)
 {
+	struct cpu *c = cpu_of(h);
+
 	memset(&h->s, 0, sizeof(h->s));
 	h->s.pc = entry;
 	h->s.priv = PRV_M;
 	h->s.misa = MISA_RV64IMAFDCSU;
 	h->s.mtimecmp = UINT64_MAX;
 	h->s.sbi_timecmp = UINT64_MAX;
-	h->time_offset = -(int64_t)hart_host_ticks(); /* mtime starts at 0 */
-	h->res_valid = false;
-	h->cycle_delta = 0;
-	h->mcountinhibit = 0;
-	memset(h->pmpcfg, 0, sizeof(h->pmpcfg));
-	memset(h->pmpaddr, 0, sizeof(h->pmpaddr));
+	c->time_offset = -(int64_t)hart_host_ticks(); /* mtime starts at 0 */
+	c->res_valid = false;
+	c->cycle_delta = 0;
+	c->mcountinhibit = 0;
+	memset(c->pmpcfg, 0, sizeof(c->pmpcfg));
+	memset(c->pmpaddr, 0, sizeof(c->pmpaddr));
 	hart_update_ctx(h);
 	tlb_flush(h);
 }
 
 void hart_set_irq(struct hart *h, uint64_t mask, bool level)
 {
+	struct cpu *c = cpu_of(h);
+
 	if (level)
 		h->s.mip |= mask;
 	else
 		h->s.mip &= ~mask;
-	h->brk = true;
+	c->brk = true;
 }
 
 void hart_set_trace(struct hart *h, uint64_t lo, uint64_t hi)
 {
-	h->trace_lo = lo;
-	h->trace_hi = hi;
-	h->trace_on = lo <= hi;
-	h->trace_skip = false;
+	struct cpu *c = cpu_of(h);
+
+	c->trace_lo = lo;
+	c->trace_hi = hi;
+	c->trace_on = lo <= hi;
+	c->trace_skip = false;
 	tlb_flush(h);
 }
 
 void hart_get_state(struct hart *h, struct hart_state *s)
 {
+	struct cpu *c = cpu_of(h);
+
 	*s = h->s;
-	s->mcycle = h->s.minstret + h->cycle_delta;
+	s->mcycle = h->s.minstret + c->cycle_delta;
 	s->mtime = hart_mtime(h);
 }
 
 void hart_set_state(struct hart *h, const struct hart_state *s)
 {
+	struct cpu *c = cpu_of(h);
+
 	h->s = *s;
 	h->s.x[0] = 0;
 	h->s.priv &= 3;
 	if (h->s.priv == 2)
 		h->s.priv = PRV_M;
 	h->s.misa = MISA_RV64IMAFDCSU;
-	h->cycle_delta = s->mcycle - s->minstret;
+	c->cycle_delta = s->mcycle - s->minstret;
 	/* the timer continues from the saved value */
-	h->time_offset = (int64_t)(s->mtime - hart_host_ticks());
-	h->res_valid = false;
+	c->time_offset = (int64_t)(s->mtime - hart_host_ticks());
+	c->res_valid = false;
 	hart_update_ctx(h);
 	tlb_flush(h);
 }

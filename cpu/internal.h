@@ -2,13 +2,81 @@
 #ifndef RVCP_CPU_INTERNAL_H
 #define RVCP_CPU_INTERNAL_H
 /*
- * Shared by the files of the CPU module only: CSR numbers and bits, trap
- * causes, the memory access paths (inline fast path, out-of-line slow path)
- * and the trap / CSR entry points the interpreter calls.
+ * Shared by the files of the CPU module only: the whole hart (struct cpu:
+ * the public struct hart, then the TLB, the decode cache, the reservation
+ * and the timer offset), status bits, trap causes, the memory access paths
+ * (inline fast path, out-of-line slow path) and the trap / CSR entry points
+ * the interpreter calls.  Files: hart.c life cycle and timer, exec.c the
+ * interpreter, decode.c the decode cache's decoder, rvc.c compressed
+ * instructions, mmu.c translation and slow paths, csr.c the CSR table,
+ * trap.c traps and interrupts, fpu.c F and D arithmetic.
  */
 #include <string.h>
 
 #include "cpu/cpu.h"
+#include "cpu/csr.h"
+#include "cpu/insn.h"
+
+/*
+ * Software TLB: direct mapped, one table per access kind.  tag is the
+ * virtual page address ORed with a context number (effective privilege + 1),
+ * so 0 never matches; addend turns a virtual address of the page into a host
+ * pointer.  Only storage pages are cached (MMIO always takes the slow path),
+ * and a write entry is never filled for a read-only page.
+ */
+#define TLB_BITS 8
+#define TLB_SIZE (1 << TLB_BITS)
+
+struct tlb_entry {
+	uint64_t tag;
+	uintptr_t addend;
+};
+
+/*
+ * The decode cache: 8192 sets of 2 instructions (128 KiB), see cpu/internal.h.
+ * An entry is 8 bytes: the instruction bits as fetched and their decoded form.
+ */
+#define DCACHE_SET_BITS 13
+#define DCACHE_WAYS	2
+struct dinsn {
+	uint32_t raw; /* instruction bits (16 for a compressed one) */
+	uint32_t w;   /* operation in bits 0-6, operands in place (internal.h) */
+};
+
+/*
+ * The whole hart as the CPU module sees it: the public part first, so that
+ * a struct hart * from outside is a struct cpu * here (cpu_of).
+ */
+struct cpu {
+	struct hart h;
+	struct guest_mem *mem;
+	uint64_t trace_lo, trace_hi;
+	int64_t time_offset; /* mtime = host_ticks + time_offset */
+
+	/* Interpreter state below: not architectural, rebuilt after restore. */
+	struct tlb_entry tlb_r[TLB_SIZE], tlb_w[TLB_SIZE], tlb_x[TLB_SIZE];
+	uint64_t mem_gen;    /* mem->gen the TLB was filled under */
+	uint64_t fetch_page; /* virtual page of the current fetch host page, or 1 */
+	uintptr_t fetch_addend;
+	uint64_t res_addr; /* LR/SC reservation: physical address, valid if res_valid */
+	bool res_valid;
+	bool trace_on;
+	bool trace_skip;      /* the next instruction at trace_pc runs without stopping */
+	bool brk;	      /* end the current chunk: re-check interrupts */
+	uint64_t timer_age;   /* instructions since the host clock was last sampled */
+	uint64_t dctx;	      /* TLB context of data accesses: effective privilege + 1 */
+	uint64_t xctx;	      /* TLB context of fetches: privilege + 1 */
+	uint64_t cycle_delta; /* mcycle = minstret + cycle_delta */
+	uint64_t pmpcfg[2];   /* PMP: stored for firmware, not enforced */
+	uint64_t pmpaddr[16];
+	uint64_t mcountinhibit;
+	struct dinsn dcache[DCACHE_WAYS << DCACHE_SET_BITS];
+};
+
+static inline struct cpu *cpu_of(struct hart *h)
+{
+	return (struct cpu *)h;
+}
 
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -61,13 +129,13 @@ void hart_update_timer(struct hart *h);
 void hart_update_ctx(struct hart *h);
 void tlb_flush(struct hart *h);
 
-/* csr.c */
+/* trap.c */
 void hart_raise(struct hart *h, uint64_t cause, uint64_t tval);
 bool hart_take_interrupt(struct hart *h);
 uint64_t hart_pending_irqs(struct hart *h);
 void hart_mret(struct hart *h);
 void hart_sret(struct hart *h);
-/* CSR instruction: false when illegal (caller raises). */
+/* csr.c: a CSR instruction: false when illegal (caller raises). */
 bool csr_access(struct hart *h, uint32_t insn);
 
 /* rvc.c: the 32-bit form of a compressed instruction, 0 if reserved */
@@ -91,9 +159,10 @@ static inline struct tlb_entry *tlb_slot(struct tlb_entry *t, uint64_t va)
 /* Fast path: a TLB hit on a storage page, the access not crossing the page. */
 static inline bool hart_load(struct hart *h, uint64_t va, int size, uint64_t *val)
 {
-	struct tlb_entry *e = tlb_slot(h->tlb_r, va);
+	struct cpu *c = cpu_of(h);
+	struct tlb_entry *e = tlb_slot(c->tlb_r, va);
 
-	if (likely(e->tag == ((va & ~0xfffULL) | h->dctx) && (va & 0xfff) <= 4096U - size)) {
+	if (likely(e->tag == ((va & ~0xfffULL) | c->dctx) && (va & 0xfff) <= 4096U - size)) {
 		const void *p = (const void *)(uintptr_t)(va + e->addend);
 
 		switch (size) {
@@ -122,9 +191,10 @@ static inline bool hart_load(struct hart *h, uint64_t va, int size, uint64_t *va
 
 static inline bool hart_store(struct hart *h, uint64_t va, int size, uint64_t val)
 {
-	struct tlb_entry *e = tlb_slot(h->tlb_w, va);
+	struct cpu *c = cpu_of(h);
+	struct tlb_entry *e = tlb_slot(c->tlb_w, va);
 
-	if (likely(e->tag == ((va & ~0xfffULL) | h->dctx) && (va & 0xfff) <= 4096U - size)) {
+	if (likely(e->tag == ((va & ~0xfffULL) | c->dctx) && (va & 0xfff) <= 4096U - size)) {
 		memcpy((void *)(uintptr_t)(va + e->addend), &val, size);
 		return true;
 	}

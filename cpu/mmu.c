@@ -6,8 +6,6 @@
  */
 #include "cpu/internal.h"
 
-#include "cpu/hart.h"
-
 #define PTE_V	     (1ULL << 0)
 #define PTE_R	     (1ULL << 1)
 #define PTE_W	     (1ULL << 2)
@@ -24,11 +22,12 @@ static const uint8_t access_fault[3] = {CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS, C
 /* Host pointer of a physical address in storage, or NULL. */
 static inline uint8_t *phys_host(struct hart *h, uint64_t pa, uint64_t len)
 {
+	struct cpu *c = cpu_of(h);
 	uint64_t real = pa - RAM_BASE;
 
-	if (pa < RAM_BASE || !mem_contains(h->mem, real, len))
+	if (pa < RAM_BASE || !mem_contains(c->mem, real, len))
 		return NULL;
-	return h->mem->base + real;
+	return c->mem->base + real;
 }
 
 static int effective_priv(struct hart *h, int acc)
@@ -63,6 +62,7 @@ static bool pte_allows(struct hart *h, uint64_t pte, int acc, int priv)
  */
 int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa)
 {
+	struct cpu *c = cpu_of(h);
 	int priv = effective_priv(h, acc);
 	uint64_t mode = h->s.satp >> 60;
 	int levels;
@@ -103,7 +103,7 @@ int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa)
 		uint64_t need = PTE_A | (acc == ACC_W ? PTE_D : 0);
 		if ((pte & need) != need) {
 			/* hardware A/D update; a page table in read-only storage cannot take it */
-			if (mem_page_ro(h->mem, pte_pa - RAM_BASE))
+			if (mem_page_ro(c->mem, pte_pa - RAM_BASE))
 				return access_fault[acc];
 			pte |= need;
 			memcpy(hp, &pte, 8);
@@ -128,6 +128,7 @@ static void tlb_fill(struct hart *h, struct tlb_entry *t, uint64_t va, uint64_t 
 /* One access within a page.  false: trapped (tval = va). */
 static bool access_page(struct hart *h, uint64_t va, int size, uint64_t *val, int acc)
 {
+	struct cpu *c = cpu_of(h);
 	uint64_t pa;
 	int cause = mmu_translate(h, va, acc, &pa);
 	uint8_t *hp;
@@ -139,15 +140,15 @@ static bool access_page(struct hart *h, uint64_t va, int size, uint64_t *val, in
 	hp = phys_host(h, pa, size);
 	if (hp) {
 		if (acc == ACC_W) {
-			if (mem_page_ro(h->mem, pa - RAM_BASE)) {
+			if (mem_page_ro(c->mem, pa - RAM_BASE)) {
 				hart_raise(h, CAUSE_STORE_ACCESS, va);
 				return false;
 			}
-			tlb_fill(h, h->tlb_w, va, pa, h->dctx);
-			tlb_fill(h, h->tlb_r, va, pa, h->dctx);
+			tlb_fill(h, c->tlb_w, va, pa, c->dctx);
+			tlb_fill(h, c->tlb_r, va, pa, c->dctx);
 			memcpy(hp, val, size);
 		} else {
-			tlb_fill(h, h->tlb_r, va, pa, h->dctx);
+			tlb_fill(h, c->tlb_r, va, pa, c->dctx);
 			*val = 0;
 			memcpy(val, hp, size);
 		}
@@ -168,9 +169,10 @@ static bool access_page(struct hart *h, uint64_t va, int size, uint64_t *val, in
 /* Host pointer of one part of a page-crossing access; NULL for MMIO or a store to read-only. */
 static uint8_t *split_host(struct hart *h, uint64_t pa, int len, int acc)
 {
+	struct cpu *c = cpu_of(h);
 	uint8_t *p = phys_host(h, pa, len);
 
-	if (p && acc == ACC_W && mem_page_ro(h->mem, pa - RAM_BASE))
+	if (p && acc == ACC_W && mem_page_ro(c->mem, pa - RAM_BASE))
 		return NULL;
 	return p;
 }
@@ -232,6 +234,7 @@ bool mmu_store(struct hart *h, uint64_t va, int size, uint64_t val)
 
 bool mmu_amo_ptr(struct hart *h, uint64_t va, int size, bool lr, bool sc, void **host, uint64_t *pa)
 {
+	struct cpu *c = cpu_of(h);
 	int acc = lr ? ACC_R : ACC_W;
 	int cause;
 
@@ -250,36 +253,39 @@ bool mmu_amo_ptr(struct hart *h, uint64_t va, int size, bool lr, bool sc, void *
 		hart_raise(h, access_fault[acc], va);
 		return false;
 	}
-	if (*host && !lr && mem_page_ro(h->mem, *pa - RAM_BASE)) {
+	if (*host && !lr && mem_page_ro(c->mem, *pa - RAM_BASE)) {
 		hart_raise(h, CAUSE_STORE_ACCESS, va);
 		return false;
 	}
 	if (*host) {
 		if (!lr)
-			tlb_fill(h, h->tlb_w, va, *pa, h->dctx);
-		tlb_fill(h, h->tlb_r, va, *pa, h->dctx);
+			tlb_fill(h, c->tlb_w, va, *pa, c->dctx);
+		tlb_fill(h, c->tlb_r, va, *pa, c->dctx);
 	}
 	return true;
 }
 
 static bool trace_hit(struct hart *h, uint64_t pa)
 {
-	return h->trace_on && pa >= h->trace_lo && pa <= h->trace_hi;
+	struct cpu *c = cpu_of(h);
+
+	return c->trace_on && pa >= c->trace_lo && pa <= c->trace_hi;
 }
 
 /* Reads 2 bytes of instruction at pc; false when trapped (tval = pc). */
 static int fetch16(struct hart *h, uint64_t pc, uint16_t *v, bool first)
 {
-	struct tlb_entry *e = tlb_slot(h->tlb_x, pc);
+	struct cpu *c = cpu_of(h);
+	struct tlb_entry *e = tlb_slot(c->tlb_x, pc);
 	uint64_t pa;
 	uint8_t *hp;
 	int cause;
 
-	if (!h->trace_on && e->tag == ((pc & ~0xfffULL) | h->xctx)) {
+	if (!c->trace_on && e->tag == ((pc & ~0xfffULL) | c->xctx)) {
 		hp = (uint8_t *)(uintptr_t)(pc + e->addend);
 		if (first) {
-			h->fetch_page = pc & ~0xfffULL;
-			h->fetch_addend = e->addend;
+			c->fetch_page = pc & ~0xfffULL;
+			c->fetch_addend = e->addend;
 		}
 		memcpy(v, hp, 2);
 		return FETCH_OK;
@@ -296,20 +302,20 @@ static int fetch16(struct hart *h, uint64_t pc, uint16_t *v, bool first)
 	}
 	if (first) {
 		if (trace_hit(h, pa)) {
-			if (h->trace_skip && h->trace_pc == pc) {
-				h->trace_skip = false;
+			if (c->trace_skip && h->trace_pc == pc) {
+				c->trace_skip = false;
 			} else {
 				h->trace_pc = pc;
-				h->trace_skip = true;
+				c->trace_skip = true;
 				return FETCH_TRACE;
 			}
 		}
 		/* cache the page for direct fetch unless the trace range touches it */
 		uint64_t pg = pa & ~0xfffULL;
-		if (!h->trace_on || pg > h->trace_hi || pg + 0xfff < h->trace_lo) {
-			tlb_fill(h, h->tlb_x, pc, pa, h->xctx);
-			h->fetch_page = pc & ~0xfffULL;
-			h->fetch_addend = (uintptr_t)(hp - (pa & 0xfff)) - (uintptr_t)h->fetch_page;
+		if (!c->trace_on || pg > c->trace_hi || pg + 0xfff < c->trace_lo) {
+			tlb_fill(h, c->tlb_x, pc, pa, c->xctx);
+			c->fetch_page = pc & ~0xfffULL;
+			c->fetch_addend = (uintptr_t)(hp - (pa & 0xfff)) - (uintptr_t)c->fetch_page;
 		}
 	}
 	memcpy(v, hp, 2);

@@ -30,13 +30,13 @@ static uint32_t enc_r(unsigned f7, unsigned rs2, unsigned rs1, unsigned f3, unsi
 static uint32_t enc_b(uint32_t imm, unsigned rs2, unsigned rs1, unsigned f3)
 {
 	return BIT(imm, 12) << 31 | BITS(imm, 10, 5) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 |
-	       BITS(imm, 4, 1) << 8 | BIT(imm, 11) << 7 | 0x63;
+	       BITS(imm, 4, 1) << 8 | BIT(imm, 11) << 7 | OPC_BRANCH;
 }
 
 static uint32_t enc_j(uint32_t imm, unsigned rd)
 {
 	return BIT(imm, 20) << 31 | BITS(imm, 10, 1) << 21 | BIT(imm, 11) << 20 |
-	       BITS(imm, 19, 12) << 12 | rd << 7 | 0x6f;
+	       BITS(imm, 19, 12) << 12 | rd << 7 | OPC_JAL;
 }
 
 /* sign-extends the low bits of a 32-bit immediate */
@@ -55,20 +55,20 @@ static uint32_t rvc_q0(uint32_t c)
 	case 0: { /* C.ADDI4SPN */
 		uint32_t imm =
 		    BIT(c, 6) << 2 | BIT(c, 5) << 3 | BITS(c, 12, 11) << 4 | BITS(c, 10, 7) << 6;
-		return imm ? enc_i(imm, 2, 0, rd, 0x13) : 0;
+		return imm ? enc_i(imm, 2, 0, rd, OPC_OP_IMM) : 0;
 	}
 	case 1:
-		return enc_i(ld, rs1, 3, rd, 0x07); /* C.FLD */
+		return enc_i(ld, rs1, 3, rd, OPC_LOAD_FP); /* C.FLD */
 	case 2:
-		return enc_i(lw, rs1, 2, rd, 0x03); /* C.LW */
+		return enc_i(lw, rs1, 2, rd, OPC_LOAD); /* C.LW */
 	case 3:
-		return enc_i(ld, rs1, 3, rd, 0x03); /* C.LD */
+		return enc_i(ld, rs1, 3, rd, OPC_LOAD); /* C.LD */
 	case 5:
-		return enc_s(ld, rd, rs1, 3, 0x27); /* C.FSD */
+		return enc_s(ld, rd, rs1, 3, OPC_STORE_FP); /* C.FSD */
 	case 6:
-		return enc_s(lw, rd, rs1, 2, 0x23); /* C.SW */
+		return enc_s(lw, rd, rs1, 2, OPC_STORE); /* C.SW */
 	case 7:
-		return enc_s(ld, rd, rs1, 3, 0x23); /* C.SD */
+		return enc_s(ld, rd, rs1, 3, OPC_STORE); /* C.SD */
 	}
 	return 0;
 }
@@ -80,38 +80,39 @@ static uint32_t rvc_q1(uint32_t c)
 
 	switch (BITS(c, 15, 13)) {
 	case 0:
-		return enc_i(imm6, rd, 0, rd, 0x13); /* C.ADDI (C.NOP) */
+		return enc_i(imm6, rd, 0, rd, OPC_OP_IMM); /* C.ADDI (C.NOP) */
 	case 1:
-		return rd ? enc_i(imm6, rd, 0, rd, 0x1b) : 0; /* C.ADDIW */
+		return rd ? enc_i(imm6, rd, 0, rd, OPC_OP_IMM_32) : 0; /* C.ADDIW */
 	case 2:
-		return enc_i(imm6, 0, 0, rd, 0x13); /* C.LI */
+		return enc_i(imm6, 0, 0, rd, OPC_OP_IMM); /* C.LI */
 	case 3:
 		if (rd == 2) { /* C.ADDI16SP */
 			uint32_t imm = BIT(c, 12) << 9 | BIT(c, 6) << 4 | BIT(c, 5) << 6 |
 				       BITS(c, 4, 3) << 7 | BIT(c, 2) << 5;
-			return imm ? enc_i(sx(imm, 10), 2, 0, 2, 0x13) : 0;
+			return imm ? enc_i(sx(imm, 10), 2, 0, 2, OPC_OP_IMM) : 0;
 		}
 		if (!imm6)
 			return 0;
-		return (imm6 << 12) | rd << 7 | 0x37; /* C.LUI */
+		return (imm6 << 12) | rd << 7 | OPC_LUI; /* C.LUI */
 	case 4:
 		switch (BITS(c, 11, 10)) {
 		case 0: /* C.SRLI */
-			return enc_i(BIT(c, 12) << 5 | BITS(c, 6, 2), rdp, 5, rdp, 0x13);
+			return enc_i(BIT(c, 12) << 5 | BITS(c, 6, 2), rdp, 5, rdp, OPC_OP_IMM);
 		case 1: /* C.SRAI */
-			return enc_i(0x400 | BIT(c, 12) << 5 | BITS(c, 6, 2), rdp, 5, rdp, 0x13);
+			return enc_i(0x400 | BIT(c, 12) << 5 | BITS(c, 6, 2), rdp, 5, rdp,
+				     OPC_OP_IMM);
 		case 2: /* C.ANDI */
-			return enc_i(imm6, rdp, 7, rdp, 0x13);
+			return enc_i(imm6, rdp, 7, rdp, OPC_OP_IMM);
 		}
 		if (!BIT(c, 12)) {
 			static const uint8_t f3[4] = {0, 4, 6, 7};
 			unsigned op = BITS(c, 6, 5);
-			return enc_r(op == 0 ? 0x20 : 0, rs2p, rdp, f3[op], rdp, 0x33);
+			return enc_r(op == 0 ? F7_ALT : F7_BASE, rs2p, rdp, f3[op], rdp, OPC_OP);
 		}
 		if (BITS(c, 6, 5) == 0) /* C.SUBW */
-			return enc_r(0x20, rs2p, rdp, 0, rdp, 0x3b);
+			return enc_r(F7_ALT, rs2p, rdp, 0, rdp, OPC_OP_32);
 		if (BITS(c, 6, 5) == 1) /* C.ADDW */
-			return enc_r(0, rs2p, rdp, 0, rdp, 0x3b);
+			return enc_r(0, rs2p, rdp, 0, rdp, OPC_OP_32);
 		return 0;
 	case 5: { /* C.J */
 		uint32_t off = BIT(c, 12) << 11 | BIT(c, 11) << 4 | BITS(c, 10, 9) << 8 |
@@ -137,30 +138,30 @@ static uint32_t rvc_q2(uint32_t c)
 
 	switch (BITS(c, 15, 13)) {
 	case 0: /* C.SLLI */
-		return enc_i(BIT(c, 12) << 5 | rs2, rd, 1, rd, 0x13);
+		return enc_i(BIT(c, 12) << 5 | rs2, rd, 1, rd, OPC_OP_IMM);
 	case 1:
-		return enc_i(ldsp, 2, 3, rd, 0x07); /* C.FLDSP */
+		return enc_i(ldsp, 2, 3, rd, OPC_LOAD_FP); /* C.FLDSP */
 	case 2:
-		return rd ? enc_i(lwsp, 2, 2, rd, 0x03) : 0; /* C.LWSP */
+		return rd ? enc_i(lwsp, 2, 2, rd, OPC_LOAD) : 0; /* C.LWSP */
 	case 3:
-		return rd ? enc_i(ldsp, 2, 3, rd, 0x03) : 0; /* C.LDSP */
+		return rd ? enc_i(ldsp, 2, 3, rd, OPC_LOAD) : 0; /* C.LDSP */
 	case 4:
 		if (!BIT(c, 12)) {
 			if (rs2)
-				return enc_r(0, rs2, 0, 0, rd, 0x33); /* C.MV */
-			return rd ? enc_i(0, rd, 0, 0, 0x67) : 0;     /* C.JR */
+				return enc_r(0, rs2, 0, 0, rd, OPC_OP); /* C.MV */
+			return rd ? enc_i(0, rd, 0, 0, OPC_JALR) : 0;	/* C.JR */
 		}
 		if (rs2)
-			return enc_r(0, rs2, rd, 0, rd, 0x33); /* C.ADD */
+			return enc_r(0, rs2, rd, 0, rd, OPC_OP); /* C.ADD */
 		if (rd)
-			return enc_i(0, rd, 0, 1, 0x67); /* C.JALR */
-		return 0x00100073;			 /* C.EBREAK */
+			return enc_i(0, rd, 0, 1, OPC_JALR); /* C.JALR */
+		return INSN_EBREAK;
 	case 5:
-		return enc_s(sdsp, rs2, 2, 3, 0x27); /* C.FSDSP */
+		return enc_s(sdsp, rs2, 2, 3, OPC_STORE_FP); /* C.FSDSP */
 	case 6:
-		return enc_s(swsp, rs2, 2, 2, 0x23); /* C.SWSP */
+		return enc_s(swsp, rs2, 2, 2, OPC_STORE); /* C.SWSP */
 	default:
-		return enc_s(sdsp, rs2, 2, 3, 0x23); /* C.SDSP */
+		return enc_s(sdsp, rs2, 2, 3, OPC_STORE); /* C.SDSP */
 	}
 }
 

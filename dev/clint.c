@@ -2,7 +2,6 @@
 /* CLINT: software interrupt, timer compare and the timer itself.  See clint.h. */
 #include "dev/clint.h"
 
-#include "cpu/hart.h"
 #include "machine/layout.h"
 
 /* Replaces the bytes [off, off+size) of an 8-byte register (4- or 8-byte accesses). */
@@ -50,8 +49,7 @@ static bool clint_access(void *dev, uint64_t off, uint64_t *val, int size, bool 
 
 		if (is_write) {
 			/* moving the timer moves its offset from the host clock */
-			h->time_offset = (int64_t)((uint64_t)h->time_offset +
-						   (merge64(now, off, *val, size) - now));
+			hart_set_mtime(h, merge64(now, off, *val, size));
 			hart_set_irq(h, MIP_MTIP, hart_mtime(h) >= h->s.mtimecmp);
 		} else {
 			*val = extract64(now, off, size);

@@ -21,7 +21,7 @@ struct machine {
 	struct machine_config cfg;
 	struct guest_mem mem;
 	struct bus bus;
-	struct hart hart;
+	struct hart *hart;
 	struct clint clint;
 	struct plic plic;
 	struct uart uart;

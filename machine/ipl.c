@@ -1,31 +1,20 @@
 // SPDX-License-Identifier: MIT
 /* The IPL record: writing it (zipl) and reading it back (the loader).  See ipl.h. */
-#include "util/file.h"
 #include "machine/ipl.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "util/errbuf.h"
+#include "util/file.h"
+
 #define MBR_SIG_OFF  510
 #define MBR_PART_OFF 446
 #define MBR_GPT_TYPE 0xee
-
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -70,31 +59,33 @@ static int64_t ipl_gap_end(int fd, uint64_t size, char *err, size_t errlen)
 	const char *fs;
 
 	if (size < 3 * IPL_SECTOR)
-		return fail(err, errlen, -ENOSPC,
-			    "the disk (%llu bytes) is too small for an IPL record",
-			    (unsigned long long)size);
+		return errbuf_set(err, errlen, -ENOSPC,
+				  "the disk (%llu bytes) is too small for an IPL record",
+				  (unsigned long long)size);
 	if (file_pread_full(fd, mbr, IPL_SECTOR, 0) ||
 	    file_pread_full(fd, lba1, IPL_SECTOR, IPL_SECTOR))
-		return fail(err, errlen, -EIO, "cannot read the first sectors: %s",
-			    strerror(errno));
+		return errbuf_set(err, errlen, -EIO, "cannot read the first sectors: %s",
+				  strerror(errno));
 	if (!memcmp(lba1, "EFI PART", 8))
-		return fail(
+		return errbuf_set(
 		    err, errlen, -EBUSY,
 		    "the disk has a GPT partition table; its header is where the IPL record "
 		    "goes");
 	/* A FAT boot sector carries the MBR signature too: it is a file system, not a table. */
 	if (!memcmp(mbr + 54, "FAT", 3) || !memcmp(mbr + 82, "FAT32", 5))
-		return fail(err, errlen, -EBUSY,
-			    "a FAT file system starts at offset 0; the IPL record would overwrite "
-			    "it");
+		return errbuf_set(
+		    err, errlen, -EBUSY,
+		    "a FAT file system starts at offset 0; the IPL record would overwrite "
+		    "it");
 	if (mbr[MBR_SIG_OFF] != 0x55 || mbr[MBR_SIG_OFF + 1] != 0xaa) {
 		fs = fs_signature(fd, size);
 		if (fs)
-			return fail(err, errlen, -EBUSY,
-				    "a %s file system starts at offset 0; the IPL record would "
-				    "overwrite it (partition the disk and leave a gap before the "
-				    "first partition)",
-				    fs);
+			return errbuf_set(
+			    err, errlen, -EBUSY,
+			    "a %s file system starts at offset 0; the IPL record would "
+			    "overwrite it (partition the disk and leave a gap before the "
+			    "first partition)",
+			    fs);
 		return (int64_t)size; /* no partition table, no file system: the whole disk */
 	}
 	for (int i = 0; i < 4; i++) {
@@ -102,17 +93,18 @@ static int64_t ipl_gap_end(int fd, uint64_t size, char *err, size_t errlen)
 		uint32_t start = le32(e + 8), count = le32(e + 12);
 
 		if (e[4] == MBR_GPT_TYPE)
-			return fail(err, errlen, -EBUSY, "the disk has a GPT partition table");
+			return errbuf_set(err, errlen, -EBUSY,
+					  "the disk has a GPT partition table");
 		if (e[4] && count && start < first)
 			first = start;
 	}
 	if (first == UINT64_MAX)
 		return (int64_t)size;
 	if (first < IPL_DATA_LBA)
-		return fail(err, errlen, -ENOSPC,
-			    "the first partition starts at sector %llu; the IPL record needs "
-			    "sectors 1 and up free",
-			    (unsigned long long)first);
+		return errbuf_set(err, errlen, -ENOSPC,
+				  "the first partition starts at sector %llu; the IPL record needs "
+				  "sectors 1 and up free",
+				  (unsigned long long)first);
 	return (int64_t)(first * IPL_SECTOR < size ? first * IPL_SECTOR : size);
 }
 
@@ -152,10 +144,11 @@ int ipl_write(int fd, uint64_t size, const struct ipl_image *img, char *err, siz
 	if (end < 0)
 		return (int)end;
 	if (!img->klen)
-		return fail(err, errlen, -EINVAL, "the kernel is empty");
+		return errbuf_set(err, errlen, -EINVAL, "the kernel is empty");
 	if (plen >= IPL_PARM_MAX)
-		return fail(err, errlen, -EINVAL, "the parameter line is %zu bytes; at most %d fit",
-			    plen, IPL_PARM_MAX - 1);
+		return errbuf_set(err, errlen, -EINVAL,
+				  "the parameter line is %zu bytes; at most %d fit", plen,
+				  IPL_PARM_MAX - 1);
 	memset(&rec, 0, sizeof(rec));
 	memcpy(rec.magic, IPL_MAGIC, 8);
 	rec.version = IPL_VERSION;
@@ -165,15 +158,15 @@ int ipl_write(int fd, uint64_t size, const struct ipl_image *img, char *err, siz
 	if (plen)
 		ipl_add(&rec, IPL_COMP_PARM, img->parm, plen, &pos);
 	if (pos > (uint64_t)end)
-		return fail(err, errlen, -ENOSPC,
-			    "the IPL components (kernel %zu, initrd %zu, parameter line %zu bytes) "
-			    "need %llu bytes but only %llu bytes are free between sector %d and %s "
-			    "(byte %llu)",
-			    img->klen, img->initrd ? img->ilen : 0, plen,
-			    (unsigned long long)(pos - start),
-			    (unsigned long long)((uint64_t)end - start), IPL_DATA_LBA,
-			    (uint64_t)end == size ? "the end of the disk" : "the first partition",
-			    (unsigned long long)end);
+		return errbuf_set(
+		    err, errlen, -ENOSPC,
+		    "the IPL components (kernel %zu, initrd %zu, parameter line %zu bytes) "
+		    "need %llu bytes but only %llu bytes are free between sector %d and %s "
+		    "(byte %llu)",
+		    img->klen, img->initrd ? img->ilen : 0, plen, (unsigned long long)(pos - start),
+		    (unsigned long long)((uint64_t)end - start), IPL_DATA_LBA,
+		    (uint64_t)end == size ? "the end of the disk" : "the first partition",
+		    (unsigned long long)end);
 	for (uint32_t i = 0; i < rec.ncomp; i++) {
 		const struct ipl_comp *c = &rec.comp[i];
 		const void *data = c->type == IPL_COMP_KERNEL	? img->kernel
@@ -182,17 +175,18 @@ int ipl_write(int fd, uint64_t size, const struct ipl_image *img, char *err, siz
 
 		rc = file_pwrite_full(fd, data, c->length, c->offset);
 		if (rc)
-			return fail(err, errlen, rc, "writing the components: %s", strerror(-rc));
+			return errbuf_set(err, errlen, rc, "writing the components: %s",
+					  strerror(-rc));
 	}
 	/* Components reach the disk before the record that points at them. */
 	if (fdatasync(fd) < 0 && errno != EINVAL)
-		return fail(err, errlen, -errno, "fdatasync: %s", strerror(errno));
+		return errbuf_set(err, errlen, -errno, "fdatasync: %s", strerror(errno));
 	rec.checksum = ipl_checksum(&rec);
 	rc = file_pwrite_full(fd, &rec, sizeof(rec), IPL_RECORD_LBA * IPL_SECTOR);
 	if (rc)
-		return fail(err, errlen, rc, "writing the IPL record: %s", strerror(-rc));
+		return errbuf_set(err, errlen, rc, "writing the IPL record: %s", strerror(-rc));
 	if (fdatasync(fd) < 0 && errno != EINVAL)
-		return fail(err, errlen, -errno, "fdatasync: %s", strerror(errno));
+		return errbuf_set(err, errlen, -errno, "fdatasync: %s", strerror(errno));
 	return 0;
 }
 
@@ -202,21 +196,22 @@ static int ipl_check_comp(const struct ipl_record *rec, uint32_t i, uint64_t siz
 	const struct ipl_comp *c = &rec->comp[i];
 
 	if (c->type < IPL_COMP_KERNEL || c->type > IPL_COMP_PARM || c->flags)
-		return fail(err, errlen, -EINVAL, "IPL record: component %u has unknown type %u", i,
-			    c->type);
+		return errbuf_set(err, errlen, -EINVAL,
+				  "IPL record: component %u has unknown type %u", i, c->type);
 	for (uint32_t j = 0; j < i; j++)
 		if (rec->comp[j].type == c->type)
-			return fail(err, errlen, -EINVAL, "IPL record: component type %u twice",
-				    c->type);
+			return errbuf_set(err, errlen, -EINVAL,
+					  "IPL record: component type %u twice", c->type);
 	if (c->offset < IPL_DATA_LBA * IPL_SECTOR || c->offset > size ||
 	    c->length > size - c->offset)
-		return fail(err, errlen, -EINVAL,
-			    "IPL record: component %u (%llu bytes at %llu) lies outside the disk",
-			    i, (unsigned long long)c->length, (unsigned long long)c->offset);
+		return errbuf_set(
+		    err, errlen, -EINVAL,
+		    "IPL record: component %u (%llu bytes at %llu) lies outside the disk", i,
+		    (unsigned long long)c->length, (unsigned long long)c->offset);
 	if (c->type == IPL_COMP_KERNEL && c->length == 0)
-		return fail(err, errlen, -EINVAL, "IPL record: the kernel is empty");
+		return errbuf_set(err, errlen, -EINVAL, "IPL record: the kernel is empty");
 	if (c->type == IPL_COMP_PARM && c->length >= IPL_PARM_MAX)
-		return fail(err, errlen, -EINVAL, "IPL record: parameter line too long");
+		return errbuf_set(err, errlen, -EINVAL, "IPL record: parameter line too long");
 	return 0;
 }
 
@@ -225,26 +220,29 @@ int ipl_read_record(int fd, uint64_t size, struct ipl_record *rec, char *err, si
 	int rc;
 
 	if (size < 3 * IPL_SECTOR)
-		return fail(err, errlen, -EINVAL, "the disk is too small to hold an IPL record");
+		return errbuf_set(err, errlen, -EINVAL,
+				  "the disk is too small to hold an IPL record");
 	rc = file_pread_full(fd, rec, sizeof(*rec), IPL_RECORD_LBA * IPL_SECTOR);
 	if (rc)
-		return fail(err, errlen, -EIO, "cannot read the IPL record: %s", strerror(-rc));
+		return errbuf_set(err, errlen, -EIO, "cannot read the IPL record: %s",
+				  strerror(-rc));
 	if (memcmp(rec->magic, IPL_MAGIC, 8))
-		return fail(err, errlen, -EINVAL, "no IPL record on the disk (run rvcp zipl)");
+		return errbuf_set(err, errlen, -EINVAL,
+				  "no IPL record on the disk (run rvcp zipl)");
 	if (rec->version != IPL_VERSION)
-		return fail(err, errlen, -EINVAL, "IPL record version %u, expected %u",
-			    rec->version, IPL_VERSION);
+		return errbuf_set(err, errlen, -EINVAL, "IPL record version %u, expected %u",
+				  rec->version, IPL_VERSION);
 	if (rec->checksum != ipl_checksum(rec))
-		return fail(err, errlen, -EINVAL, "the IPL record is damaged (bad checksum)");
+		return errbuf_set(err, errlen, -EINVAL, "the IPL record is damaged (bad checksum)");
 	if (rec->ncomp > IPL_MAX_COMP)
-		return fail(err, errlen, -EINVAL, "IPL record: %u components", rec->ncomp);
+		return errbuf_set(err, errlen, -EINVAL, "IPL record: %u components", rec->ncomp);
 	for (uint32_t i = 0; i < rec->ncomp; i++) {
 		rc = ipl_check_comp(rec, i, size, err, errlen);
 		if (rc)
 			return rc;
 	}
 	if (!ipl_find(rec, IPL_COMP_KERNEL))
-		return fail(err, errlen, -EINVAL, "IPL record: no kernel");
+		return errbuf_set(err, errlen, -EINVAL, "IPL record: no kernel");
 	return 0;
 }
 
@@ -261,11 +259,12 @@ int ipl_read_comp(int fd, const struct ipl_comp *c, void *buf, char *err, size_t
 	int rc = file_pread_full(fd, buf, c->length, c->offset);
 
 	if (rc)
-		return fail(err, errlen, -EIO, "reading IPL component %u: %s", c->type,
-			    strerror(-rc));
+		return errbuf_set(err, errlen, -EIO, "reading IPL component %u: %s", c->type,
+				  strerror(-rc));
 	if (XXH64(buf, c->length, 0) != c->hash)
-		return fail(err, errlen, -EINVAL,
-			    "IPL component %u is damaged (checksum mismatch); run rvcp zipl again",
-			    c->type);
+		return errbuf_set(
+		    err, errlen, -EINVAL,
+		    "IPL component %u is damaged (checksum mismatch); run rvcp zipl again",
+		    c->type);
 	return 0;
 }

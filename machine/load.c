@@ -8,7 +8,6 @@
 #include "machine/internal.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <libfdt.h>
@@ -17,6 +16,7 @@
 #include "machine/fdt.h"
 #include "machine/ipl.h"
 #include "machine/layout.h"
+#include "util/errbuf.h"
 
 #define ALIGN_2M	0x200000ULL
 #define FDT_BUF_SIZE	0x10000
@@ -27,18 +27,6 @@
  * there is no firmware to handle: all but ECALL from S and M. */
 #define DELEG_INTERRUPTS (MIP_SSIP | MIP_STIP | MIP_SEIP)
 #define DELEG_EXCEPTIONS 0xb1ffULL
-
-static int lfail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 static uint64_t align_up(uint64_t x, uint64_t a)
 {
@@ -157,7 +145,7 @@ static int load_info(struct machine *m, uint64_t kernel, uint64_t klen)
 /* The hart as OpenSBI would hand it to Linux: S-mode, delegation set up. */
 static void start_supervisor(struct machine *m, uint64_t pc)
 {
-	struct hart *h = &m->hart;
+	struct hart *h = m->hart;
 	struct hart_state s;
 
 	hart_reset(h, pc);
@@ -186,11 +174,12 @@ static int place_initrd(struct machine *m, uint64_t kspan, uint64_t ilen, uint64
 		return 0;
 	}
 	if (!mem_contains(&m->mem, at, ilen))
-		return lfail(err, errlen, -ENOSPC,
-			     "the initrd (%llu bytes at real %llx) does not fit in %llu MiB of "
-			     "storage",
-			     (unsigned long long)ilen, (unsigned long long)at,
-			     (unsigned long long)(m->mem.size >> 20));
+		return errbuf_set(
+		    err, errlen, -ENOSPC,
+		    "the initrd (%llu bytes at real %llx) does not fit in %llu MiB of "
+		    "storage",
+		    (unsigned long long)ilen, (unsigned long long)at,
+		    (unsigned long long)(m->mem.size >> 20));
 	*real = at;
 	m->initrd_start = RAM_BASE + at;
 	m->initrd_end = m->initrd_start + ilen;
@@ -207,14 +196,14 @@ static int finish_ipl(struct machine *m, uint64_t klen, const char *cmdline, cha
 	m->fdt_real = IPL_FDT_REAL;
 	rc = load_fdt(m, cmdline);
 	if (rc)
-		return lfail(err, errlen, rc, "the device tree does not fit below real %llx",
-			     (unsigned long long)IPL_STUB_REAL);
+		return errbuf_set(err, errlen, rc, "the device tree does not fit below real %llx",
+				  (unsigned long long)IPL_STUB_REAL);
 	rc = load_stub(m, RAM_BASE + IPL_FDT_REAL, RAM_BASE + IPL_KERNEL_REAL);
 	if (!rc)
 		rc = load_info(m, RAM_BASE + IPL_KERNEL_REAL, klen);
 	if (rc)
-		return lfail(err, errlen, rc, "storage below real %llx is not writable",
-			     (unsigned long long)IPL_KERNEL_REAL);
+		return errbuf_set(err, errlen, rc, "storage below real %llx is not writable",
+				  (unsigned long long)IPL_KERNEL_REAL);
 	start_supervisor(m, RAM_BASE + IPL_STUB_REAL);
 	return 0;
 }
@@ -222,9 +211,10 @@ static int finish_ipl(struct machine *m, uint64_t klen, const char *cmdline, cha
 static int check_kernel_fits(struct machine *m, uint64_t kspan, char *err, size_t errlen)
 {
 	if (!mem_contains(&m->mem, IPL_KERNEL_REAL, kspan))
-		return lfail(err, errlen, -ENOSPC,
-			     "the kernel (%llu bytes with bss) does not fit in %llu MiB of storage",
-			     (unsigned long long)kspan, (unsigned long long)(m->mem.size >> 20));
+		return errbuf_set(
+		    err, errlen, -ENOSPC,
+		    "the kernel (%llu bytes with bss) does not fit in %llu MiB of storage",
+		    (unsigned long long)kspan, (unsigned long long)(m->mem.size >> 20));
 	return 0;
 }
 
@@ -234,8 +224,8 @@ static void *load_dst(struct machine *m, uint64_t real, uint64_t len, char *err,
 	void *p = load_ptr(m, real, len);
 
 	if (!p)
-		lfail(err, errlen, -EFAULT, "storage at real %llx..%llx is not writable",
-		      (unsigned long long)real, (unsigned long long)(real + len));
+		errbuf_set(err, errlen, -EFAULT, "storage at real %llx..%llx is not writable",
+			   (unsigned long long)real, (unsigned long long)(real + len));
 	return p;
 }
 
@@ -315,9 +305,9 @@ int machine_load_bios(struct machine *m, const void *fw, size_t fwlen, const voi
 	rc = load_fdt(m, cmdline);
 	if (rc)
 		return rc;
-	hart_reset(&m->hart, RAM_BASE);
-	m->hart.s.x[10] = 0;
-	m->hart.s.x[11] = RAM_BASE + m->fdt_real;
+	hart_reset(m->hart, RAM_BASE);
+	m->hart->s.x[10] = 0;
+	m->hart->s.x[11] = RAM_BASE + m->fdt_real;
 	machine_set_sbi(m, false); /* the firmware is the SBI */
 	return 0;
 }
@@ -364,7 +354,7 @@ int machine_ipl_disk(struct machine *m, int disk, const char *parm, char *err, s
 	int rc;
 
 	if (disk < 0 || disk >= m->cfg.ndisks)
-		return lfail(err, errlen, -ENODEV, "no disk %d", disk);
+		return errbuf_set(err, errlen, -ENODEV, "no disk %d", disk);
 	d = &m->cfg.disks[disk];
 	rc = ipl_read_record(d->fd, d->size, &rec, err, errlen);
 	if (!rc)
@@ -373,7 +363,7 @@ int machine_ipl_disk(struct machine *m, int disk, const char *parm, char *err, s
 		return rc;
 	if (parm && *parm) {
 		if (asprintf(&cmdline, "%s%s%s", recparm, *recparm ? " " : "", parm) < 0)
-			return lfail(err, errlen, -ENOMEM, "out of memory");
+			return errbuf_set(err, errlen, -ENOMEM, "out of memory");
 	}
 	rc = finish_ipl(m, klen, cmdline ? cmdline : recparm, err, errlen);
 	free(cmdline);

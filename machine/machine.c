@@ -79,7 +79,7 @@ static void machine_uart_out(void *opaque, uint8_t c)
 void machine_request(struct machine *m, enum machine_event ev)
 {
 	m->event = ev;
-	m->hart.stop_req = true;
+	m->hart->stop_req = true;
 }
 
 static void machine_syscon(void *opaque, enum syscon_action a, uint32_t code)
@@ -114,9 +114,9 @@ static int machine_add_devices(struct machine *m)
 {
 	int rc;
 
-	rc = clint_init(&m->clint, &m->bus, &m->hart);
+	rc = clint_init(&m->clint, &m->bus, m->hart);
 	if (!rc)
-		rc = plic_init(&m->plic, &m->bus, &m->hart);
+		rc = plic_init(&m->plic, &m->bus, m->hart);
 	if (!rc)
 		rc = uart_init(&m->uart, &m->bus, &m->plic, UART_IRQ, machine_uart_out, m);
 	if (!rc)
@@ -150,18 +150,20 @@ struct machine *machine_create(const struct machine_config *cfg)
 		rc = mem_init(&m->mem, cfg->mem_size);
 	if (rc)
 		goto fail;
-	rc = hart_init(&m->hart, &m->mem, &m->bus);
-	if (rc)
+	m->hart = hart_new(&m->mem, &m->bus);
+	if (!m->hart) {
+		rc = -ENOMEM;
 		goto fail_mem;
-	m->hart.ecall = sbi_ecall;
-	m->hart.ecall_opaque = m;
+	}
+	m->hart->ecall = sbi_ecall;
+	m->hart->ecall_opaque = m;
 	rc = machine_add_devices(m);
 	if (rc)
 		goto fail_hart;
 	m->fdt_real = IPL_FDT_REAL;
 	return m;
 fail_hart:
-	hart_exit(&m->hart);
+	hart_free(m->hart);
 fail_mem:
 	mem_exit(&m->mem);
 fail:
@@ -175,7 +177,7 @@ void machine_destroy(struct machine *m)
 	if (!m)
 		return;
 	machine_flush_output(m);
-	hart_exit(&m->hart);
+	hart_free(m->hart);
 	mem_exit(&m->mem);
 	free(m);
 }
@@ -185,7 +187,7 @@ void machine_reset(struct machine *m, bool clear)
 	machine_flush_output(m);
 	if (clear)
 		mem_reset(&m->mem);
-	hart_reset(&m->hart, RAM_BASE);
+	hart_reset(m->hart, RAM_BASE);
 	plic_reset(&m->plic);
 	uart_reset(&m->uart);
 	rtc_reset(&m->rtc);
@@ -197,13 +199,13 @@ void machine_reset(struct machine *m, bool clear)
 	m->initrd_start = m->initrd_end = 0;
 	cpreq_reset(&m->cpreq);
 	m->dsr.n = 0;
-	hart_flush_tlb(&m->hart);
+	hart_flush_tlb(m->hart);
 }
 
 void machine_set_sbi(struct machine *m, bool on)
 {
 	m->sbi = on;
-	m->hart.ecall = on ? sbi_ecall : NULL;
+	m->hart->ecall = on ? sbi_ecall : NULL;
 }
 
 static enum machine_event machine_take_event(struct machine *m)
@@ -229,7 +231,7 @@ enum machine_event machine_run(struct machine *m, uint64_t max_insns)
 	if (ev != MACHINE_RUNNING)
 		return ev;
 	rtc_poll(&m->rtc);
-	ex = hart_run(&m->hart, max_insns);
+	ex = hart_run(m->hart, max_insns);
 	if (ex == HART_EXIT_WFI)
 		machine_release_output(m);
 	machine_flush_output(m);
@@ -252,7 +254,7 @@ enum machine_event machine_run(struct machine *m, uint64_t max_insns)
 
 uint64_t machine_deadline_ns(struct machine *m)
 {
-	uint64_t a = hart_deadline_ns(&m->hart), b = rtc_deadline_ns(&m->rtc);
+	uint64_t a = hart_deadline_ns(m->hart), b = rtc_deadline_ns(&m->rtc);
 
 	return a < b ? a : b;
 }
@@ -265,7 +267,7 @@ size_t machine_console_input(struct machine *m, const uint8_t *buf, size_t len)
 void machine_stop(struct machine *m)
 {
 	m->stop_req = true;
-	m->hart.stop_req = true;
+	m->hart->stop_req = true;
 }
 
 int machine_wait(struct machine *m, struct pollfd *fds, int nfds)
@@ -291,7 +293,7 @@ uint32_t machine_exit_code(struct machine *m)
 
 struct hart *machine_hart(struct machine *m)
 {
-	return &m->hart;
+	return m->hart;
 }
 
 struct guest_mem *machine_mem(struct machine *m)

@@ -40,7 +40,7 @@ struct machine_config {
 enum machine_event {
 	MACHINE_RUNNING,  /* slice done; call again */
 	MACHINE_IDLE,	  /* guest waits: sleep until machine_deadline_ns() or input */
-	MACHINE_TRACE,	  /* instruction trace hit, before executing m->hart.trace_pc */
+	MACHINE_TRACE,	  /* instruction trace hit, before executing m->hart->trace_pc */
 	MACHINE_POWEROFF, /* guest powered off (SBI SRST or syscon) */
 	MACHINE_RESET,	  /* guest asked for a reboot */
 	MACHINE_STOPPED,  /* stopped on request (machine_stop) */

@@ -106,7 +106,7 @@ static void snap_put_devices(struct machine *m, struct snap_out *o)
 	struct rtc_state rs;
 	uint8_t *p;
 
-	hart_get_state(&m->hart, &hs);
+	hart_get_state(m->hart, &hs);
 	memcpy(snap_add(o, SNAP_HART, 0, sizeof(hs)), &hs, sizeof(hs));
 	plic_get_state(&m->plic, &ps);
 	memcpy(snap_add(o, SNAP_PLIC, 0, sizeof(ps)), &ps, sizeof(ps));
@@ -323,7 +323,7 @@ static int snap_apply(struct machine *m, struct snap_in *in, const struct hart_s
 	struct rtc_state rs;
 	char why[128];
 
-	hart_set_state(&m->hart, hs);
+	hart_set_state(m->hart, hs);
 	memcpy(&ps, in->data[SNAP_PLIC], sizeof(ps));
 	if (plic_set_state(&m->plic, &ps))
 		return snap_fail(in, "machine state: bad PLIC section");
@@ -384,6 +384,6 @@ int machine_load_state(struct machine *m, const void *buf, size_t len, char *err
 	m->fdt_real = sm.fdt_real;
 	m->initrd_start = sm.initrd_start;
 	m->initrd_end = sm.initrd_end;
-	hart_flush_tlb(&m->hart);
+	hart_flush_tlb(m->hart);
 	return 0;
 }

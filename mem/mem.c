@@ -2,6 +2,8 @@
 /* Guest storage: reservation, NSS overlays, per-page flags.  See mem.h. */
 #include "mem/mem.h"
 
+#include "util/elf.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,4 +107,18 @@ void *mem_dma(struct guest_mem *m, uint64_t real, uint64_t len, bool write)
 				return NULL;
 	}
 	return m->base + real;
+}
+
+/* elf_place_fn over guest storage: physical addresses from RAM_BASE up. */
+static int mem_place(void *ctx, uint64_t paddr, uint64_t memsz, uint8_t **dst)
+{
+	if (paddr < RAM_BASE)
+		return -ENOEXEC;
+	*dst = mem_dma(ctx, paddr - RAM_BASE, memsz, true);
+	return *dst ? 0 : -ERANGE; /* outside storage */
+}
+
+int mem_load_elf(struct guest_mem *m, const struct elf_file *f, uint64_t *entry)
+{
+	return elf_load(f, mem_place, m, entry);
 }

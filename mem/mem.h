@@ -67,4 +67,13 @@ static inline bool mem_page_ro(const struct guest_mem *m, uint64_t real)
  */
 void *mem_dma(struct guest_mem *m, uint64_t real, uint64_t len, bool write);
 
+struct elf_file;
+/*
+ * Loads the PT_LOAD segments of an ELF file (util/elf.h) into storage at
+ * guest physical p_paddr; *entry = its entry point.  -ENOEXEC for a
+ * malformed file or a segment below RAM_BASE, -ERANGE for one past the end
+ * of storage or over read-only pages.
+ */
+int mem_load_elf(struct guest_mem *m, const struct elf_file *f, uint64_t *entry);
+
 #endif

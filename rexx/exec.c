@@ -215,16 +215,6 @@ int rexx_exec_fd(const struct rexx_exec *x)
 	return x->fd;
 }
 
-pid_t rexx_exec_pid(const struct rexx_exec *x)
-{
-	return x->pid;
-}
-
-bool rexx_exec_pulling(const struct rexx_exec *x)
-{
-	return x->pulling;
-}
-
 static void send_input(struct rexx_exec *x, const char *line)
 {
 	x->pulling = false;

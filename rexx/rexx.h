@@ -76,7 +76,6 @@ int rexx_exec_start(const char *path, const char *name, const char *args,
 int rexx_child_main(int argc, char **argv);
 /* The descriptor to watch for input. */
 int rexx_exec_fd(const struct rexx_exec *x);
-pid_t rexx_exec_pid(const struct rexx_exec *x);
 /* Handle what the child sent: 0 while it runs; 1 when it ended (*rc set). */
 int rexx_exec_event(struct rexx_exec *x, int *rc);
 /* One response line of a captured command. */
@@ -89,8 +88,6 @@ void rexx_exec_reply(struct rexx_exec *x, int rc, bool unknown);
  */
 #define REXX_TYPEAHEAD_MAX 256
 int rexx_exec_input(struct rexx_exec *x, const char *line);
-/* True while the EXEC waits in PULL. */
-bool rexx_exec_pulling(const struct rexx_exec *x);
 /*
  * Stop a running EXEC (HI, a break): the first call raises REXX's HALT
  * condition (the program ends with Regina's "Program interrupted" message

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The spool file format: metadata, checksums, layout checks.  See spool.h. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,27 +8,13 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "util/file.h"
 #include "spool/spool.h"
+#include "util/errbuf.h"
+#include "util/file.h"
 
 _Static_assert(sizeof(struct spool_hdr) == 256, "spool header is 256 bytes on disk");
 _Static_assert(sizeof(struct spool_range) == 32, "spool range is 32 bytes on disk");
 _Static_assert(sizeof(struct spool_disk) == 16, "spool disk is 16 bytes on disk");
-
-static int fail(char *why, size_t len, int err, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *why, size_t len, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && len) {
-		va_start(ap, fmt);
-		vsnprintf(why, len, fmt, ap);
-		va_end(ap);
-	}
-	return -err;
-}
 
 uint64_t spool_range_bytes(const struct spool_range *r)
 {
@@ -99,23 +84,24 @@ int spool_meta_write(int fd, struct spool_meta *m)
 static int hdr_check(const struct spool_hdr *h, uint64_t fsize, char *why, size_t wl)
 {
 	if (memcmp(h->magic, SPOOL_MAGIC, sizeof(h->magic)))
-		return fail(why, wl, EINVAL, "not a spool file (bad magic)");
+		return errbuf_set(why, wl, -EINVAL, "not a spool file (bad magic)");
 	if (h->version != SPOOL_VERSION || h->hdr_size != sizeof(*h))
-		return fail(why, wl, EINVAL, "unsupported spool file version %u", h->version);
+		return errbuf_set(why, wl, -EINVAL, "unsupported spool file version %u",
+				  h->version);
 	if (h->nranges == 0 || h->nranges > SPOOL_MAX_RANGES || h->ndisks > SPOOL_MAX_DISKS ||
 	    h->hart_size > 65536 || h->dev_size > 65536)
-		return fail(why, wl, EINVAL, "bad counts in the header");
+		return errbuf_set(why, wl, -EINVAL, "bad counts in the header");
 	if (h->meta_len != spool_meta_len(h) || h->meta_len > fsize)
-		return fail(why, wl, EINVAL, "file truncated (header area)");
+		return errbuf_set(why, wl, -EINVAL, "file truncated (header area)");
 	if (h->file_size != fsize)
-		return fail(why, wl, EINVAL, "file size %llu, header says %llu",
-			    (unsigned long long)fsize, (unsigned long long)h->file_size);
+		return errbuf_set(why, wl, -EINVAL, "file size %llu, header says %llu",
+				  (unsigned long long)fsize, (unsigned long long)h->file_size);
 	if (h->cls != 'S' && h->cls != 'A' && h->cls != 'R')
-		return fail(why, wl, EINVAL, "bad class");
+		return errbuf_set(why, wl, -EINVAL, "bad class");
 	if (memchr(h->name, 0, sizeof(h->name)) == NULL || !h->name[0] ||
 	    memchr(h->owner, 0, sizeof(h->owner)) == NULL ||
 	    memchr(h->type, 0, sizeof(h->type)) == NULL)
-		return fail(why, wl, EINVAL, "bad name field");
+		return errbuf_set(why, wl, -EINVAL, "bad name field");
 	return 0;
 }
 
@@ -130,16 +116,16 @@ static int ranges_check(const struct spool_meta *m, char *why, size_t wl)
 
 		if (r->type >= SPOOL_NTYPES || r->first > r->last || r->last > SPOOL_MAX_PAGE ||
 		    (i && r->first <= m->r[i - 1].last))
-			return fail(why, wl, EINVAL, "bad range %d", i);
+			return errbuf_set(why, wl, -EINVAL, "bad range %d", i);
 		if (h->cls == 'S' || !len)
 			continue;
 		if (r->off % SPOOL_PAGE || r->off < h->data_off || r->off > h->file_size ||
 		    len > h->file_size - r->off)
-			return fail(why, wl, EINVAL, "range %X-%X lies outside the file", r->first,
-				    r->last);
+			return errbuf_set(why, wl, -EINVAL, "range %X-%X lies outside the file",
+					  r->first, r->last);
 	}
 	if (h->cls != 'S' && (h->data_off % SPOOL_PAGE || h->data_off < h->meta_len))
-		return fail(why, wl, EINVAL, "bad data offset");
+		return errbuf_set(why, wl, -EINVAL, "bad data offset");
 	return 0;
 }
 
@@ -152,21 +138,21 @@ int spool_meta_read(int fd, struct spool_meta *m, char *why, size_t wl)
 
 	memset(m, 0, sizeof(*m));
 	if (fstat(fd, &st) < 0)
-		return fail(why, wl, errno, "%s", strerror(errno));
+		return errbuf_set(why, wl, -errno, "%s", strerror(errno));
 	if (file_pread_full(fd, &m->hdr, sizeof(m->hdr), 0) < 0)
-		return fail(why, wl, EINVAL, "file truncated (no header)");
+		return errbuf_set(why, wl, -EINVAL, "file truncated (no header)");
 	ret = hdr_check(&m->hdr, (uint64_t)st.st_size, why, wl);
 	if (ret < 0)
 		return ret;
 	buf = malloc(m->hdr.meta_len);
 	if (!buf)
-		return fail(why, wl, ENOMEM, "out of memory");
+		return errbuf_set(why, wl, -ENOMEM, "out of memory");
 	if (file_pread_full(fd, buf, m->hdr.meta_len, 0) < 0) {
-		ret = fail(why, wl, EINVAL, "file truncated");
+		ret = errbuf_set(why, wl, -EINVAL, "file truncated");
 		goto out;
 	}
 	if (meta_hash(buf, m->hdr.meta_len) != m->hdr.checksum) {
-		ret = fail(why, wl, EINVAL, "header checksum mismatch");
+		ret = errbuf_set(why, wl, -EINVAL, "header checksum mismatch");
 		goto out;
 	}
 	o = sizeof(m->hdr);
@@ -177,7 +163,7 @@ int spool_meta_read(int fd, struct spool_meta *m, char *why, size_t wl)
 	if (m->hdr.hart_size + m->hdr.dev_size) {
 		m->hart = malloc(m->hdr.hart_size + m->hdr.dev_size);
 		if (!m->hart) {
-			ret = fail(why, wl, ENOMEM, "out of memory");
+			ret = errbuf_set(why, wl, -ENOMEM, "out of memory");
 			goto out;
 		}
 		memcpy(m->hart, buf + o, m->hdr.hart_size + m->hdr.dev_size);
@@ -230,8 +216,8 @@ int spool_data_verify(int fd, const struct spool_meta *m, char *why, size_t wl)
 		if (m->hdr.cls == 'S' || !len)
 			continue;
 		if (spool_data_hash(fd, r->off, len, &err) != r->hash || err)
-			return fail(why, wl, EINVAL, "data checksum mismatch in pages %X-%X",
-				    r->first, r->last);
+			return errbuf_set(why, wl, -EINVAL, "data checksum mismatch in pages %X-%X",
+					  r->first, r->last);
 	}
 	return 0;
 }

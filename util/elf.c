@@ -77,10 +77,10 @@ void elf_close(struct elf_file *f)
 	f->size = 0;
 }
 
-int elf_load(const struct elf_file *f, struct guest_mem *m, uint64_t *entry)
+int elf_load(const struct elf_file *f, elf_place_fn *place, void *ctx, uint64_t *entry)
 {
 	Elf64_Ehdr eh;
-	int loaded = 0;
+	int loaded = 0, ret;
 
 	if (!elf_header(f, &eh) || eh.e_phentsize != sizeof(Elf64_Phdr))
 		return -ENOEXEC;
@@ -92,12 +92,11 @@ int elf_load(const struct elf_file *f, struct guest_mem *m, uint64_t *entry)
 			return -ENOEXEC;
 		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
 			continue;
-		if (ph.p_filesz > ph.p_memsz || !in_file(f, ph.p_offset, ph.p_filesz) ||
-		    ph.p_paddr < RAM_BASE)
+		if (ph.p_filesz > ph.p_memsz || !in_file(f, ph.p_offset, ph.p_filesz))
 			return -ENOEXEC;
-		dst = mem_dma(m, ph.p_paddr - RAM_BASE, ph.p_memsz, true);
-		if (!dst)
-			return -ERANGE; /* outside storage */
+		ret = place(ctx, ph.p_paddr, ph.p_memsz, &dst);
+		if (ret)
+			return ret;
 		memcpy(dst, f->data + ph.p_offset, ph.p_filesz);
 		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
 		loaded++;

@@ -16,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tools/tools.h"
 #include "util/log.h"
 #include "util/sandbox.h"
 #include "vm/nss.h"

@@ -299,7 +299,7 @@ int fuzz_elf(const uint8_t *data, size_t size)
 			abort();
 		ready = true;
 	}
-	elf_load(&f, &mem, &entry);
+	mem_load_elf(&mem, &f, &entry);
 	elf_symbol(&f, "tohost", &value);
 	elf_symbol(&f, "", &value);
 	return 0;
@@ -499,7 +499,7 @@ int fuzz_hart(const uint8_t *data, size_t size)
 	if (size < sizeof(hs))
 		return 0;
 	memcpy(&hs, data, sizeof(hs));
-	hart_set_state(&m->hart, &hs);
+	hart_set_state(m->hart, &hs);
 	if (size > sizeof(hs)) /* the rest is code and data at the pc's page, if in storage */
 	{
 		uint64_t real = (hs.pc - RAM_BASE) & ~4095ULL;
@@ -508,6 +508,6 @@ int fuzz_hart(const uint8_t *data, size_t size)
 		if (hs.pc >= RAM_BASE && real < m->mem.size && !mem_page_ro(&m->mem, real))
 			memcpy(m->mem.base + real, data + sizeof(hs), n);
 	}
-	hart_run(&m->hart, 4000);
+	hart_run(m->hart, 4000);
 	return 0;
 }

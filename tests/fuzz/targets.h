@@ -4,7 +4,15 @@
 /*
  * Fuzz targets (tests/fuzz/targets.c): one per parser of untrusted input.
  * Each returns 0 and aborts only when it finds the code under test broke a
- * promise (the sanitizers catch the rest).
+ * promise (the sanitizers catch the rest).  Checksummed formats get their
+ * checksum fixed after mutation, so the fuzzing reaches past it.
+ *
+ * tests/unit/fuzz_parsers runs each a fixed number of times from a valid
+ * seed in make check; `make fuzz` builds libFuzzer binaries
+ * build/fuzz/fuzz_NAME (seeds: `build/tests/unit/fuzz_parsers --seeds DIR`
+ * writes DIR/NAME/seed).  The terminal path is fuzzed end to end by
+ * tests/sh/cp_garbage.sh, CP's side of the VM protocol by
+ * tests/unit/cp_hostile_vm (the real CP and subverted VM processes).
  */
 #include <stddef.h>
 #include <stdint.h>

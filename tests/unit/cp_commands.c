@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cp/cp.h"
+#include "cp/commands.h"
 #include "tests/unit/check.h"
 
 static const char *found(struct cp_user *u, const char *word)
@@ -90,7 +90,7 @@ static void test_messages(void)
 	char buf[256];
 
 	/* every message has a module, a number and a known severity */
-	for (int i = 1; i < MSG_COUNT; i++) {
+	for (int i = 0; i < MSG_COUNT; i++) {
 		const struct cp_message *m = &cp_messages[i];
 
 		CHECK(m->text && m->module && strlen(m->module) == 3 && m->number > 0);

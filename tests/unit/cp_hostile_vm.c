@@ -27,8 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cp/cp.h"
-#include "tools/tools.h"
+#include "cp/main.h"
 #include "vm/nss.h"
 #include "vm/proto.h"
 

@@ -122,7 +122,7 @@ static void fuzz_round(struct hart *h, struct guest_mem *m)
 
 int main(void)
 {
-	static struct hart h;
+	struct hart *h;
 	struct guest_mem m;
 	struct bus bus = {0};
 	struct clint clint;
@@ -134,18 +134,20 @@ int main(void)
 	if (fd < 0 || ftruncate(fd, RO_LEN) ||
 	    mem_map(&m, RO_REAL, RO_LEN, fd, 0, MEM_MAP_SHARED_RO))
 		return 1;
-	hart_init(&h, &m, &bus);
-	if (clint_init(&clint, &bus, &h))
+	h = hart_new(&m, &bus);
+	if (!h)
+		return 1;
+	if (clint_init(&clint, &bus, h))
 		return 1;
 	for (int r = 0; r < ROUNDS; r++)
-		fuzz_round(&h, &m);
+		fuzz_round(h, &m);
 	/* the read-only pages kept their zeros */
 	for (uint64_t i = 0; i < RO_LEN; i++)
 		if (m.base[RO_REAL + i]) {
 			fprintf(stderr, "cpu_fuzz: read-only storage was written\n");
 			return 1;
 		}
-	hart_exit(&h);
+	hart_free(h);
 	mem_exit(&m);
 	close(fd);
 	return 0;

@@ -60,7 +60,7 @@ static int check(bool ok, const char *what)
 
 int main(void)
 {
-	static struct hart a, b, c;
+	struct hart *a, *b, *c;
 	struct guest_mem ma, mb, mc;
 	struct bus bus = {0};
 	struct hart_state s;
@@ -70,44 +70,46 @@ int main(void)
 		return 1;
 	load_program(&ma);
 	load_program(&mb);
-	hart_init(&a, &ma, &bus);
-	hart_init(&b, &mb, &bus);
-	hart_init(&c, &mc, &bus);
-	hart_reset(&a, RAM_BASE);
-	hart_reset(&b, RAM_BASE);
-	hart_run(&a, 123457);
-	hart_run(&a, 300000);
+	a = hart_new(&ma, &bus);
+	b = hart_new(&mb, &bus);
+	c = hart_new(&mc, &bus);
+	if (!a || !b || !c)
+		return 1;
+	hart_reset(a, RAM_BASE);
+	hart_reset(b, RAM_BASE);
+	hart_run(a, 123457);
+	hart_run(a, 300000);
 	fails +=
-	    check(a.s.pc == RAM_BASE + 36 && a.s.x[11] == 0, "uninterrupted run did not finish");
+	    check(a->s.pc == RAM_BASE + 36 && a->s.x[11] == 0, "uninterrupted run did not finish");
 
 	/* stop b in the middle, move it to c */
-	hart_run(&b, 123457);
-	hart_get_state(&b, &s);
+	hart_run(b, 123457);
+	hart_get_state(b, &s);
 	memcpy(mc.base, mb.base, MEM_SIZE);
-	hart_set_state(&c, &s);
-	fails += check(hart_mtime(&c) >= s.mtime && hart_mtime(&c) - s.mtime < 10000000,
+	hart_set_state(c, &s);
+	fails += check(hart_mtime(c) >= s.mtime && hart_mtime(c) - s.mtime < 10000000,
 		       "timer did not continue from the saved mtime");
-	hart_run(&c, 300000);
-	fails += check(!memcmp(a.s.x, c.s.x, sizeof(a.s.x)) && a.s.pc == c.s.pc,
+	hart_run(c, 300000);
+	fails += check(!memcmp(a->s.x, c->s.x, sizeof(a->s.x)) && a->s.pc == c->s.pc,
 		       "restored run ended with other registers");
-	fails += check(c.s.minstret == a.s.minstret, "instret not carried over");
+	fails += check(c->s.minstret == a->s.minstret, "instret not carried over");
 
 	/* trace: stop before the mul, then run it without stopping again */
-	hart_reset(&b, RAM_BASE);
-	hart_set_trace(&b, RAM_BASE + 20, RAM_BASE + 20);
-	fails += check(hart_run(&b, 1000) == HART_EXIT_TRACE && b.trace_pc == RAM_BASE + 20 &&
-			   b.s.pc == RAM_BASE + 20 && b.s.x[12] == 1,
+	hart_reset(b, RAM_BASE);
+	hart_set_trace(b, RAM_BASE + 20, RAM_BASE + 20);
+	fails += check(hart_run(b, 1000) == HART_EXIT_TRACE && b->trace_pc == RAM_BASE + 20 &&
+			   b->s.pc == RAM_BASE + 20 && b->s.x[12] == 1,
 		       "trace did not stop before the instruction");
-	fails += check(hart_run(&b, 1) == HART_EXIT_BUDGET && b.s.pc == RAM_BASE + 24,
+	fails += check(hart_run(b, 1) == HART_EXIT_BUDGET && b->s.pc == RAM_BASE + 24,
 		       "traced instruction did not run on the next hart_run");
-	fails += check(hart_run(&b, 1000) == HART_EXIT_TRACE && b.s.x[11] == 49999,
+	fails += check(hart_run(b, 1000) == HART_EXIT_TRACE && b->s.x[11] == 49999,
 		       "trace did not stop on the next loop iteration");
-	hart_set_trace(&b, 1, 0);
-	fails += check(hart_run(&b, 1000) == HART_EXIT_BUDGET, "trace not switched off");
+	hart_set_trace(b, 1, 0);
+	fails += check(hart_run(b, 1000) == HART_EXIT_BUDGET, "trace not switched off");
 
-	hart_exit(&a);
-	hart_exit(&b);
-	hart_exit(&c);
+	hart_free(a);
+	hart_free(b);
+	hart_free(c);
 	mem_exit(&ma);
 	mem_exit(&mb);
 	mem_exit(&mc);

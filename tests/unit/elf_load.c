@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mem/mem.h"
 #include "util/elf.h"
 
 #define MEM_SIZE (1ULL << 20)
@@ -88,7 +89,7 @@ static int try_file(const char *path, struct guest_mem *m, uint64_t *entry)
 
 	if (ret)
 		return ret;
-	ret = elf_load(&f, m, entry);
+	ret = mem_load_elf(m, &f, entry);
 	elf_symbol(&f, "tohost", &v);
 	elf_symbol(&f, "fromhost", &v);
 	elf_close(&f);
@@ -109,8 +110,8 @@ int main(void)
 	close(fd);
 	build(&im, RAM_BASE + 0x1000);
 	memset(m.base + 0x1000, 0xff, 64);
-	if (write_file(path, &im, sizeof(im)) || elf_open(&f, path) || elf_load(&f, &m, &entry) ||
-	    entry != RAM_BASE + 0x1004)
+	if (write_file(path, &im, sizeof(im)) || elf_open(&f, path) ||
+	    mem_load_elf(&m, &f, &entry) || entry != RAM_BASE + 0x1004)
 		fails++;
 	for (int i = 0; i < 64; i++)
 		if (m.base[0x1000 + i] != (i < 16 ? 0xa0 + i : 0))

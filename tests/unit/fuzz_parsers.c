@@ -413,7 +413,7 @@ static size_t seed_hart(uint8_t *buf, size_t cap)
 
 	if (cap < sizeof(hs) + sizeof(code))
 		return 0;
-	hart_get_state(&fuzz_machine()->hart, &hs);
+	hart_get_state(fuzz_machine()->hart, &hs);
 	hs.pc = RAM_BASE + 0x30000;
 	hs.priv = PRV_S;
 	hs.satp = 8ULL << 60 | (0x40000 + RAM_BASE) >> 12;

@@ -140,12 +140,12 @@ static void setup_devices(struct machine *m)
 {
 	struct hart_state hs;
 
-	hart_get_state(&m->hart, &hs);
+	hart_get_state(m->hart, &hs);
 	hs.x[5] = 0x1234;
 	hs.pc = RAM_BASE + 0x100;
 	hs.priv = PRV_S;
 	hs.sbi_timecmp = hs.mtime + 10000000;
-	hart_set_state(&m->hart, &hs);
+	hart_set_state(m->hart, &hs);
 	wr(m, PLIC_BASE + 4 * 1, 3, 4);	       /* priority of virtio slot 0 */
 	wr(m, PLIC_BASE + 4 * UART_IRQ, 5, 4); /* and of the UART */
 	wr(m, PLIC_BASE + 0x2080, 0x402, 4);   /* S context enables 1, 10 */
@@ -173,7 +173,7 @@ struct all_state {
 static void get_all(struct machine *m, struct all_state *a)
 {
 	memset(a, 0, sizeof(*a));
-	hart_get_state(&m->hart, &a->hs);
+	hart_get_state(m->hart, &a->hs);
 	a->hs.mtime = a->hs.mcycle = 0; /* they run on */
 	plic_get_state(&m->plic, &a->ps);
 	uart_get_state(&m->uart, &a->us, a->rx);
@@ -220,7 +220,7 @@ static void refused(struct machine *m, const uint8_t *blob, size_t len, const ch
 	CHECK(strstr(err, why_has) != NULL);
 	if (!strstr(err, why_has))
 		fprintf(stderr, "  wanted \"%s\" in \"%s\"\n", why_has, err);
-	CHECK(m->hart.s.pc == RAM_BASE || m->hart.s.x[5] != 0x1234); /* not half loaded */
+	CHECK(m->hart->s.pc == RAM_BASE || m->hart->s.x[5] != 0x1234); /* not half loaded */
 }
 
 struct edit {
@@ -394,7 +394,7 @@ int main(void)
 	CHECK(!memcmp(sa.rx, sb.rx, sizeof(sa.rx)));
 	CHECK(!memcmp(&sa.rs, &sb.rs, sizeof(sa.rs)));
 	CHECK(!memcmp(&sa.vs, &sb.vs, sizeof(sa.vs)));
-	CHECK(b->hart.s.mip & MIP_SEIP); /* the pending disk and UART interrupts */
+	CHECK(b->hart->s.mip & MIP_SEIP); /* the pending disk and UART interrupts */
 	CHECK(rd(b, UART_BASE, 1) == 'e');
 	/* The queue goes on where it was: the second request completes. */
 	blk_read(b, 2, 7);

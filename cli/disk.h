@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef RVCP_TOOLS_DISK_H
-#define RVCP_TOOLS_DISK_H
+#ifndef RVCP_CLI_DISK_H
+#define RVCP_CLI_DISK_H
 #include "machine/machine.h"
 
 /*

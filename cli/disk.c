@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Disk images named on the command line (boot, run-elf): IMG or IMG,ro. */
-#include "tools/disk.h"
+#include "cli/disk.h"
 
 #include <errno.h>
 #include <fcntl.h>

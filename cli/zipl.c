@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "machine/ipl.h"
-#include "tools/tools.h"
 #include "util/file.h"
 
 static int zipl_usage(FILE *f)

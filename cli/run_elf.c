@@ -22,10 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
+#include "cli/disk.h"
 #include "cpu/cpu.h"
 #include "machine/machine.h"
-#include "tools/disk.h"
-#include "tools/tools.h"
+#include "mem/mem.h"
 #include "util/elf.h"
 
 #define RUN_ELF_MEM   (256ULL << 20)
@@ -111,7 +112,7 @@ static int setup(struct run_elf *r, const char *path)
 			ret == -ENOEXEC ? "not a RISC-V ELF64 file" : strerror(-ret));
 		return ret;
 	}
-	ret = elf_load(&f, r->mem, &entry);
+	ret = mem_load_elf(r->mem, &f, &entry);
 	if (ret) {
 		fprintf(stderr, "run-elf: %s: cannot load: %s\n", path, strerror(-ret));
 		goto out;

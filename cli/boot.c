@@ -24,9 +24,9 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
+#include "cli/disk.h"
 #include "machine/machine.h"
-#include "tools/disk.h"
-#include "tools/tools.h"
 #include "util/file.h"
 
 #define BOOT_SLICE  2000000 /* instructions between looks at the console */

@@ -28,9 +28,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "machine/layout.h"
 #include "spool/spool.h"
-#include "tools/tools.h"
 
 #define SEG_BYTES (SPOOL_SEG_PAGES * SPOOL_PAGE)
 

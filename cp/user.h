@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RVCP_CP_USER_H
+#define RVCP_CP_USER_H
+/*
+ * Logged-on users (cp/user.c) and the CP system they belong to.
+ *
+ * A user is created at LOGON or AUTOLOG together with its VM process
+ * (cp/vmctl.h) and stays, disconnected (term NULL), while its virtual
+ * machine runs.  The user layer calls the VM control below it; what it
+ * shows goes up to the terminal through the user's console (struct
+ * cp_console), which the terminal registers: neither this module nor
+ * cp/vmctl.c calls the terminal server.  The VM process's reports arrive
+ * through the events the user layer gives cp/vmctl.c (a guest reboot
+ * repeats the last IPL command, a guest's CP request runs as if typed, a
+ * trace trap runs its command list, a power-off stops the guest).
+ *
+ * Everything runs in CP's one thread, inside the event loop (cp_sys.loop,
+ * util/evloop.h).  Nothing here blocks on a guest: requests to a VM process
+ * are sent, and its answers arrive later as events.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cp/directory.h"
+#include "cp/messages.h"
+#include "util/evloop.h"
+
+struct cp_vm;
+
+/*
+ * A user's console: the terminal it is connected to, as CP's core sees it.
+ * The terminal server (cp/terminal.c) embeds one in each terminal and
+ * hands it to the user at LOGON and reconnection (u->term).
+ */
+struct cp_console {
+	/* A CP line (response, message), without line end. */
+	void (*line)(struct cp_console *c, const char *text);
+	/* Console output of the user's guest, bytes as they come. */
+	void (*raw)(struct cp_console *c, const void *buf, size_t len);
+	/* The user leaves it (LOGOFF, DISCONNECT, FORCE): the line is dropped,
+	 * or with hold kept, showing the logo, for a new LOGON. */
+	void (*leave)(struct cp_console *c, bool hold);
+	/* The user is no longer held (cp_user_unhold): take what was typed. */
+	void (*resume)(struct cp_console *c);
+	/* LOGON userid was typed on it: ask the password. */
+	void (*logon)(struct cp_console *c, const char *userid);
+	const char *name; /* "L0001": the terminal's name in QUERY NAMES */
+};
+
+/* Terminal input diverted from CP (an EXEC's PULL, a running EXEC's break). */
+struct cp_input_hook {
+	void (*line)(void *opaque, const char *text);
+	void (*attn)(void *opaque); /* the break key */
+	void *opaque;
+};
+
+/* A logged-on user. */
+struct cp_user {
+	struct dir_user *dir;
+	const char *id;		 /* dir->id */
+	struct cp_console *term; /* NULL: disconnected */
+	struct cp_vm *vm;	 /* the VM process, NULL if none (ended) */
+	uint64_t storage;	 /* current storage (DEFINE STORAGE) */
+	char linend;		 /* 0: LINEND OFF */
+	bool running;		 /* guest running (RUNNING), else CP READ */
+	bool ipled;		 /* an IPL was done: BEGIN may resume */
+	bool logging_off;
+	bool held; /* an IPL is in flight: typed lines wait (cp_user_hold) */
+	time_t logon_time;
+	char *last_ipl;	     /* the last IPL command, for guest reboot */
+	struct cp_sink sink; /* writes to term, dropped while disconnected */
+	const struct cp_input_hook *input;
+	void *nss;  /* NSS module's per-user state (cp/nss.h) */
+	void *rexx; /* EXEC module's per-user state (cp/cmd_exec.h) */
+	struct cp_user *next;
+};
+
+/* The CP system: one per process. */
+struct cp_system {
+	struct evloop *loop;
+	struct directory *dir;
+	char *spool;	       /* spool folder */
+	struct cp_user *users; /* logged-on users */
+};
+extern struct cp_system cp_sys;
+
+struct cp_user *cp_user_find(const char *id);
+int cp_user_count(void);
+/* Creates the user and its VM process (LOGON, AUTOLOG); messages to sink. */
+int cp_user_logon(struct dir_user *d, struct cp_sink *sink, struct cp_user **out);
+/* Ends the VM process, leaves the terminal (dropped), frees u. */
+void cp_user_logoff(struct cp_user *u);
+/* An EXEC's own text (SAY) to the user's terminal. */
+void cp_user_write(struct cp_user *u, const char *text);
+void cp_user_set_input(struct cp_user *u, const struct cp_input_hook *hook);
+/*
+ * An asynchronous command (IPL of a saved system) is in flight: lines the
+ * user types meanwhile wait and are taken, in order, when it is done — so
+ * a line typed right after IPL reaches the guest, not CP.
+ */
+void cp_user_hold(struct cp_user *u);
+void cp_user_unhold(struct cp_user *u);
+/* Typed input for the guest's console; -ENOBUFS when too much waits. */
+int cp_user_console_in(struct cp_user *u, const void *buf, size_t len);
+/* Stop the guest into CP READ / resume it (BEGIN). */
+void cp_user_stop(struct cp_user *u);
+int cp_user_begin(struct cp_user *u);
+/* Drop the VM's storage and leave its saved system (before IPL, reset, ...). */
+void cp_user_release(struct cp_user *u);
+
+/* "11:30:00 UTC FRIDAY 11/27/26" */
+void cp_format_time(time_t t, char *buf, size_t size);
+
+#endif
