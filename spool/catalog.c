@@ -875,9 +875,11 @@ static int reopen_check(struct spool *sp, struct spool_file *f, int *fdp, char *
 static int snapshot_make(struct spool_file *f, int fd, char *why, size_t wl)
 {
 	struct stat st;
+	char name[16];
 	int ret = 0;
 
-	f->datafd = memfd_create(f->meta.hdr.name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	file_path(name, sizeof(name), f->meta.hdr.spoolid, "nss"); /* /memfd:NNNN.nss in maps */
+	f->datafd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (f->datafd < 0 || fstat(fd, &st) < 0 || ftruncate(f->datafd, st.st_size) < 0)
 		ret = -errno;
 	if (!ret)
