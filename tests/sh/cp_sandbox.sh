@@ -130,6 +130,7 @@ try:
     t.cmd("DEFINE STORAGE 128M", r"STORAGE = 128M")
     pid = wait_for(lambda: cp.vm_pids().get("MAINT") not in (None, pids["MAINT"]) and
                    cp.vm_pids()["MAINT"], "new VM process after DEFINE STORAGE")
+    t.cmd("IPL 100", r"HCPIPL041E|no IPL record")  # it ran a request
     sandboxed(pid, "VM process after DEFINE STORAGE")
     if not SANITIZED and limit_as(pid) != str((128 << 20) + (1 << 30)):
         fail("VM address space limit after DEFINE STORAGE 128M: %s" % limit_as(pid))
