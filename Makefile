@@ -33,7 +33,7 @@ ISAELFS  := $(ISASRCS:tests/isa/%.S=$(BUILD)/tests/isa/%.elf)
 ISAFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
 	    -mcmodel=medany -T tests/isa/link.ld -Itests/isa -Wl,--no-warn-rwx-segments
 
-.PHONY: all check check-plain check-asan tests guest bench demo clean format fuzz graph
+.PHONY: all check check-plain check-asan check-lockstep tests guest bench demo clean format fuzz graph
 all: $(BUILD)/rvcp
 
 $(BUILD)/rvcp: $(MAINOBJ) $(BUILD)/librvcp.a
@@ -87,10 +87,20 @@ tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROGS)
 check: guest
 	$(MAKE) check-plain
 	$(MAKE) check-asan
-	@tests/total.sh build/test-plain.log build/asan/test-asan.log
+	$(MAKE) check-lockstep
+	@tests/total.sh build/test-plain.log build/asan/test-asan.log \
+	  build/test-lockstep.log build/test-lockstep-boot.log
 
 check-plain: tests
 	tests/run.sh --rvcp $(BUILD)/rvcp --build $(BUILD) --log $(BUILD)/test-plain.log
+
+# The translator checked against the interpreter after every block: the ISA
+# programs (every block translated) and a Linux boot to the shell.
+check-lockstep: tests
+	tests/run.sh --rvcp $(BUILD)/rvcp --build $(BUILD) --log $(BUILD)/test-lockstep.log \
+	  --cpu lockstep --filter isa/
+	tests/run.sh --rvcp $(BUILD)/rvcp --build $(BUILD) --log $(BUILD)/test-lockstep-boot.log \
+	  --cpu lockstep --filter boot_ipl
 
 check-asan:
 	$(MAKE) BUILD=build/asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" tests

@@ -68,6 +68,8 @@ static int boot_usage(FILE *f)
 	    "  --bios FW        firmware (e.g. OpenSBI fw_jump.bin) in M-mode at 0x80000000,\n"
 	    "                   kernel at 0x80200000\n"
 	    "  --dumpdtb FILE   write the device tree to FILE and exit (as QEMU's dumpdtb)\n"
+	    "  --cpu ENGINE     interp, jit (translator; x86-64 hosts) or lockstep (both,\n"
+	    "                   compared after every block); default $RVCP_CPU or the fastest\n"
 	    "On a terminal: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A.\n"
 	    "Exit status 0 when the guest powers off.\n");
 	return f == stdout ? 0 : 2;
@@ -100,11 +102,17 @@ static int parse_size(const char *s, uint64_t *out)
 static int parse_opts(int argc, char **argv, struct boot_opts *o)
 {
 	static const struct option opts[] = {
-	    {"kernel", required_argument, NULL, 'k'}, {"initrd", required_argument, NULL, 'i'},
-	    {"disk", required_argument, NULL, 'd'},   {"append", required_argument, NULL, 'a'},
-	    {"memory", required_argument, NULL, 'm'}, {"bios", required_argument, NULL, 'b'},
-	    {"ipl", required_argument, NULL, 'I'},    {"dumpdtb", required_argument, NULL, 'D'},
-	    {"help", no_argument, NULL, 'h'},	      {0},
+	    {"kernel", required_argument, NULL, 'k'},
+	    {"initrd", required_argument, NULL, 'i'},
+	    {"disk", required_argument, NULL, 'd'},
+	    {"append", required_argument, NULL, 'a'},
+	    {"memory", required_argument, NULL, 'm'},
+	    {"bios", required_argument, NULL, 'b'},
+	    {"ipl", required_argument, NULL, 'I'},
+	    {"dumpdtb", required_argument, NULL, 'D'},
+	    {"cpu", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	int c, rc;
 
@@ -143,6 +151,13 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 				return 1;
 			if (c == 'I')
 				o->ipl_disk = rc;
+			break;
+		case 'c':
+			o->cfg.cpu = hart_engine_parse(optarg) + 1;
+			if (o->cfg.cpu <= 0) {
+				fprintf(stderr, "rvcp boot: --cpu interp, jit or lockstep\n");
+				return 2;
+			}
 			break;
 		case 'h':
 			exit(boot_usage(stdout));
@@ -388,6 +403,11 @@ int boot_main(int argc, char **argv)
 	boot_con = NULL;
 out:
 	boot_machine = NULL;
+	if (hart_lockstep_failures(machine_hart(m))) {
+		fprintf(stderr, "rvcp boot: lockstep: %llu blocks differed\n",
+			(unsigned long long)hart_lockstep_failures(machine_hart(m)));
+		rc = rc ? rc : 3;
+	}
 	machine_destroy(m);
 	disk_close_all(&o.cfg);
 	return rc;

@@ -181,17 +181,25 @@ static int run(struct run_elf *r, double timeout, bool stats)
 	if (stats) {
 		double secs = (double)(now_ns() - t0) / 1e9;
 
-		fprintf(stderr, "run-elf: %llu instructions in %.3f s, %.1f MIPS\n",
+		fprintf(stderr, "run-elf: %llu instructions in %.3f s, %.1f MIPS (cpu %s)\n",
 			(unsigned long long)r->hart->insns, secs,
-			secs > 0 ? (double)r->hart->insns / secs / 1e6 : 0.0);
+			secs > 0 ? (double)r->hart->insns / secs / 1e6 : 0.0,
+			hart_engine_name(hart_engine(r->hart)));
+		if (hart_engine(r->hart) != HART_ENGINE_INTERP) {
+			struct hart_jit_stats st;
+
+			hart_jit_stats(r->hart, &st);
+			fprintf(stderr, "run-elf: %llu blocks translated, %llu cache flushes\n",
+				(unsigned long long)st.translated, (unsigned long long)st.flushes);
+		}
 	}
 	return status;
 }
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: rvcp run-elf [--timeout SECONDS] [--stats] [--disk IMG[,ro]]... FILE\n");
+	fprintf(stderr, "usage: rvcp run-elf [--timeout SECONDS] [--stats] [--disk IMG[,ro]]... "
+			"[--cpu interp|jit|lockstep] FILE\n");
 }
 
 /* UART output of the program (its HTIF output goes through stdio as well). */
@@ -204,11 +212,9 @@ static void console_out(void *opaque, const uint8_t *buf, size_t len)
 int run_elf_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"timeout", required_argument, NULL, 't'},
-	    {"stats", no_argument, NULL, 's'},
-	    {"disk", required_argument, NULL, 'd'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"timeout", required_argument, NULL, 't'}, {"stats", no_argument, NULL, 's'},
+	    {"disk", required_argument, NULL, 'd'},    {"cpu", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0},
 	};
 	struct machine_config cfg = {.mem_size = RUN_ELF_MEM, .console_out = console_out};
 	struct run_elf *r;
@@ -235,6 +241,13 @@ int run_elf_main(int argc, char **argv)
 			if (disk_add(&cfg, optarg, "run-elf") < 0)
 				return 1;
 			break;
+		case 'c':
+			cfg.cpu = hart_engine_parse(optarg) + 1;
+			if (cfg.cpu <= 0) {
+				fprintf(stderr, "run-elf: --cpu interp, jit or lockstep\n");
+				return 2;
+			}
+			break;
 		default:
 			usage();
 			return c == 'h' ? 0 : 2;
@@ -258,6 +271,11 @@ int run_elf_main(int argc, char **argv)
 	r->hart = machine_hart(r->m);
 	if (setup(r, argv[optind]) == 0)
 		ret = run(r, timeout, stats);
+	if (hart_lockstep_failures(r->hart)) {
+		fprintf(stderr, "run-elf: lockstep: %llu blocks differed\n",
+			(unsigned long long)hart_lockstep_failures(r->hart));
+		ret = ret ? ret : 3;
+	}
 	machine_destroy(r->m);
 	free(r);
 	disk_close_all(&cfg);

@@ -8,9 +8,10 @@
  *   EXEC name [args]     run it (also: the bare name, when it is no CP command)
  *   LISTFILE [fn [ft]]   list the user's files ('*' matches any name or type)
  *
- * While an EXEC runs, the user's typed lines go to it (answers to PULL);
- * HI (or the break key) halts it, HX (or a second break) kills it, and
- * LINEND+"CP cmd" still reaches CP.
+ * While an EXEC runs, the user's typed lines go to it (answers to PULL; at
+ * most 256 wait when it is not in PULL, then HCPTRM001W); HI (or the break
+ * key) halts it, HX (or a second break) kills it, and LINEND+"CP cmd" still
+ * reaches CP.  The decisions about EXECs and PIPE: rexx/README.md.
  */
 #include <stdint.h>
 

@@ -6,6 +6,19 @@
  * arrive through a signalfd: SIGTERM/SIGINT shut down cleanly, SIGCHLD
  * reaps VM processes.
  *
+ * The parts of CP, each with its header, in the order their calls run:
+ *   terminal.h   telnet line-mode terminals, LOGON, routing of typed lines
+ *   commands.h   the command table and cp_execute(); the handlers in
+ *                cmd_user.c, cmd_vm.c, cmd_query.c, and those of
+ *   nss.h        Named Saved Systems (cmd_nss.c, cmd_trace.c, nss.c) and
+ *   cmd_exec.h   EXEC, implied EXEC, LISTFILE (rexx/ does the REXX)
+ *   user.h       logged-on users, their consoles, what their VMs report
+ *   vmctl.h      the VM processes and their minidisk links
+ *   directory.h  the user directory;  messages.h  the numbered messages
+ * Calls go down this list; what comes up (guest output, a VM's reports)
+ * comes through struct cp_console and struct vmctl_events.  The user layer
+ * runs commands for its VM (a reboot's re-IPL, a guest's CP request).
+ *
  * CP needs no privilege: run it as a user of its own (tools/rvcp-cp.service)
  * that owns the spool folder and can read the directory and the minidisk
  * images.  Started as root with --user NAME, it reads the directory, binds

@@ -17,8 +17,39 @@
  *
  * Commands (rows in cp/commands.c, handlers in cp/cmd_nss.c and
  * cp/cmd_trace.c): DEFSYS, SAVESYS, PURGE NSS (class E), QUERY NSS (class
- * E), TRACE and QUERY TRACE (class G; TRACE takes the rest of the line, so
- * LINEND characters in its CMD list reach it unsplit).
+ * E in all its forms), TRACE and QUERY TRACE (class G; TRACE takes the rest
+ * of the line, so LINEND characters in its CMD list reach it unsplit).
+ * Message numbers HCPNSD, HCPNSS and HCPTRC 1005 and up are rvcp's own.
+ *
+ * One TRACE trap per user (a new TRACE I R replaces it), kept by CP and by
+ * the VM process across IPL.
+ *
+ * SAVESYS stops the guest, creates NNNN.tmp and passes its descriptor to
+ * the VM process, which writes its storage and hart; CP then copies the
+ * data into NNNN.new (holes stay holes; no VM ever had that inode open, so
+ * a VM that kept its descriptor cannot change the published pages),
+ * hashes, writes the header, fsyncs, renames over the skeleton and fsyncs
+ * the folder.  The commit runs in CP's loop (~0.1 s for 64 MiB).
+ *
+ * IPL name: CP checks RSTD/NAMESAVE, MINSIZE, that every range fits in
+ * storage, and the minidisks (same vdevs and sizes, no more, no fewer: the
+ * message names the first difference); the VM process (vm/nss.h) then maps
+ * the ranges and waits for CP's BEGIN.  While a saved system has users, CP
+ * holds one memfd for its SW and SN ranges (SW filled from the file) and
+ * one for its SC ranges, of which the VMs get a read-only descriptor, so
+ * even a subverted VM process cannot store into SC pages; the spool file
+ * itself reaches the VMs read-only.
+ *
+ * SAVELX's "#,": z/VM's QUERY TERMINAL first line is "LINEND #, LINESIZE
+ * 080, ...", so the seed page's EXEC builds
+ *     TRACE I R 010000 CMD SAVESYS LXSHR#, TRACE END ALL
+ * Commands from an EXEC are not split at LINEND (only typed lines are), so
+ * TRACE receives that line whole; when the trap fires, TRACE splits its
+ * command list at LINEND and strips leading blanks and commas from each
+ * command (nss_trace_split), giving "SAVESYS LXSHR" and "TRACE END ALL",
+ * which is what the page means.  The EXEC runs byte for byte unchanged
+ * (tests/data/SAVELX.EXEC, checked against the seed by
+ * tests/sh/rexx_seed_identical.sh).
  */
 #include <stdbool.h>
 #include <stdint.h>

@@ -2,20 +2,56 @@
 #ifndef RVCP_CP_TERMINAL_H
 #define RVCP_CP_TERMINAL_H
 /*
- * Line-mode terminals: telnet (through libtelnet), nc and socat.
+ * Line-mode terminals: telnet (through libtelnet), nc and socat.  The top
+ * of CP's core: it calls the commands (cp/commands.h) and the users
+ * (cp/user.h), and is reached from below only through the struct
+ * cp_console it gives each user.
  *
  * A terminal connects, gets the logo, and is in CP READ without a user.
  * LOGON userid asks for the password with echo off (the server says WILL
  * ECHO and does not echo).  Once logged on, lines are routed by the user's
  * state:
- *   CP READ   the line is split at the LINEND character into CP commands;
- *             a command with CP_CMD_REST takes the rest of the line.
- *   RUNNING   the line goes to the guest's console, unless it starts with
- *             LINEND + "CP": "#CP cmd#cmd" runs the commands in CP while the
- *             guest keeps running; "#CP" alone stops the guest (CP READ).
- * The break key stops the guest into CP READ: telnet's BREAK (IAC BRK: "send
- * brk", or Ctrl-\ in telnet's line mode).  telnet's Ctrl-C (IAC IP) is passed
- * to the guest as Ctrl-C, so Linux shells keep it.
+ *   CP READ   the line is split at the LINEND character (default '#') into
+ *             CP commands; a command with CP_CMD_REST in the table (TRACE)
+ *             takes the rest of the line.
+ *   RUNNING   the line goes to the guest's console unsplit (shells use '#'),
+ *             unless it starts with LINEND + "CP": "#CP cmd#cmd" runs the
+ *             commands in CP while the guest keeps running; "#CP" alone
+ *             stops the guest (CP READ; for nc and socat, which have no
+ *             break key).
+ * Commands from EXECs (cp_execute()) are never split.  VM READ is not told
+ * apart from RUNNING: a line-mode console cannot see whether the guest is
+ * reading.
+ *
+ * The break key stops the guest into CP READ (BEGIN resumes it): telnet's
+ * BREAK (IAC BRK: "send brk" at telnet's ^] prompt, or Ctrl-\ in telnet's
+ * line mode).  telnet's Ctrl-C arrives as IAC IP and is passed to the guest
+ * as Ctrl-C, so Linux shells keep it.
+ *
+ * The password prompt: IAC WILL ECHO (the client stops echoing, CP does not
+ * echo) is sent only to clients that end lines with CR or speak telnet; nc
+ * and socat end lines with LF alone and would print the option bytes.  A
+ * failed LOGON (an unknown user gets the same answer) is answered after
+ * 1.5 s by a timer, and logged.
+ *
+ * LOGON of a user connected elsewhere: the new terminal takes over, the old
+ * one gets HCPLGA057I and is dropped.  LOGOFF and DISCONNECT drop the line,
+ * as with z/VM's logical (telnet) terminals; LOGOFF HOLD and DISCONNECT HOLD
+ * keep it, showing the logo.  QUERY NAMES shows a terminal as L0001 (its
+ * name), a disconnected user as DSC.
+ *
+ * Limits, because every terminal user is untrusted (tests/sh/cp_limits.sh):
+ *   - at most 1 MiB of output waits per terminal (TERM_OUT_MAX); beyond
+ *     that, guest output is dropped (and so it is for a disconnected user);
+ *   - a typed line longer than 2047 characters is discarded whole with
+ *     HCPTRM002E: half a command or half a guest line could do harm;
+ *   - at most 512 terminals (TERM_MAX); a further connection gets
+ *     HCPTRM003E and is closed;
+ *   - a terminal without a user for 300 s (rvcp cp --logon-timeout S, 0 =
+ *     never; counted from the connection or from LOGOFF HOLD) gets
+ *     HCPTRM004E and is dropped, so idle connections cannot hold every slot;
+ *   - when accept() fails for want of descriptors or memory, CP stops
+ *     listening for 200 ms instead of spinning on the queued connection.
  */
 
 /* Seconds a terminal may stay without a user before it is dropped; 0: ever. */

@@ -10,9 +10,18 @@
  * shows goes up to the terminal through the user's console (struct
  * cp_console), which the terminal registers: neither this module nor
  * cp/vmctl.c calls the terminal server.  The VM process's reports arrive
- * through the events the user layer gives cp/vmctl.c (a guest reboot
- * repeats the last IPL command, a guest's CP request runs as if typed, a
- * trace trap runs its command list, a power-off stops the guest).
+ * through the events the user layer gives cp/vmctl.c:
+ *   - a guest reboot repeats the user's last IPL command;
+ *   - a guest power-off stops it (HCPGSP2630I): BEGIN needs a new IPL;
+ *   - a trace trap runs its command list (cp/nss.h);
+ *   - a CP command the guest asked for (rvcp's DIAGNOSE X'08',
+ *     machine/cpreq.h) runs with the user's own classes as if typed, its
+ *     answers on the user's terminal, after the VM's events have been
+ *     handled; then the guest is BEGun unless the command stopped it.
+ *     SAVESYS stops it, so a saved system taken this way resumes exactly
+ *     after the request.  Any process that can write the guest's
+ *     /dev/console (root) can so issue CP commands as the VM's user, as vmcp
+ *     can on z/VM.
  *
  * Everything runs in CP's one thread, inside the event loop (cp_sys.loop,
  * util/evloop.h).  Nothing here blocks on a guest: requests to a VM process

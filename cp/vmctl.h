@@ -10,6 +10,25 @@
  * goes to the user's console (u->term, struct cp_console); everything else
  * the VM process reports goes to the struct vmctl_events the user layer
  * gave vmctl_create().
+ *
+ * One VM process per logged-on user, created at LOGON or AUTOLOG:
+ * /proc/self/exe vm --fd 3 --user ID, with PR_SET_NO_NEW_PRIVS,
+ * PR_SET_PDEATHSIG and cwd /.  CP opens the minidisk images itself and
+ * passes the descriptors (SCM_RIGHTS), so the VM process needs no file
+ * system access.  If the process dies the user gets HCPVMP001E and CP READ;
+ * the next request (IPL) starts a new one.  An idle guest sleeps in ppoll()
+ * on the socket until its next timer: 20 idle booted guests use no
+ * measurable CPU.
+ *
+ * Link modes (MDISK and LINK): R is refused while another user has write
+ * access, RR is always read-only, W is refused while another user has write
+ * access, MR is write access, or read-only while another user writes.
+ *
+ * Limits, because a VM process may be hung or subverted
+ * (tests/sh/cp_limits.sh, tests/unit/cp_hostile_vm.c): the VM process sends
+ * its console output blocking, and CP reads at most 64 packets per VM per
+ * loop round, so one chatty guest cannot starve the others.  Requests to a
+ * VM process never block CP: see VMCTL_QUEUE_MAX below.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -58,11 +77,13 @@ struct vmctl_out {
 };
 
 /*
- * Bounds of that queue.  The VM process reads its socket between slices
- * of guest instructions, so a queue that grows means it is hung: beyond
- * VMCTL_QUEUE_MAX requests CP ends it.  Typed console input is merged into
- * as few packets as fit and, beyond VMCTL_INPUT_MAX bytes waiting, lost
- * with a message (the guest reads no more than that either).
+ * Bounds of that queue (in order, descriptors duplicated).  The VM process
+ * reads its socket between slices of guest instructions, so a queue that
+ * grows means it is hung: beyond VMCTL_QUEUE_MAX requests CP SIGKILLs it,
+ * the user gets HCPVMP001E and the next IPL starts a new one.  Typed
+ * console input is merged into as few packets as fit and, beyond
+ * VMCTL_INPUT_MAX bytes waiting, lost with HCPTRM001W (the guest reads no
+ * more than that either).
  */
 #define VMCTL_QUEUE_MAX 64
 #define VMCTL_INPUT_MAX (64 << 10)

@@ -9,7 +9,7 @@
  * TLB, decode cache and reservation - is the CPU module's own business,
  * declared in cpu/internal.h):
  *  - storage comes from struct guest_mem (mem/mem.h); everything else goes to
- *    the MMIO bus (dev/bus.h); an access nobody claims is an access fault;
+ *    the MMIO bus (cpu/bus.h); an access nobody claims is an access fault;
  *  - hart_run() interprets until the budget is spent, WFI finds nothing to do,
  *    an instruction trace range is hit, or an ecall hook asks to stop;
  *  - devices raise interrupts with hart_set_irq(); the timer is compared at
@@ -19,10 +19,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dev/bus.h"
+#include "cpu/bus.h"
 #include "mem/mem.h"
 
 enum { PRV_U = 0, PRV_S = 1, PRV_M = 3 };
+
+#define TIMEBASE_HZ 10000000ULL /* mtime ticks per second, from CLOCK_MONOTONIC */
 
 /* mip / mie bits */
 #define MIP_SSIP (1ULL << 1)
@@ -90,7 +92,7 @@ void hart_reset(struct hart *h, uint64_t entry);
 enum hart_exit hart_run(struct hart *h, uint64_t max_insns);
 /* Level-triggered interrupt lines from devices (MIP_* bits). */
 void hart_set_irq(struct hart *h, uint64_t mask, bool level);
-/* The timer, in TIMEBASE_HZ ticks (machine/layout.h), from the host clock. */
+/* The timer, in TIMEBASE_HZ ticks, from the host clock. */
 uint64_t hart_mtime(struct hart *h);
 /* Sets the timer (a CLINT mtime write): it goes on counting from v. */
 void hart_set_mtime(struct hart *h, uint64_t v);
@@ -102,6 +104,31 @@ void hart_flush_tlb(struct hart *h);
 void hart_set_trace(struct hart *h, uint64_t lo, uint64_t hi);
 /* CSR num (cpu/csr.h) as the hart holds it, no access checks: 0, or -ENOENT. */
 int hart_read_csr(struct hart *h, unsigned num, uint64_t *v);
+/*
+ * The engine that runs the hart: the interpreter, the translator (x86-64
+ * hosts), or lockstep (translated and interpreted, compared after every
+ * block: a checking mode, slow).  hart_new takes hart_engine_default():
+ * $RVCP_CPU if it names an engine, else the fastest the host has.
+ */
+enum hart_engine { HART_ENGINE_INTERP, HART_ENGINE_JIT, HART_ENGINE_LOCKSTEP };
+/* 0, or -ENOTSUP (no translator on this host: the engine stays as it was). */
+int hart_set_engine(struct hart *h, enum hart_engine e);
+enum hart_engine hart_engine(struct hart *h);
+/* "interp", "jit", "lockstep": the engine, or -EINVAL. */
+int hart_engine_parse(const char *name);
+const char *hart_engine_name(enum hart_engine e);
+enum hart_engine hart_engine_default(void);
+/* Lockstep mode: blocks whose two runs differed (each reported on stderr). */
+uint64_t hart_lockstep_failures(struct hart *h);
+struct hart_jit_stats {
+	uint64_t translated, flushes;		     /* blocks translated, whole-cache flushes */
+	uint64_t ls_blocks, ls_checked, ls_failures; /* lockstep: blocks run, compared, differed */
+};
+void hart_jit_stats(struct hart *h, struct hart_jit_stats *st);
+/* For the lockstep checker's own test: translate ADD as SUB from now on. */
+void hart_jit_mutate(struct hart *h, bool on);
+/* The hart is idle for long: give translation caches back to the host. */
+void hart_release_caches(struct hart *h);
 /* State for SAVESYS, and back at IPL of a saved system (timer continues). */
 void hart_get_state(struct hart *h, struct hart_state *s);
 void hart_set_state(struct hart *h, const struct hart_state *s);

@@ -11,6 +11,7 @@
 #include "cpu/internal.h"
 
 #include "cpu/fpu.h"
+#include "cpu/jit.h"
 
 #define CHUNK 4096
 
@@ -80,6 +81,12 @@ static uint64_t alu_mulw(unsigned f3, uint64_t a, uint64_t b)
 	default:
 		return sext32(ub ? ua % ub : ua);
 	}
+}
+
+/* For translated code: MUL/DIV/REM[W] (f3, +8 for the W forms). */
+uint64_t jit_h_muldiv(uint64_t f3w, uint64_t a, uint64_t b)
+{
+	return (f3w & 8) ? alu_mulw(f3w & 7, a, b) : alu_mul(f3w & 7, a, b);
 }
 
 static uint64_t amo_compute(unsigned f5, uint64_t old, uint64_t src, int size)
@@ -386,7 +393,31 @@ _Static_assert(DCACHE_WAYS >= 2, "DISPATCH looks at two ways");
 		instret++;                                                                         \
 		DISPATCH();                                                                        \
 	} while (0)
-#define BRANCH(cond) NEXT((cond) ? pc + W_IMM_B(w) : pc + L)
+/*
+ * A taken transfer: with the translator on, count the target down in the
+ * hot table and hand over to the dispatcher when it runs out (cpu/jit.h).
+ */
+#define JUMP(target)                                                                               \
+	do {                                                                                       \
+		pc = (target);                                                                     \
+		instret++;                                                                         \
+		if (hot) {                                                                         \
+			uint16_t *c_ = &hot[(pc >> 1) & ((1u << JIT_HOT_BITS) - 1)];               \
+			if (*c_ <= 1) {                                                            \
+				*c_ = 0;                                                           \
+				ret = INTERP_HOT;                                                  \
+				goto out;                                                          \
+			}                                                                          \
+			--*c_;                                                                     \
+		}                                                                                  \
+		DISPATCH();                                                                        \
+	} while (0)
+#define BRANCH(cond)                                                                               \
+	do {                                                                                       \
+		if (cond)                                                                          \
+			JUMP(pc + W_IMM_B(w));                                                     \
+		NEXT(pc + L);                                                                      \
+	} while (0)
 #define ALU(expr)                                                                                  \
 	do {                                                                                       \
 		x[W_RD(w)] = (expr);                                                               \
@@ -513,6 +544,7 @@ static int run_chunk(struct hart *h, uint64_t n, uint64_t *done)
 	    OPS(OP_JR, jr),
 	};
 	uint64_t *const x = h->s.x;
+	uint16_t *const hot = c->jit_hot;
 	struct dinsn *const dc = c->dcache, *set;
 	uint64_t pc, instret, fpage, dctx, left = n, a, b, v;
 	uintptr_t fadd;
@@ -617,10 +649,10 @@ trapped: /* hart_raise set the pc and took the instruction back from minstret */
 	HANDLER(nop, NEXT(pc + L))
 	HANDLER(lui, ALU(W_IMM_U(w)))
 	HANDLER(auipc, ALU(pc + W_IMM_U(w)))
-	HANDLER(jal, x[W_RD(w)] = pc + L; NEXT(pc + W_IMM_J(w)))
-	HANDLER(j, NEXT(pc + W_IMM_J(w)))
-	HANDLER(jalr, x[W_RD(w)] = pc + L; NEXT((a + W_IMM_I(w)) & ~1ULL))
-	HANDLER(jr, NEXT((a + W_IMM_I(w)) & ~1ULL))
+	HANDLER(jal, x[W_RD(w)] = pc + L; JUMP(pc + W_IMM_J(w)))
+	HANDLER(j, JUMP(pc + W_IMM_J(w)))
+	HANDLER(jalr, x[W_RD(w)] = pc + L; JUMP((a + W_IMM_I(w)) & ~1ULL))
+	HANDLER(jr, JUMP((a + W_IMM_I(w)) & ~1ULL))
 	HANDLER(beq, BRANCH(a == b))
 	HANDLER(bne, BRANCH(a != b))
 	HANDLER(blt, BRANCH((int64_t)a < (int64_t)b))
@@ -675,6 +707,22 @@ out:
 	return ret;
 }
 
+int interp_chunk(struct hart *h, uint64_t n, uint64_t *done)
+{
+	return run_chunk(h, n, done);
+}
+
+/* One instruction of OP_SLOW with pc and minstret in the hart, as op_slow runs it. */
+int interp_slow(struct hart *h, uint32_t raw)
+{
+	int r =
+	    exec(h, (raw & 3) == 3 ? raw : rvc_expand((uint16_t)raw), raw, (raw & 3) == 3 ? 4 : 2);
+
+	h->s.x[0] = 0;
+	h->s.minstret++;
+	return r == EX_WFI ? JIT_EXIT_WFI : r == EX_STOP ? JIT_EXIT_STOP : JIT_GO_ON;
+}
+
 enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 {
 	struct cpu *c = cpu_of(h);
@@ -688,8 +736,10 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 			h->stop_req = false;
 			return HART_EXIT_STOP;
 		}
-		if (c->mem_gen != c->mem->gen)
+		if (c->mem_gen != c->mem->gen) {
 			tlb_flush(h);
+			jit_flush(h);
+		}
 		/* the clock is sampled once a chunk, not after every early break */
 		if (c->timer_age >= CHUNK || done == 0) {
 			hart_update_timer(h);
@@ -700,7 +750,7 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 			return HART_EXIT_BUDGET;
 		n = max_insns - done < CHUNK ? max_insns - done : CHUNK;
 		c->brk = false;
-		ret = run_chunk(h, n, &n);
+		ret = c->jit ? jit_chunk(h, n, &n) : run_chunk(h, n, &n);
 		done += n;
 		h->insns += n;
 		c->timer_age += n;

@@ -5,10 +5,12 @@
  */
 #include "cpu/internal.h"
 
+#include <errno.h>
+
 #include <stdlib.h>
 #include <time.h>
 
-#include "machine/layout.h"
+#include "cpu/jit.h"
 
 #define MISA_RV64IMAFDCSU                                                                          \
 	((2ULL << 62) | (1 << ('I' - 'A')) | (1 << ('M' - 'A')) | (1 << ('A' - 'A')) |             \
@@ -91,6 +93,7 @@ void tlb_flush(struct hart *h)
 void hart_flush_tlb(struct hart *h)
 {
 	tlb_flush(h);
+	jit_flush(h);
 }
 
 /* The TLB contexts follow the privilege and mstatus.MPRV/MPP. */
@@ -117,12 +120,74 @@ struct hart *hart_new(struct guest_mem *mem, struct bus *bus)
 	c->trace_lo = 1;
 	c->trace_hi = 0;
 	hart_reset(&c->h, RAM_BASE);
+	hart_set_engine(&c->h, hart_engine_default());
 	return &c->h;
 }
 
 void hart_free(struct hart *h)
 {
+	if (h)
+		jit_destroy(h);
 	free(h ? cpu_of(h) : NULL);
+}
+
+static const char *const engine_names[] = {"interp", "jit", "lockstep"};
+
+int hart_engine_parse(const char *name)
+{
+	for (unsigned i = 0; i < sizeof(engine_names) / sizeof(engine_names[0]); i++)
+		if (!strcmp(name, engine_names[i]))
+			return (int)i;
+	return -EINVAL;
+}
+
+const char *hart_engine_name(enum hart_engine e)
+{
+	return (unsigned)e < 3 ? engine_names[e] : "?";
+}
+
+enum hart_engine hart_engine_default(void)
+{
+	const char *env = getenv("RVCP_CPU");
+	int e = env ? hart_engine_parse(env) : -EINVAL;
+
+	if (e >= 0)
+		return (enum hart_engine)e;
+	return HART_ENGINE_INTERP;
+}
+
+enum hart_engine hart_engine(struct hart *h)
+{
+	return cpu_of(h)->engine;
+}
+
+int hart_set_engine(struct hart *h, enum hart_engine e)
+{
+	struct cpu *c = cpu_of(h);
+	int rc = 0;
+
+	if (e == c->engine && (e == HART_ENGINE_INTERP || c->jit))
+		return 0;
+	if (e != HART_ENGINE_INTERP && !jitb_available())
+		return -ENOTSUP;
+	jit_destroy(h);
+	if (e != HART_ENGINE_INTERP)
+		rc = jit_create(h, e == HART_ENGINE_LOCKSTEP);
+	c->engine = rc ? HART_ENGINE_INTERP : e;
+	return rc;
+}
+
+uint64_t hart_lockstep_failures(struct hart *h)
+{
+	struct hart_jit_stats st;
+
+	hart_jit_stats(h, &st);
+	return st.ls_failures;
+}
+
+void hart_release_caches(struct hart *h)
+{
+	jit_release(h);
 }
 
 void hart_reset(struct hart *h, uint64_t entry)
@@ -143,6 +208,7 @@ void hart_reset(struct hart *h, uint64_t entry)
 	memset(c->pmpaddr, 0, sizeof(c->pmpaddr));
 	hart_update_ctx(h);
 	tlb_flush(h);
+	jit_flush(h);
 }
 
 void hart_set_irq(struct hart *h, uint64_t mask, bool level)
@@ -192,4 +258,5 @@ void hart_set_state(struct hart *h, const struct hart_state *s)
 	c->res_valid = false;
 	hart_update_ctx(h);
 	tlb_flush(h);
+	jit_flush(h);
 }

@@ -71,6 +71,16 @@ struct cpu {
 	uint64_t pmpaddr[16];
 	uint64_t mcountinhibit;
 	struct dinsn dcache[DCACHE_WAYS << DCACHE_SET_BITS];
+
+	/* The translator (cpu/jit.h); jit NULL: the interpreter only. */
+	struct jit *jit;
+	enum hart_engine engine;
+	uint16_t *jit_hot;  /* hot-target counters the interpreter counts down */
+	uint64_t jit_limit; /* translated code stops at this minstret */
+	uint32_t jit_site;  /* a jump to chain (JIT_EXIT_CHAIN) */
+	bool jit_log;	    /* lockstep: mmu.c logs stores */
+	bool jit_dirty;	    /* a store dropped translations: leave translated code */
+	bool jit_mmio;	    /* a device access happened (lockstep cannot repeat it) */
 };
 
 static inline struct cpu *cpu_of(struct hart *h)

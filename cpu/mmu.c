@@ -6,6 +6,8 @@
  */
 #include "cpu/internal.h"
 
+#include "cpu/jit.h"
+
 #define PTE_V	     (1ULL << 0)
 #define PTE_R	     (1ULL << 1)
 #define PTE_W	     (1ULL << 2)
@@ -18,6 +20,21 @@
 
 static const uint8_t page_fault[3] = {CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE, CAUSE_FETCH_PAGE};
 static const uint8_t access_fault[3] = {CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS, CAUSE_FETCH_ACCESS};
+
+/* A store into storage at real: a page with translations loses them first. */
+static inline void code_store(struct hart *h, uint64_t real)
+{
+	if (unlikely(cpu_of(h)->mem->flags[real >> PAGE_SHIFT] & MEM_PG_CODE))
+		jit_code_written(h, real);
+}
+
+/* The bytes a store writes (lockstep mode compares them), then the store. */
+static inline void store_bytes(struct hart *h, uint8_t *hp, const void *val, int size)
+{
+	if (unlikely(cpu_of(h)->jit_log))
+		jit_log_store(h, hp, size, val);
+	memcpy(hp, val, size);
+}
 
 /* Host pointer of a physical address in storage, or NULL. */
 static inline uint8_t *phys_host(struct hart *h, uint64_t pa, uint64_t len)
@@ -106,6 +123,7 @@ int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa)
 			if (mem_page_ro(c->mem, pte_pa - RAM_BASE))
 				return access_fault[acc];
 			pte |= need;
+			code_store(h, pte_pa - RAM_BASE);
 			memcpy(hp, &pte, 8);
 		}
 		*pa = ((ppn | ((va >> 12) & lowmask)) << 12) | (va & 0xfff);
@@ -119,7 +137,13 @@ static void tlb_fill(struct hart *h, struct tlb_entry *t, uint64_t va, uint64_t 
 	uint8_t *host = phys_host(h, pa & ~0xfffULL, 4096);
 	struct tlb_entry *e = tlb_slot(t, va);
 
+	struct cpu *c = cpu_of(h);
+
 	if (!host)
+		return;
+	/* no write entry for a page with translations, nor under lockstep (it logs stores) */
+	if (t == c->tlb_w && ((c->mem->flags[(pa - RAM_BASE) >> PAGE_SHIFT] & MEM_PG_CODE) ||
+			      c->engine == HART_ENGINE_LOCKSTEP))
 		return;
 	e->tag = (va & ~0xfffULL) | ctx;
 	e->addend = (uintptr_t)host - (uintptr_t)(va & ~0xfffULL);
@@ -144,9 +168,10 @@ static bool access_page(struct hart *h, uint64_t va, int size, uint64_t *val, in
 				hart_raise(h, CAUSE_STORE_ACCESS, va);
 				return false;
 			}
+			code_store(h, pa - RAM_BASE);
 			tlb_fill(h, c->tlb_w, va, pa, c->dctx);
 			tlb_fill(h, c->tlb_r, va, pa, c->dctx);
-			memcpy(hp, val, size);
+			store_bytes(h, hp, val, size);
 		} else {
 			tlb_fill(h, c->tlb_r, va, pa, c->dctx);
 			*val = 0;
@@ -155,6 +180,7 @@ static bool access_page(struct hart *h, uint64_t va, int size, uint64_t *val, in
 		return true;
 	}
 	/* MMIO: naturally aligned accesses only */
+	c->jit_mmio = true;
 	if ((pa & (size - 1)) || !bus_access(h->bus, pa, val, size, acc == ACC_W)) {
 		hart_raise(h, access_fault[acc], va);
 		return false;
@@ -208,8 +234,10 @@ static bool access_split(struct hart *h, uint64_t va, int size, uint64_t *val, i
 	}
 	uint8_t *b = (uint8_t *)val;
 	if (acc == ACC_W) {
-		memcpy(h1, b, n1);
-		memcpy(h2, b + n1, size - n1);
+		code_store(h, pa1 - RAM_BASE);
+		code_store(h, pa2 - RAM_BASE);
+		store_bytes(h, h1, b, n1);
+		store_bytes(h, h2, b + n1, size - n1);
 	} else {
 		*val = 0;
 		memcpy(b, h1, n1);
@@ -257,9 +285,13 @@ bool mmu_amo_ptr(struct hart *h, uint64_t va, int size, bool lr, bool sc, void *
 		hart_raise(h, CAUSE_STORE_ACCESS, va);
 		return false;
 	}
+	if (!*host)
+		c->jit_mmio = true;
 	if (*host) {
-		if (!lr)
+		if (!lr) {
+			code_store(h, *pa - RAM_BASE);
 			tlb_fill(h, c->tlb_w, va, *pa, c->dctx);
+		}
 		tlb_fill(h, c->tlb_r, va, *pa, c->dctx);
 	}
 	return true;

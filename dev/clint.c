@@ -2,7 +2,8 @@
 /* CLINT: software interrupt, timer compare and the timer itself.  See clint.h. */
 #include "dev/clint.h"
 
-#include "machine/layout.h"
+#include "cpu/cpu.h"
+#include "dev/dt.h"
 
 /* Replaces the bytes [off, off+size) of an 8-byte register (4- or 8-byte accesses). */
 static uint64_t merge64(uint64_t reg, uint64_t off, uint64_t val, int size)
@@ -62,8 +63,35 @@ static bool clint_access(void *dev, uint64_t off, uint64_t *val, int size, bool 
 	return true;
 }
 
-int clint_init(struct clint *c, struct bus *bus, struct hart *h)
+int clint_init(struct clint *c, struct bus *bus, uint64_t base, struct hart *h)
 {
 	c->hart = h;
-	return bus_register(bus, CLINT_BASE, CLINT_SIZE, clint_access, c);
+	return bus_register(bus, base, 0x10000, clint_access, c);
 }
+
+static int clint_dev_init(void *dev, const struct dev_env *env)
+{
+	struct clint *c = dev;
+
+	c->hart = env->hart;
+	return bus_register(env->bus, env->base, env->size, clint_access, c);
+}
+
+static void clint_fdt(struct dt *w, const struct dev_res *r)
+{
+	static const char compat[] = "sifive,clint0\0riscv,clint0";
+	const uint32_t irqs[] = {DT_PHANDLE_CPU_INTC, 3, DT_PHANDLE_CPU_INTC, 7};
+
+	dt_begin_at(w, "clint", r->base);
+	dt_strs(w, "compatible", compat, sizeof(compat));
+	dt_reg(w, r->base, r->size);
+	dt_cells(w, "interrupts-extended", irqs, 4);
+	dt_end(w);
+}
+
+const struct dev_ops clint_device = {
+    .name = "CLINT",
+    .size = sizeof(struct clint),
+    .init = clint_dev_init,
+    .fdt = clint_fdt,
+};

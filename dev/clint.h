@@ -4,11 +4,13 @@
 /*
  * CLINT / ACLINT for one hart: msip (offset 0), mtimecmp (0x4000) and mtime
  * (0xbff8), as on QEMU's virt board and SiFive parts.  The registers live in
- * the hart (s.mtimecmp, mip.MSIP, the timer offset), so SAVESYS captures
- * them with the hart state.
+ * the hart (its public state's mtimecmp and mip.MSIP, the timer through
+ * hart_mtime/hart_set_mtime, cpu/cpu.h), so SAVESYS captures them with the
+ * hart state and the CLINT has no state section of its own.
  */
-#include "cpu/cpu.h"
-#include "dev/bus.h"
+#include <stdint.h>
+
+#include "dev/device.h"
 
 #define CLINT_MSIP     0x0000
 #define CLINT_MTIMECMP 0x4000
@@ -18,7 +20,9 @@ struct clint {
 	struct hart *hart;
 };
 
-/* Registers the CLINT at CLINT_BASE (machine/layout.h) on the bus. */
-int clint_init(struct clint *c, struct bus *bus, struct hart *h);
+extern const struct dev_ops clint_device;
+
+/* A CLINT on its own (tests): registered at base, 64 KiB. */
+int clint_init(struct clint *c, struct bus *bus, uint64_t base, struct hart *h);
 
 #endif

@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "machine/layout.h"
+#include "cpu/cpu.h"
+#include "dev/dt.h"
+#include "util/errbuf.h"
 
 #define PLIC_PENDING   0x1000
 #define PLIC_ENABLE    0x2000
@@ -138,8 +140,9 @@ static bool plic_mmio(void *dev, uint64_t off, uint64_t *val, int size, bool is_
 	return true;
 }
 
-void plic_reset(struct plic *p)
+static void plic_reset(void *dev)
 {
+	struct plic *p = dev;
 	uint32_t level = p->level;
 
 	memset(p->priority, 0, sizeof(p->priority));
@@ -180,9 +183,58 @@ int plic_set_state(struct plic *p, const struct plic_state *s)
 	return 0;
 }
 
-int plic_init(struct plic *p, struct bus *b, struct hart *h)
+static int plic_init(void *dev, const struct dev_env *env)
 {
-	memset(p, 0, sizeof(*p));
-	p->hart = h;
-	return bus_register(b, PLIC_BASE, PLIC_SIZE, plic_mmio, p);
+	struct plic *p = dev;
+
+	p->hart = env->hart;
+	return bus_register(env->bus, env->base, env->size, plic_mmio, p);
 }
+
+static void plic_fdt(struct dt *w, const struct dev_res *r)
+{
+	static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
+	const uint32_t irqs[] = {DT_PHANDLE_CPU_INTC, 11, DT_PHANDLE_CPU_INTC, 9};
+
+	dt_begin_at(w, "plic", r->base);
+	dt_strs(w, "compatible", compat, sizeof(compat));
+	dt_reg(w, r->base, r->size);
+	dt_u32(w, "#address-cells", 0);
+	dt_u32(w, "#interrupt-cells", 1);
+	dt_empty(w, "interrupt-controller");
+	dt_cells(w, "interrupts-extended", irqs, 4);
+	dt_u32(w, "riscv,ndev", PLIC_NDEV);
+	dt_u32(w, "phandle", DT_PHANDLE_PLIC);
+	dt_end(w);
+}
+
+static void plic_save(void *dev, void *buf)
+{
+	struct plic_state s;
+
+	plic_get_state(dev, &s);
+	memcpy(buf, &s, sizeof(s));
+}
+
+static int plic_load(void *dev, const void *buf, size_t len, char *err, size_t errlen)
+{
+	struct plic_state s;
+
+	if (dev_check_len(len, sizeof(s), err, errlen))
+		return -EINVAL;
+	memcpy(&s, buf, sizeof(s));
+	if (plic_set_state(dev, &s))
+		return errbuf_set(err, errlen, -EINVAL, "register values no guest could set");
+	return 0;
+}
+
+const struct dev_ops plic_device = {
+    .name = "PLIC",
+    .size = sizeof(struct plic),
+    .init = plic_init,
+    .reset = plic_reset,
+    .fdt = plic_fdt,
+    .snap_max = sizeof(struct plic_state),
+    .save = plic_save,
+    .load = plic_load,
+};

@@ -11,8 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cpu/cpu.h"
-#include "dev/bus.h"
+#include "dev/device.h"
 
 #define PLIC_NDEV     31 /* sources 1..31 (source 0 does not exist) */
 #define PLIC_CONTEXTS 2
@@ -27,7 +26,7 @@ struct plic {
 	uint32_t threshold[PLIC_CONTEXTS];
 };
 
-/* Saved state (machine/snapshot.c): plain data, fixed layout. */
+/* Its section of the machine state blob: plain data, fixed layout. */
 struct plic_state {
 	uint32_t priority[PLIC_NDEV + 1];
 	uint32_t level, pending, claimed;
@@ -35,8 +34,8 @@ struct plic_state {
 	uint32_t threshold[PLIC_CONTEXTS];
 };
 
-int plic_init(struct plic *p, struct bus *b, struct hart *h);
-void plic_reset(struct plic *p);
+extern const struct dev_ops plic_device;
+
 void plic_set_irq(struct plic *p, int src, bool level);
 void plic_get_state(const struct plic *p, struct plic_state *s);
 /* -EINVAL (nothing changed) for a state no guest could have produced. */

@@ -6,7 +6,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "machine/layout.h"
+#include "cpu/bus.h"
+#include "dev/dt.h"
+#include "util/errbuf.h"
+#include "dev/plic.h"
 
 enum {
 	RTC_TIME_LOW = 0x00,
@@ -37,8 +40,10 @@ static void rtc_update(struct rtc *r)
 	plic_set_irq(r->plic, r->irq, r->irq_pending && r->irq_enabled);
 }
 
-void rtc_poll(struct rtc *r)
+static void rtc_poll(void *dev)
 {
+	struct rtc *r = dev;
+
 	if (r->alarm_armed && rtc_now(r) >= r->alarm_ns) {
 		r->alarm_armed = false;
 		r->irq_pending = true;
@@ -46,8 +51,9 @@ void rtc_poll(struct rtc *r)
 	}
 }
 
-uint64_t rtc_deadline_ns(struct rtc *r)
+static uint64_t rtc_deadline_ns(void *dev)
 {
+	struct rtc *r = dev;
 	uint64_t now;
 
 	if (!r->alarm_armed)
@@ -127,8 +133,10 @@ static bool rtc_mmio(void *dev, uint64_t off, uint64_t *val, int size, bool is_w
 	return true;
 }
 
-void rtc_reset(struct rtc *r)
+static void rtc_reset(void *dev)
 {
+	struct rtc *r = dev;
+
 	r->alarm_armed = r->irq_enabled = r->irq_pending = false;
 	r->alarm_ns = 0;
 	rtc_update(r);
@@ -159,10 +167,53 @@ int rtc_set_state(struct rtc *r, const struct rtc_state *s)
 	return 0;
 }
 
-int rtc_init(struct rtc *r, struct bus *b, struct plic *p, int irq)
+static int rtc_init(void *dev, const struct dev_env *env)
 {
-	memset(r, 0, sizeof(*r));
-	r->plic = p;
-	r->irq = irq;
-	return bus_register(b, RTC_BASE, 0x1000, rtc_mmio, r);
+	struct rtc *r = dev;
+
+	r->plic = env->plic;
+	r->irq = (int)env->irq;
+	return bus_register(env->bus, env->base, env->size, rtc_mmio, r);
 }
+
+static void rtc_fdt(struct dt *w, const struct dev_res *r)
+{
+	dt_begin_at(w, "rtc", r->base);
+	dt_str(w, "compatible", "google,goldfish-rtc");
+	dt_reg(w, r->base, r->size);
+	dt_irq(w, r->irq);
+	dt_end(w);
+}
+
+static void rtc_save(void *dev, void *buf)
+{
+	struct rtc_state s;
+
+	rtc_get_state(dev, &s);
+	memcpy(buf, &s, sizeof(s));
+}
+
+static int rtc_load(void *dev, const void *buf, size_t len, char *err, size_t errlen)
+{
+	struct rtc_state s;
+
+	if (dev_check_len(len, sizeof(s), err, errlen))
+		return -EINVAL;
+	memcpy(&s, buf, sizeof(s));
+	if (rtc_set_state(dev, &s))
+		return errbuf_set(err, errlen, -EINVAL, "flags that are not 0 or 1");
+	return 0;
+}
+
+const struct dev_ops rtc_device = {
+    .name = "RTC",
+    .size = sizeof(struct rtc),
+    .init = rtc_init,
+    .reset = rtc_reset,
+    .fdt = rtc_fdt,
+    .snap_max = sizeof(struct rtc_state),
+    .save = rtc_save,
+    .load = rtc_load,
+    .poll = rtc_poll,
+    .deadline_ns = rtc_deadline_ns,
+};

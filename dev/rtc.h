@@ -9,8 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dev/bus.h"
-#include "dev/plic.h"
+#include "dev/device.h"
 
 struct rtc {
 	struct plic *plic;
@@ -21,7 +20,7 @@ struct rtc {
 	bool alarm_armed, irq_enabled, irq_pending;
 };
 
-/* Saved state (machine/snapshot.c).  offset_ns is against the host's wall
+/* Its section of the machine state blob.  offset_ns is against the host's wall
  * clock, so a restored guest reads the current time, not the saved one. */
 struct rtc_state {
 	int64_t offset_ns;
@@ -30,12 +29,9 @@ struct rtc_state {
 	uint8_t alarm_armed, irq_enabled, irq_pending, pad;
 };
 
-int rtc_init(struct rtc *r, struct bus *b, struct plic *p, int irq);
-void rtc_reset(struct rtc *r);
-/* Fires a due alarm. */
-void rtc_poll(struct rtc *r);
-/* CLOCK_MONOTONIC ns of the armed alarm, UINT64_MAX if none. */
-uint64_t rtc_deadline_ns(struct rtc *r);
+/* Its poll fires a due alarm; its deadline is the armed alarm's. */
+extern const struct dev_ops rtc_device;
+
 void rtc_get_state(const struct rtc *r, struct rtc_state *s);
 /* -EINVAL (nothing changed) for flags that are not 0 or 1. */
 int rtc_set_state(struct rtc *r, const struct rtc_state *s);

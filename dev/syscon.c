@@ -2,15 +2,21 @@
 /* sifive,test finisher: poweroff and reset requests. */
 #include "dev/syscon.h"
 
-#include "machine/layout.h"
+#include "cpu/bus.h"
+#include "dev/dt.h"
 
 #define FINISHER_FAIL  0x3333
 #define FINISHER_PASS  0x5555
 #define FINISHER_RESET 0x7777
 
+struct syscon {
+	const struct dev_host *host;
+};
+
 static bool syscon_mmio(void *dev, uint64_t off, uint64_t *val, int size, bool is_write)
 {
 	struct syscon *s = dev;
+	const struct dev_host *h = s->host;
 	uint32_t v = (uint32_t)*val;
 
 	if (!is_write)
@@ -20,22 +26,58 @@ static bool syscon_mmio(void *dev, uint64_t off, uint64_t *val, int size, bool i
 		return true;
 	switch (v & 0xffff) {
 	case FINISHER_PASS:
-		s->request(s->opaque, SYSCON_POWEROFF, 0);
+		h->power(h->opaque, DEV_POWEROFF, 0);
 		break;
 	case FINISHER_FAIL:
-		s->request(s->opaque, SYSCON_POWEROFF, v >> 16);
+		h->power(h->opaque, DEV_POWEROFF, v >> 16);
 		break;
 	case FINISHER_RESET:
-		s->request(s->opaque, SYSCON_RESET, 0);
+		h->power(h->opaque, DEV_RESET, 0);
 		break;
 	}
 	return true;
 }
 
-int syscon_init(struct syscon *s, struct bus *b,
-		void (*request)(void *opaque, enum syscon_action a, uint32_t code), void *opaque)
+static int syscon_init(void *dev, const struct dev_env *env)
 {
-	s->request = request;
-	s->opaque = opaque;
-	return bus_register(b, SYSCON_BASE, 0x1000, syscon_mmio, s);
+	struct syscon *s = dev;
+
+	s->host = env->host;
+	return bus_register(env->bus, env->base, env->size, syscon_mmio, s);
 }
+
+static void syscon_fdt(struct dt *w, const struct dev_res *r)
+{
+	static const char compat[] = "sifive,test1\0sifive,test0\0syscon";
+
+	dt_begin_at(w, "test", r->base);
+	dt_strs(w, "compatible", compat, sizeof(compat));
+	dt_reg(w, r->base, r->size);
+	dt_u32(w, "phandle", DT_PHANDLE_SYSCON);
+	dt_end(w);
+}
+
+/* Linux's syscon-poweroff and syscon-reboot drivers, pointed at the finisher. */
+static void syscon_fdt_root(struct dt *w, const struct dev_res *r)
+{
+	dt_begin(w, "poweroff");
+	dt_str(w, "compatible", "syscon-poweroff");
+	dt_u32(w, "regmap", DT_PHANDLE_SYSCON);
+	dt_u32(w, "offset", 0);
+	dt_u32(w, "value", FINISHER_PASS);
+	dt_end(w);
+	dt_begin(w, "reboot");
+	dt_str(w, "compatible", "syscon-reboot");
+	dt_u32(w, "regmap", DT_PHANDLE_SYSCON);
+	dt_u32(w, "offset", 0);
+	dt_u32(w, "value", FINISHER_RESET);
+	dt_end(w);
+}
+
+const struct dev_ops syscon_device = {
+    .name = "SYSCON",
+    .size = sizeof(struct syscon),
+    .init = syscon_init,
+    .fdt = syscon_fdt,
+    .fdt_root = syscon_fdt_root,
+};

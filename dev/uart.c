@@ -10,7 +10,12 @@
 #include <errno.h>
 #include <string.h>
 
-#include "machine/layout.h"
+#include "cpu/bus.h"
+#include "dev/dt.h"
+#include "util/errbuf.h"
+#include "dev/plic.h"
+
+#define UART_CLOCK_HZ 3686400
 
 enum {
 	UART_RBR_THR = 0,
@@ -198,8 +203,10 @@ static bool uart_mmio(void *dev, uint64_t off, uint64_t *val, int size, bool is_
 	return true;
 }
 
-void uart_reset(struct uart *u)
+static void uart_reset(void *dev)
 {
+	struct uart *u = dev;
+
 	u->ier = u->mcr = u->scr = u->fcr = u->dlm = 0;
 	u->lcr = 0x03;
 	u->dll = 12;
@@ -243,14 +250,66 @@ int uart_set_state(struct uart *u, const struct uart_state *s, const uint8_t *rx
 	return 0;
 }
 
-int uart_init(struct uart *u, struct bus *b, struct plic *p, int irq,
-	      void (*out)(void *opaque, uint8_t c), void *opaque)
+static int uart_init(void *dev, const struct dev_env *env)
 {
-	memset(u, 0, sizeof(*u));
-	u->plic = p;
-	u->irq = irq;
-	u->out = out;
-	u->opaque = opaque;
+	struct uart *u = dev;
+
+	u->plic = env->plic;
+	u->irq = (int)env->irq;
+	u->out = env->host->console_out;
+	u->opaque = env->host->opaque;
 	uart_reset(u);
-	return bus_register(b, UART_BASE, 0x100, uart_mmio, u);
+	return bus_register(env->bus, env->base, env->size, uart_mmio, u);
 }
+
+static void uart_fdt(struct dt *w, const struct dev_res *r)
+{
+	dt_begin_at(w, "serial", r->base);
+	dt_str(w, "compatible", "ns16550a");
+	dt_reg(w, r->base, r->size);
+	dt_u32(w, "clock-frequency", UART_CLOCK_HZ);
+	dt_irq(w, r->irq);
+	dt_end(w);
+}
+
+static size_t uart_snap_size(void *dev)
+{
+	struct uart *u = dev;
+
+	return sizeof(struct uart_state) + u->rx_count;
+}
+
+static void uart_save(void *dev, void *buf)
+{
+	struct uart_state s;
+
+	uart_get_state(dev, &s, (uint8_t *)buf + sizeof(s));
+	memcpy(buf, &s, sizeof(s));
+}
+
+static int uart_load(void *dev, const void *buf, size_t len, char *err, size_t errlen)
+{
+	struct uart_state s;
+
+	if (len < sizeof(s))
+		return dev_check_len(len, sizeof(s), err, errlen);
+	memcpy(&s, buf, sizeof(s));
+	if (s.rx_count <= UART_RX_SIZE && dev_check_len(len, sizeof(s) + s.rx_count, err, errlen))
+		return -EINVAL;
+	if (uart_set_state(dev, &s, (const uint8_t *)buf + sizeof(s)))
+		return errbuf_set(err, errlen, -EINVAL,
+				  "impossible register values or input count");
+	return 0;
+}
+
+const struct dev_ops uart_device = {
+    .name = "UART",
+    .size = sizeof(struct uart),
+    .init = uart_init,
+    .reset = uart_reset,
+    .fdt = uart_fdt,
+    .snap_max = sizeof(struct uart_state) + UART_RX_SIZE,
+    .snap_size = uart_snap_size,
+    .save = uart_save,
+    .load = uart_load,
+};

@@ -10,8 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dev/bus.h"
-#include "dev/plic.h"
+#include "dev/device.h"
 
 #define UART_RX_SIZE 4096 /* host input buffer (the 16550's own FIFO is 16 deep) */
 
@@ -26,16 +25,16 @@ struct uart {
 	size_t rx_head, rx_count;
 };
 
-/* Saved state (machine/snapshot.c); rx_count received bytes follow it. */
+/* Its section of the machine state blob; rx_count received bytes follow it. */
 struct uart_state {
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr, thr_ipending;
 	uint32_t rx_count;
 	uint32_t pad;
 };
 
-int uart_init(struct uart *u, struct bus *b, struct plic *p, int irq,
-	      void (*out)(void *opaque, uint8_t c), void *opaque);
-void uart_reset(struct uart *u);
+/* Its output goes to the machine's console_out (struct dev_host). */
+extern const struct dev_ops uart_device;
+
 /* Host input: returns how many bytes fit. */
 size_t uart_input(struct uart *u, const uint8_t *buf, size_t len);
 /* One byte from the receive buffer (SBI console_getchar), -1 when empty. */

@@ -11,7 +11,7 @@ struct machine_fdt_params {
 	const char *bootargs;
 	uint64_t initrd_start, initrd_end; /* guest physical; start == end: none */
 	bool reserve_ipl;		   /* declare real 0 .. IPL_RESERVED reserved (no-map) */
-	int nvirtio;			   /* virtio-mmio slots 0 .. nvirtio-1 in use */
+	int nvirtio;			   /* disks: virtio-blk slots 0 .. nvirtio-1 in use */
 };
 
 /* Writes the blob into buf; 0 or a negative errno (-ENOSPC: buf too small). */

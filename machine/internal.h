@@ -2,32 +2,36 @@
 #ifndef RVCP_MACHINE_INTERNAL_H
 #define RVCP_MACHINE_INTERNAL_H
 /* struct machine, shared by the files of the machine module only. */
+#include "cpu/bus.h"
 #include "cpu/cpu.h"
-#include "dev/bus.h"
-#include "dev/clint.h"
+#include "dev/device.h"
 #include "dev/plic.h"
-#include "dev/rtc.h"
-#include "dev/syscon.h"
 #include "dev/uart.h"
+#include "machine/board.h"
 #include "machine/cpreq.h"
 #include "machine/layout.h"
 #include "machine/machine.h"
 #include "mem/mem.h"
-#include "virtio/blk.h"
 
 #define MACHINE_OUTBUF 4096
+
+/* One device instance: its board row, which instance of it, its state. */
+struct machine_dev {
+	const struct board_row *row;
+	int index;
+	void *state; /* row->ops->size bytes, owned by the machine */
+};
 
 struct machine {
 	struct machine_config cfg;
 	struct guest_mem mem;
 	struct bus bus;
 	struct hart *hart;
-	struct clint clint;
-	struct plic plic;
-	struct uart uart;
-	struct rtc rtc;
-	struct syscon syscon;
-	struct virtio_blk blk[VIRTIO_SLOTS];
+	struct machine_dev dev[BOARD_MAX_DEVICES]; /* the board's devices, in table order */
+	int ndev;
+	struct dev_host host;	     /* what the devices may ask of the machine */
+	struct plic *plic;	     /* in dev[]: the interrupt controller */
+	struct uart *uart;	     /* in dev[]: the console */
 	int slot[MACHINE_MAX_DISKS]; /* cfg.disks[i] is virtio slot slot[i] */
 	bool sbi;		     /* the emulator's SBI answers S-mode ECALL */
 	bool bios;		     /* booted through firmware: DT high, no IPL reservation */
@@ -44,6 +48,8 @@ struct machine {
 };
 
 /* machine.c */
+/* The state of instance index of the device ops, NULL if the machine has none. */
+void *machine_device(struct machine *m, const struct dev_ops *ops, int index);
 void machine_putc(struct machine *m, uint8_t c);
 void machine_flush_output(struct machine *m);
 void machine_request(struct machine *m, enum machine_event ev);

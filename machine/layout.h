@@ -3,14 +3,17 @@
 #define RVCP_LAYOUT_H
 /*
  * The guest physical address map of an rvcp virtual machine (like QEMU's
- * "virt" board, so stock Linux drivers find what they expect):
+ * "virt" board, so stock Linux drivers find what they expect).  Where each
+ * device sits is one row of the board's table (machine/board.c), which is
+ * the device map; no device knows its own address.  The fixed places other
+ * code needs too (the console's stdout-path, tests) are named here:
  *
  *   0x0010_0000  0x1000     poweroff/reset ("sifive,test" syscon)
- *   0x0010_1000  0x1000     RTC (goldfish)
+ *   0x0010_1000  0x1000     RTC (goldfish), PLIC source 11
  *   0x0200_0000  0x1_0000   CLINT: msip, mtimecmp, mtime
  *   0x0c00_0000  0x400_0000 PLIC
  *   0x1000_0000  0x100      UART 16550 (console), PLIC source 10
- *   0x1000_1000  0x1000 x8  virtio-mmio slots, PLIC sources 1..8
+ *   0x1000_1000  0x1000 x8  virtio-blk slots, PLIC sources 1..8
  *   0x8000_0000  storage    real address 0 (see mem/mem.h)
  *
  * Storage after IPL (DESIGN §2), in real addresses:
@@ -31,8 +34,6 @@
 #define VIRTIO_BASE   0x10001000ULL
 #define VIRTIO_STRIDE 0x1000ULL
 #define VIRTIO_SLOTS  8 /* PLIC sources 1..8 */
-
-#define TIMEBASE_HZ 10000000ULL /* mtime ticks per second */
 
 #define IPL_INFO_REAL	0x00000000ULL
 #define IPL_FDT_REAL	0x00001000ULL

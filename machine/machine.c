@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * A virtual machine: creates storage, bus, hart and devices, and runs the
- * hart in slices, turning its exits into machine events.  Loading (IPL,
- * kernel, firmware, device tree) is in load.c, the SBI in sbi.c.
+ * A virtual machine: creates storage, bus, hart and the board's devices
+ * (board.c), and runs the hart in slices, turning its exits into machine
+ * events.  Loading (IPL, kernel, firmware, device tree) is in load.c, the
+ * SBI in sbi.c, the machine state blob in snapshot.c.
  */
 #include "machine/internal.h"
 
@@ -10,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include "machine/layout.h"
 
 void machine_flush_output(struct machine *m)
 {
@@ -42,7 +41,7 @@ static void machine_emit(void *opaque, const uint8_t *buf, size_t len)
 	}
 	for (size_t i = 0; i < len; i++)
 		if (dsr_feed(&m->dsr, buf[i], machine_emit_raw, m))
-			uart_input(&m->uart, (const uint8_t *)DSR_ANSWER, sizeof(DSR_ANSWER) - 1);
+			uart_input(m->uart, (const uint8_t *)DSR_ANSWER, sizeof(DSR_ANSWER) - 1);
 }
 
 static void machine_release_output(struct machine *m)
@@ -82,12 +81,28 @@ void machine_request(struct machine *m, enum machine_event ev)
 	m->hart->stop_req = true;
 }
 
-static void machine_syscon(void *opaque, enum syscon_action a, uint32_t code)
+static void machine_power(void *opaque, enum dev_power what, uint32_t code)
 {
 	struct machine *m = opaque;
 
 	m->exit_code = code;
-	machine_request(m, a == SYSCON_RESET ? MACHINE_RESET : MACHINE_POWEROFF);
+	machine_request(m, what == DEV_RESET ? MACHINE_RESET : MACHINE_POWEROFF);
+}
+
+/* The disk in virtio slot n. */
+static bool machine_disk(void *opaque, int n, struct dev_disk *d)
+{
+	struct machine *m = opaque;
+
+	for (int i = 0; i < m->cfg.ndisks; i++) {
+		const struct machine_disk *c = &m->cfg.disks[i];
+
+		if (m->slot[i] != n)
+			continue;
+		*d = (struct dev_disk){c->vdev, c->fd, c->size, c->readonly};
+		return true;
+	}
+	return false;
 }
 
 /* Disks take virtio slots in vdev order, so the lowest vdev is the first the guest finds. */
@@ -110,28 +125,75 @@ static int machine_sort_disks(struct machine *m)
 	return 0;
 }
 
-static int machine_add_devices(struct machine *m)
+void *machine_device(struct machine *m, const struct dev_ops *ops, int index)
 {
+	for (int i = 0; i < m->ndev; i++)
+		if (m->dev[i].row->ops == ops && m->dev[i].index == index)
+			return m->dev[i].state;
+	return NULL;
+}
+
+/* Instance n of a board row; -ENODEV (not an error) when the machine has none. */
+static int machine_add_device(struct machine *m, const struct board_row *r, int n)
+{
+	struct dev_res res = board_res(r, n);
+	struct dev_env env = {
+	    .base = res.base,
+	    .size = res.size,
+	    .irq = res.irq,
+	    .index = n,
+	    .bus = &m->bus,
+	    .mem = &m->mem,
+	    .hart = m->hart,
+	    .plic = m->plic,
+	    .host = &m->host,
+	};
+	struct machine_dev *d = &m->dev[m->ndev];
 	int rc;
 
-	rc = clint_init(&m->clint, &m->bus, m->hart);
-	if (!rc)
-		rc = plic_init(&m->plic, &m->bus, m->hart);
-	if (!rc)
-		rc = uart_init(&m->uart, &m->bus, &m->plic, UART_IRQ, machine_uart_out, m);
-	if (!rc)
-		rc = rtc_init(&m->rtc, &m->bus, &m->plic, RTC_IRQ);
-	if (!rc)
-		rc = syscon_init(&m->syscon, &m->bus, machine_syscon, m);
-	for (int i = 0; !rc && i < m->cfg.ndisks; i++) {
-		const struct machine_disk *d = &m->cfg.disks[i];
-		int s = m->slot[i];
-
-		rc =
-		    virtio_blk_init(&m->blk[s], &m->bus, VIRTIO_BASE + VIRTIO_STRIDE * (uint64_t)s,
-				    &m->plic, 1 + s, &m->mem, d->fd, d->size, d->readonly, d->vdev);
+	if (m->ndev == BOARD_MAX_DEVICES)
+		return -ENOSPC;
+	d->state = calloc(1, r->ops->size);
+	if (!d->state)
+		return -ENOMEM;
+	rc = r->ops->init(d->state, &env);
+	if (rc) {
+		free(d->state);
+		return rc;
 	}
-	return rc;
+	d->row = r;
+	d->index = n;
+	m->ndev++;
+	return 0;
+}
+
+static void machine_free_devices(struct machine *m)
+{
+	for (int i = m->ndev - 1; i >= 0; i--) {
+		if (m->dev[i].row->ops->exit)
+			m->dev[i].row->ops->exit(m->dev[i].state);
+		free(m->dev[i].state);
+	}
+	m->ndev = 0;
+}
+
+static int machine_add_devices(struct machine *m)
+{
+	m->host = (struct dev_host){m, machine_uart_out, machine_power, machine_disk};
+	for (int r = 0; r < board_nrows; r++) {
+		for (int n = 0; n < board_count(&board[r], m->cfg.ndisks); n++) {
+			int rc = machine_add_device(m, &board[r], n);
+
+			if (rc == -ENODEV)
+				continue;
+			if (rc)
+				return rc;
+		}
+		if (board[r].ops == &plic_device) /* the later rows raise lines on it */
+			m->plic = machine_device(m, &plic_device, 0);
+	}
+	m->uart = machine_device(m, &uart_device, 0);
+	return m->plic && m->uart ? 0 : -ENODEV;
 }
 
 struct machine *machine_create(const struct machine_config *cfg)
@@ -157,12 +219,16 @@ struct machine *machine_create(const struct machine_config *cfg)
 	}
 	m->hart->ecall = sbi_ecall;
 	m->hart->ecall_opaque = m;
-	rc = machine_add_devices(m);
+	if (cfg->cpu > 0)
+		rc = hart_set_engine(m->hart, (enum hart_engine)(cfg->cpu - 1));
+	if (!rc)
+		rc = machine_add_devices(m);
 	if (rc)
-		goto fail_hart;
+		goto fail_devices;
 	m->fdt_real = IPL_FDT_REAL;
 	return m;
-fail_hart:
+fail_devices:
+	machine_free_devices(m);
 	hart_free(m->hart);
 fail_mem:
 	mem_exit(&m->mem);
@@ -177,6 +243,7 @@ void machine_destroy(struct machine *m)
 	if (!m)
 		return;
 	machine_flush_output(m);
+	machine_free_devices(m);
 	hart_free(m->hart);
 	mem_exit(&m->mem);
 	free(m);
@@ -188,11 +255,9 @@ void machine_reset(struct machine *m, bool clear)
 	if (clear)
 		mem_reset(&m->mem);
 	hart_reset(m->hart, RAM_BASE);
-	plic_reset(&m->plic);
-	uart_reset(&m->uart);
-	rtc_reset(&m->rtc);
-	for (int i = 0; i < m->cfg.ndisks; i++)
-		virtio_blk_reset(&m->blk[m->slot[i]]);
+	for (int i = 0; i < m->ndev; i++)
+		if (m->dev[i].row->ops->reset)
+			m->dev[i].row->ops->reset(m->dev[i].state);
 	m->event = MACHINE_RUNNING;
 	m->stop_req = false;
 	m->exit_code = 0;
@@ -230,7 +295,9 @@ enum machine_event machine_run(struct machine *m, uint64_t max_insns)
 
 	if (ev != MACHINE_RUNNING)
 		return ev;
-	rtc_poll(&m->rtc);
+	for (int i = 0; i < m->ndev; i++)
+		if (m->dev[i].row->ops->poll)
+			m->dev[i].row->ops->poll(m->dev[i].state);
 	ex = hart_run(m->hart, max_insns);
 	if (ex == HART_EXIT_WFI)
 		machine_release_output(m);
@@ -254,14 +321,21 @@ enum machine_event machine_run(struct machine *m, uint64_t max_insns)
 
 uint64_t machine_deadline_ns(struct machine *m)
 {
-	uint64_t a = hart_deadline_ns(m->hart), b = rtc_deadline_ns(&m->rtc);
+	uint64_t t = hart_deadline_ns(m->hart);
 
-	return a < b ? a : b;
+	for (int i = 0; i < m->ndev; i++) {
+		const struct dev_ops *o = m->dev[i].row->ops;
+		uint64_t d = o->deadline_ns ? o->deadline_ns(m->dev[i].state) : UINT64_MAX;
+
+		if (d < t)
+			t = d;
+	}
+	return t;
 }
 
 size_t machine_console_input(struct machine *m, const uint8_t *buf, size_t len)
 {
-	return uart_input(&m->uart, buf, len);
+	return uart_input(m->uart, buf, len);
 }
 
 void machine_stop(struct machine *m)

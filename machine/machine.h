@@ -2,8 +2,9 @@
 #ifndef RVCP_MACHINE_H
 #define RVCP_MACHINE_H
 /*
- * A virtual machine: storage, the MMIO bus, one hart, the devices of
- * machine/layout.h, the SBI, the device tree and the IPL loader.
+ * A virtual machine: storage, the MMIO bus, one hart, the devices of the
+ * board (machine/board.c, at the addresses of machine/layout.h), the SBI,
+ * the device tree and the IPL loader.
  * Used by `rvcp boot` (console on stdio) and by the VM process that CP
  * starts for each user (vm/).  The machine opens no files itself: disks
  * arrive as descriptors, so a VM process needs no file system access.
@@ -15,7 +16,7 @@
 #include <sys/types.h>
 
 #include "cpu/cpu.h"
-#include "dev/bus.h"
+#include "cpu/bus.h"
 #include "mem/mem.h"
 
 #define MACHINE_MAX_DISKS VIRTIO_MAX_DISKS
@@ -35,6 +36,8 @@ struct machine_config {
 	/* Guest console output (UART and SBI putchar). */
 	void (*console_out)(void *opaque, const uint8_t *buf, size_t len);
 	void *console_opaque;
+	/* The CPU engine: 1 + enum hart_engine (cpu/cpu.h); 0: hart_engine_default(). */
+	int cpu;
 };
 
 enum machine_event {

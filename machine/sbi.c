@@ -174,7 +174,7 @@ static int64_t sbi_legacy(struct machine *m, struct hart *h, uint64_t ext)
 		machine_putc(m, (uint8_t)h->s.x[10]);
 		return 0;
 	case SBI_LEGACY_GETCHAR:
-		return uart_getchar(&m->uart);
+		return uart_getchar(m->uart);
 	case SBI_LEGACY_CLEAR_IPI:
 		hart_set_irq(h, MIP_SSIP, false);
 		return 0;

@@ -15,7 +15,7 @@
 
 #include "machine/internal.h"
 
-#define SNAP_NSECT_MAX (5 + VIRTIO_SLOTS)
+#define SNAP_NSECT_MAX (2 + BOARD_MAX_DEVICES)
 
 static size_t snap_pad(size_t n)
 {
@@ -27,16 +27,23 @@ static size_t snap_sect_size(size_t len)
 	return sizeof(struct snap_sect) + snap_pad(len);
 }
 
+/* The bytes of a device's section now. */
+static size_t snap_dev_len(const struct machine_dev *d)
+{
+	const struct dev_ops *o = d->row->ops;
+
+	return o->snap_size ? o->snap_size(d->state) : o->snap_max;
+}
+
 size_t machine_state_size(struct machine *m)
 {
 	size_t n = sizeof(struct snap_hdr);
 
 	n += snap_sect_size(sizeof(struct snap_machine));
 	n += snap_sect_size(sizeof(struct hart_state));
-	n += snap_sect_size(sizeof(struct plic_state));
-	n += snap_sect_size(sizeof(struct uart_state) + m->uart.rx_count);
-	n += snap_sect_size(sizeof(struct rtc_state));
-	n += (size_t)m->cfg.ndisks * snap_sect_size(sizeof(struct virtio_mmio_state));
+	for (int i = 0; i < m->ndev; i++)
+		if (m->dev[i].row->snap)
+			n += snap_sect_size(snap_dev_len(&m->dev[i]));
 	return n;
 }
 
@@ -46,10 +53,10 @@ size_t machine_state_max(void)
 
 	n += snap_sect_size(sizeof(struct snap_machine));
 	n += snap_sect_size(sizeof(struct hart_state));
-	n += snap_sect_size(sizeof(struct plic_state));
-	n += snap_sect_size(sizeof(struct uart_state) + UART_RX_SIZE);
-	n += snap_sect_size(sizeof(struct rtc_state));
-	n += (size_t)VIRTIO_SLOTS * snap_sect_size(sizeof(struct virtio_mmio_state));
+	for (int r = 0; r < board_nrows; r++)
+		if (board[r].snap)
+			n += (size_t)board_count(&board[r], MACHINE_MAX_DISKS) *
+			     snap_sect_size(board[r].ops->snap_max);
 	return n;
 }
 
@@ -101,26 +108,15 @@ static void snap_put_machine(struct machine *m, struct snap_out *o)
 static void snap_put_devices(struct machine *m, struct snap_out *o)
 {
 	struct hart_state hs;
-	struct plic_state ps;
-	struct uart_state us;
-	struct rtc_state rs;
-	uint8_t *p;
 
 	hart_get_state(m->hart, &hs);
 	memcpy(snap_add(o, SNAP_HART, 0, sizeof(hs)), &hs, sizeof(hs));
-	plic_get_state(&m->plic, &ps);
-	memcpy(snap_add(o, SNAP_PLIC, 0, sizeof(ps)), &ps, sizeof(ps));
-	p = snap_add(o, SNAP_UART, 0, sizeof(us) + m->uart.rx_count);
-	uart_get_state(&m->uart, &us, p + sizeof(us));
-	memcpy(p, &us, sizeof(us));
-	rtc_get_state(&m->rtc, &rs);
-	memcpy(snap_add(o, SNAP_RTC, 0, sizeof(rs)), &rs, sizeof(rs));
-	for (int i = 0; i < m->cfg.ndisks; i++) {
-		struct virtio_mmio_state vs;
-		int s = m->slot[i];
+	for (int i = 0; i < m->ndev; i++) {
+		const struct machine_dev *d = &m->dev[i];
 
-		virtio_mmio_get_state(&m->blk[s].mmio, &vs);
-		memcpy(snap_add(o, SNAP_VIRTIO, (uint32_t)s, sizeof(vs)), &vs, sizeof(vs));
+		if (d->row->snap)
+			d->row->ops->save(d->state, snap_add(o, d->row->snap, (uint32_t)d->index,
+							     snap_dev_len(d)));
 	}
 }
 
@@ -150,9 +146,11 @@ ssize_t machine_save_state(struct machine *m, void *buf, size_t len)
 
 /* The sections of a blob, found and length-checked. */
 struct snap_in {
-	const uint8_t *data[SNAP_VIRTIO + 1];
-	uint32_t len[SNAP_VIRTIO + 1];
-	const uint8_t *virtio[VIRTIO_SLOTS];
+	struct machine *m; /* NULL: only the MACHINE section is wanted */
+	const uint8_t *machine, *hart;
+	const uint8_t *dev[BOARD_MAX_DEVICES]; /* m->dev[i]'s section */
+	uint32_t len[BOARD_MAX_DEVICES];
+	const struct snap_sect *orphan; /* a device section this machine has no device for */
 	char *err;
 	size_t errlen;
 };
@@ -187,53 +185,71 @@ static int snap_check_header(struct snap_in *in, const uint8_t *buf, size_t len,
 	return 0;
 }
 
-static uint32_t snap_expected_len(uint32_t id, const uint8_t *data, uint32_t len)
+/* The board row whose devices save sections of this id, NULL if none. */
+static const struct board_row *snap_row(uint32_t id)
 {
-	struct uart_state us;
-
-	switch (id) {
-	case SNAP_MACHINE:
-		return sizeof(struct snap_machine);
-	case SNAP_HART:
-		return sizeof(struct hart_state);
-	case SNAP_PLIC:
-		return sizeof(struct plic_state);
-	case SNAP_RTC:
-		return sizeof(struct rtc_state);
-	case SNAP_VIRTIO:
-		return sizeof(struct virtio_mmio_state);
-	case SNAP_UART:
-		if (len < sizeof(us))
-			return sizeof(us);
-		memcpy(&us, data, sizeof(us));
-		if (us.rx_count > UART_RX_SIZE)
-			return sizeof(us);
-		return (uint32_t)sizeof(us) + us.rx_count;
-	}
-	return UINT32_MAX;
+	for (int r = 0; id && r < board_nrows; r++)
+		if (board[r].snap == id)
+			return &board[r];
+	return NULL;
 }
 
-static const char *const snap_names[] = {"?", "MACHINE", "HART", "PLIC", "UART", "RTC", "VIRTIO"};
+static const char *snap_name(uint32_t id)
+{
+	const struct board_row *r = snap_row(id);
+
+	if (id == SNAP_MACHINE)
+		return "MACHINE";
+	if (id == SNAP_HART)
+		return "HART";
+	return r ? r->ops->name : "?";
+}
+
+/* MACHINE or HART: once, instance 0, exactly its structure's length. */
+static int snap_take_own(struct snap_in *in, const struct snap_sect *s, const uint8_t *data)
+{
+	const uint8_t **slot = s->id == SNAP_MACHINE ? &in->machine : &in->hart;
+	size_t want =
+	    s->id == SNAP_MACHINE ? sizeof(struct snap_machine) : sizeof(struct hart_state);
+
+	if (s->len != want)
+		return snap_fail(in, "machine state: section %s is %u bytes, expected %zu",
+				 snap_name(s->id), s->len, want);
+	if (s->instance || *slot)
+		return snap_fail(in, "machine state: repeated section %s", snap_name(s->id));
+	*slot = data;
+	return 0;
+}
 
 /* Record one section; refuse unknown, repeated or wrong-sized ones. */
 static int snap_take(struct snap_in *in, const struct snap_sect *s, const uint8_t *data)
 {
-	if (s->id < SNAP_MACHINE || s->id > SNAP_VIRTIO)
+	const struct board_row *r = snap_row(s->id);
+	const struct dev_ops *o;
+	int i;
+
+	if (s->id == SNAP_MACHINE || s->id == SNAP_HART)
+		return snap_take_own(in, s, data);
+	if (!r)
 		return snap_fail(in, "machine state: unknown section %u", s->id);
-	if (s->len != snap_expected_len(s->id, data, s->len))
-		return snap_fail(in, "machine state: section %s is %u bytes, expected %u",
-				 snap_names[s->id], s->len, snap_expected_len(s->id, data, s->len));
-	if (s->id == SNAP_VIRTIO) {
-		if (s->instance >= VIRTIO_SLOTS || in->virtio[s->instance])
-			return snap_fail(in, "machine state: bad or repeated VIRTIO slot %u",
-					 s->instance);
-		in->virtio[s->instance] = data;
+	o = r->ops;
+	if (s->len > o->snap_max || (!o->snap_size && s->len != o->snap_max))
+		return snap_fail(in, "machine state: section %s is %u bytes, expected %zu", o->name,
+				 s->len, o->snap_max);
+	if (!in->m)
+		return 0;
+	for (i = 0; i < in->m->ndev; i++)
+		if (in->m->dev[i].row == r && in->m->dev[i].index == (int)s->instance)
+			break;
+	if (i == in->m->ndev) {
+		if (!in->orphan)
+			in->orphan = s;
 		return 0;
 	}
-	if (s->instance || in->data[s->id])
-		return snap_fail(in, "machine state: repeated section %s", snap_names[s->id]);
-	in->data[s->id] = data;
-	in->len[s->id] = s->len;
+	if (in->dev[i])
+		return snap_fail(in, "machine state: repeated section %s %u", o->name, s->instance);
+	in->dev[i] = data;
+	in->len[i] = s->len;
 	return 0;
 }
 
@@ -258,16 +274,30 @@ static int snap_parse(struct snap_in *in, const uint8_t *buf, size_t len)
 	}
 	if (!rc && off != len)
 		return snap_fail(in, "machine state: %zu bytes after the last section", len - off);
-	for (int id = SNAP_MACHINE; !rc && id < SNAP_VIRTIO; id++)
-		if (!in->data[id])
-			return snap_fail(in, "machine state: no %s section", snap_names[id]);
+	if (!rc && !in->machine)
+		return snap_fail(in, "machine state: no MACHINE section");
+	if (!rc && !in->hart)
+		return snap_fail(in, "machine state: no HART section");
 	return rc;
+}
+
+/* Every device of this machine has its section, and every section its device. */
+static int snap_check_devices(struct machine *m, struct snap_in *in)
+{
+	if (in->orphan)
+		return snap_fail(in, "machine state: section %s %u has no device in this machine",
+				 snap_name(in->orphan->id), in->orphan->instance);
+	for (int i = 0; i < m->ndev; i++)
+		if (m->dev[i].row->snap && !in->dev[i])
+			return snap_fail(in, "machine state: no %s section %d",
+					 m->dev[i].row->ops->name, m->dev[i].index);
+	return 0;
 }
 
 /* The saved machine's storage and disks against this one's. */
 static int snap_check_machine(struct machine *m, struct snap_in *in, struct snap_machine *sm)
 {
-	memcpy(sm, in->data[SNAP_MACHINE], sizeof(*sm));
+	memcpy(sm, in->machine, sizeof(*sm));
 	if (sm->mem_size > m->mem.size)
 		return snap_fail(in, "the saved machine had %lluK of storage, this one %lluK",
 				 (unsigned long long)(sm->mem_size >> 10),
@@ -288,17 +318,6 @@ static int snap_check_machine(struct machine *m, struct snap_in *in, struct snap
 					 "%04X (%llu bytes)",
 					 d->vdev, (unsigned long long)d->size, c->vdev,
 					 (unsigned long long)c->size);
-		if (!in->virtio[d->slot])
-			return snap_fail(in, "machine state: no VIRTIO section for disk %04X",
-					 d->vdev);
-	}
-	for (int s = 0; s < VIRTIO_SLOTS; s++) {
-		bool used = false;
-
-		for (int i = 0; i < m->cfg.ndisks; i++)
-			used |= m->slot[i] == s;
-		if (in->virtio[s] && !used)
-			return snap_fail(in, "machine state: VIRTIO slot %d has no disk", s);
 	}
 	return 0;
 }
@@ -307,7 +326,7 @@ static int snap_check_hart(struct snap_in *in, struct hart_state *hs)
 {
 	uint64_t mode;
 
-	memcpy(hs, in->data[SNAP_HART], sizeof(*hs));
+	memcpy(hs, in->hart, sizeof(*hs));
 	mode = hs->satp >> 60;
 	if (hs->priv == 2 || hs->priv > PRV_M || hs->pc & 1 || hs->x[0] ||
 	    (mode != 0 && mode != 8 && mode != 9))
@@ -318,29 +337,17 @@ static int snap_check_hart(struct snap_in *in, struct hart_state *hs)
 /* Devices after the hart, so their interrupt lines end up in its mip. */
 static int snap_apply(struct machine *m, struct snap_in *in, const struct hart_state *hs)
 {
-	struct plic_state ps;
-	struct uart_state us;
-	struct rtc_state rs;
-	char why[128];
+	char why[160];
 
 	hart_set_state(m->hart, hs);
-	memcpy(&ps, in->data[SNAP_PLIC], sizeof(ps));
-	if (plic_set_state(&m->plic, &ps))
-		return snap_fail(in, "machine state: bad PLIC section");
-	memcpy(&us, in->data[SNAP_UART], sizeof(us));
-	if (uart_set_state(&m->uart, &us, in->data[SNAP_UART] + sizeof(us)))
-		return snap_fail(in, "machine state: bad UART section");
-	memcpy(&rs, in->data[SNAP_RTC], sizeof(rs));
-	if (rtc_set_state(&m->rtc, &rs))
-		return snap_fail(in, "machine state: bad RTC section");
-	for (int i = 0; i < m->cfg.ndisks; i++) {
-		struct virtio_mmio_state vs;
-		int s = m->slot[i];
+	for (int i = 0; i < m->ndev; i++) {
+		const struct machine_dev *d = &m->dev[i];
 
-		memcpy(&vs, in->virtio[s], sizeof(vs));
-		if (virtio_mmio_set_state(&m->blk[s].mmio, &vs, why, sizeof(why)))
-			return snap_fail(in, "machine state: disk %04X: %s", m->cfg.disks[i].vdev,
-					 why);
+		if (!d->row->snap)
+			continue;
+		why[0] = 0;
+		if (d->row->ops->load(d->state, in->dev[i], in->len[i], why, sizeof(why)))
+			return snap_fail(in, "machine state: %s: %s", d->row->ops->name, why);
 	}
 	return 0;
 }
@@ -354,14 +361,14 @@ int machine_state_saved_at(const void *buf, size_t len, int64_t *realtime_ns)
 
 	if (rc)
 		return rc;
-	memcpy(&sm, in.data[SNAP_MACHINE], sizeof(sm));
+	memcpy(&sm, in.machine, sizeof(sm));
 	*realtime_ns = sm.realtime_ns;
 	return 0;
 }
 
 int machine_load_state(struct machine *m, const void *buf, size_t len, char *err, size_t errlen)
 {
-	struct snap_in in = {.err = err, .errlen = errlen};
+	struct snap_in in = {.m = m, .err = err, .errlen = errlen};
 	struct snap_machine sm;
 	struct hart_state hs;
 	int rc;
@@ -369,6 +376,8 @@ int machine_load_state(struct machine *m, const void *buf, size_t len, char *err
 	rc = snap_parse(&in, buf, len);
 	if (!rc)
 		rc = snap_check_machine(m, &in, &sm);
+	if (!rc)
+		rc = snap_check_devices(m, &in);
 	if (!rc)
 		rc = snap_check_hart(&in, &hs);
 	if (rc)

@@ -10,28 +10,35 @@
  *   struct snap_sect + data + padding    one per device, each 8-aligned
  *   ...
  *
- * Sections (id, instance):
- *   MACHINE  0      struct snap_machine: when it was saved, storage size,
- *                   SBI, device tree and initrd places, the disks (vdev,
- *                   size, read-only, slot)
- *   HART     0      struct hart_state (cpu/cpu.h); the CLINT's registers
- *                   (msip = mip.MSIP, mtimecmp, mtime) live in it
- *   PLIC     0      struct plic_state (dev/plic.h)
- *   UART     0      struct uart_state + rx_count bytes of waiting input
- *   RTC      0      struct rtc_state (dev/rtc.h)
- *   VIRTIO   slot   struct virtio_mmio_state (virtio/mmio.h), one per disk
- * The syscon has no state.  Each section must appear exactly once and have
- * exactly its structure's length; an unknown section, a length mismatch or
- * a wrong checksum refuses the whole blob: a layout change bumps
- * SNAP_VERSION.  Integers are in host byte order (the same binary writes
- * and reads them, as with the spool's hart state).
+ * Sections (id, instance): the machine's own two, then one per device
+ * instance that has state, with the id its board row gives (machine/
+ * board.c) and its instance number in that row, written and checked by the
+ * device itself (dev_ops save/load, dev/device.h; its file says what the
+ * section holds).  For example:
+ *   MACHINE  1  0      struct snap_machine: when it was saved, storage size,
+ *                      SBI, device tree and initrd places, the disks (vdev,
+ *                      size, read-only, slot)
+ *   HART     2  0      struct hart_state (cpu/cpu.h); the CLINT's registers
+ *                      (msip = mip.MSIP, mtimecmp, mtime) live in it
+ *   PLIC     3  0      struct plic_state (dev/plic.h)
+ *   UART     4  0      struct uart_state + rx_count bytes of waiting input
+ *   RTC      5  0      struct rtc_state (dev/rtc.h)
+ *   VIRTIO   6  slot   struct virtio_mmio_state (virtio/mmio.h), one per disk
+ * Devices without state (CLINT, syscon) have no section.  Each section
+ * must appear exactly once, belong to a device this machine has, and have
+ * its structure's length; an unknown section, a length mismatch or a wrong
+ * checksum refuses the whole blob.  A layout change bumps SNAP_VERSION, and
+ * so does a new device with state (an older blob has no section for it),
+ * so that an older blob is refused by its version.  Integers are in host
+ * byte order (the same binary writes and reads them, as with the spool's
+ * hart state).
  */
 #include <stdint.h>
 
 #include "machine/machine.h"
 
 #define SNAP_MAGIC   "RVCPSTAT" /* 8 bytes, no NUL */
-#define SNAP_VERSION 1
+#define SNAP_VERSION 3
 #define SNAP_ALIGN   8
 
 struct snap_hdr {
@@ -44,6 +51,7 @@ struct snap_hdr {
 	uint64_t checksum; /* XXH64, seed 0, of the bytes [hdr_size, size) */
 };
 
+/* The machine's sections, and the ids the board table gives its devices. */
 enum snap_id {
 	SNAP_MACHINE = 1,
 	SNAP_HART = 2,

@@ -95,6 +95,15 @@ int mem_map(struct guest_mem *m, uint64_t real, uint64_t len, int fd, uint64_t o
 	return 0;
 }
 
+/* The hart drops its translations of the page before it runs it again. */
+static void mem_note_code_write(struct guest_mem *m, uint64_t real)
+{
+	if (m->code_ndirty < MEM_CODE_DIRTY_MAX)
+		m->code_dirty[m->code_ndirty] = real;
+	if (m->code_ndirty <= MEM_CODE_DIRTY_MAX)
+		m->code_ndirty++;
+}
+
 void *mem_dma(struct guest_mem *m, uint64_t real, uint64_t len, bool write)
 {
 	if (!mem_contains(m, real, len))
@@ -105,6 +114,9 @@ void *mem_dma(struct guest_mem *m, uint64_t real, uint64_t len, bool write)
 		for (uint64_t p = first; p <= last; p++)
 			if (m->flags[p] & MEM_PG_RO)
 				return NULL;
+		for (uint64_t p = first; p <= last; p++)
+			if (m->flags[p] & MEM_PG_CODE)
+				mem_note_code_write(m, p << PAGE_SHIFT);
 	}
 	return m->base + real;
 }

@@ -26,7 +26,9 @@
 #define PAGE_SIZE  (1ULL << PAGE_SHIFT)
 
 /* Per-page flags. */
-#define MEM_PG_RO 0x01 /* guest stores fault, device DMA into it fails */
+#define MEM_PG_RO	   0x01 /* guest stores fault, device DMA into it fails */
+#define MEM_PG_CODE	   0x02 /* the hart has translations of this page (cpu/jit.h) */
+#define MEM_CODE_DIRTY_MAX 16
 
 enum mem_map_kind {
 	MEM_MAP_PRIVATE,    /* EW: private copy-on-write map of a file */
@@ -41,6 +43,12 @@ struct guest_mem {
 	uint64_t size;	/* bytes, a multiple of PAGE_SIZE */
 	uint8_t *flags; /* one byte per page, MEM_PG_* */
 	uint64_t gen;	/* bumped when flags or mappings change: harts flush TLBs */
+	/*
+	 * Device DMA into MEM_PG_CODE pages since the hart last looked: their
+	 * real addresses, or code_ndirty > MEM_CODE_DIRTY_MAX when too many.
+	 */
+	unsigned code_ndirty;
+	uint64_t code_dirty[MEM_CODE_DIRTY_MAX];
 };
 
 int mem_init(struct guest_mem *m, uint64_t size);

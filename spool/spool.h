@@ -40,7 +40,10 @@
  * so nobody can be using a pending-purge file then).
  *
  * The catalogue is the folder itself: spool_load() scans it and reads every
- * header; there is no separate index to get out of step.
+ * header; there is no separate index to get out of step.  A damaged file is
+ * left out with a reason naming what is wrong, never mapped.  If a crash
+ * left two saved systems of one name, the newest save (hdr.seq) wins.  Spool
+ * ids go up past every id seen on disk and wrap after 9999, as in z/VM.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -281,7 +284,8 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 /*
  * Step 2: hashes the data, writes the header, syncs and publishes the
  * file (class A, or R when RSTD).  An older saved system of the same name
- * becomes class P when in use, otherwise it is deleted.
+ * becomes class P when in use, otherwise it is deleted.  It runs in CP's
+ * loop (about 0.1 s for 64 MiB of storage).
  */
 int spool_save_commit(struct spool *sp, struct spool_save *sv, struct spool_file **out);
 void spool_save_abort(struct spool *sp, struct spool_save *sv);

@@ -3,6 +3,8 @@
 #   BUILD/tests/isa/*.elf   bare-metal ISA programs, run by `rvcp run-elf` (exit 0 = pass)
 #   BUILD/tests/unit/*      unit-test programs (exit 0 = pass)
 #   tests/sh/*.sh|*.exp     scripted tests (exit 0 = pass, 77 = skipped)
+# --cpu ENGINE runs every rvcp (and so every VM) with that CPU engine
+# (RVCP_CPU: interp, jit, lockstep); the default is rvcp's own.
 # Scripted tests get RVCP (the binary), BUILD, GUEST (the guest build folder),
 # SRC (the checkout) and TMPDIR (a private scratch folder) in the environment.
 # Prints PASS/FAIL/SKIP per test and closes with "N passed, N failed, N skipped".
@@ -15,6 +17,7 @@ while [ $# -gt 0 ]; do
 	--log) LOG=$2; shift ;;
 	--sanitized) SANITIZED=1 ;;
 	--filter) FILTER=$2; shift ;;
+	--cpu) export RVCP_CPU=$2; shift ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift

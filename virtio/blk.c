@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/errbuf.h"
+
 #define VIRTIO_ID_BLOCK 2
 
 #define VIRTIO_BLK_F_SEG_MAX (1ULL << 2)
@@ -224,22 +226,55 @@ static const struct virtio_dev_ops blk_ops = {
     .config = blk_config,
 };
 
-void virtio_blk_reset(struct virtio_blk *b)
+static void blk_reset(void *dev)
 {
+	struct virtio_blk *b = dev;
+
 	virtio_mmio_reset(&b->mmio);
 }
 
-int virtio_blk_init(struct virtio_blk *b, struct bus *bus, uint64_t base, struct plic *p, int irq,
-		    struct guest_mem *mem, int fd, uint64_t size, bool readonly, uint16_t vdev)
+static int blk_init(void *dev, const struct dev_env *env)
 {
 	uint64_t features = VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_FLUSH;
+	struct virtio_blk *b = dev;
+	struct dev_disk d;
 
-	memset(b, 0, sizeof(*b));
-	b->fd = fd;
-	b->size = size;
-	b->readonly = readonly;
-	b->vdev = vdev;
-	if (readonly)
+	if (!env->host->disk(env->host->opaque, env->index, &d))
+		return -ENODEV;
+	b->fd = d.fd;
+	b->size = d.size;
+	b->readonly = d.readonly;
+	b->vdev = d.vdev;
+	if (d.readonly)
 		features |= VIRTIO_BLK_F_RO;
-	return virtio_mmio_init(&b->mmio, bus, base, p, irq, mem, &blk_ops, b, features);
+	return virtio_mmio_init(&b->mmio, env->bus, env->base, env->plic, (int)env->irq, env->mem,
+				&blk_ops, b, features);
 }
+
+static void blk_save(void *dev, void *buf)
+{
+	struct virtio_blk *b = dev;
+
+	virtio_mmio_save(&b->mmio, buf);
+}
+
+static int blk_load(void *dev, const void *buf, size_t len, char *err, size_t errlen)
+{
+	struct virtio_blk *b = dev;
+	char why[128];
+
+	if (virtio_mmio_load(&b->mmio, buf, len, why, sizeof(why)))
+		return errbuf_set(err, errlen, -EINVAL, "disk %04X: %s", b->vdev, why);
+	return 0;
+}
+
+const struct dev_ops virtio_blk_device = {
+    .name = "VIRTIO",
+    .size = sizeof(struct virtio_blk),
+    .init = blk_init,
+    .reset = blk_reset,
+    .fdt = virtio_mmio_fdt,
+    .snap_max = sizeof(struct virtio_mmio_state),
+    .save = blk_save,
+    .load = blk_load,
+};

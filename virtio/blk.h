@@ -5,6 +5,8 @@
  * virtio-blk over a raw image descriptor (pread/pwrite, synchronous: a
  * request completes during the notify that submitted it).  A read-only disk
  * offers VIRTIO_BLK_F_RO and answers writes with VIRTIO_BLK_S_IOERR.
+ * Instance n of its board row serves the machine's disk n (dev_host.disk):
+ * the disks take the virtio-mmio slots in vdev order.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,8 +22,6 @@ struct virtio_blk {
 	uint64_t reads, writes; /* completed requests, for statistics */
 };
 
-int virtio_blk_init(struct virtio_blk *b, struct bus *bus, uint64_t base, struct plic *p, int irq,
-		    struct guest_mem *mem, int fd, uint64_t size, bool readonly, uint16_t vdev);
-void virtio_blk_reset(struct virtio_blk *b);
+extern const struct dev_ops virtio_blk_device;
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dev/dt.h"
+
 enum {
 	VMMIO_MAGIC = 0x000,
 	VMMIO_VERSION = 0x004,
@@ -469,4 +471,31 @@ int virtio_mmio_init(struct virtio_mmio *v, struct bus *b, uint64_t base, struct
 	v->dev = dev;
 	v->features = features | VIRTIO_F_VERSION_1;
 	return bus_register(b, base, 0x1000, virtio_mmio_access, v);
+}
+
+void virtio_mmio_fdt(struct dt *w, const struct dev_res *r)
+{
+	dt_begin_at(w, "virtio_mmio", r->base);
+	dt_str(w, "compatible", "virtio,mmio");
+	dt_reg(w, r->base, r->size);
+	dt_irq(w, r->irq);
+	dt_end(w);
+}
+
+void virtio_mmio_save(struct virtio_mmio *v, void *buf)
+{
+	struct virtio_mmio_state s;
+
+	virtio_mmio_get_state(v, &s);
+	memcpy(buf, &s, sizeof(s));
+}
+
+int virtio_mmio_load(struct virtio_mmio *v, const void *buf, size_t len, char *err, size_t errlen)
+{
+	struct virtio_mmio_state s;
+
+	if (dev_check_len(len, sizeof(s), err, errlen))
+		return -EINVAL;
+	memcpy(&s, buf, sizeof(s));
+	return virtio_mmio_set_state(v, &s, err, errlen);
 }

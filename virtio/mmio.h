@@ -11,7 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dev/bus.h"
+#include "cpu/bus.h"
+#include "dev/device.h"
 #include "dev/plic.h"
 #include "mem/mem.h"
 
@@ -75,7 +76,7 @@ struct virtio_mmio {
 	struct virtq q[VIRTIO_MAX_QUEUES];
 };
 
-/* Saved state (machine/snapshot.c): plain data, fixed layout. */
+/* Its section of the machine state blob: plain data, fixed layout. */
 struct virtq_state {
 	uint64_t desc, avail, used;
 	uint32_t num;
@@ -105,6 +106,16 @@ void virtio_mmio_get_state(const struct virtio_mmio *v, struct virtio_mmio_state
  */
 int virtio_mmio_set_state(struct virtio_mmio *v, const struct virtio_mmio_state *s, char *err,
 			  size_t errlen);
+
+/*
+ * For a device's dev_ops (dev/device.h): the transport's part is the same
+ * for every virtio device.  Its device-tree node ("virtio,mmio" at the
+ * row's base and source); its section of the machine state blob is a
+ * struct virtio_mmio_state.
+ */
+void virtio_mmio_fdt(struct dt *w, const struct dev_res *r);
+void virtio_mmio_save(struct virtio_mmio *v, void *buf);
+int virtio_mmio_load(struct virtio_mmio *v, const void *buf, size_t len, char *err, size_t errlen);
 
 /*
  * Takes the next available chain of queue q into *r.  Returns 1 when it got

@@ -107,6 +107,7 @@ static void vm_setup(struct vm *vm, struct proto_msg *msg)
 	vm->cfg.ndisks = 0;
 	cfg.mem_size = s->mem_size;
 	cfg.ndisks = s->ndisks;
+	cfg.cpu = vm->cpu;
 	for (uint32_t i = 0; i < s->ndisks; i++) {
 		cfg.disks[i].vdev = s->disks[i].vdev;
 		cfg.disks[i].fd = msg->fds[i];
@@ -335,6 +336,7 @@ int vm_main(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"fd", required_argument, NULL, 'f'},
 	    {"user", required_argument, NULL, 'u'},
+	    {"cpu", required_argument, NULL, 'c'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct vm vm = {.sock = -1, .user = "?"};
@@ -349,8 +351,15 @@ int vm_main(int argc, char **argv)
 		case 'u':
 			vm.user = optarg;
 			break;
+		case 'c':
+			vm.cpu = hart_engine_parse(optarg) + 1;
+			if (vm.cpu <= 0) {
+				fprintf(stderr, "rvcp vm: --cpu interp, jit or lockstep\n");
+				return 2;
+			}
+			break;
 		default:
-			fprintf(stderr, "usage: rvcp vm --fd N [--user ID]\n");
+			fprintf(stderr, "usage: rvcp vm --fd N [--user ID] [--cpu ENGINE]\n");
 			return 2;
 		}
 	}

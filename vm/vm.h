@@ -23,6 +23,7 @@ struct vm {
 	struct machine *m;	   /* NULL until SETUP */
 	struct machine_config cfg; /* disks: the fds of the last SETUP */
 	bool running;
+	int cpu;       /* machine_config.cpu: from --cpu */
 	uint32_t runs; /* IPL and BEGIN requests taken (struct proto_state) */
 	bool trace_on;
 	uint64_t trace_lo, trace_hi; /* real addresses; kept across IPL and reset */

@@ -137,7 +137,7 @@ int main(void)
 	h = hart_new(&m, &bus);
 	if (!h)
 		return 1;
-	if (clint_init(&clint, &bus, h))
+	if (clint_init(&clint, &bus, 0x2000000, h))
 		return 1;
 	for (int r = 0; r < ROUNDS; r++)
 		fuzz_round(h, &m);

@@ -18,8 +18,10 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "dev/rtc.h"
 #include "machine/internal.h"
 #include "machine/snapshot.h"
+#include "virtio/blk.h"
 #include "tests/unit/check.h"
 
 #define MEM  (16ULL << 20)
@@ -172,13 +174,15 @@ struct all_state {
 
 static void get_all(struct machine *m, struct all_state *a)
 {
+	struct virtio_blk *blk = machine_device(m, &virtio_blk_device, 0);
+
 	memset(a, 0, sizeof(*a));
 	hart_get_state(m->hart, &a->hs);
 	a->hs.mtime = a->hs.mcycle = 0; /* they run on */
-	plic_get_state(&m->plic, &a->ps);
-	uart_get_state(&m->uart, &a->us, a->rx);
-	rtc_get_state(&m->rtc, &a->rs);
-	virtio_mmio_get_state(&m->blk[0].mmio, &a->vs);
+	plic_get_state(m->plic, &a->ps);
+	uart_get_state(m->uart, &a->us, a->rx);
+	rtc_get_state(machine_device(m, &rtc_device, 0), &a->rs);
+	virtio_mmio_get_state(&blk->mmio, &a->vs);
 }
 
 /* Fix the checksum after editing a blob. */

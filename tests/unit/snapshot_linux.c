@@ -23,6 +23,7 @@
 #include "machine/internal.h"
 #include "machine/machine.h"
 #include "util/file.h"
+#include "virtio/blk.h"
 
 #define MEM_SIZE (64ULL << 20)
 #define TIMEOUT	 400.0 /* seconds for any one wait (a sanitized boot is slow) */
@@ -195,6 +196,7 @@ static int check_resumed(struct machine *m)
 	char *p;
 	long guest;
 	time_t host;
+	struct virtio_blk *blk = machine_device(m, &virtio_blk_device, 0);
 	uint64_t reads;
 
 	EXPECT(m, PROMPT);
@@ -209,11 +211,11 @@ static int check_resumed(struct machine *m)
 	type_line("cat /proc/uptime\n");
 	EXPECT(m, "cat /proc/uptime");
 	EXPECT(m, ".");
-	reads = m->blk[0].reads;
+	reads = blk->reads;
 	type_line(
 	    "ls /bin | wc -l; dd if=/dev/vda bs=4096 skip=9000 count=8 2>/dev/null | wc -c\n");
 	EXPECT(m, "32768");
-	if (m->blk[0].reads == reads) {
+	if (blk->reads == reads) {
 		fprintf(stderr, "no virtio-blk request completed after the resume\n");
 		return 1;
 	}

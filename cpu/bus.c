@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The MMIO bus: a short table of regions, searched on each device access. */
-#include "dev/bus.h"
+#include "cpu/bus.h"
 
 #include <errno.h>
 

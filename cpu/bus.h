@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef RVCP_BUS_H
-#define RVCP_BUS_H
+#ifndef RVCP_CPU_BUS_H
+#define RVCP_CPU_BUS_H
 /*
- * The MMIO bus.  A device registers itself with one call (base, size,
- * handler, device pointer); the hart sends every physical access outside
- * storage here.  An access no device claims, or one a device refuses, is an
- * access fault in the guest — never a host error.
+ * The MMIO bus: the physical address space beyond storage as the hart sees
+ * it.  It lives with the CPU because the hart calls it; devices (dev/,
+ * virtio/) sit above and register on it with one call (base, size, handler,
+ * device pointer).  An access no device claims, or one a device refuses,
+ * is an access fault in the guest — never a host error.
  */
 #include <stdbool.h>
 #include <stdint.h>
