@@ -193,7 +193,8 @@ static const struct sb_rule sandbox_rules[] = {
 
 char *const *sandbox_env(void)
 {
-	static const char *const keep[] = {"ASAN_OPTIONS=", "UBSAN_OPTIONS=", "LSAN_OPTIONS="};
+	static const char *const keep[] = {
+	    "ASAN_OPTIONS=", "UBSAN_OPTIONS=", "LSAN_OPTIONS=", "RVCP_CPU="};
 	static char *env[sizeof(keep) / sizeof(keep[0]) + 1];
 	size_t n = 0;
 

@@ -51,7 +51,8 @@ int sandbox_limits_apply(const struct sandbox_limits *lim);
 
 /*
  * The environment of a sandboxed program: only the sanitizers' settings
- * (ASAN_OPTIONS...), nothing of CP's.  Call it in the parent, before fork().
+ * (ASAN_OPTIONS...) and the CPU engine (RVCP_CPU, cpu/cpu.h), nothing else of
+ * CP's.  Call it in the parent, before fork().
  */
 char *const *sandbox_env(void);
 /*
