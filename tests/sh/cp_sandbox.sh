@@ -198,13 +198,13 @@ try:
     cp = CP("USER MAINT s3cretpw 32M 64M G\n MDISK 0100 IMAGE %s RR\n" % image,
             name=os.path.join(top, "cp"), args=["--user", "nobody"])
     try:
+        t = cp.term()
+        t.logon("MAINT", "s3cretpw")  # served: CP has given up root by now
         st = status(cp.proc.pid)
         if [int(u) for u in st["Uid"].split()] != [nobody.pw_uid] * 4:
             fail("CP with --user nobody runs as %s" % st["Uid"])
         if int(st["CapEff"], 16):
             fail("CP with --user has capabilities %s" % st["CapEff"])
-        t = cp.term()
-        t.logon("MAINT", "s3cretpw")
         pid = wait_for(lambda: cp.vm_pids().get("MAINT"), "VM process under --user")
         t.cmd("IPL 100", r"HCPIPL041E|no IPL record")  # the VM process ran a request
         sandboxed(pid, "VM process of an unprivileged CP", nobody.pw_uid)
