@@ -28,7 +28,7 @@ const struct cp_command cp_commands[] = {
 	{"QUERY",      1, "*",  0, cmd_query,      "VIRTUAL|TERMINAL|NAMES|USERS|TIME ..."},
 	{"DEFINE",     3, "G",  0, cmd_define,     "STORAGE nnnM"},
 	{"SYSTEM",     3, "G",  0, cmd_system,     "RESET|CLEAR"},
-	{"SET",        3, "G",  0, cmd_set,        "LINEND char|ON|OFF"},
+	{"SET",        3, "G",  0, cmd_set,        "LINEND char|ON|OFF | MSG ON|OFF"},
 	{"TERMINAL",   4, "G",  0, cmd_terminal,   "LINEND char|ON|OFF"},
 	{"MESSAGE",    1, "ABCDEFG", 0, cmd_msg,   "userid|* text"},
 	{"MSG",        3, "ABCDEFG", 0, cmd_msg,   "userid|* text"},
@@ -62,6 +62,7 @@ const struct cp_command cp_query_commands[] = {
 
 const struct cp_command cp_set_commands[] = {
 	{"LINEND",     5, "G",  0, cmd_set_linend, "char|ON|OFF"},
+	{"MSG",        3, "ABCDEFG", 0, cmd_set_msg, "ON|OFF"},
 	{NULL},
 };
 /* clang-format on */

@@ -81,8 +81,11 @@ struct cp_user {
 	char *last_ipl;	     /* the last IPL command, for guest reboot */
 	struct cp_sink sink; /* writes to term, dropped while disconnected */
 	const struct cp_input_hook *input;
-	void *nss;  /* NSS module's per-user state (cp/nss.h) */
-	void *rexx; /* EXEC module's per-user state (cp/cmd_exec.h) */
+	void *nss;	     /* NSS module's per-user state (cp/nss.h) */
+	void *rexx;	     /* EXEC module's per-user state (cp/cmd_exec.h) */
+	bool msg_off;	     /* SET MSG OFF: other users' MSGs are refused */
+	unsigned msg_tokens; /* MSGs this user may send now (cp/cmd_user.c) */
+	uint64_t msg_ms;     /* when msg_tokens was last topped up */
 	struct cp_user *next;
 };
 
