@@ -56,8 +56,15 @@ int cmd_ipl(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 			return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[2]);
 		parm = rest[3];
 	}
-	if (cmd_is_vdev(argv[1], &vdev))
+	for (char *p = argv[1]; *p; p++)
+		*p = toupper((unsigned char)*p);
+	if (cmd_is_vdev(argv[1], &vdev)) {
 		disk = cp_vm_disk_index(u, vdev);
+		/* A device number that is neither a disk nor a system's name. */
+		if (disk < 0 && !spool_by_name(&nss_spool, argv[1], true) &&
+		    !spool_by_name(&nss_spool, argv[1], false))
+			return cp_msg(ctx, MSG_IPL_NO_DEVICE, vdev);
+	}
 	cp_user_stop(u);
 	cp_user_release(u);
 	u->ipled = false;
@@ -65,8 +72,6 @@ int cmd_ipl(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	u->last_ipl = strdup(ctx->line);
 	if (disk >= 0)
 		return cmd_ipl_disk(ctx, disk, parm);
-	for (char *p = argv[1]; *p; p++)
-		*p = toupper((unsigned char)*p);
 	return nss_ipl_name(ctx, argv[1], parm);
 }
 

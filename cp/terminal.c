@@ -60,6 +60,7 @@ struct cp_term {
 	bool overlong; /* the line being typed did not fit: it is discarded */
 	bool after_cr;
 	char typeahead[TERM_TYPEAHEAD]; /* NUL-separated lines */
+	char deferred[TERM_LINE_MAX];	/* the rest of a CP line cut by a hold */
 	size_t talen;
 	bool telnet;   /* the client ends lines with CR or spoke telnet: a telnet */
 	bool echo_off; /* we said WILL ECHO for the password */
@@ -93,6 +94,7 @@ static void term_detach(struct cp_term *t)
 	if (t->user && t->user->term == &t->con)
 		t->user->term = NULL;
 	t->user = NULL;
+	t->deferred[0] = 0;
 }
 
 static void term_destroy(struct cp_term *t)
@@ -360,6 +362,11 @@ static void term_cp_commands(struct cp_term *t, char *line)
 		}
 		term_run(t, line);
 		line = next;
+		if (line && t->state == TERM_USER && t->user->held) {
+			/* "SAVESYS X#LOGOFF": what follows runs once the save is done. */
+			snprintf(t->deferred, sizeof(t->deferred), "%s", line);
+			return;
+		}
 	}
 }
 
@@ -396,6 +403,11 @@ static void term_typeahead_replay(struct cp_term *t)
 	char line[TERM_LINE_MAX];
 	size_t n;
 
+	if (t->deferred[0] && t->user && !t->user->held && t->state == TERM_USER) {
+		snprintf(line, sizeof(line), "%s", t->deferred);
+		t->deferred[0] = 0;
+		term_cp_commands(t, line);
+	}
 	while (t->talen && t->user && !t->user->held && t->state == TERM_USER) {
 		n = strlen(t->typeahead) + 1;
 		memcpy(line, t->typeahead, n);

@@ -15,6 +15,7 @@
 
 #include "mem/mem.h"
 #include "spool/spool.h"
+#include "util/file.h"
 
 #define SPOOL_MAX_ID 9999
 
@@ -452,10 +453,13 @@ static int copy_bytes(int in, uint64_t off, int out, uint64_t ooff, uint64_t len
 		}
 		if (buf) {
 			n = pread(in, buf, len < CHUNK ? len : CHUNK, (off_t)off);
-			if (n <= 0 || pwrite(out, buf, (size_t)n, (off_t)ooff) != n) {
-				ret = n < 0 ? -errno : -EIO;
+			if (n <= 0) {
+				ret = n < 0 ? -errno : -EIO; /* the file ends early */
 				break;
 			}
+			ret = file_pwrite_full(out, buf, (uint64_t)n, ooff);
+			if (ret < 0)
+				break; /* -ENOSPC for a full disk, as it is */
 		}
 		off += (uint64_t)n, ooff += (uint64_t)n, len -= (uint64_t)n;
 	}

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -369,6 +371,51 @@ static void test_snapshot(void)
 }
 
 /*
+ * A disk that fills while SAVESYS copies the saver's pages: the commit fails
+ * with ENOSPC (not EIO), nothing is published, the folder holds no half
+ * file.  In a mount namespace of its own with a 1600 KiB tmpfs: room for
+ * the saver's 1 MiB but not for CP's copy of it.  Skipped where mounting
+ * is not allowed.
+ */
+static void test_enospc(void)
+{
+	char small[200];
+	int status;
+	pid_t pid;
+
+	snprintf(small, sizeof(small), "%.180s/small", dir);
+	CHECK(mkdir(small, 0700) == 0);
+	pid = fork();
+	if (pid == 0) {
+		struct spool sp = {0};
+		int ret;
+
+		if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount("tmpfs", small, "tmpfs", 0, "size=1600k"))
+			_exit(77);
+		snprintf(dir, sizeof(dir), "%s", small);
+		if (spool_load(&sp, dir))
+			_exit(2);
+		defsys(&sp, "FULL 0-FF EW");
+		save(&sp, "FULL", 7, &ret);
+		if (ret != -ENOSPC) {
+			fprintf(stderr, "SAVESYS on a full disk: %s, not ENOSPC\n", strerror(-ret));
+			_exit(1);
+		}
+		if (spool_by_name(&sp, "FULL", true) || exists("0001.new") || exists("0001.tmp"))
+			_exit(3);
+		spool_close(&sp);
+		_exit(failures ? 1 : 0);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		fprintf(stderr, "test_enospc skipped: cannot mount a tmpfs here\n");
+	else
+		CHECK(WEXITSTATUS(status) == 0);
+	rmdir(small);
+}
+
+/*
  * Files in the spool folder that are not regular files: a FIFO (a blocking
  * open would wait for ever), a symbolic link to a host file, a folder.
  * Skipped at load, without waiting.
@@ -479,6 +526,7 @@ int main(void)
 	test_saver_fd();
 	test_snapshot();
 	test_not_regular();
+	test_enospc();
 	test_crash();
 	if (failures)
 		fprintf(stderr, "%d failures\n", failures);
