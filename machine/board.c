@@ -2,7 +2,10 @@
 /*
  * The board's table: every device of an rvcp machine, one row each (the
  * columns are explained in board.h; the address map in layout.h).  A new
- * device is its own file plus one row here.
+ * device is its own file plus one row here.  Rows are made, and so
+ * registered on the bus, in this order, and the bus looks regions up in
+ * registration order: after the PLIC (which the others need), the devices
+ * a running Linux touches most come first (console, disks).
  */
 #include "machine/board.h"
 
@@ -14,11 +17,11 @@
  * every row ends in a backslash; the blank line after the last ends the table. */
 #define BOARD_ROWS(X) \
 	X(plic_device,       PLIC_BASE,   PLIC_SIZE,     0,        1,              3) \
-	X(clint_device,      CLINT_BASE,  CLINT_SIZE,    0,        1,              0) \
-	X(syscon_device,     SYSCON_BASE, 0x1000,        0,        1,              0) \
-	X(rtc_device,        RTC_BASE,    0x1000,        RTC_IRQ,  1,              5) \
 	X(uart_device,       UART_BASE,   0x100,         UART_IRQ, 1,              4) \
 	X(virtio_blk_device, VIRTIO_BASE, VIRTIO_STRIDE, 1,        BOARD_PER_DISK, 6) \
+	X(rtc_device,        RTC_BASE,    0x1000,        RTC_IRQ,  1,              5) \
+	X(clint_device,      CLINT_BASE,  CLINT_SIZE,    0,        1,              0) \
+	X(syscon_device,     SYSCON_BASE, 0x1000,        0,        1,              0) \
 	X(virtio_rng_device, 0x10009000,  0x1000,        9,        1,              7) \
 	X(vmgenid_device,    0x00102000,  0x1000,        12,       1,              8) \
 

@@ -441,13 +441,12 @@ int fuzz_proto(const uint8_t *data, size_t size)
  * The input is a list of 11-byte operations: opcode, 16-bit argument,
  * 64-bit value.  They write and read virtio-mmio registers, store into
  * storage (descriptor rings, request headers), notify the queue, and access
- * any device register of any size.  Whatever the guest does, a bad request
- * fails the request, never the host.
+ * any register of any device on the bus (every region the board
+ * registered) of any size.  Whatever the guest does, a bad request fails
+ * the request, never the host.
  */
 int fuzz_mmio(const uint8_t *data, size_t size)
 {
-	static const uint64_t bases[] = {SYSCON_BASE, RTC_BASE,	 CLINT_BASE,
-					 PLIC_BASE,   UART_BASE, VIRTIO_BASE};
 	struct machine *m = fuzz_machine();
 	struct guest_mem *mem = machine_mem(m);
 
@@ -477,8 +476,8 @@ int fuzz_mmio(const uint8_t *data, size_t size)
 			bus_access(&m->bus, VIRTIO_BASE + 0x50, &v, 4, true);
 			break;
 		default: /* any register of any device, any size */
-			bus_access(&m->bus, bases[(op >> 3) % 6] + arg, &v, 1 << (op >> 6),
-				   op & 0x20);
+			bus_access(&m->bus, m->bus.r[(op >> 3) % m->bus.n].base + arg, &v,
+				   1 << (op >> 6), op & 0x20);
 			break;
 		}
 	}
