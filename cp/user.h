@@ -76,7 +76,8 @@ struct cp_user {
 	bool running;		 /* guest running (RUNNING), else CP READ */
 	bool ipled;		 /* an IPL was done: BEGIN may resume */
 	bool logging_off;
-	bool held; /* an IPL is in flight: typed lines wait (cp_user_hold) */
+	bool held;	     /* an IPL is in flight: typed lines wait (cp_user_hold) */
+	bool unhold_pending; /* held until the loop's next round (cp_user_unhold) */
 	time_t logon_time;
 	char *last_ipl;	     /* the last IPL command, for guest reboot */
 	struct cp_sink sink; /* writes to term, dropped while disconnected */
