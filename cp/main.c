@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * rvcp cp --directory FILE --spool DIR [--listen HOST:PORT] [--logon-timeout S]
- *         [--user NAME] [--exec-storage SIZE] [--exec-cpu SECONDS]:
+ *         [--user NAME] [--exec-storage SIZE] [--exec-cpu SECONDS]
+ *         [--logon-per-address N]:
  * the control program daemon.  One process, one epoll loop (util/evloop.h); signals
  * arrive through a signalfd: SIGTERM/SIGINT shut down cleanly, SIGCHLD
  * reaps VM processes.
@@ -80,6 +81,7 @@ static int cp_usage(void)
 {
 	fprintf(stderr, "usage: rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]\n"
 			"               [--logon-timeout SECONDS (300; 0: none)] [--user NAME]\n"
+			"               [--logon-per-address N (32; 0: no limit)]\n"
 			"               [--exec-storage SIZE (256M)] [--exec-cpu SECONDS (60)]\n");
 	return 2;
 }
@@ -148,17 +150,18 @@ int cp_main(int argc, char **argv)
 	    {"listen", required_argument, NULL, 'l'},
 	    {"logon-timeout", required_argument, NULL, 't'},
 	    {"user", required_argument, NULL, 'u'},
+	    {"logon-per-address", required_argument, NULL, 'a'},
 	    {"exec-storage", required_argument, NULL, 'm'},
 	    {"exec-cpu", required_argument, NULL, 'c'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dirfile = NULL, *listen = "127.0.0.1:2323", *user = NULL;
-	uint64_t exec_mem = 0, exec_cpu = 0;
+	uint64_t exec_mem = 0, exec_cpu = 0, per_address;
 	char err[512] = "";
 	int c, rc = 1, sigfd = -1;
 
 	log_set_name("rvcp cp");
-	while ((c = getopt_long(argc, argv, "d:s:l:t:u:m:c:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:l:t:u:m:c:a:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dirfile = optarg;
@@ -180,6 +183,11 @@ int cp_main(int argc, char **argv)
 		}
 		case 'u':
 			user = optarg;
+			break;
+		case 'a':
+			if (cp_number(optarg, 100000, &per_address))
+				return cp_usage();
+			term_set_logon_per_address((unsigned)per_address);
 			break;
 		case 'm':
 			if (dir_parse_size(optarg, &exec_mem) || exec_mem < (16 << 20))
