@@ -187,9 +187,8 @@ static void vmctl_flush(struct cp_user *u)
 	evloop_mod(cp_sys.loop, vm->sock, EPOLLIN);
 }
 
-/* In the forked child: the VM program, sandboxed (util/sandbox.h). */
-static void __attribute__((noreturn))
-vmctl_child(struct cp_user *u, int sock, int errfd, char *const *env)
+/* The VM program, sandboxed (util/sandbox.h): stderr into CP's log, the socket at 3. */
+static pid_t vmctl_start(struct cp_user *u, int sock, int errfd)
 {
 	char *argv[] = {"rvcp", "vm", "--fd", "3", "--user", (char *)u->id, NULL};
 	const int fds[] = {-1, -1, errfd, sock};
@@ -197,18 +196,13 @@ vmctl_child(struct cp_user *u, int sock, int errfd, char *const *env)
 	    .mem = u->storage + VMCTL_MEM_OVERHEAD,
 	    .nofile = VMCTL_NOFILE,
 	};
-	sigset_t all;
 
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	sandbox_exec(fds, 4, &lim, argv, env);
-	_exit(127);
+	return sandbox_spawn(fds, 4, &lim, argv, sandbox_env());
 }
 
 static int vmctl_spawn(struct cp_user *u)
 {
 	struct cp_vm *vm = u->vm;
-	char *const *env = sandbox_env();
 	char who[32];
 	int sv[2], errfd;
 	pid_t pid;
@@ -221,14 +215,12 @@ static int vmctl_spawn(struct cp_user *u)
 		close(errfd);
 		return -errno;
 	}
-	pid = fork();
-	if (pid == 0)
-		vmctl_child(u, sv[1], errfd, env);
+	pid = vmctl_start(u, sv[1], errfd);
 	close(errfd);
 	close(sv[1]);
 	if (pid < 0) {
 		close(sv[0]);
-		return -errno;
+		return pid;
 	}
 	vm->pid = pid;
 	vm->runs = 0; /* a new process has taken none */

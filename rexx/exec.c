@@ -138,9 +138,8 @@ static int source_memfd(const char *name, const char *args, const char *text, si
 	return fd;
 }
 
-/* In the forked child: the EXEC program (rexx/child.c), sandboxed. */
-static void __attribute__((noreturn))
-child_exec(int sock, int src, const struct rexx_limits *lim, char *const *env)
+/* The EXEC program (rexx/child.c), sandboxed: the socket at 3, the source at 4. */
+static pid_t child_start(int sock, int src, const struct rexx_limits *lim)
 {
 	char *argv[] = {"rvcp", "rexx", "--fd", "3", NULL};
 	const int fds[] = {-1, -1, lim ? lim->errfd : -1, sock, src};
@@ -149,19 +148,14 @@ child_exec(int sock, int src, const struct rexx_limits *lim, char *const *env)
 	    .cpu_s = lim && lim->cpu_s ? lim->cpu_s : REXX_CPU_DEFAULT,
 	    .nofile = 16,
 	};
-	sigset_t none;
 
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL); /* CP may block signals for signalfd */
-	sandbox_exec(fds, 5, &sl, argv, env);
-	_exit(127);
+	return sandbox_spawn(fds, 5, &sl, argv, sandbox_env());
 }
 
 int rexx_exec_start(const char *path, const char *name, const char *args,
 		    const struct rexx_limits *lim, const struct rexx_host *host, void *ctx,
 		    struct rexx_exec **out)
 {
-	char *const *env = sandbox_env();
 	struct rexx_exec *x;
 	char *text = NULL;
 	size_t len = 0;
@@ -184,11 +178,9 @@ int rexx_exec_start(const char *path, const char *name, const char *args,
 		rc = -errno;
 		goto out;
 	}
-	x->pid = fork();
-	if (x->pid == 0)
-		child_exec(sv[1], src, lim, env);
+	x->pid = child_start(sv[1], src, lim);
 	if (x->pid < 0) {
-		rc = -errno;
+		rc = x->pid;
 		goto out;
 	}
 	x->fd = sv[0];

@@ -25,6 +25,7 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <sched.h>
+#include <signal.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +33,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -206,13 +208,15 @@ char *const *sandbox_env(void)
 	return env;
 }
 
-int sandbox_exec(const int *fds, int nfds, const struct sandbox_limits *lim, char *const argv[],
-		 char *const env[])
+/* In the child: the descriptors in place, the rest closed at exec, the limits; exec. */
+static int sandbox_exec(const int *fds, int nfds, const struct sandbox_limits *lim,
+			char *const argv[], char *const env[])
 {
-	int tmp[8], rc;
+	sigset_t none;
+	int tmp[SANDBOX_MAX_FDS], rc;
 
-	if (nfds > 8)
-		return -EINVAL;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL); /* CP blocks signals for its signalfd */
 	/* Out of the way first: a source may be a target's number. */
 	for (int i = 0; i < nfds; i++) {
 		tmp[i] = fds[i] >= 0 ? fcntl(fds[i], F_DUPFD_CLOEXEC, 64)
@@ -223,7 +227,8 @@ int sandbox_exec(const int *fds, int nfds, const struct sandbox_limits *lim, cha
 	for (int i = 0; i < nfds; i++)
 		if (dup2(tmp[i], i) < 0) /* the copy is not close-on-exec */
 			return -errno;
-	if (close_range(nfds, ~0U, 0) < 0)
+	/* Every other descriptor goes at the exec (the status pipe with it). */
+	if (close_range(nfds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return -errno;
 	rc = sandbox_limits_apply(lim);
 	if (rc)
@@ -232,6 +237,44 @@ int sandbox_exec(const int *fds, int nfds, const struct sandbox_limits *lim, cha
 		return -errno;
 	execve("/proc/self/exe", argv, env);
 	return -errno;
+}
+
+pid_t sandbox_spawn(const int *fds, int nfds, const struct sandbox_limits *lim, char *const argv[],
+		    char *const env[])
+{
+	int st[2], err = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (nfds > SANDBOX_MAX_FDS)
+		return -EINVAL;
+	if (pipe2(st, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		int w = fcntl(st[1], F_DUPFD_CLOEXEC, 64);
+
+		err = w < 0 ? errno : -sandbox_exec(fds, nfds, lim, argv, env);
+		if (w >= 0 && write(w, &err, sizeof(err)) < 0) {
+			/* the parent sees the exit status */
+		}
+		_exit(127);
+	}
+	close(st[1]);
+	if (pid < 0) {
+		close(st[0]);
+		return -errno;
+	}
+	/* Nothing to read once the exec closed the pipe: the program runs. */
+	do
+		n = read(st[0], &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	close(st[0]);
+	if (n == sizeof(err)) {
+		waitpid(pid, NULL, 0);
+		return -err;
+	}
+	return pid;
 }
 
 bool sandbox_sanitized(void)

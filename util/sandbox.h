@@ -6,10 +6,9 @@
  * (`rvcp vm`, the emulator running a guest) and an EXEC's process
  * (`rvcp rexx`, Regina running a user's program).  In two steps:
  *
- *  1. sandbox_limits_apply(), in the forked child before it execs the
- *     program: the rlimits.  The caller has closed every descriptor the
- *     child is not meant to have and gives the program an environment with
- *     nothing of CP's in it.
+ *  1. sandbox_spawn(): the program started with only the descriptors the
+ *     caller names, an environment with nothing of CP's in it
+ *     (sandbox_env()) and the rlimits (sandbox_limits_apply()).
  *  2. sandbox_enter(), in the new program before it reads any hostile
  *     input (the first guest instruction, the first REXX clause):
  *      - the identity.  When it holds root (CP does), it gives up every
@@ -33,6 +32,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define SANDBOX_UID_BASE 1073741824u /* 2^30: uids 2^30 .. 2^30 + pid_max */
 
@@ -56,13 +56,16 @@ int sandbox_limits_apply(const struct sandbox_limits *lim);
  */
 char *const *sandbox_env(void);
 /*
- * In the forked child: fds[i] becomes descriptor i (fds[i] < 0: /dev/null),
- * every other descriptor is closed, the rlimits set, the working folder
- * "/", and /proc/self/exe (CP's own binary) exec'd with argv and env.
- * Returns only on failure, -errno.
+ * Start /proc/self/exe (CP's own binary) with argv and env, sandboxed: in
+ * the child fds[i] becomes descriptor i (fds[i] < 0: /dev/null), every other
+ * descriptor is closed at the exec, the signal mask is emptied, the rlimits
+ * set, the working folder "/".  Returns once the program runs (the exec
+ * happened: a caller that then reads /proc/PID sees the new program), with
+ * its pid; or -errno when it could not be started (the child reaped).
  */
-int sandbox_exec(const int *fds, int nfds, const struct sandbox_limits *lim, char *const argv[],
-		 char *const env[]);
+#define SANDBOX_MAX_FDS 8
+pid_t sandbox_spawn(const int *fds, int nfds, const struct sandbox_limits *lim, char *const argv[],
+		    char *const env[]);
 int sandbox_enter(enum sandbox_kind kind);
 bool sandbox_sanitized(void);
 
