@@ -59,6 +59,17 @@ try:
         fail("a slot freed by a LOGON was not given to a new connection")
     for s in held[1:] + [again, held[0]]:
         s.close()
+    # Once CP has seen those closes, 127.0.0.1 is welcome again.
+    deadline = time.monotonic() + WAIT
+    while True:
+        s = connect("127.0.0.1")
+        ok = b"Enter LOGON" in greeting(s)
+        s.close()
+        if ok:
+            break
+        if time.monotonic() > deadline:
+            fail("127.0.0.1 still refused after its terminals closed")
+        time.sleep(0.1)
     t = cp.term()
     t.logon("MAINT", "maint", greeting="RECONNECTED AT|LOGON AT")
     cp.stop()
