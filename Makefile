@@ -16,9 +16,9 @@ CFLAGS   ?= $(OPT) -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 CPPFLAGS += -I. -D_GNU_SOURCE -MMD -MP
 ALLFLAGS  = $(CFLAGS) $(WARN) $(SAN) -std=gnu11 -fno-strict-aliasing
-LDLIBS   += -lseccomp -lfdt -lregina -lcrypt -lxxhash -ltelnet -lm -lpthread -ldl
+LDLIBS   += -lseccomp -lfdt -lregina -lcrypt -lxxhash -ltelnet -lslirp -lm -lpthread -ldl
 
-MODULES  := util cpu mem dev virtio machine vm cp spool rexx cli
+MODULES  := util cpu mem dev virtio machine net vm cp spool rexx cli
 LIBSRCS  := $(foreach d,$(MODULES),$(wildcard $(d)/*.c))
 LIBOBJS  := $(LIBSRCS:%.c=$(BUILD)/obj/%.o)
 MAINOBJ  := $(BUILD)/obj/main.o
@@ -47,6 +47,10 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLFLAGS) -c -o $@ $<
 
+# libslirp's header lives in its own folder (its pkg-config file wants
+# glib's headers, which the header does not need).
+$(BUILD)/obj/net/uplink.o: CPPFLAGS += -I/usr/include/slirp
+
 # The interpreter is threaded code: keep one dispatch jump per handler (GCC
 # would otherwise merge them into one, which the host predicts badly).
 # (GCC's options: clang does not know them.)
@@ -72,6 +76,15 @@ $(BUILD)/tests/nssprog/%.bin: tests/nssprog/%.c tests/nssprog/start.S tests/nssp
 	$(RVCC) $(NSSFLAGS) -o $(@:.bin=.elf) tests/nssprog/start.S $<
 	riscv64-unknown-elf-objcopy -O binary $(@:.bin=.elf) $@
 
+# Linux guest programs without a C library (tests/linuxprog), for the
+# network tests: static riscv64 ELF executables made by the bare-metal compiler.
+LPELFS   := $(patsubst tests/linuxprog/%.c,$(BUILD)/tests/linuxprog/%,$(wildcard tests/linuxprog/*.c))
+
+$(BUILD)/tests/linuxprog/%: tests/linuxprog/%.c
+	@mkdir -p $(dir $@)
+	$(RVCC) -march=rv64gc -mabi=lp64d -O2 -static -nostdlib -nostartfiles -ffreestanding \
+		-fno-builtin -Wl,--no-warn-rwx-segments -o $@ $<
+
 # Bare-metal C guest programs for the machine's scripted tests (tests/sh/hostile_*.sh).
 GPSRCS   := $(wildcard tests/guestprog/*.c)
 GPELFS   := $(GPSRCS:tests/guestprog/%.c=$(BUILD)/tests/guestprog/%.elf)
@@ -80,10 +93,12 @@ $(BUILD)/tests/guestprog/%.elf: tests/guestprog/%.c tests/guestprog/crt0.S tests
 	@mkdir -p $(dir $@)
 	$(RVCC) $(ISAFLAGS) -O2 -ffreestanding -fno-builtin -o $@ tests/guestprog/crt0.S $<
 
-tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROGS)
+tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROGS) $(LPELFS)
 
-# The test command of the README.  Plain build first, then the same suite
-# under AddressSanitizer + UndefinedBehaviorSanitizer.
+# The test command of the README.  Plain build first (the default CPU engine:
+# the translator on x86-64), then the same suite under AddressSanitizer +
+# UndefinedBehaviorSanitizer with the interpreter, so that both engines run
+# everything; then the translator checked against the interpreter.
 check: guest
 	$(MAKE) check-plain
 	$(MAKE) check-asan
@@ -105,12 +120,13 @@ check-lockstep: tests
 check-asan:
 	$(MAKE) BUILD=build/asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" tests
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  tests/run.sh --rvcp build/asan/rvcp --build build/asan --log build/asan/test-asan.log --sanitized
+	  tests/run.sh --rvcp build/asan/rvcp --build build/asan --log build/asan/test-asan.log --sanitized \
+	  --cpu interp
 
 # libFuzzer binaries, one per target of tests/fuzz/targets.c (not part of
 # make check, which runs the same targets a fixed number of times in
 # tests/unit/fuzz_parsers).  Run e.g. build/fuzz/fuzz_spool -max_total_time=60.
-FUZZTARGETS := directory defsys spool ipl elf snapshot proto mmio hart
+FUZZTARGETS := directory defsys spool ipl elf snapshot proto mmio net hart
 fuzz:
 	$(MAKE) BUILD=build/fuzz CC=clang OPT=-O1 \
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \

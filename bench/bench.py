@@ -37,6 +37,15 @@ def bench_mips():
     insns = int(m.group(1))
     results["mips_cpu"] = round(insns / t_rvcp / 1e6, 1)
     results["cpubench_instructions"] = insns
+    m = re.search(r"\(cpu (\w+)\)", p.stderr)
+    results["cpu_engine"] = m.group(1) if m else "?"
+    # the interpreter too (the engine on hosts without the translator)
+    t0 = time.monotonic()
+    p = subprocess.run([RVCP, "run-elf", "--stats", "--cpu", "interp", elf],
+                       capture_output=True, text=True)
+    m = re.search(r"(\d+) instructions", p.stderr)
+    if p.returncode == 0 and m:
+        results["mips_cpu_interp"] = round(int(m.group(1)) / (time.monotonic() - t0) / 1e6, 1)
     t0 = time.monotonic()
     q = subprocess.run([QEMU, "-M", "spike", "-bios", "none", "-nographic", "-kernel", elf],
                        capture_output=True, stdin=subprocess.DEVNULL)
@@ -122,10 +131,11 @@ def bench_boot():
 
 def main():
     from cpbench import CP_BENCHES
+    from netbench import NET_BENCHES
 
     os.makedirs(OUT, exist_ok=True)
     only = sys.argv[1:]
-    for name, fn in [("mips", bench_mips), ("boot", bench_boot)] + CP_BENCHES:
+    for name, fn in [("mips", bench_mips), ("boot", bench_boot)] + CP_BENCHES + NET_BENCHES:
         if only and name not in only:
             continue
         print("bench: %s ..." % name, file=sys.stderr)

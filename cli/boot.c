@@ -8,6 +8,7 @@
  *   --disk IMG[,ro] ...                            virtio-blk disks, vdev 0x200, 0x201, ...
  *   --memory 64M                                   storage size (K, M, G; default 128M)
  *   --dumpdtb FILE                                 write the device tree, do not run
+ *   --stats                                        at the end: guest instructions, host peak RSS
  *
  * When stdin is a terminal it is put in raw mode; Ctrl-A x quits, Ctrl-A
  * Ctrl-A sends one Ctrl-A.  The process ends with the guest: status 0 when
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -36,6 +38,7 @@
 
 struct boot_opts {
 	const char *kernel, *initrd, *append, *bios, *dumpdtb;
+	bool stats;
 	int ipl_disk; /* index into cfg.disks, -1 for none */
 	struct machine_config cfg;
 };
@@ -55,7 +58,7 @@ static int boot_usage(FILE *f)
 	fprintf(
 	    f,
 	    "usage: rvcp boot --kernel Image [--initrd F] [--disk IMG[,ro]]... [--append TEXT]\n"
-	    "                 [--memory 64M] [--bios FW] [--dumpdtb FILE]\n"
+	    "                 [--memory 64M] [--bios FW] [--dumpdtb FILE] [--stats]\n"
 	    "       rvcp boot --ipl IMG[,ro] [--disk IMG[,ro]]... [--append TEXT] [--memory 64M]\n"
 	    "One virtual machine, console on stdin/stdout.\n"
 	    "  --kernel Image   Linux Image, started in S-mode (the SBI is built in)\n"
@@ -110,6 +113,7 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 	    {"bios", required_argument, NULL, 'b'},
 	    {"ipl", required_argument, NULL, 'I'},
 	    {"dumpdtb", required_argument, NULL, 'D'},
+	    {"stats", no_argument, NULL, 's'},
 	    {"cpu", required_argument, NULL, 'c'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
@@ -151,6 +155,9 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 				return 1;
 			if (c == 'I')
 				o->ipl_disk = rc;
+			break;
+		case 's':
+			o->stats = true;
 			break;
 		case 'c':
 			o->cfg.cpu = hart_engine_parse(optarg) + 1;
@@ -367,6 +374,15 @@ static int boot_loop(struct machine *m, const struct boot_opts *o, struct boot_c
 	}
 }
 
+static void boot_stats(struct machine *m)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(stderr, "rvcp boot: %llu instructions, peak RSS %ld KiB\n",
+		(unsigned long long)machine_hart(m)->insns, ru.ru_maxrss);
+}
+
 int boot_main(int argc, char **argv)
 {
 	struct boot_opts o = {.ipl_disk = -1};
@@ -401,6 +417,8 @@ int boot_main(int argc, char **argv)
 	rc = boot_loop(m, &o, &con);
 	console_restore();
 	boot_con = NULL;
+	if (o.stats)
+		boot_stats(m);
 out:
 	boot_machine = NULL;
 	if (hart_lockstep_failures(machine_hart(m))) {

@@ -9,7 +9,7 @@
  *   LISTFILE [fn [ft]]   list the user's files ('*' matches any name or type)
  *
  * While an EXEC runs, the user's typed lines go to it (answers to PULL; at
- * most 256 wait when it is not in PULL, then HCPTRM001W); HI (or the break
+ * most 256 wait when it is not in PULL, then HCPTRM1051W); HI (or the break
  * key) halts it, HX (or a second break) kills it, and LINEND+"CP cmd" still
  * reaches CP.  The decisions about EXECs and PIPE: rexx/README.md.
  */

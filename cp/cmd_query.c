@@ -6,13 +6,9 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cp/net.h"
 #include "cp/commands.h"
 #include "cp/vmctl.h"
-
-int cmd_query(struct cp_ctx *ctx, int argc, char **argv, char **rest)
-{
-	return cp_subcommand(ctx, cp_query_commands, argc - 1, argv + 1, rest + 1);
-}
 
 int cmd_set(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
@@ -59,6 +55,8 @@ static int cmd_q_dasd(struct cp_ctx *ctx)
 /* QUERY VIRTUAL [STORAGE | DASD | ALL] */
 int cmd_q_virtual(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
+	if (argc >= 2 && cmd_word(argv[1], "NIC", 3))
+		return cmd_q_nic(ctx, argc - 1, argv + 1);
 	if (argc > 2)
 		return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[2]);
 	if (argc == 1 || cmd_word(argv[1], "ALL", 3)) {
@@ -69,6 +67,8 @@ int cmd_q_virtual(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		return cmd_q_storage(ctx);
 	if (cmd_word(argv[1], "DASD", 4))
 		return cmd_q_dasd(ctx);
+	if (cmd_word(argv[1], "NIC", 3))
+		return cmd_q_nic(ctx, argc - 1, argv + 1);
 	return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[1]);
 }
 
@@ -172,4 +172,25 @@ int cmd_help(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 			cp_msg(ctx, MSG_CMD_HELP, c->name, c->classes, c->help);
 	}
 	return 0;
+}
+
+/* QUERY userid: "LINUX01  - L0002", "LINUX01  - DSC", or HCPCQU045E. */
+static int cmd_q_userid(struct cp_ctx *ctx, char *id)
+{
+	struct cp_user *u = cp_user_find(id);
+
+	if (!u) {
+		for (char *p = id; *p; p++)
+			*p = toupper((unsigned char)*p);
+		return cp_msg(ctx, MSG_Q_NOT_LOGGED_ON, id);
+	}
+	return cp_msg(ctx, MSG_Q_USER, u->id, cmd_user_where(u));
+}
+
+/* A word that is no QUERY operand (for this user's classes) is a userid, as in z/VM. */
+int cmd_query(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	if (argc == 2 && !cp_command_find(cp_query_commands, ctx->user, argv[1]))
+		return cmd_q_userid(ctx, argv[1]);
+	return cp_subcommand(ctx, cp_query_commands, argc - 1, argv + 1, rest + 1);
 }

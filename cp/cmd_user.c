@@ -13,7 +13,7 @@
 /*
  * MSG: a user (or a guest through its CP channel, looping) sends at most
  * MSG_BURST messages at once and MSG_PER_S a second after that; beyond,
- * HCPMSG1058E and nothing is sent.
+ * HCPMSG1071E and nothing is sent.
  */
 #define MSG_BURST 20
 #define MSG_PER_S 5

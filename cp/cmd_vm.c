@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <sys/sysinfo.h>
 
+#include "cp/net.h"
 #include "cp/commands.h"
 #include "cp/nss.h"
 #include "cp/vmctl.h"
@@ -137,6 +138,8 @@ int cmd_define(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	uint64_t size;
 	size_t n;
 
+	if (argc >= 2 && net_is_define(argv[1]))
+		return cmd_define_net(ctx, argc - 1, argv + 1);
 	if (argc < 3)
 		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
 	n = strlen(argv[1]);

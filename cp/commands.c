@@ -15,6 +15,7 @@
 
 #include "cp/cmd_exec.h"
 #include "cp/commands.h"
+#include "cp/net.h"
 #include "cp/nss.h"
 
 /* clang-format off */
@@ -25,8 +26,8 @@ const struct cp_command cp_commands[] = {
 	{"DISCONNECT", 4, "*",  0, cmd_disconnect, "[HOLD]"},
 	{"BEGIN",      1, "G",  0, cmd_begin,      ""},
 	{"IPL",        1, "G",  0, cmd_ipl,        "vdev|name [PARM text]"},
-	{"QUERY",      1, "*",  0, cmd_query,      "VIRTUAL|TERMINAL|NAMES|USERS|TIME ..."},
-	{"DEFINE",     3, "G",  0, cmd_define,     "STORAGE nnnM"},
+	{"QUERY",      1, "*",  0, cmd_query,      "VIRTUAL|TERMINAL|NAMES|USERS|TIME|userid ..."},
+	{"DEFINE",     3, "G",  0, cmd_define,     "STORAGE nnnM | NIC vdev QDIO | VSWITCH name [NAT] | LAN name"},
 	{"SYSTEM",     3, "G",  0, cmd_system,     "RESET|CLEAR"},
 	{"SET",        3, "G",  0, cmd_set,        "LINEND char|ON|OFF | MSG ON|OFF"},
 	{"TERMINAL",   4, "G",  0, cmd_terminal,   "LINEND char|ON|OFF"},
@@ -44,6 +45,10 @@ const struct cp_command cp_commands[] = {
 	{"SAVESYS",    7, "E",  0, cmd_savesys,    "name"},
 	{"PURGE",      3, "E",  0, cmd_purge,      "NSS NAME name|SPOOLID id"},
 	{"TRACE",      2, "G",  CP_CMD_REST, cmd_trace, "I R addr[-addr] [RUN] [CMD cmd1#cmd2...] | END [ALL]"},
+	/* Guest LANs, virtual switches, NICs (cp/net.c) */
+	{"COUPLE",     3, "G",  0, cmd_couple,     "vdev [TO] SYSTEM|owner name"},
+	{"UNCOUPLE",   5, "G",  0, cmd_uncouple,   "vdev"},
+	{"DETACH",     3, "G",  0, cmd_detach,     "vdev | VSWITCH name | LAN name [OWNERID id]"},
 	/* EXEC (rexx/) */
 	{NULL},
 };
@@ -57,12 +62,16 @@ const struct cp_command cp_query_commands[] = {
 	/* Named Saved Systems: NSS, TRACE */
 	{"NSS",        3, "E",  0, cmd_q_nss,      "[ALL|NAME name|USERS name|MAP]"},
 	{"TRACE",      2, "G",  0, cmd_q_trace,    ""},
+	/* cp/net.c */
+	{"VSWITCH",    3, "BG", 0, cmd_q_vswitch,  "[name] [DETAILS|HOSTFWD]"},
+	{"LAN",        3, "BG", 0, cmd_q_lan,      "[name] [DETAILS]"},
 	{NULL},
 };
 
 const struct cp_command cp_set_commands[] = {
 	{"LINEND",     5, "G",  0, cmd_set_linend, "char|ON|OFF"},
 	{"MSG",        3, "ABCDEFG", 0, cmd_set_msg, "ON|OFF"},
+	{"VSWITCH",    3, "B",  0, cmd_set_vswitch, "name HOSTFWD TCP|UDP [addr:]port userid port | ... OFF"},
 	{NULL},
 };
 /* clang-format on */

@@ -330,6 +330,63 @@ static int dir_stmt_namesave(struct dir_parser *p, char **tok, int ntok)
 	return 0;
 }
 
+/* NICDEF's operands after the vdev: TYPE QDIO, DEVICES n, LAN owner name. */
+static int dir_nicdef_opts(struct dir_parser *p, struct dir_nic *n, char **tok, int ntok)
+{
+	for (int i = 2; i < ntok; i += 2) {
+		if (i + 1 >= ntok)
+			return dir_error(p, "NICDEF: %s needs a value", tok[i]);
+		if (!strcasecmp(tok[i], "TYPE")) {
+			if (strcasecmp(tok[i + 1], "QDIO"))
+				return dir_error(p, "NICDEF: TYPE %s not supported (QDIO)",
+						 tok[i + 1]);
+		} else if (!strcasecmp(tok[i], "DEVICES")) {
+			continue; /* z/VM's device count: one virtio device here */
+		} else if (!strcasecmp(tok[i], "LAN") && i + 2 < ntok) {
+			dir_upper(tok[i + 1]);
+			dir_upper(tok[i + 2]);
+			if (!dir_valid_id(tok[i + 1]) || !dir_valid_id(tok[i + 2]))
+				return dir_error(p, "NICDEF: bad LAN owner or name");
+			strcpy(n->lan_owner, tok[i + 1]);
+			strcpy(n->lan, tok[i + 2]);
+			i++;
+		} else
+			return dir_error(p, "NICDEF: unknown operand '%s'", tok[i]);
+	}
+	return 0;
+}
+
+static int dir_stmt_nicdef(struct dir_parser *p, char **tok, int ntok)
+{
+	struct dir_user *u = dir_current(p);
+	struct dir_nic n = {.line = p->line}, *nn;
+	int rc;
+
+	if (!u)
+		return dir_error(p, "NICDEF before any USER statement");
+	if (ntok < 2)
+		return dir_error(p, "NICDEF needs: NICDEF vdev TYPE QDIO [LAN owner name]");
+	if (dir_parse_vdev(tok[1], &n.vdev))
+		return dir_error(p, "bad virtual device number '%s'", tok[1]);
+	rc = dir_nicdef_opts(p, &n, tok, ntok);
+	if (rc)
+		return rc;
+	for (int i = 0; i < u->ndisks; i++)
+		if (u->disks[i].vdev == n.vdev)
+			return dir_error(p, "virtual device %04X defined twice for %s", n.vdev,
+					 u->id);
+	for (int i = 0; i < u->nnics; i++)
+		if (u->nics[i].vdev == n.vdev)
+			return dir_error(p, "virtual device %04X defined twice for %s", n.vdev,
+					 u->id);
+	nn = realloc(u->nics, (u->nnics + 1) * sizeof(*nn));
+	if (!nn)
+		return dir_error(p, "out of memory");
+	u->nics = nn;
+	u->nics[u->nnics++] = n;
+	return 0;
+}
+
 /* IPL vdev|name [PARM text]: the PARM text is the rest of the raw line. */
 static int dir_stmt_ipl(struct dir_parser *p, char **tok, int ntok, const char *raw)
 {
@@ -351,6 +408,28 @@ static int dir_stmt_ipl(struct dir_parser *p, char **tok, int ntok, const char *
 		u->ipl_parm = strdup(parm);
 		if (!u->ipl_parm)
 			return dir_error(p, "out of memory");
+	}
+	return 0;
+}
+
+/* OPTION CPU engine: the only OPTION rvcp knows; any other keyword is an error. */
+static int dir_stmt_option(struct dir_parser *p, char **tok, int ntok)
+{
+	static const char *const engines[] = {"interp", "jit", "lockstep"};
+	struct dir_user *u = dir_current(p);
+
+	if (!u)
+		return dir_error(p, "OPTION before any USER statement");
+	for (int i = 1; i < ntok; i += 2) {
+		unsigned e = 0;
+
+		if (strcasecmp(tok[i], "CPU"))
+			return dir_error(p, "unknown OPTION '%s' (rvcp knows CPU)", tok[i]);
+		while (i + 1 < ntok && e < 3 && strcasecmp(tok[i + 1], engines[e]))
+			e++;
+		if (i + 1 >= ntok || e == 3)
+			return dir_error(p, "OPTION CPU needs INTERP, JIT or LOCKSTEP");
+		snprintf(u->cpu, sizeof(u->cpu), "%s", engines[e]);
 	}
 	return 0;
 }
@@ -383,6 +462,10 @@ static int dir_statement(struct dir_parser *p, char *line)
 		rc = dir_stmt_namesave(p, tok, ntok);
 	else if (!strcasecmp(tok[0], "IPL"))
 		rc = dir_stmt_ipl(p, tok, ntok, raw);
+	else if (!strcasecmp(tok[0], "NICDEF"))
+		rc = dir_stmt_nicdef(p, tok, ntok);
+	else if (!strcasecmp(tok[0], "OPTION"))
+		rc = dir_stmt_option(p, tok, ntok);
 	else
 		rc = dir_error(p, "unknown statement '%s'", tok[0]);
 	free(raw);
@@ -527,6 +610,7 @@ void dir_free(struct directory *d)
 			free(u->namesave[j]);
 		free(u->disks);
 		free(u->namesave);
+		free(u->nics);
 		free(u->password);
 		free(u->ipl);
 		free(u->ipl_parm);

@@ -9,6 +9,14 @@
  *   LINK owner vdev vdev2 mode          owner's vdev as this user's vdev2
  *   NAMESAVE name                       may IPL the restricted system name
  *   IPL vdev|name [PARM text]           what AUTOLOG/XAUTOLOG IPLs
+ *   NICDEF vdev [TYPE QDIO] [DEVICES n] [LAN owner name]
+ *                                       a virtual NIC (virtio-net), coupled at
+ *                                       LOGON to guest LAN or VSWITCH name
+ *                                       (owner SYSTEM, or the LAN's user)
+ *   OPTION CPU INTERP|JIT|LOCKSTEP      (rvcp) the CPU engine of the user's VM:
+ *                                       the interpreter, the translator, or
+ *                                       both compared (a checking mode); without
+ *                                       it the VM takes rvcp's default (cpu/cpu.h)
  *
  * Storage sizes are nnnK, nnnM or nnnG.  Image paths are relative to the
  * directory file.  A password is a crypt(3) hash (starting with '$') or
@@ -37,6 +45,13 @@ struct dir_disk {
 	int line;
 };
 
+struct dir_nic {
+	uint16_t vdev;
+	char lan_owner[DIR_ID_MAX + 1]; /* "SYSTEM" or a userid; "" = not coupled */
+	char lan[DIR_ID_MAX + 1];
+	int line;
+};
+
 struct dir_user {
 	char id[DIR_ID_MAX + 1];
 	char *password;
@@ -48,8 +63,11 @@ struct dir_user {
 	int ndisks;
 	char **namesave;
 	int nnamesave;
+	struct dir_nic *nics;
+	int nnics;
 	char *ipl;	/* IPL statement operand, NULL if none */
 	char *ipl_parm; /* its PARM text, NULL if none */
+	char cpu[12];	/* OPTION CPU, lower case ("jit"), "" if none */
 	int line;
 };
 

@@ -2,7 +2,7 @@
 /*
  * rvcp cp --directory FILE --spool DIR [--listen HOST:PORT] [--logon-timeout S]
  *         [--user NAME] [--exec-storage SIZE] [--exec-cpu SECONDS]
- *         [--logon-per-address N]:
+ *         [--logon-per-address N] [--config SYSTEM-CONFIG]:
  * the control program daemon.  One process, one epoll loop (util/evloop.h); signals
  * arrive through a signalfd: SIGTERM/SIGINT shut down cleanly, SIGCHLD
  * reaps VM processes.
@@ -45,6 +45,7 @@
 #include "cp/childlog.h"
 #include "cp/cmd_exec.h"
 #include "cp/main.h"
+#include "cp/net.h"
 #include "cp/nss.h"
 #include "cp/terminal.h"
 #include "cp/user.h"
@@ -82,7 +83,8 @@ static int cp_usage(void)
 	fprintf(stderr, "usage: rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]\n"
 			"               [--logon-timeout SECONDS (300; 0: none)] [--user NAME]\n"
 			"               [--logon-per-address N (32; 0: no limit)]\n"
-			"               [--exec-storage SIZE (256M)] [--exec-cpu SECONDS (60)]\n");
+			"               [--exec-storage SIZE (256M)] [--exec-cpu SECONDS (60)]\n"
+			"               [--config SYSTEM-CONFIG]\n");
 	return 2;
 }
 
@@ -152,16 +154,17 @@ int cp_main(int argc, char **argv)
 	    {"user", required_argument, NULL, 'u'},
 	    {"logon-per-address", required_argument, NULL, 'a'},
 	    {"exec-storage", required_argument, NULL, 'm'},
-	    {"exec-cpu", required_argument, NULL, 'c'},
+	    {"exec-cpu", required_argument, NULL, 'P'},
+	    {"config", required_argument, NULL, 'c'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *dirfile = NULL, *listen = "127.0.0.1:2323", *user = NULL;
+	const char *dirfile = NULL, *listen = "127.0.0.1:2323", *user = NULL, *config = NULL;
 	uint64_t exec_mem = 0, exec_cpu = 0, per_address;
 	char err[512] = "";
 	int c, rc = 1, sigfd = -1;
 
 	log_set_name("rvcp cp");
-	while ((c = getopt_long(argc, argv, "d:s:l:t:u:m:c:a:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:l:t:u:m:P:a:c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dirfile = optarg;
@@ -194,6 +197,9 @@ int cp_main(int argc, char **argv)
 				return cp_usage();
 			break;
 		case 'c':
+			config = optarg;
+			break;
+		case 'P':
 			if (cp_number(optarg, 86400, &exec_cpu) || !exec_cpu)
 				return cp_usage();
 			break;
@@ -221,6 +227,11 @@ int cp_main(int argc, char **argv)
 		goto out;
 	}
 	rc = 1;
+	/* Before giving up root: a TAP uplink needs it. */
+	if (config && net_load_config(config, err, sizeof(err))) {
+		log_err("bad system configuration: %s", err);
+		goto out;
+	}
 	if (user && cp_become(user))
 		goto out;
 	if (mkdir(cp_sys.spool, 0700) < 0 && errno != EEXIST) {
@@ -234,9 +245,11 @@ int cp_main(int argc, char **argv)
 	rc = evloop_run(cp_sys.loop) ? 1 : 0;
 	cp_shutdown();
 	vmctl_wait_all();
+	net_shutdown();
 	childlog_close_all();
 	log_info("shutdown complete");
 out:
+	net_shutdown();
 	if (sigfd >= 0)
 		close(sigfd);
 	evloop_destroy(cp_sys.loop);

@@ -3,6 +3,7 @@
  * The message table of CP, made from the list in cp/messages.def, and the
  * functions the cp_msg macros of cp/messages.h call.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,33 @@ const struct cp_message cp_messages[MSG_COUNT] = {
 #undef MSG
 };
 
+bool cp_msg_echoes_operand(enum cp_msg_id id)
+{
+	switch (id) {
+	case MSG_CMD_INVALID_OPTION:
+	case MSG_CMD_INVALID_OPERAND:
+	case MSG_CMD_BEFORE_LOGON:
+	case MSG_LINEND_INVALID:
+	case MSG_NSS_BAD_RANGE:
+	case MSG_NSS_NO_TYPE:
+	case MSG_NSS_BAD_TYPE:
+	case MSG_NSS_CONFLICT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The operand is what the format's one "%s", at its end, produced. */
+static void cp_msg_upper_operand(char *text, const char *fmt)
+{
+	const char *conv = strstr(fmt, "%s");
+	size_t at = conv ? (size_t)(conv - fmt) : strlen(fmt);
+
+	for (char *p = text + strnlen(text, at); *p; p++)
+		*p = toupper((unsigned char)*p);
+}
+
 static int cp_msg_vprint(char *buf, size_t size, enum cp_msg_id id, const char *fmt, va_list ap)
 {
 	const struct cp_message *m = &cp_messages[id];
@@ -22,8 +50,11 @@ static int cp_msg_vprint(char *buf, size_t size, enum cp_msg_id id, const char *
 
 	if (m->severity != 'R')
 		n = snprintf(buf, size, "HCP%s%03u%c ", m->module, m->number, m->severity);
-	if (n < size)
+	if (n < size) {
 		vsnprintf(buf + n, size - n, fmt, ap);
+		if (cp_msg_echoes_operand(id))
+			cp_msg_upper_operand(buf + n, fmt);
+	}
 	switch (m->severity) {
 	case 'W':
 	case 'E':

@@ -15,6 +15,7 @@
  * call's arguments against the format in the list.  The message id must
  * therefore be written out, never a variable.
  */
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Where response lines go: a terminal, a user, a capture buffer (EXEC). */
@@ -52,6 +53,13 @@ extern const struct cp_message cp_messages[MSG_COUNT];
 #define cp_user_msg(u, id, ...) cp_msg_put(&(u)->sink, id, id##_fmt, ##__VA_ARGS__)
 /* Into buf (lines separated by '\n', identifier in front unless a response). */
 #define cp_msg_format(buf, size, id, ...) cp_msg_print(buf, size, id, id##_fmt, ##__VA_ARGS__)
+
+/*
+ * Does the message end with an operand the user typed ("Invalid option -
+ * %s")?  z/VM shows it in upper case, and so does cp_msg.  Such a message
+ * has one conversion, "%s", at the end of its format.
+ */
+bool cp_msg_echoes_operand(enum cp_msg_id id);
 
 /* What the macros call: fmt is cp_messages[id].text.  Return the rc. */
 __attribute__((format(printf, 3, 4))) int cp_msg_put(struct cp_sink *s, enum cp_msg_id id,

@@ -19,7 +19,7 @@
  * cp/cmd_trace.c): DEFSYS, SAVESYS, PURGE NSS (class E), QUERY NSS (class
  * E in all its forms), TRACE and QUERY TRACE (class G; TRACE takes the rest
  * of the line, so LINEND characters in its CMD list reach it unsplit).
- * Message numbers HCPNSD, HCPNSS and HCPTRC 1005 and up are rvcp's own.
+ * Message numbers from 1005 up are rvcp's own (cp/messages.def).
  *
  * One TRACE trap per user (a new TRACE I R replaces it), kept by CP and by
  * the VM process across IPL.

@@ -343,10 +343,14 @@ static void term_attach(struct cp_term *t, struct cp_user *u, bool reconnected)
 		evloop_timer_cancel(cp_sys.loop, t->logon_timer);
 	t->logon_timer = NULL;
 	cp_format_time(time(NULL), when, sizeof(when));
-	if (reconnected)
+	if (reconnected) {
 		cp_sink_msg(&t->sink, MSG_RECONNECTED_AT, when);
-	else
-		cp_sink_msg(&t->sink, MSG_LOGON_AT, when);
+		return;
+	}
+	cp_sink_msg(&t->sink, MSG_LOGON_VERSION);
+	cp_sink_msg(&t->sink, MSG_LOGON_NO_LOGMSG);
+	cp_sink_msg(&t->sink, MSG_LOGON_FILES);
+	cp_sink_msg(&t->sink, MSG_LOGON_AT, when);
 }
 
 static void term_password(struct cp_term *t, const char *password)

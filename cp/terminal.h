@@ -35,7 +35,7 @@
  * 1.5 s by a timer, and logged.
  *
  * LOGON of a user connected elsewhere: the new terminal takes over, the old
- * one gets HCPLGA057I and is dropped.  LOGOFF and DISCONNECT drop the line,
+ * one gets HCPLGA1050I and is dropped.  LOGOFF and DISCONNECT drop the line,
  * as with z/VM's logical (telnet) terminals; LOGOFF HOLD and DISCONNECT HOLD
  * keep it, showing the logo.  QUERY NAMES shows a terminal as L0001 (its
  * name), a disconnected user as DSC.
@@ -44,17 +44,17 @@
  *   - at most 1 MiB of output waits per terminal (TERM_OUT_MAX); beyond
  *     that, guest output is dropped (and so it is for a disconnected user);
  *   - a typed line longer than 2047 characters is discarded whole with
- *     HCPTRM002E: half a command or half a guest line could do harm;
+ *     HCPTRM1052E: half a command or half a guest line could do harm;
  *   - at most 512 terminals (TERM_MAX); a further connection gets
- *     HCPTRM003E and is closed;
+ *     HCPTRM1053E and is closed;
  *   - a terminal without a user for 300 s (rvcp cp --logon-timeout S, 0 =
  *     never; counted from the connection or from LOGOFF HOLD) gets
- *     HCPTRM004E and is dropped, so idle connections cannot hold every slot;
+ *     HCPTRM1054E and is dropped, so idle connections cannot hold every slot;
  *   - when accept() fails for want of descriptors or memory, CP stops
  *     listening for 200 ms instead of spinning on the queued connection;
  *   - one source address holds at most 32 terminals that have not logged
  *     on (rvcp cp --logon-per-address N, 0 = no limit); beyond, a new
- *     connection from it gets HCPTRM006E and is closed, so one host cannot
+ *     connection from it gets HCPTRM1072E and is closed, so one host cannot
  *     take every slot from the others.  Logged-on terminals do not count.
  */
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cp/net.h"
 #include "cp/cmd_exec.h"
 #include "cp/commands.h"
 #include "cp/nss.h"
@@ -191,6 +192,7 @@ void cp_user_logoff(struct cp_user *u)
 	cp_user_release(u);
 	exec_logoff(u);
 	nss_logoff(u);
+	net_user_logoff(u);
 	vmctl_destroy(u);
 	if (u->term)
 		u->term->leave(u->term, false); /* detaches itself from u */
@@ -276,6 +278,7 @@ int cp_user_begin(struct cp_user *u)
 void cp_user_release(struct cp_user *u)
 {
 	nss_release(u);
+	net_release(u);
 }
 
 void cp_format_time(time_t t, char *buf, size_t size)

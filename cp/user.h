@@ -84,6 +84,7 @@ struct cp_user {
 	const struct cp_input_hook *input;
 	void *nss;	     /* NSS module's per-user state (cp/nss.h) */
 	void *rexx;	     /* EXEC module's per-user state (cp/cmd_exec.h) */
+	void *net;	     /* virtual NICs (cp/net.h) */
 	bool msg_off;	     /* SET MSG OFF: other users' MSGs are refused */
 	unsigned msg_tokens; /* MSGs this user may send now (cp/cmd_user.c) */
 	uint64_t msg_ms;     /* when msg_tokens was last topped up */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cp/childlog.h"
+#include "cp/net.h"
 #include "cp/user.h"
 #include "cp/vmctl.h"
 #include "util/log.h"
@@ -190,7 +191,15 @@ static void vmctl_flush(struct cp_user *u)
 /* The VM program, sandboxed (util/sandbox.h): stderr into CP's log, the socket at 3. */
 static pid_t vmctl_start(struct cp_user *u, int sock, int errfd)
 {
-	char *argv[] = {"rvcp", "vm", "--fd", "3", "--user", (char *)u->id, NULL};
+	char *argv[] = {"rvcp",
+			"vm",
+			"--fd",
+			"3",
+			"--user",
+			(char *)u->id,
+			u->dir->cpu[0] ? "--cpu" : NULL,
+			u->dir->cpu,
+			NULL};
 	const int fds[] = {-1, -1, errfd, sock};
 	const struct sandbox_limits lim = {
 	    .mem = u->storage + VMCTL_MEM_OVERHEAD,
@@ -242,9 +251,11 @@ int vmctl_setup(struct cp_user *u)
 	union {
 		struct proto_setup s;
 		uint8_t buf[sizeof(struct proto_setup) +
-			    MACHINE_MAX_DISKS * sizeof(struct proto_setup_disk)];
+			    MACHINE_MAX_DISKS * sizeof(struct proto_setup_disk) +
+			    MACHINE_MAX_NICS * sizeof(struct proto_setup_nic)];
 	} m;
-	int fds[MACHINE_MAX_DISKS];
+	int fds[MACHINE_MAX_DISKS], rc;
+	struct proto_setup_nic nics[MACHINE_MAX_NICS];
 
 	memset(&m, 0, sizeof(m));
 	m.s.mem_size = u->storage;
@@ -255,9 +266,15 @@ int vmctl_setup(struct cp_user *u)
 		m.s.disks[i].size = vm->links[i].size;
 		fds[i] = vm->links[i].fd;
 	}
-	return cp_vm_send(u, PROTO_SETUP, &m,
-			  sizeof(struct proto_setup) + vm->nlinks * sizeof(struct proto_setup_disk),
-			  fds, vm->nlinks);
+	m.s.nnics = (uint32_t)net_setup_nics(u, nics, MACHINE_MAX_NICS);
+	memcpy(&m.s.disks[vm->nlinks], nics, m.s.nnics * sizeof(nics[0]));
+	rc = cp_vm_send(u, PROTO_SETUP, &m,
+			sizeof(struct proto_setup) + vm->nlinks * sizeof(struct proto_setup_disk) +
+			    m.s.nnics * sizeof(nics[0]),
+			fds, vm->nlinks);
+	if (!rc)
+		net_after_setup(u);
+	return rc;
 }
 
 int vmctl_create(struct cp_user *u, const struct vmctl_events *ev, struct cp_sink *sink)
@@ -268,6 +285,8 @@ int vmctl_create(struct cp_user *u, const struct vmctl_events *ev, struct cp_sin
 	u->vm->user = u;
 	u->vm->ev = ev;
 	u->vm->sock = -1;
+	if (!u->net && net_user_logon(u))
+		return -ENOMEM;
 	for (int i = 0; i < u->dir->ndisks; i++)
 		vmctl_link(u, &u->dir->disks[i], sink);
 	return vmctl_spawn(u);

@@ -15,7 +15,7 @@
  * /proc/self/exe vm --fd 3 --user ID, with PR_SET_NO_NEW_PRIVS,
  * PR_SET_PDEATHSIG and cwd /.  CP opens the minidisk images itself and
  * passes the descriptors (SCM_RIGHTS), so the VM process needs no file
- * system access.  If the process dies the user gets HCPVMP001E and CP READ;
+ * system access.  If the process dies the user gets HCPVMP1058E and CP READ;
  * the next request (IPL) starts a new one.  An idle guest sleeps in ppoll()
  * on the socket until its next timer: 20 idle booted guests use no
  * measurable CPU.
@@ -80,9 +80,9 @@ struct vmctl_out {
  * Bounds of that queue (in order, descriptors duplicated).  The VM process
  * reads its socket between slices of guest instructions, so a queue that
  * grows means it is hung: beyond VMCTL_QUEUE_MAX requests CP SIGKILLs it,
- * the user gets HCPVMP001E and the next IPL starts a new one.  Typed
+ * the user gets HCPVMP1058E and the next IPL starts a new one.  Typed
  * console input is merged into as few packets as fit and, beyond
- * VMCTL_INPUT_MAX bytes waiting, lost with HCPTRM001W (the guest reads no
+ * VMCTL_INPUT_MAX bytes waiting, lost with HCPTRM1051W (the guest reads no
  * more than that either).
  */
 #define VMCTL_QUEUE_MAX 64

@@ -394,8 +394,8 @@ _Static_assert(DCACHE_WAYS >= 2, "DISPATCH looks at two ways");
 		DISPATCH();                                                                        \
 	} while (0)
 /*
- * A taken transfer: with the translator on, count the target down in the
- * hot table and hand over to the dispatcher when it runs out (cpu/jit.h).
+ * A taken transfer: with the translator on, count the target up in the
+ * hot table and hand over to the dispatcher when it gets hot (cpu/jit.h).
  */
 #define JUMP(target)                                                                               \
 	do {                                                                                       \
@@ -403,12 +403,12 @@ _Static_assert(DCACHE_WAYS >= 2, "DISPATCH looks at two ways");
 		instret++;                                                                         \
 		if (hot) {                                                                         \
 			uint16_t *c_ = &hot[(pc >> 1) & ((1u << JIT_HOT_BITS) - 1)];               \
-			if (*c_ <= 1) {                                                            \
-				*c_ = 0;                                                           \
+			if (*c_ >= JIT_HOT_START - 1) {                                            \
+				*c_ = JIT_HOT_START;                                               \
 				ret = INTERP_HOT;                                                  \
 				goto out;                                                          \
 			}                                                                          \
-			--*c_;                                                                     \
+			++*c_;                                                                     \
 		}                                                                                  \
 		DISPATCH();                                                                        \
 	} while (0)

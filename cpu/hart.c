@@ -153,7 +153,7 @@ enum hart_engine hart_engine_default(void)
 
 	if (e >= 0)
 		return (enum hart_engine)e;
-	return HART_ENGINE_INTERP;
+	return jitb_available() ? HART_ENGINE_JIT : HART_ENGINE_INTERP;
 }
 
 enum hart_engine hart_engine(struct hart *h)

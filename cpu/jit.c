@@ -17,9 +17,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define JIT_CODE_SIZE  (16u << 20)
+#ifndef JIT_CODE_SIZE /* a build may make it small to test flushing */
+#define JIT_CODE_SIZE (16u << 20)
+#endif
 #define JIT_MAX_BLOCKS 65536
-#define JIT_HASH_BITS  14
+#define JIT_HASH_BITS  12
 #define JIT_PAGE_BITS  10
 #define JIT_MAX_PAGES  8192
 #define NONE	       (-1)
@@ -58,22 +60,28 @@ struct lockstep {
 	uint64_t blocks, checked, failures;
 };
 
+/*
+ * The tables after the first fields are all-zero when empty (links are stored
+ * as ~index, so 0 is NONE; a hot counter of 0 is cold): a flush gives their
+ * pages back to the host (MADV_DONTNEED) instead of writing them.
+ */
 struct jit {
 	struct jit_code code;
 	int memfd;
 	struct jit_block *blocks;
-	unsigned nblocks;
-	int32_t hash[1 << JIT_HASH_BITS];
-	struct jit_page pages[JIT_MAX_PAGES];
-	unsigned npages;
+	unsigned nblocks, npages;
+	struct lockstep *ls;
+	uint64_t translated, flushes;
+	uint64_t generation; /* bumped by every flush: code offsets from before are void */
+	bool trapped;	     /* a helper raised an exception (lockstep counts the step) */
+	bool mutate;	     /* hart_jit_mutate(): ADD becomes SUB */
+	int32_t hash[1 << JIT_HASH_BITS] __attribute__((aligned(4096)));
 	int32_t phash[1 << JIT_PAGE_BITS];
 	uint16_t hot[1 << JIT_HOT_BITS];
 	struct jit_jc jc[1 << JIT_JC_BITS];
-	struct lockstep *ls;
-	uint64_t translated, flushes;
-	bool trapped; /* a helper raised an exception (lockstep counts the step) */
-	bool mutate;  /* hart_jit_mutate(): ADD becomes SUB */
+	struct jit_page pages[JIT_MAX_PAGES];
 };
+#define LINK(i) (~(int32_t)(i)) /* stored form of an index; LINK(NONE) == 0 */
 
 static unsigned hash_of(uint64_t pc, uint64_t page)
 {
@@ -89,7 +97,7 @@ static unsigned phash_of(uint64_t page)
 
 static struct jit_page *page_find(struct jit *j, uint64_t page)
 {
-	for (int32_t i = j->phash[phash_of(page)]; i != NONE; i = j->pages[i].next)
+	for (int32_t i = LINK(j->phash[phash_of(page)]); i != NONE; i = LINK(j->pages[i].next))
 		if (j->pages[i].page == page)
 			return &j->pages[i];
 	return NULL;
@@ -118,9 +126,9 @@ static struct jit_page *page_get(struct hart *h, uint64_t page)
 		return NULL;
 	p = &j->pages[j->npages];
 	p->page = page;
-	p->blocks = NONE;
+	p->blocks = LINK(NONE);
 	p->next = j->phash[b];
-	j->phash[b] = (int32_t)j->npages++;
+	j->phash[b] = LINK(j->npages++);
 	cpu_of(h)->mem->flags[page >> PAGE_SHIFT] |= MEM_PG_CODE;
 	tlb_drop_writes(h, cpu_of(h)->mem->base + page);
 	return p;
@@ -138,11 +146,8 @@ void jit_flush(struct hart *h)
 			    (uint8_t)~MEM_PG_CODE;
 	j->npages = 0;
 	j->nblocks = 0;
-	memset(j->hash, 0xff, sizeof(j->hash));
-	memset(j->phash, 0xff, sizeof(j->phash));
-	memset(j->jc, 0, sizeof(j->jc));
-	for (unsigned i = 0; i < (1u << JIT_HOT_BITS); i++)
-		j->hot[i] = JIT_HOT_START;
+	j->generation++;
+	madvise(j->hash, sizeof(*j) - offsetof(struct jit, hash), MADV_DONTNEED);
 	j->code.used = j->code.stubs_end;
 }
 
@@ -154,13 +159,13 @@ static void page_drop(struct hart *h, uint64_t page)
 
 	if (!p)
 		return;
-	for (int32_t i = p->blocks; i != NONE; i = j->blocks[i].pnext)
+	for (int32_t i = LINK(p->blocks); i != NONE; i = LINK(j->blocks[i].pnext))
 		j->blocks[i].page = ~0ULL;
 	for (unsigned i = 0; i < (1u << JIT_JC_BITS); i++)
 		if (j->jc[i].code && j->blocks[j->jc[i].block].page == ~0ULL)
 			j->jc[i].code = NULL, j->jc[i].pc = 1;
 	p->page = ~0ULL;
-	p->blocks = NONE;
+	p->blocks = LINK(NONE);
 	cpu_of(h)->mem->flags[page >> PAGE_SHIFT] &= (uint8_t)~MEM_PG_CODE;
 	cpu_of(h)->jit_dirty = true;
 }
@@ -232,7 +237,7 @@ static bool block_read(struct jit_src *b, uint64_t pc, const uint8_t *host_page,
 
 static struct jit_block *block_find(struct jit *j, uint64_t pc, uint64_t page)
 {
-	for (int32_t i = j->hash[hash_of(pc, page)]; i != NONE; i = j->blocks[i].hnext)
+	for (int32_t i = LINK(j->hash[hash_of(pc, page)]); i != NONE; i = LINK(j->blocks[i].hnext))
 		if (j->blocks[i].pc == pc && j->blocks[i].page == page)
 			return &j->blocks[i];
 	return NULL;
@@ -277,10 +282,10 @@ static struct jit_block *translate(struct hart *h, uint64_t pc, uint64_t page)
 	blk->n = (uint16_t)src->n;
 	blk->pure = pure;
 	blk->pnext = p->blocks;
-	p->blocks = (int32_t)j->nblocks;
+	p->blocks = LINK(j->nblocks);
 	unsigned hb = hash_of(pc, page);
 	blk->hnext = j->hash[hb];
-	j->hash[hb] = (int32_t)j->nblocks++;
+	j->hash[hb] = LINK(j->nblocks++);
 	j->translated++;
 out:
 	free(src);
@@ -317,9 +322,11 @@ static struct jit_block *block_at(struct hart *h, uint64_t pc, bool make)
 static void chain(struct hart *h)
 {
 	struct jit *j = cpu_of(h)->jit;
+	uint64_t gen = j->generation;
 	struct jit_block *blk = block_at(h, h->s.pc, true);
 
-	if (blk && !j->ls && cpu_of(h)->jit_site >= j->code.stubs_end &&
+	/* translating the target may have flushed the cache, the jump with it */
+	if (blk && !j->ls && gen == j->generation && cpu_of(h)->jit_site >= j->code.stubs_end &&
 	    cpu_of(h)->jit_site < j->code.used)
 		jitb_patch(&j->code, cpu_of(h)->jit_site, blk->code);
 }
@@ -338,12 +345,12 @@ static int dispatch(struct hart *h, uint64_t *left)
 	uint64_t pc = h->s.pc, mi = h->s.minstret, d;
 	uint16_t *hot = hot_slot(j, pc);
 	/* lockstep translates every block it meets: it is there to check them */
-	struct jit_block *blk = block_at(h, pc, *hot == 0 || j->ls);
+	struct jit_block *blk = block_at(h, pc, *hot >= JIT_HOT_START || j->ls);
 	int r;
 
 	if (!blk) {
-		if (*hot == 0)
-			*hot = JIT_HOT_START; /* not translatable now: later */
+		if (*hot >= JIT_HOT_START)
+			*hot = 0; /* not translatable now: later */
 		r = interp_chunk(h, j->ls ? 1 : *left, &d);
 		*left -= d < *left ? d : *left;
 		return r == INTERP_HOT ? -1 : r;
@@ -540,8 +547,10 @@ static void lockstep_run(struct hart *h, struct jit_block *blk, int *r)
 	cpu_of(h)->res_valid = ls->res_valid0;
 	cpu_of(h)->res_addr = ls->res_addr0;
 	ls->cur = 1;
+	cpu_of(h)->jit_hot = NULL; /* the interpreter runs them all, no hand-over */
 	if (steps)
 		interp_chunk(h, steps, &d);
+	cpu_of(h)->jit_hot = cpu_of(h)->jit->hot;
 	cpu_of(h)->jit_log = false;
 	ls_compare(h, blk, &js, jres, jaddr);
 }
@@ -667,7 +676,11 @@ void jit_release(struct hart *h)
 
 	if (!j)
 		return;
-	jit_flush(h);
-	madvise(j->code.w + j->code.stubs_end, j->code.size - j->code.stubs_end, MADV_REMOVE);
-	madvise(j->blocks, JIT_MAX_BLOCKS * sizeof(*j->blocks), MADV_DONTNEED);
+	if (j->code.used > j->code.stubs_end) {
+		size_t keep = (j->code.stubs_end + 4095) & ~(size_t)4095; /* madvise: whole pages */
+
+		madvise(j->code.w + keep, j->code.size - keep, MADV_REMOVE);
+		madvise(j->blocks, JIT_MAX_BLOCKS * sizeof(*j->blocks), MADV_DONTNEED);
+	}
+	jit_flush(h); /* the tables too (the hot counters are touched even without code) */
 }

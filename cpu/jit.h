@@ -6,7 +6,7 @@
  * host-independent part, the backend cpu/jit_x86.c the host code).
  *
  * Tiering: the interpreter counts taken control transfers per target in a
- * small hashed table (h->jit_hot); when a count runs out it returns
+ * small hashed table (h->jit_hot); when a count reaches JIT_HOT_START it returns
  * INTERP_HOT and the dispatcher (jit_chunk) translates the block there.  A
  * block is straight-line guest code within one guest page, ended by a
  * control transfer, a SYSTEM or MISC-MEM instruction, JIT_MAX_INSNS, or the
@@ -28,6 +28,18 @@
  * slow path, which drops the page's translations (jit_code_written) before
  * storing; device DMA into such a page is noted by mem_dma and handled at
  * the next dispatch.  FENCE.I therefore has nothing to flush.
+ *
+ * Lockstep (hart engine "lockstep") translates every block it meets and
+ * runs each once translated, then again interpreted from the same state,
+ * comparing the hart state and the stores; the TLB gets no write entries in
+ * that mode, so stores are logged (and undone) by mmu.c.
+ *
+ * Not yet done for several harts (one struct jit per hart): a store by one
+ * hart to a page another hart translated drops only its own translations,
+ * and translated code sees the budget in a host register, so another
+ * thread cannot cut a chain short; both need a shared per-page code
+ * generation and a flag in memory before harts run in parallel.  A
+ * sandbox must allow memfd_create and a PROT_EXEC shared mapping.
  */
 #include "cpu/internal.h"
 

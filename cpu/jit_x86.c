@@ -192,6 +192,7 @@ struct cold {
 	unsigned idx; /* instruction index in the block */
 	uint64_t info;
 	uint32_t dirty; /* cached registers not yet written back at that point */
+	unsigned rs2;	/* a store's value */
 };
 
 struct tx {
@@ -208,6 +209,9 @@ struct tx {
 	/* guest registers held in host registers for the block */
 	int8_t hreg[32];
 	uint32_t cached, dirty, load_first;
+	bool loops;	  /* the block jumps to its own start: a loop in registers */
+	size_t body;	  /* where the loop goes back to (after the entry loads) */
+	uint32_t written; /* cached registers the block writes */
 };
 
 /*
@@ -322,6 +326,7 @@ static void cache_plan(struct tx *t)
 			uses[x] += ((r >> x) & 1) + ((w >> x) & 1);
 		t->load_first |= r & ~seen;
 		seen |= r | w;
+		t->written |= w;
 	}
 	for (int k = 0; k < NCACHE; k++) {
 		unsigned best = 0;
@@ -335,6 +340,11 @@ static void cache_plan(struct tx *t)
 		t->cached |= 1u << best;
 	}
 	t->load_first &= t->cached;
+	t->written &= t->cached;
+	if (t->loops) { /* every cached register valid all along: all loaded, all dirty */
+		t->load_first = t->cached;
+		t->dirty = t->written;
+	}
 }
 
 /* pc and minstret of instruction idx into the hart, for a helper */
@@ -354,6 +364,10 @@ static bool same_page(const struct jit_src *b, uint64_t target)
 /* Leaves the block for target: a chainable jump within the page, else the lookup. */
 static void exit_to(struct tx *t, uint64_t target)
 {
+	if (target == t->b->pc && t->loops) { /* again, registers kept, while budget lasts */
+		rr(&t->a, 1, 0x3b, R14, R13);
+		jmp_to(&t->a, CC_B, t->body);
+	}
 	cache_store(t, t->dirty);
 	if (same_page(t->b, target) && t->nexits < 2 * JIT_MAX_INSNS) {
 		t->exit_pc[t->nexits] = target;
@@ -372,17 +386,25 @@ static void tlb_check(struct tx *t, unsigned rs1, int32_t imm, int size, int32_t
 	struct as *a = &t->a;
 	struct cold *k = &t->cold[t->ncold++];
 
-	ldx(t, RAX, rs1);
-	if (imm)
-		alu_ri(a, 1, 0, RAX, imm);
+	if (hreg(t, rs1) >= 0) {
+		rm(a, 1, 0x8d, RAX, hreg(t, rs1), -1, imm); /* lea rax, [rs1 + imm] */
+	} else {
+		ldx(t, RAX, rs1);
+		if (imm)
+			alu_ri(a, 1, 0, RAX, imm);
+	}
 	rr(a, 1, 0x8b, RCX, RAX); /* mov rcx, rax */
 	shift_ri(a, 1, 5, RCX, 8);
 	alu_ri(a, 0, 4, RCX, TLB_SLOT_MASK);
-	rm(a, 1, 0x8d, RDX, RAX, -1, size - 1); /* lea rdx, [rax + size - 1] */
+	if (size > 1)
+		rm(a, 1, 0x8d, RDX, RAX, -1, size - 1); /* lea rdx, [rax + size - 1] */
+	else
+		rr(a, 1, 0x8b, RDX, RAX);
 	alu_ri(a, 1, 4, RDX, -4096);
 	rr(a, 1, 0x0b, RDX, R12); /* or rdx, r12 */
-	if (store_val)
+	if (store_val && hreg(t, rs2) < 0)
 		ldx(t, RSI, rs2);
+	k->rs2 = rs2;
 	rm(a, 1, 0x3b, RDX, RBP, RCX, tlb_off); /* cmp rdx, [rbp + rcx + tlb] */
 	k->kind = kind;
 	k->idx = idx;
@@ -398,25 +420,29 @@ static void emit_load(struct tx *t, unsigned idx, int size, bool sign)
 	unsigned rd = W_RD(in->w);
 	struct as *a = &t->a;
 
+	int d = rd && hreg(t, rd) >= 0 ? hreg(t, rd) : RAX; /* straight into rd's register */
+
 	tlb_check(t, W_RS1(in->w), (int32_t)W_IMM_I(in->w), size, OFF_TLB_R, idx, COLD_LOAD,
 		  JIT_INFO((uint64_t)size, (uint64_t)sign, rd, in->len), false, 0);
 	switch (size) {
 	case 1:
-		rm(a, 1, sign ? 0x0fbe : 0x0fb6, RAX, RAX, -1, 0);
+		rm(a, 1, sign ? 0x0fbe : 0x0fb6, d, RAX, -1, 0);
 		break;
 	case 2:
-		rm(a, 1, sign ? 0x0fbf : 0x0fb7, RAX, RAX, -1, 0);
+		rm(a, 1, sign ? 0x0fbf : 0x0fb7, d, RAX, -1, 0);
 		break;
 	case 4:
 		if (sign)
-			rm(a, 1, 0x63, RAX, RAX, -1, 0);
+			rm(a, 1, 0x63, d, RAX, -1, 0);
 		else
-			rm(a, 0, 0x8b, RAX, RAX, -1, 0);
+			rm(a, 0, 0x8b, d, RAX, -1, 0);
 		break;
 	default:
-		rm(a, 1, 0x8b, RAX, RAX, -1, 0);
+		rm(a, 1, 0x8b, d, RAX, -1, 0);
 	}
-	if (rd)
+	if (d != RAX)
+		t->dirty |= 1u << rd;
+	else if (rd)
 		stx(t, rd, RAX);
 	t->cold[t->ncold - 1].resume = a->pos;
 }
@@ -426,22 +452,24 @@ static void emit_store(struct tx *t, unsigned idx, int size)
 	const struct jit_insn *in = &t->b->in[idx];
 	struct as *a = &t->a;
 
+	int v = hreg(t, W_RS2(in->w)) >= 0 ? hreg(t, W_RS2(in->w)) : RSI; /* the value */
+
 	tlb_check(t, W_RS1(in->w), (int32_t)W_IMM_S(in->w), size, OFF_TLB_W, idx, COLD_STORE,
 		  JIT_INFO((uint64_t)size, 0, 0, in->len), true, W_RS2(in->w));
 	switch (size) {
 	case 1:
-		opcode(a, false, 0, 0x88, RSI, 0, RAX, true); /* mov [rax], sil */
-		modrm_mem(a, RSI, RAX, -1, 0);
+		opcode(a, false, 0, 0x88, v, 0, RAX, true); /* mov [rax], v8 (REX: sil, r8b) */
+		modrm_mem(a, v, RAX, -1, 0);
 		break;
 	case 2:
-		opcode(a, true, 0, 0x89, RSI, 0, RAX, false);
-		modrm_mem(a, RSI, RAX, -1, 0);
+		opcode(a, true, 0, 0x89, v, 0, RAX, false);
+		modrm_mem(a, v, RAX, -1, 0);
 		break;
 	case 4:
-		rm(a, 0, 0x89, RSI, RAX, -1, 0);
+		rm(a, 0, 0x89, v, RAX, -1, 0);
 		break;
 	default:
-		rm(a, 1, 0x89, RSI, RAX, -1, 0);
+		rm(a, 1, 0x89, v, RAX, -1, 0);
 	}
 	t->cold[t->ncold - 1].resume = a->pos;
 }
@@ -453,7 +481,7 @@ static void emit_cold(struct tx *t, struct cold *k)
 
 	bind(a, k->field, a->pos);
 	if (k->kind == COLD_STORE) {
-		rr(a, 1, 0x8b, RDX, RSI); /* value */
+		ldx(t, RDX, k->rs2);	  /* value */
 		rr(a, 1, 0x8b, RSI, RAX); /* va */
 		mov_imm64(a, RCX, k->info);
 	} else {
@@ -491,8 +519,42 @@ static void emit_slow(struct tx *t, unsigned idx, bool last)
 }
 
 /* rd = op(rs1, rs2) as a 64- or 32-bit (w32) x86 ALU operation. */
+/* The host register to compute rd in: its own when cached (and not needed after), else rax. */
+static int dst_reg(struct tx *t, unsigned rd, unsigned keep)
+{
+	int d = hreg(t, rd);
+
+	return d >= 0 && rd != keep ? d : RAX;
+}
+
+/* rd's value is in host register r now */
+static void dst_done(struct tx *t, unsigned rd, int r)
+{
+	if (r == RAX)
+		stx(t, rd, RAX);
+	else
+		t->dirty |= 1u << rd;
+}
+
+/* r = rs1 (nothing when r already caches it) */
+static void ld_into(struct tx *t, int r, unsigned x)
+{
+	if (hreg(t, x) != r)
+		ldx(t, r, x);
+}
+
 static void alu_rr(struct tx *t, unsigned opc, const struct jit_insn *in, bool w32)
 {
+	int d = dst_reg(t, W_RD(in->w), W_RS2(in->w));
+
+	if (d != RAX) {
+		ld_into(t, d, W_RS1(in->w));
+		xop(t, w32 ? 0 : 1, opc, d, W_RS2(in->w));
+		if (w32)
+			movsxd(&t->a, d, d);
+		dst_done(t, W_RD(in->w), d);
+		return;
+	}
 	ldx(t, RAX, W_RS1(in->w));
 	xop(t, w32 ? 0 : 1, opc, RAX, W_RS2(in->w));
 	if (w32)
@@ -502,20 +564,26 @@ static void alu_rr(struct tx *t, unsigned opc, const struct jit_insn *in, bool w
 
 static void alu_imm(struct tx *t, int digit, const struct jit_insn *in, bool w32)
 {
-	ldx(t, RAX, W_RS1(in->w));
-	alu_ri(&t->a, w32 ? 0 : 1, digit, RAX, (int32_t)W_IMM_I(in->w));
+	int d = dst_reg(t, W_RD(in->w), 0);
+	int32_t imm = (int32_t)W_IMM_I(in->w);
+
+	ld_into(t, d, W_RS1(in->w));
+	if (imm || digit == 4)
+		alu_ri(&t->a, w32 ? 0 : 1, digit, d, imm);
 	if (w32)
-		movsxd(&t->a, RAX, RAX);
-	stx(t, W_RD(in->w), RAX);
+		movsxd(&t->a, d, d);
+	dst_done(t, W_RD(in->w), d);
 }
 
 static void shift_imm(struct tx *t, int digit, const struct jit_insn *in, bool w32)
 {
-	ldx(t, RAX, W_RS1(in->w));
-	shift_ri(&t->a, w32 ? 0 : 1, digit, RAX, W_SHAMT(in->w) & (w32 ? 31 : 63));
+	int d = dst_reg(t, W_RD(in->w), 0);
+
+	ld_into(t, d, W_RS1(in->w));
+	shift_ri(&t->a, w32 ? 0 : 1, digit, d, W_SHAMT(in->w) & (w32 ? 31 : 63));
 	if (w32)
-		movsxd(&t->a, RAX, RAX);
-	stx(t, W_RD(in->w), RAX);
+		movsxd(&t->a, d, d);
+	dst_done(t, W_RD(in->w), d);
 }
 
 static void shift_reg(struct tx *t, int digit, const struct jit_insn *in, bool w32)
@@ -591,8 +659,16 @@ static void emit_branch(struct tx *t, const struct jit_insn *in, int cc)
 	struct as *a = &t->a;
 	size_t taken;
 
-	ldx(t, RAX, W_RS1(in->w));
-	xop(t, 1, 0x3b, RAX, W_RS2(in->w));
+	int r1 = hreg(t, W_RS1(in->w));
+
+	if (r1 < 0) {
+		ldx(t, RAX, W_RS1(in->w));
+		r1 = RAX;
+	}
+	if (W_RS2(in->w) == 0)
+		rr(a, 1, 0x85, r1, r1); /* test r1, r1: the flags of cmp r1, 0 for every cc used */
+	else
+		xop(t, 1, 0x3b, r1, W_RS2(in->w));
 	taken = jmp_fwd(a, cc);
 	uint32_t dirty = t->dirty;
 	exit_to(t, in->pc + in->len);
@@ -807,8 +883,13 @@ int jitb_translate(struct jit_code *c, const struct jit_src *b, uint32_t *entry)
 	/* budget: cmp r14, r13; jae out */
 	rr(a, 1, 0x3b, R14, R13);
 	t->budget_field = jmp_fwd(a, CC_AE);
+	t->loops = (last->op == OP_JAL || last->op == OP_J) ? last->pc + W_IMM_J(last->w) == b->pc
+		   : (last->op >= OP_BEQ && last->op <= OP_BGEU)
+		       ? last->pc + W_IMM_B(last->w) == b->pc
+		       : false;
 	cache_plan(t);
 	cache_load(t, t->load_first);
+	t->body = a->pos;
 	bool transfer = last->op == OP_JAL || last->op == OP_J || last->op == OP_JALR ||
 			last->op == OP_JR || (last->op >= OP_BEQ && last->op <= OP_BGEU);
 	bool ends_slow =

@@ -19,6 +19,25 @@
  * side of the machine offers (console output, power requests, disks) from
  * struct dev_host.  Nothing here is on the path of a guest access: the bus
  * calls the device's MMIO handler directly (cpu/bus.h).
+ *
+ * Decisions (as kvmtool keeps a device in one file that claims its MMIO
+ * and writes its own device-tree node):
+ *  - the state is the device's own type, allocated zeroed by the machine
+ *    and owned by it (struct machine's dev[]: no globals), so a new device
+ *    adds no field to struct machine; the machine keeps a typed pointer
+ *    only to what it uses itself (the PLIC, the UART for console input),
+ *    and machine_device() finds any other (tests);
+ *  - the device-tree hook gets the row's resources, not the state, so the
+ *    tree can be built from the board alone (machine_fdt_build);
+ *  - a device that needs something of the host side (a disk image, a
+ *    network backend) gets it through a member of struct dev_host, filled
+ *    by machine.c from the machine's configuration, and answers -ENODEV
+ *    from init() for an instance the configuration does not have;
+ *  - a device with state has a section of its own in the machine state
+ *    blob, whose id is in its board row; the blob's frame, section sizes
+ *    and the machine's shape are checked before anything changes, and a
+ *    device refusing its section leaves the machine reset, never half
+ *    loaded.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -41,11 +60,20 @@ struct dev_disk {
 enum dev_power { DEV_POWEROFF, DEV_RESET };
 
 /* What the machine around the devices offers them (callbacks into machine/). */
+/* A NIC of the machine's configuration, in slot order (virtio-net). */
+struct dev_nic {
+	uint16_t vdev;
+	uint8_t mac[6];
+	int fd; /* the switch port's socket (non-blocking), -1: not coupled */
+};
+
 struct dev_host {
 	void *opaque;
 	void (*console_out)(void *opaque, uint8_t c);
 	/* The guest asked to power off (with a failure code, 0 = success) or reset. */
 	void (*power)(void *opaque, enum dev_power what, uint32_t code);
+	/* NIC n (0 = lowest vdev) into *d; false when the machine has no NIC n. */
+	bool (*nic)(void *opaque, int n, struct dev_nic *d);
 	/* Disk n (0 = lowest vdev) into *d; false when the machine has no disk n. */
 	bool (*disk)(void *opaque, int n, struct dev_disk *d);
 };
@@ -102,6 +130,10 @@ struct dev_ops {
 	 * UINT64_MAX = none).  Both optional. */
 	void (*poll)(void *dev);
 	uint64_t (*deadline_ns)(void *dev);
+	/* A host descriptor the device waits on (*fd, *events for poll()); false
+	 * when it waits for none now.  An idle machine sleeps until it is ready,
+	 * then poll() runs.  Optional. */
+	bool (*pollfd)(void *dev, int *fd, short *events);
 };
 
 /* The usual first check of load(): the section has exactly want bytes (else -EINVAL). */

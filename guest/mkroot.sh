@@ -23,5 +23,7 @@ done <"$out.applets"
 test -L "$out/sbin/init" && test -L "$out/bin/sh"
 rm -f "$out.applets"
 cp -R "$skel/." "$out/"
-chmod 755 "$out/etc/init.d/rcS"
+chmod 755 "$out/etc/init.d/rcS" "$out/etc/udhcpc.script" "$out/sbin/netup"
+# The root is read-only: the DHCP lease writes the resolver list in /tmp.
+ln -s /tmp/resolv.conf "$out/etc/resolv.conf"
 ln -s /proc/mounts "$out/etc/mtab"

@@ -24,7 +24,7 @@
 	X(syscon_device,     SYSCON_BASE, 0x1000,        0,        1,              0) \
 	X(virtio_rng_device, 0x10009000,  0x1000,        9,        1,              7) \
 	X(vmgenid_device,    0x00102000,  0x1000,        12,       1,              8) \
-
+	X(virtio_net_device, VIRTIO_NET_BASE, VIRTIO_STRIDE, VIRTIO_NET_IRQ, BOARD_PER_NIC, 9)
 // clang-format on
 
 #define BOARD_DECLARE(ops, ...)			     extern const struct dev_ops ops;
@@ -35,8 +35,10 @@ BOARD_ROWS(BOARD_DECLARE)
 const struct board_row board[] = {BOARD_ROWS(BOARD_ROW)};
 const int board_nrows = sizeof(board) / sizeof(board[0]);
 
-int board_count(const struct board_row *r, int ndisks)
+int board_count(const struct board_row *r, int ndisks, int nnics)
 {
+	if (r->count == BOARD_PER_NIC)
+		return nnics;
 	return r->count == BOARD_PER_DISK ? ndisks : r->count;
 }
 

@@ -95,7 +95,7 @@ static void w_devices(struct dt *w, const struct machine_fdt_params *p, bool roo
 		void (*node)(struct dt *, const struct dev_res *) =
 		    root ? r->ops->fdt_root : r->ops->fdt;
 
-		for (int n = 0; node && n < board_count(r, p->nvirtio); n++) {
+		for (int n = 0; node && n < board_count(r, p->nvirtio, p->nnics); n++) {
 			struct dev_res res = board_res(r, n);
 
 			node(w, &res);

@@ -13,7 +13,8 @@
 #include "machine/machine.h"
 #include "mem/mem.h"
 
-#define MACHINE_OUTBUF 4096
+#define MACHINE_OUTBUF	 4096
+#define MACHINE_WAIT_FDS (8 + BOARD_MAX_DEVICES) /* machine_wait: the caller's + the devices' */
 
 /* One device instance: its board row, which instance of it, its state. */
 struct machine_dev {

@@ -59,6 +59,7 @@ static int load_fdt(struct machine *m, const char *bootargs)
 	    .initrd_end = m->initrd_end,
 	    .reserve_ipl = !m->bios,
 	    .nvirtio = m->cfg.ndisks,
+	    .nnics = m->cfg.nnics,
 	};
 	uint64_t room = m->bios ? m->mem.size - m->fdt_real : IPL_FDT_MAX;
 	void *dst = load_ptr(m, m->fdt_real, room);

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "virtio/net.h"
+
 void machine_flush_output(struct machine *m)
 {
 	if (m->nout && m->cfg.console_out)
@@ -105,6 +107,51 @@ static bool machine_disk(void *opaque, int n, struct dev_disk *d)
 	return false;
 }
 
+/* NIC n in vdev order (the lowest vdev is eth0). */
+static bool machine_nic(void *opaque, int n, struct dev_nic *d)
+{
+	struct machine *m = opaque;
+
+	for (int i = 0; i < m->cfg.nnics; i++) {
+		const struct machine_nic *c = &m->cfg.nics[i];
+		int rank = 0;
+
+		for (int j = 0; j < m->cfg.nnics; j++)
+			rank += m->cfg.nics[j].vdev < c->vdev;
+		if (rank != n)
+			continue;
+		d->vdev = c->vdev;
+		memcpy(d->mac, c->mac, 6);
+		d->fd = c->fd;
+		return true;
+	}
+	return false;
+}
+
+static int machine_check_nics(const struct machine_config *c)
+{
+	if (c->nnics < 0 || c->nnics > MACHINE_MAX_NICS)
+		return -EINVAL;
+	for (int i = 0; i < c->nnics; i++)
+		for (int j = 0; j < i; j++)
+			if (c->nics[j].vdev == c->nics[i].vdev)
+				return -EEXIST;
+	return 0;
+}
+
+int machine_nic_link(struct machine *m, uint16_t vdev, int fd)
+{
+	for (int i = 0; i < m->cfg.nnics; i++) {
+		struct virtio_net *n = machine_device(m, &virtio_net_device, i);
+
+		if (n && n->vdev == vdev) {
+			virtio_net_set_link(n, fd);
+			return 0;
+		}
+	}
+	return -ENODEV;
+}
+
 /* Disks take virtio slots in vdev order, so the lowest vdev is the first the guest finds. */
 static int machine_sort_disks(struct machine *m)
 {
@@ -179,9 +226,13 @@ static void machine_free_devices(struct machine *m)
 
 static int machine_add_devices(struct machine *m)
 {
-	m->host = (struct dev_host){m, machine_uart_out, machine_power, machine_disk};
+	m->host = (struct dev_host){.opaque = m,
+				    .console_out = machine_uart_out,
+				    .power = machine_power,
+				    .nic = machine_nic,
+				    .disk = machine_disk};
 	for (int r = 0; r < board_nrows; r++) {
-		for (int n = 0; n < board_count(&board[r], m->cfg.ndisks); n++) {
+		for (int n = 0; n < board_count(&board[r], m->cfg.ndisks, m->cfg.nnics); n++) {
 			int rc = machine_add_device(m, &board[r], n);
 
 			if (rc == -ENODEV)
@@ -208,6 +259,8 @@ struct machine *machine_create(const struct machine_config *cfg)
 	m->cfg = *cfg;
 	m->sbi = true;
 	rc = machine_sort_disks(m);
+	if (!rc)
+		rc = machine_check_nics(cfg);
 	if (!rc)
 		rc = mem_init(&m->mem, cfg->mem_size);
 	if (rc)
@@ -344,10 +397,34 @@ void machine_stop(struct machine *m)
 	m->hart->stop_req = true;
 }
 
+/* The caller's descriptors, then those the devices wait on. */
+static int machine_pollfds(struct machine *m, struct pollfd *all, const struct pollfd *fds,
+			   int nfds)
+{
+	int n = nfds;
+
+	memcpy(all, fds, (size_t)nfds * sizeof(*fds));
+	for (int i = 0; i < m->ndev && n < MACHINE_WAIT_FDS; i++) {
+		const struct dev_ops *o = m->dev[i].row->ops;
+		int fd;
+		short ev;
+
+		if (o->pollfd && o->pollfd(m->dev[i].state, &fd, &ev))
+			all[n++] = (struct pollfd){.fd = fd, .events = ev};
+	}
+	return n;
+}
+
 int machine_wait(struct machine *m, struct pollfd *fds, int nfds)
 {
 	uint64_t deadline = machine_deadline_ns(m), now;
 	struct timespec ts, *tsp = NULL;
+	struct pollfd all[MACHINE_WAIT_FDS];
+	int n, rc;
+
+	if (nfds < 0 || nfds > MACHINE_WAIT_FDS - BOARD_MAX_DEVICES)
+		return -1;
+	n = machine_pollfds(m, all, fds, nfds);
 
 	if (deadline != UINT64_MAX) {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -357,7 +434,13 @@ int machine_wait(struct machine *m, struct pollfd *fds, int nfds)
 		ts.tv_nsec = (long)(deadline % 1000000000ULL);
 		tsp = &ts;
 	}
-	return ppoll(fds, (nfds_t)nfds, tsp, NULL);
+	/* a guest about to sleep for a second or more gives its translations back */
+	if (!tsp || deadline >= MACHINE_IDLE_RELEASE_NS)
+		hart_release_caches(m->hart);
+	rc = ppoll(all, (nfds_t)n, tsp, NULL);
+	for (int i = 0; i < nfds; i++)
+		fds[i].revents = all[i].revents;
+	return rc;
 }
 
 uint32_t machine_exit_code(struct machine *m)

@@ -29,10 +29,21 @@ struct machine_disk {
 	bool readonly; /* writes fail with an I/O error */
 };
 
+#define MACHINE_MAX_NICS 4 /* VIRTIO_NET_SLOTS */
+
+/* A virtual NIC: virtio-net with CP's MAC address, coupled when fd >= 0. */
+struct machine_nic {
+	uint16_t vdev;
+	uint8_t mac[6];
+	int fd; /* the switch port's socket, non-blocking; the machine owns it */
+};
+
 struct machine_config {
 	uint64_t mem_size;
 	struct machine_disk disks[MACHINE_MAX_DISKS];
 	int ndisks;
+	struct machine_nic nics[MACHINE_MAX_NICS]; /* any order; slots go by vdev */
+	int nnics;
 	/* Guest console output (UART and SBI putchar). */
 	void (*console_out)(void *opaque, const uint8_t *buf, size_t len);
 	void *console_opaque;
@@ -83,10 +94,20 @@ size_t machine_console_input(struct machine *m, const uint8_t *buf, size_t len);
 void machine_stop(struct machine *m);
 /*
  * Sleeps until the guest's next timer deadline or until one of fds is ready
- * (fds may be NULL when nfds is 0); returns ppoll()'s result.  The loop of an
- * idle guest: machine_run() == MACHINE_IDLE, then machine_wait().
+ * (fds may be NULL when nfds is 0; at most 8) or a device's descriptor (a
+ * NIC's socket) is; returns ppoll()'s result.  The loop of an
+ * idle guest: machine_run() == MACHINE_IDLE, then machine_wait().  Before
+ * a sleep of MACHINE_IDLE_RELEASE_NS or more the hart's translation cache
+ * goes back to the host (it refills when the guest is busy again).
  */
+#define MACHINE_IDLE_RELEASE_NS 1000000000ULL
 int machine_wait(struct machine *m, struct pollfd *fds, int nfds);
+/*
+ * Couples the NIC vdev with fd (a switch port's socket, non-blocking; the
+ * machine takes it) or uncouples it (fd -1): the guest sees its link go up
+ * or down.  -ENODEV: no such NIC.
+ */
+int machine_nic_link(struct machine *m, uint16_t vdev, int fd);
 /* The failure code of a sifive_test FAIL poweroff (0x3333 | code << 16), else 0. */
 uint32_t machine_exit_code(struct machine *m);
 /* The SBI inside the emulator answers S-mode ECALLs (on by default, off with --bios). */

@@ -55,7 +55,7 @@ size_t machine_state_max(void)
 	n += snap_sect_size(sizeof(struct hart_state));
 	for (int r = 0; r < board_nrows; r++)
 		if (board[r].snap)
-			n += (size_t)board_count(&board[r], MACHINE_MAX_DISKS) *
+			n += (size_t)board_count(&board[r], MACHINE_MAX_DISKS, MACHINE_MAX_NICS) *
 			     snap_sect_size(board[r].ops->snap_max);
 	return n;
 }

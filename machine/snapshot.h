@@ -24,6 +24,7 @@
  *   UART     4  0      struct uart_state + rx_count bytes of waiting input
  *   RTC      5  0      struct rtc_state (dev/rtc.h)
  *   VIRTIO   6  slot   struct virtio_mmio_state (virtio/mmio.h), one per disk
+ *   VIRTIO-NET 9 n     struct virtio_mmio_state, one per NIC (virtio/net.h)
  * Devices without state (CLINT, syscon) have no section.  Each section
  * must appear exactly once, belong to a device this machine has, and have
  * its structure's length; an unknown section, a length mismatch or a wrong
@@ -38,7 +39,7 @@
 #include "machine/machine.h"
 
 #define SNAP_MAGIC   "RVCPSTAT" /* 8 bytes, no NUL */
-#define SNAP_VERSION 3
+#define SNAP_VERSION 4		/* 4: two queues per virtio device, virtio-net */
 #define SNAP_ALIGN   8
 
 struct snap_hdr {

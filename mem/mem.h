@@ -6,7 +6,7 @@
  *
  *   guest physical                         host
  *   0x0000_0000 ┌────────────────────┐
- *               │ MMIO devices       │  dev/bus.c, addresses in machine/layout.h
+ *               │ MMIO devices       │  cpu/bus.c, addresses in machine/board.c
  *   0x8000_0000 ├────────────────────┤ ◄ mem->base (z/VM real address 0)
  *               │ page 0 .. n-1      │  anonymous MAP_NORESERVE zero pages;
  *               │                    │  NSS ranges are mmap()ed over it with

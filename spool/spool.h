@@ -284,8 +284,7 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 /*
  * Step 2: hashes the data, writes the header, syncs and publishes the
  * file (class A, or R when RSTD).  An older saved system of the same name
- * becomes class P when in use, otherwise it is deleted.  It runs in CP's
- * loop (about 0.1 s for 64 MiB of storage).
+ * becomes class P when in use, otherwise it is deleted.
  */
 int spool_save_commit(struct spool *sp, struct spool_save *sv, struct spool_file **out);
 void spool_save_abort(struct spool *sp, struct spool_save *sv);

@@ -27,7 +27,7 @@ LAYERS = [
     ["cpu"],
     ["dev", "virtio"],
     ["machine"],
-    ["spool"],
+    ["net", "spool"],
     ["vm"],
     ["rexx"],
     ["cp"],

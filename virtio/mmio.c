@@ -205,6 +205,37 @@ void virtq_push(struct virtio_mmio *v, int qi, uint16_t head, uint32_t len)
 	}
 }
 
+void virtq_unpop(struct virtio_mmio *v, int qi)
+{
+	v->q[qi].last_avail--;
+}
+
+bool virtq_has_avail(struct virtio_mmio *v, int qi)
+{
+	struct virtq *q = &v->q[qi];
+	const uint8_t *avail;
+
+	if (!q->ready || v->status & VIRTIO_STATUS_NEEDS_RESET ||
+	    !(v->status & VIRTIO_STATUS_DRIVER_OK))
+		return false;
+	avail = virtio_map(v, q->avail, 6 + 2ULL * q->num, false);
+	return avail && ld16(avail + 2) != q->last_avail;
+}
+
+void virtio_mmio_config_changed(struct virtio_mmio *v)
+{
+	v->config_gen++;
+	if (!(v->status & VIRTIO_STATUS_DRIVER_OK))
+		return;
+	v->int_status |= VIRTIO_INT_CONFIG;
+	virtio_update_irq(v);
+}
+
+static int virtio_nqueues(const struct virtio_mmio *v)
+{
+	return v->ops->nqueues > 0 ? v->ops->nqueues : 1;
+}
+
 void virtio_mmio_reset(struct virtio_mmio *v)
 {
 	v->driver_features = 0;
@@ -230,7 +261,7 @@ static void virtio_set_status(struct virtio_mmio *v, uint32_t s)
 
 static struct virtq *virtio_cur_queue(struct virtio_mmio *v)
 {
-	return v->queue_sel < VIRTIO_MAX_QUEUES ? &v->q[v->queue_sel] : NULL;
+	return v->queue_sel < (uint32_t)virtio_nqueues(v) ? &v->q[v->queue_sel] : NULL;
 }
 
 static uint32_t virtio_read(struct virtio_mmio *v, uint64_t off)
@@ -322,7 +353,7 @@ static void virtio_write(struct virtio_mmio *v, uint64_t off, uint32_t val)
 		v->queue_sel = val;
 		break;
 	case VMMIO_QUEUE_NOTIFY:
-		if (val < VIRTIO_MAX_QUEUES && v->status & VIRTIO_STATUS_DRIVER_OK)
+		if (val < (uint32_t)virtio_nqueues(v) && v->status & VIRTIO_STATUS_DRIVER_OK)
 			v->ops->notify(v, (int)val);
 		break;
 	case VMMIO_INT_ACK:

@@ -16,7 +16,7 @@
 #include "dev/plic.h"
 #include "mem/mem.h"
 
-#define VIRTIO_MAX_QUEUES 1
+#define VIRTIO_MAX_QUEUES 2 /* virtio-net: receive and transmit */
 #define VIRTQ_NUM_MAX	  256
 #define VIRTQ_MAX_SEGS	  130 /* descriptors in one chain we accept */
 
@@ -57,6 +57,7 @@ struct virtio_mmio;
 
 struct virtio_dev_ops {
 	uint32_t device_id;
+	int nqueues; /* 1..VIRTIO_MAX_QUEUES; 0 means 1 */
 	/* A queue was notified. */
 	void (*notify)(struct virtio_mmio *v, int queue);
 	/* Device-specific configuration space, offset from 0x100. */
@@ -125,5 +126,11 @@ int virtio_mmio_load(struct virtio_mmio *v, const void *buf, size_t len, char *e
 int virtq_pop(struct virtio_mmio *v, int q, struct virtq_req *r);
 /* Returns a chain to the driver with len bytes written; interrupts unless suppressed. */
 void virtq_push(struct virtio_mmio *v, int q, uint16_t head, uint32_t len);
+/* Gives back the chain the last virtq_pop took (the device could not use it yet). */
+void virtq_unpop(struct virtio_mmio *v, int q);
+/* Whether queue q is ready and has chains the device has not taken (rings not checked). */
+bool virtq_has_avail(struct virtio_mmio *v, int q);
+/* The device changed its configuration space: new generation, config interrupt. */
+void virtio_mmio_config_changed(struct virtio_mmio *v);
 
 #endif

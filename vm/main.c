@@ -91,8 +91,9 @@ static void vm_setup(struct vm *vm, struct proto_msg *msg)
 	struct proto_setup *s = (struct proto_setup *)msg->payload;
 	struct machine_config cfg = {.console_out = vm_console_out, .console_opaque = vm};
 
-	if (msg->len < sizeof(*s) || s->ndisks > MACHINE_MAX_DISKS ||
-	    msg->len < sizeof(*s) + s->ndisks * sizeof(s->disks[0]) ||
+	if (msg->len < sizeof(*s) || s->ndisks > MACHINE_MAX_DISKS || s->nnics > MACHINE_MAX_NICS ||
+	    msg->len < sizeof(*s) + s->ndisks * sizeof(s->disks[0]) +
+			   s->nnics * sizeof(struct proto_setup_nic) ||
 	    (uint32_t)msg->nfds != s->ndisks) {
 		vm_result(vm, PROTO_SETUP, -EINVAL, "bad SETUP message");
 		proto_close_fds(msg);
@@ -113,6 +114,15 @@ static void vm_setup(struct vm *vm, struct proto_msg *msg)
 		cfg.disks[i].fd = msg->fds[i];
 		cfg.disks[i].size = s->disks[i].size;
 		cfg.disks[i].readonly = s->disks[i].readonly;
+	}
+	cfg.nnics = (int)s->nnics;
+	for (uint32_t i = 0; i < s->nnics; i++) {
+		struct proto_setup_nic n;
+
+		memcpy(&n, (uint8_t *)&s->disks[s->ndisks] + i * sizeof(n), sizeof(n));
+		cfg.nics[i].vdev = n.vdev;
+		memcpy(cfg.nics[i].mac, n.mac, 6);
+		cfg.nics[i].fd = -1; /* coupled by NIC_LINK */
 	}
 	msg->nfds = 0; /* the disks are ours now */
 	vm->cfg = cfg;
@@ -215,6 +225,26 @@ static void vm_trace_clear(struct vm *vm, struct proto_msg *msg)
 	vm_apply_trace(vm);
 }
 
+static void vm_nic_link(struct vm *vm, struct proto_msg *msg)
+{
+	struct proto_nic_link l;
+	int fd = -1;
+
+	if (msg->len < sizeof(l))
+		return;
+	memcpy(&l, msg->payload, sizeof(l));
+	if (l.up) {
+		if (msg->nfds != 1)
+			return;
+		fd = msg->fds[0];
+		msg->nfds = 0;
+	}
+	if (!vm->m || machine_nic_link(vm->m, l.vdev, fd)) {
+		if (fd >= 0)
+			close(fd); /* no such NIC: CP's view and ours differ until the next SETUP */
+	}
+}
+
 static void vm_quit(struct vm *vm, struct proto_msg *msg)
 {
 	vm->quit = true;
@@ -231,6 +261,7 @@ static const struct vm_handler vm_handlers[] = {
 	{PROTO_TRACE_SET,   vm_trace_set},
 	{PROTO_TRACE_CLEAR, vm_trace_clear},
 	{PROTO_QUIT,        vm_quit},
+	{PROTO_NIC_LINK,    vm_nic_link},
 	/* Named Saved Systems (vm/nss.c) */
 	{PROTO_NSS_SAVE,    vm_nss_save},
 	{PROTO_NSS_IPL,     vm_nss_ipl},

@@ -232,7 +232,7 @@ static uint64_t ns_to_ticks(uint64_t ns)
  * a short time in the spool the guest's monotonic clock and the wall clock
  * it keeps from it (read from the RTC once at boot) are both right.  After
  * longer, the wall clock is behind: a system saved by the guest itself
- * (`cpcmd SAVESYS name`, DEVELOPERS.md) sets it from the RTC when it
+ * (`cpcmd SAVESYS name`, guest/README.md) sets it from the RTC when it
  * resumes.  A system saved at the entry keeps the saver's timer: a fresh
  * boot.
  */

@@ -25,6 +25,15 @@
  *  VM -> CP
  *   NSS_RESULT struct proto_nss_result + text: rc 0 or -errno, the time the
  *              request took in the VM process, what failed.
+ *
+ * A saved system of a booted guest: SAVESYS name while it runs (typed with
+ * #CP, or from the guest with cpcmd; CP stops it at an instruction boundary
+ * first), with DEFSYS ranges that cover all the storage the kernel uses
+ * (e.g. 0-FF EW 100-2FF SR 300-3FFF EW for 64M).  NSS_SAVE always writes
+ * the machine state blob after the hart state, and only the non-zero pages,
+ * so the file stays sparse (7 MiB on disk for 64M of a booted Linux).  How
+ * the guest's clock goes on when such a system is IPLed: load_devices() in
+ * vm/nss.c.
  */
 #include <stdint.h>
 

@@ -122,6 +122,8 @@ const char *proto_type_name(uint32_t type)
 		return "TRACE_SET";
 	case PROTO_TRACE_CLEAR:
 		return "TRACE_CLEAR";
+	case PROTO_NIC_LINK:
+		return "NIC_LINK";
 	case PROTO_QUIT:
 		return "QUIT";
 	case PROTO_HELLO:

@@ -12,7 +12,9 @@
  *
  *  CP -> VM
  *   SETUP        struct proto_setup, disk fds in disks[] order.  (Re)creates
- *                the machine: storage size, minidisks.  Old storage is gone.
+ *                the machine: storage size, minidisks, NICs (after the
+ *                disks: nnics struct proto_setup_nic, uncoupled until a
+ *                NIC_LINK).  Old storage is gone.
  *                Answer: RESULT(SETUP).
  *   IPL          struct proto_ipl + parm text (NUL-terminated): IPL disk index
  *                with PARM.  The guest starts running.  Answer: RESULT(IPL).
@@ -23,6 +25,9 @@
  *   TRACE_SET    struct proto_trace: stop before fetching in [lo, hi] (real).
  *   TRACE_CLEAR  no payload.
  *   QUIT         end the VM process (no payload).
+ *   NIC_LINK     struct proto_nic_link, with one fd (the switch port's
+ *                socket, non-blocking) when up: couple NIC vdev to it, or
+ *                uncouple it.  The guest sees its link go up or down.
  *
  *  VM -> CP
  *   HELLO        no payload: the VM process is up and waits for SETUP.
@@ -52,6 +57,7 @@ enum proto_type {
 	PROTO_TRACE_SET = 7,
 	PROTO_TRACE_CLEAR = 8,
 	PROTO_QUIT = 9,
+	PROTO_NIC_LINK = 10,
 	/* VM -> CP */
 	PROTO_HELLO = 64,
 	PROTO_RESULT = 65,
@@ -75,11 +81,22 @@ struct proto_setup_disk {
 	uint64_t size;
 };
 
+struct proto_setup_nic {
+	uint16_t vdev;
+	uint8_t mac[6];
+};
+
 struct proto_setup {
 	uint64_t mem_size;
-	uint32_t ndisks; /* one fd each, same order */
-	uint32_t pad;
+	uint32_t ndisks;		 /* one fd each, same order */
+	uint32_t nnics;			 /* struct proto_setup_nic after the disks */
 	struct proto_setup_disk disks[]; /* ndisks */
+};
+
+struct proto_nic_link {
+	uint16_t vdev;
+	uint8_t up; /* 1: coupled, with the port's fd */
+	uint8_t pad[5];
 };
 
 struct proto_ipl {

@@ -30,6 +30,7 @@
 #include "spool/spool.h"
 #include "tests/fuzz/targets.h"
 #include "util/elf.h"
+#include "virtio/net.h"
 #include "vm/proto.h"
 
 #define FUZZ_MEM  (16ULL << 20)
@@ -223,8 +224,46 @@ static struct machine *fuzz_machine(void)
 	return fuzz_m;
 }
 
+static struct machine *fuzz_net_m;
+static int fuzz_net_peer = -1; /* the switch's end of the NIC's socket */
+
+static void fuzz_net_couple(struct machine *m)
+{
+	int sv[2];
+
+	if (fuzz_net_peer >= 0)
+		close(fuzz_net_peer);
+	fuzz_net_peer = -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0)
+		abort();
+	fuzz_net_peer = sv[0];
+	if (machine_nic_link(m, 0x600, sv[1]))
+		abort();
+}
+
+struct machine *fuzz_net_machine(void)
+{
+	struct machine_config cfg = {.mem_size = FUZZ_MEM, .nnics = 1};
+
+	if (fuzz_net_m)
+		return fuzz_net_m;
+	cfg.nics[0] =
+	    (struct machine_nic){.vdev = 0x600, .mac = {2, 0x52, 0x56, 0, 0, 1}, .fd = -1};
+	fuzz_net_m = machine_create(&cfg);
+	if (!fuzz_net_m)
+		abort();
+	fuzz_net_couple(fuzz_net_m);
+	return fuzz_net_m;
+}
+
 void fuzz_cleanup(void)
 {
+	if (fuzz_net_m)
+		machine_destroy(fuzz_net_m);
+	fuzz_net_m = NULL;
+	if (fuzz_net_peer >= 0)
+		close(fuzz_net_peer);
+	fuzz_net_peer = -1;
 	if (fuzz_m)
 		machine_destroy(fuzz_m);
 	fuzz_m = NULL;
@@ -481,6 +520,86 @@ int fuzz_mmio(const uint8_t *data, size_t size)
 			break;
 		}
 	}
+	return 0;
+}
+
+/* ---- a guest driving its NIC, the switch sending it frames (virtio/net.c) ---- */
+
+/* Frames the NIC sent to the switch, thrown away; how many. */
+static int fuzz_net_drain(void)
+{
+	uint8_t f[2048];
+	int n = 0;
+
+	while (fuzz_net_peer >= 0 && recv(fuzz_net_peer, f, sizeof(f), MSG_DONTWAIT) > 0)
+		if (++n > 4096)
+			abort(); /* more frames than the rings could ever hold */
+	return n;
+}
+
+/*
+ * The operations of fuzz_mmio, aimed at the NIC's registers and
+ * configuration space, plus: the switch sends a frame of any length (op 6),
+ * the machine moves frames (op 7), the link goes down and up (op 7, top
+ * bits 3).  Whatever the guest does, a bad request fails that request.
+ */
+int fuzz_net(const uint8_t *data, size_t size)
+{
+	struct machine *m = fuzz_net_machine();
+	struct guest_mem *mem = machine_mem(m);
+	struct virtio_net *n = machine_device(m, &virtio_net_device, 0);
+	uint8_t frame[1700];
+
+	machine_reset(m, true);
+	fuzz_net_drain();
+	for (size_t i = 0; i + FUZZ_MMIO_OP <= size; i += FUZZ_MMIO_OP) {
+		uint8_t op = data[i];
+		uint16_t arg = (uint16_t)(data[i + 1] | data[i + 2] << 8);
+		uint64_t v;
+
+		memcpy(&v, data + i + 3, 8);
+		switch (op & 7) {
+		case 0:
+		case 1:
+		case 2:
+			bus_access(&m->bus, VIRTIO_NET_BASE + (arg & 0x3fc), &v, 4, true);
+			break;
+		case 3:
+			bus_access(&m->bus, VIRTIO_NET_BASE + (arg & 0x1ff), &v, 1 << (op >> 6),
+				   false);
+			break;
+		case 4:
+			if ((uint64_t)arg * 8 + 8 <= mem->size &&
+			    !mem_page_ro(mem, (uint64_t)arg * 8))
+				memcpy(mem->base + (uint64_t)arg * 8, &v, 8);
+			break;
+		case 5:
+			v &= 0xffff;
+			bus_access(&m->bus, VIRTIO_NET_BASE + 0x50, &v, 4, true);
+			break;
+		case 6: {
+			size_t len = arg % sizeof(frame);
+
+			for (size_t k = 0; k < len; k++)
+				frame[k] = (uint8_t)(v >> (8 * (k % 8)));
+			if (fuzz_net_peer >= 0)
+				send(fuzz_net_peer, frame, len, MSG_DONTWAIT);
+			break;
+		}
+		default:
+			if (op >> 6 == 3)
+				fuzz_net_couple(m);
+			else if (op >> 6 == 2)
+				machine_nic_link(m, 0x600, -1);
+			virtio_net_device.poll(n);
+			fuzz_net_drain();
+			break;
+		}
+	}
+	virtio_net_device.poll(n);
+	fuzz_net_drain();
+	if (n->fd < 0)
+		fuzz_net_couple(m); /* the next input starts coupled */
 	return 0;
 }
 

@@ -26,9 +26,12 @@ int fuzz_snapshot(const uint8_t *data, size_t size);  /* machine/snapshot.c */
 int fuzz_proto(const uint8_t *data, size_t size);     /* vm/proto.c, rexx/exec.c */
 int fuzz_mmio(const uint8_t *data, size_t size);      /* dev/, virtio/ */
 int fuzz_hart(const uint8_t *data, size_t size);      /* cpu/: any saved hart state */
+int fuzz_net(const uint8_t *data, size_t size);	      /* virtio/net.c: rings, frames, links */
 #define FUZZ_MMIO_OP 11				      /* bytes of one operation of fuzz_mmio */
 /* A valid state blob (flag byte first) for fuzz_snapshot; its length. */
 size_t fuzz_snapshot_seed(uint8_t *buf, size_t len);
+/* The machine of fuzz_net (its storage shows what the last input did). */
+struct machine *fuzz_net_machine(void);
 /* Frees the machine the IPL and snapshot targets share. */
 void fuzz_cleanup(void);
 

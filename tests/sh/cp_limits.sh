@@ -28,7 +28,7 @@ try:
 
     # An overlong line: refused as a whole, the next line works.
     good.send("Q V STOR " + "X" * 5000)
-    good.expect(r"HCPTRM002E Input line discarded: longer than 2047 characters")
+    good.expect(r"HCPTRM1052E Input line discarded: longer than 2047 characters")
     good.cmd("Q V STOR", r"STORAGE = 32M")
 
     # Lines typed to an EXEC that does not PULL them: at most 256 wait.
@@ -38,8 +38,8 @@ try:
         f.write("say 'looping'\ndo forever\nend\n")
     good.cmd("EXEC LOOP", "looping")
     good.send_raw(b"".join(b"line %d\r\n" % i for i in range(300)))
-    good.expect(r"HCPTRM001W Input line lost: too much typed ahead")
-    good.cmd("HI", r"HCPEXC004I EXEC LOOP ended")
+    good.expect(r"HCPTRM1051W Input line lost: too much typed ahead")
+    good.cmd("HI", r"HCPEXC1066I EXEC LOOP ended")
     good.cmd("Q V STOR", r"STORAGE = 32M")
 
     # A VM process that stops reading: SIGSTOP it, then send it requests.
@@ -83,7 +83,7 @@ try:
     line = "#".join(["SYSTEM RESET"] * 150)
     for _ in range(12):
         t.send(line)
-    t.expect(r"HCPVMP001E Virtual machine LINUX01 ended abnormally \(killed by signal 9\)")
+    t.expect(r"HCPVMP1058E Virtual machine LINUX01 ended abnormally \(killed by signal 9\)")
     if "does not read its requests" not in cp.logtext():
         fail("no log line for the hung VM:\n" + cp.logtext()[-2000:])
     # CP went on serving the other user all the time, and this one still works.
@@ -108,7 +108,7 @@ try:
             if not d:
                 break
             data += d
-        if b"HCPTRM003E" in data:
+        if b"HCPTRM1053E" in data:
             refused += 1
     if refused < 15:
         fail("only %d of the last 18 connections were refused" % refused)
@@ -129,7 +129,7 @@ try:
     idle = cp.term()
     user = cp.term()
     user.logon("MAINT", "maint")
-    idle.expect(r"HCPTRM004E No LOGON within 5 seconds; terminal dropped")
+    idle.expect(r"HCPTRM1054E No LOGON within 5 seconds; terminal dropped")
     idle.expect_closed()
     user.cmd("Q V STOR", r"STORAGE = 32M")
     cp.stop()

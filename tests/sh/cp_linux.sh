@@ -3,7 +3,7 @@
 # #CP QUERY NAMES while it runs, the break keys (#CP alone, telnet BREAK) into
 # CP READ and BEGIN, Ctrl-C (telnet IP) reaching the guest, a second user's
 # guest surviving the kill -9 of the first user's VM process, guest reboot
-# and poweroff.
+# and poweroff; the second user's OPTION CPU INTERP reaching its VM process.
 exec python3 - "$@" <<'PYEOF'
 import os, signal, sys
 sys.path.insert(0, os.path.join(os.environ["SRC"], "tests", "sh"))
@@ -19,13 +19,14 @@ cp = CP("""USER MAINT maint 64M 128M ABCDEG
  MDISK 200 IMAGE %s RR
 USER LINUX01 pass1 64M 64M G
  MDISK 200 IMAGE %s RR
+ OPTION CPU INTERP
 """ % (img, img))
 
 
 def boot(t):
     t.send("IPL 200")
-    m = t.expect(r"HCPIPL041E.*|Linux version", BOOT)
-    if m.group(0).startswith("HCPIPL041E"):
+    m = t.expect(r"HCPIPL1060E.*|Linux version", BOOT)
+    if m.group(0).startswith("HCPIPL1060E"):
         skip("%s: %s" % (img, m.group(0)))
     t.expect(r"Run /sbin/init|/init", BOOT)
     t.send("")
@@ -70,11 +71,16 @@ try:
     pids = cp.vm_pids()
     if set(pids) != {"MAINT", "LINUX01"}:
         fail("VM processes: %r" % pids)
+    # the directory's OPTION CPU reaches the VM process (MAINT: rvcp's default)
+    for user, want in (("LINUX01", [b"--cpu", b"interp"]), ("MAINT", [])):
+        argv = open("/proc/%d/cmdline" % pids[user], "rb").read().split(b"\0")
+        if (argv[argv.index(b"--cpu"):argv.index(b"--cpu") + 2] if b"--cpu" in argv else []) != want:
+            fail("%s's VM process: %r" % (user, argv))
     os.kill(pids["MAINT"], signal.SIGKILL)
-    t.expect(r"HCPVMP001E Virtual machine MAINT ended abnormally \(killed by signal 9\)")
+    t.expect(r"HCPVMP1058E Virtual machine MAINT ended abnormally \(killed by signal 9\)")
     t.cmd("Q V STOR", r"STORAGE = 64M")  # CP READ, CP fine
     u.cmd("echo alive-$((3*3))", r"alive-9")
-    t.cmd("BEGIN", r"HCPBGN001E Virtual machine not IPLed")
+    t.cmd("BEGIN", r"HCPBGN1059E Virtual machine not IPLed")
     # the next IPL starts a new VM process
     boot(t)
     t.cmd("echo reborn-$((4*4))", r"reborn-16")

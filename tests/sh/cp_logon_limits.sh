@@ -36,7 +36,7 @@ try:
             fail("one of the first 32 connections was not served")
     extra = connect("127.0.0.1")
     data = greeting(extra)
-    if b"HCPTRM006E 32 terminals from 127.0.0.1 have not logged on" not in data:
+    if b"HCPTRM1072E 32 terminals from 127.0.0.1 have not logged on" not in data:
         fail("the 33rd connection from one address was not refused: %r" % data)
     # Another address is served meanwhile.
     try:

@@ -26,7 +26,7 @@ try:
 
     # A flood: 100 messages in one line (LINEND #) - most are refused.
     a.send("#".join("MSG BOB flood %d" % i for i in range(100)))
-    a.expect(r"HCPMSG1058E Message not sent: more than \d+ a second")
+    a.expect(r"HCPMSG1071E Message not sent: more than \d+ a second")
     a.cmd("Q V STOR", r"STORAGE = 32M")
     got = b.quiet(3).count("flood")
     if got >= 60 or got < 1:
@@ -35,7 +35,7 @@ try:
     # SET MSG OFF: refused, the sender told; ON again: received.
     b.cmd("SET MSG OFF", r"")
     b.quiet(0.5)
-    a.cmd("MSG BOB are you there", r"HCPMSG1057I BOB not receiving; MSG OFF")
+    a.cmd("MSG BOB are you there", r"HCPMSG1070I BOB not receiving; MSG OFF")
     if "are you there" in b.quiet(1):
         fail("a message reached a user with MSG OFF")
     b.cmd("SET MSG ON", r"")

@@ -36,7 +36,11 @@ try:
     # unknown user: the same answer (no disclosure)
     t.logon("NOBODY", "x", greeting=r"HCPLGA050E LOGON unsuccessful")
     t.cmd("QUERY NAMES", r"HCPCFC015E Command not valid before LOGON: QUERY")
-    t.logon("maint", "secret")
+    # the logon screen, as z/VM's: version, log message, spool files, LOGON AT
+    t.logon("maint", "secret", greeting=r"rvcp Version \d+ Release \d+ \(64-bit\),")
+    t.expect(r"There is no logmsg data")
+    t.expect(r"FILES:   NO RDR,   NO PRT,   NO PUN")
+    t.expect(r"LOGON AT")
     t.cmd("QUERY VIRTUAL STORAGE", r"STORAGE = 64M")
     t.cmd("Q V STOR", r"STORAGE = 64M")
     t.cmd("QUERY TERMINAL", r"LINEND #, LINESIZE 080, ATTN OFF, APL OFF")
@@ -45,7 +49,10 @@ try:
     t.expect(r"CONNECT= \d\d:\d\d:\d\d VIRTCPU= \d{3}:\d\d\.\d\d TOTCPU=")
     t.cmd("HELP", r"QUERY +\* +VIRTUAL")
     t.cmd("FROBNICATE", r"HCPCMD001E Unknown CP command: FROBNICATE")
-    t.cmd("QUERY FROB", r"HCPCMD003E Invalid option - FROB")
+    # a word that is no QUERY operand is a userid, as in z/VM
+    t.cmd("QUERY FROB", r"HCPCQU045E FROB not logged on")
+    t.cmd("QUERY MAINT", r"MAINT    - L\w{4}")
+    t.cmd("QUERY V FROB", r"HCPCMD003E Invalid option - FROB")
     # LINEND splitting: three commands on one line
     t.send("Q V STOR#Q TERM#FOO")
     t.expect(r"STORAGE = 64M")
@@ -79,6 +86,7 @@ try:
     u.expect_closed()
     t.cmd("QUERY NAMES", r"LINUX01  - DSC")
     t.cmd("Q U LINUX01", r"LINUX01  - DSC")
+    t.cmd("QUERY linux01", r"LINUX01  - DSC")
     u = cp.term()
     u.logon("LINUX01", "pass1", greeting=r"RECONNECTED AT")
     u.cmd("Q V STOR", r"STORAGE = 64M")
@@ -86,7 +94,7 @@ try:
     # a LOGON of a connected user: the new terminal takes over
     v = cp.term()
     v.logon("LINUX01", "pass1", greeting=r"RECONNECTED AT")
-    u.expect(r"HCPLGA057I User LINUX01 has been reconnected at another terminal")
+    u.expect(r"HCPLGA1050I User LINUX01 has been reconnected at another terminal")
     u.expect_closed()
     v.cmd("Q V STOR", r"STORAGE = 64M")
 
@@ -94,7 +102,7 @@ try:
     t.cmd("XAUTOLOG LINUX02", r"Command accepted")
     t.expect(r"AUTO LOGON  \*\*\*       LINUX02  USERS = 3")
     t.cmd("Q N", r"LINUX02  - DSC")
-    t.cmd("AUTOLOG LINUX02", r"HCPLGA361E LINUX02 already logged on")
+    t.cmd("AUTOLOG LINUX02", r"HCPLGA054E LINUX02 already logged on")
     # link modes: a second writer is refused, MR falls back to read-only
     t.cmd("XAUTOLOG LINUX03", r"HCPLNM104E MAINT 0191 not linked; R/W by MAINT")
     t.cmd("XAUTOLOG LINUX04", r"AUTO LOGON")

@@ -48,7 +48,7 @@ def save(t, name, extra=""):
     t.cmd("IPL 200", r"PGTEST FILLED")
     t.expect(r" -> 00201000  INSTRUCTION TRACE")
     m = t.expect(r"HCPNSS440I Saved system %s was successfully saved in fileid (\d{4})\." % name)
-    t.cmd("QUERY TRACE", r"No trace traps are in effect")
+    t.cmd("QUERY TRACE", r"No trace sets defined")
     return m.group(1)
 
 

@@ -58,6 +58,7 @@ static void test_parse(void)
 		 "  MDISK 200 IMAGE linux.img MR\n"
 		 "  NAMESAVE lxshr\n"
 		 "  IPL 200 PARM root=/dev/vda ro\n"
+		 "  OPTION CPU Interp\n"
 		 "\n"
 		 "USER LINUX01 plain 32M 64M G\n"
 		 "  LINK MAINT 200 0100 RR\n"
@@ -84,6 +85,7 @@ static void test_parse(void)
 	CHECK(u && dir_check_password(u, "Secret1"));
 	CHECK(u && !dir_check_password(u, "secret1"));
 	CHECK(u && dir_user_has_class(u, "E") && !dir_user_has_class(u, "Z"));
+	CHECK(u && !strcmp(u->cpu, "interp"));
 	u = dir_find(d, "linux01");
 	CHECK(u && !u->hashed && dir_check_password(u, "PLAIN") && !dir_check_password(u, "x"));
 	CHECK(u && u->ndisks == 1 && u->disks[0].vdev == 0x100 &&
@@ -91,6 +93,7 @@ static void test_parse(void)
 	      u->disks[0].mode == DIR_MODE_RR);
 	CHECK(u && !strcmp(u->ipl, "LXSHR") && !u->ipl_parm);
 	CHECK(u && dir_user_has_class(u, "G") && !dir_user_has_class(u, "A"));
+	CHECK(u && u->cpu[0] == 0);
 	CHECK(dir_find(d, "NOBODY") == NULL);
 	dir_free(d);
 }
@@ -105,6 +108,10 @@ static void test_errors(void)
 	    {"USER A pw 64M 64M G!\n", ":1: bad privilege class '!'"},
 	    {"USER A pw 64M\n", ":1: USER needs"},
 	    {"USER A pw 64M 64M G\nMDISK 12345 IMAGE x R\n", ":2: bad virtual device number"},
+	    {"USER A pw 64M 64M G\nOPTION CPU FAST\n", ":2: OPTION CPU needs"},
+	    {"USER A pw 64M 64M G\nOPTION CPU\n", ":2: OPTION CPU needs"},
+	    {"USER A pw 64M 64M G\nOPTION MAINTCCW\n", ":2: unknown OPTION 'MAINTCCW'"},
+	    {"OPTION CPU JIT\n", ":1: OPTION before any USER"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
