@@ -411,6 +411,7 @@ int boot_main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN); /* a file-size limit: the guest gets an I/O error */
 	if (!isatty(STDIN_FILENO))
 		signal(SIGINT, on_signal);
 	console_setup(&con);

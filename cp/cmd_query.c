@@ -44,8 +44,16 @@ static int cmd_q_dasd(struct cp_ctx *ctx)
 		return cp_msg(ctx, MSG_Q_DASD_NONE);
 	for (int i = 0; i < vm->nlinks; i++) {
 		const struct cp_link *l = &vm->links[i];
-		const char *base = strrchr(l->disk->path, '/');
+		const char *base;
 
+		if (l->kind != CP_LINK_MDISK) {
+			const char *k = l->kind == CP_LINK_VDSK ? "VDSK" : "TEMP";
+
+			cp_msg(ctx, MSG_Q_DASD_OWN, l->vdev, k, (unsigned long long)(l->size / 512),
+			       k);
+			continue;
+		}
+		base = strrchr(l->disk->path, '/');
 		cp_msg(ctx, MSG_Q_DASD, l->vdev, l->disk->owner, l->write ? "R/W" : "R/O",
 		       (unsigned long long)(l->size / 512), base ? base + 1 : l->disk->path);
 	}

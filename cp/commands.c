@@ -27,7 +27,7 @@ const struct cp_command cp_commands[] = {
 	{"BEGIN",      1, "G",  0, cmd_begin,      ""},
 	{"IPL",        1, "G",  0, cmd_ipl,        "vdev|name [PARM text]"},
 	{"QUERY",      1, "*",  0, cmd_query,      "VIRTUAL|TERMINAL|NAMES|USERS|TIME|userid ..."},
-	{"DEFINE",     3, "G",  0, cmd_define,     "STORAGE nnnM | NIC vdev QDIO | VSWITCH name [NAT] | LAN name"},
+	{"DEFINE",     3, "G",  0, cmd_define,     "STORAGE nnnM | T9336|VFB-512 vdev BLK n | NIC vdev QDIO | VSWITCH name [NAT] | LAN name"},
 	{"SYSTEM",     3, "G",  0, cmd_system,     "RESET|CLEAR"},
 	{"SET",        3, "G",  0, cmd_set,        "LINEND char|ON|OFF | MSG ON|OFF"},
 	{"TERMINAL",   4, "G",  0, cmd_terminal,   "LINEND char|ON|OFF"},
@@ -48,7 +48,7 @@ const struct cp_command cp_commands[] = {
 	/* Guest LANs, virtual switches, NICs (cp/net.c) */
 	{"COUPLE",     3, "G",  0, cmd_couple,     "vdev [TO] SYSTEM|owner name"},
 	{"UNCOUPLE",   5, "G",  0, cmd_uncouple,   "vdev"},
-	{"DETACH",     3, "G",  0, cmd_detach,     "vdev | VSWITCH name | LAN name [OWNERID id]"},
+	{"DETACH",     3, "G",  0, cmd_detach,     "vdev (disk or NIC) | VSWITCH name | LAN name [OWNERID id]"},
 	/* EXEC (rexx/) */
 	{NULL},
 };

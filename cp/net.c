@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cp/cmd_disk.h"
 #include "cp/vmctl.h"
 #include "net/switch.h"
 #include "util/log.h"
@@ -188,6 +189,11 @@ static struct net_nic *net_nic(struct cp_user *u, uint16_t vdev)
 		if (nu->nic[i].vdev == vdev && !nu->nic[i].detached)
 			return &nu->nic[i];
 	return NULL;
+}
+
+bool net_has_nic(struct cp_user *u, uint16_t vdev)
+{
+	return net_nic(u, vdev) != NULL;
 }
 
 /* A new LAN couples every logged-on NIC that names it (NICDEF, COUPLE before). */
@@ -592,9 +598,11 @@ int cmd_detach(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	}
 	if (argc != 2 || net_parse_vdev(argv[1], &vdev))
 		return cp_msg(ctx, MSG_CMD_INVALID_OPERAND, argv[1]);
+	if (disk_detach(ctx, vdev) != 1)
+		return 0;
 	n = net_nic(u, vdev);
 	if (!n)
-		return cp_msg(ctx, MSG_NET_NIC_NO_DEVICE, vdev);
+		return cp_msg(ctx, MSG_DASD_NO_DEVICE, vdev);
 	net_unlink(u, n);
 	n->detached = true;
 	if (!n->in_machine || !u->ipled)

@@ -54,6 +54,8 @@ void net_release(struct cp_user *u);
 
 int cmd_define_net(struct cp_ctx *ctx, int argc, char **argv);
 bool net_is_define(const char *word);
+/* The user has a NIC at vdev (DEFINE of a disk refuses the vdev). */
+bool net_has_nic(struct cp_user *u, uint16_t vdev);
 int cmd_detach(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_couple(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_uncouple(struct cp_ctx *ctx, int argc, char **argv, char **rest);

@@ -56,14 +56,22 @@ struct vmctl_events {
 	void (*nss_message)(struct cp_user *u, struct proto_msg *m);
 };
 
+/* Where a disk comes from (QUERY VIRTUAL DASD shows it; cp/cmd_disk.c). */
+enum cp_link_kind {
+	CP_LINK_MDISK, /* the directory's MDISK or LINK: disk says which */
+	CP_LINK_TEMP,  /* DEFINE T9336: an unlinked sparse file of CP's */
+	CP_LINK_VDSK,  /* DEFINE VFB-512: a memfd */
+};
+
 struct cp_link {
+	enum cp_link_kind kind;
 	uint16_t vdev;
 	bool write;
 	int fd;
 	uint64_t size;
 	dev_t dev;
 	ino_t ino;
-	const struct dir_disk *disk;
+	const struct dir_disk *disk; /* CP_LINK_MDISK only; NULL otherwise */
 };
 
 /* A request waiting for room in the VM's socket (cp_vm_send). */

@@ -14,7 +14,8 @@
 
 // clang-format off
 /* X(device,         base,        size,          irq,      count,          snap): board.h;
- * every row ends in a backslash; the blank line after the last ends the table. */
+ * every row ends in a backslash (a new row is one added line); the comment
+ * after the last ends the table (a blank line would not survive make format). */
 #define BOARD_ROWS(X) \
 	X(plic_device,       PLIC_BASE,   PLIC_SIZE,     0,        1,              3) \
 	X(uart_device,       UART_BASE,   0x100,         UART_IRQ, 1,              4) \
@@ -24,7 +25,8 @@
 	X(syscon_device,     SYSCON_BASE, 0x1000,        0,        1,              0) \
 	X(virtio_rng_device, 0x10009000,  0x1000,        9,        1,              7) \
 	X(vmgenid_device,    0x00102000,  0x1000,        12,       1,              8) \
-	X(virtio_net_device, VIRTIO_NET_BASE, VIRTIO_STRIDE, VIRTIO_NET_IRQ, BOARD_PER_NIC, 9)
+	X(virtio_net_device, VIRTIO_NET_BASE, VIRTIO_STRIDE, VIRTIO_NET_IRQ, BOARD_PER_NIC, 9) \
+	/* end of the table */
 // clang-format on
 
 #define BOARD_DECLARE(ops, ...)			     extern const struct dev_ops ops;

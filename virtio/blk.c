@@ -151,15 +151,18 @@ static uint8_t blk_serve(struct virtio_blk *b, const struct virtq_req *r, uint32
 		return VIRTIO_BLK_S_OK;
 	}
 	case VIRTIO_BLK_T_FLUSH:
+		/* EINVAL: a descriptor with nothing to sync (a pipe, a device). */
 		if (!b->readonly && fdatasync(b->fd) < 0 && errno != EINVAL)
 			return VIRTIO_BLK_S_IOERR;
+		b->flushes++;
 		return VIRTIO_BLK_S_OK;
 	case VIRTIO_BLK_T_GET_ID: {
 		uint64_t n = wr - 1 < ID_BYTES ? wr - 1 : ID_BYTES;
 		uint64_t done = 0;
 
-		/* Not NUL-terminated when it fills all 20 bytes, as the spec allows. */
-		snprintf(id, sizeof(id), "rvcp-%04x", b->vdev);
+		/* The vdev as CP writes it ("0201"), NUL-padded to 20 bytes. */
+		memset(id, 0, sizeof(id));
+		snprintf(id, sizeof(id), "%04X", b->vdev);
 		for (int i = 0; i < r->nseg && done < n; i++) {
 			const struct virtq_seg *s = &r->seg[i];
 			uint64_t k;
@@ -186,6 +189,8 @@ static void blk_request(struct virtio_blk *b, struct virtq_req *r)
 	/* A usable chain has a 16-byte header to read and a status byte to write. */
 	if (!r->bad && r->status && req_bytes(r, false) >= HDR_SIZE && req_bytes(r, true) >= 1)
 		status = blk_serve(b, r, &written);
+	if (status == VIRTIO_BLK_S_IOERR)
+		b->errors++;
 	if (r->status) {
 		*r->status = status;
 		written++;

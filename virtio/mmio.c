@@ -231,6 +231,13 @@ void virtio_mmio_config_changed(struct virtio_mmio *v)
 	virtio_update_irq(v);
 }
 
+static uint32_t virtq_max(const struct virtio_mmio *v)
+{
+	int m = v->ops->queue_max;
+
+	return m > 0 && m <= VIRTQ_NUM_MAX ? (uint32_t)m : VIRTQ_NUM_MAX;
+}
+
 static int virtio_nqueues(const struct virtio_mmio *v)
 {
 	return v->ops->nqueues > 0 ? v->ops->nqueues : 1;
@@ -282,7 +289,7 @@ static uint32_t virtio_read(struct virtio_mmio *v, uint64_t off)
 			   ? (uint32_t)(v->features >> (32 * v->dev_features_sel))
 			   : 0;
 	case VMMIO_QUEUE_NUM_MAX:
-		return q ? VIRTQ_NUM_MAX : 0;
+		return q ? virtq_max(v) : 0;
 	case VMMIO_QUEUE_READY:
 		return q ? q->ready : 0;
 	case VMMIO_INT_STATUS:
@@ -313,7 +320,7 @@ static void virtio_queue_write(struct virtio_mmio *v, uint64_t off, uint32_t val
 	switch (off) {
 	case VMMIO_QUEUE_NUM:
 		/* The ring indexes wrap at 2^16, so only powers of two keep them consistent. */
-		if (val && val <= VIRTQ_NUM_MAX && !(val & (val - 1)))
+		if (val && val <= virtq_max(v) && !(val & (val - 1)))
 			q->num = val;
 		break;
 	case VMMIO_QUEUE_READY:

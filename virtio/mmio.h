@@ -57,7 +57,8 @@ struct virtio_mmio;
 
 struct virtio_dev_ops {
 	uint32_t device_id;
-	int nqueues; /* 1..VIRTIO_MAX_QUEUES; 0 means 1 */
+	int nqueues;   /* 1..VIRTIO_MAX_QUEUES; 0 means 1 */
+	int queue_max; /* QueueNumMax offered, a power of two up to VIRTQ_NUM_MAX; 0 means that */
 	/* A queue was notified. */
 	void (*notify)(struct virtio_mmio *v, int queue);
 	/* Device-specific configuration space, offset from 0x100. */

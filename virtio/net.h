@@ -39,6 +39,7 @@
 
 #define NET_FRAME_MAX 1518 /* 1500-byte MTU + Ethernet header + one VLAN tag */
 #define NET_HDR_LEN   12   /* struct virtio_net_hdr_v1 */
+#define NET_QUEUE_MAX 64   /* ring entries offered per queue */
 
 struct virtio_net_stats {
 	uint64_t rx_frames, rx_bytes; /* delivered to the guest */

@@ -405,6 +405,7 @@ int vm_main(int argc, char **argv)
 	if (getppid() == 1)
 		return 1; /* CP died before that */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN); /* a file-size limit: the guest gets an I/O error */
 	/* From here on no file system, no privileges: before the first message. */
 	rc = sandbox_enter(SANDBOX_VM);
 	if (rc) {

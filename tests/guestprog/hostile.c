@@ -366,7 +366,8 @@ static int bad_requests(void)
 	/* unknown type, GET_ID, FLUSH */
 	if (request(99, 0, 16, F_WRITE) != 2)
 		return 56;
-	if (request(8, 0, 20, F_WRITE) != 0 || data[0] != 'r' || data[5] != '0' || data[6] != '2')
+	/* the serial is the vdev, "0200", NUL-padded */
+	if (request(8, 0, 20, F_WRITE) != 0 || data[0] != '0' || data[1] != '2' || data[4] != 0)
 		return 57;
 	hdr = (struct blk_hdr){4, 0, 0};
 	set_desc(1, (void *)&status_byte, 1, F_WRITE, 0);

@@ -26,6 +26,7 @@ static const struct zvm_message {
     {MSG_CMD_INVALID_OPERAND, 2, 'E', "Invalid operand - {operand}"},
     {MSG_CMD_INVALID_OPTION, 3, 'E', "Invalid option - {option}"},
     {MSG_NSS_CONFLICT, 13, 'E', "Conflicting option - {option}"},
+    {MSG_DASD_NO_DEVICE, 40, 'E', "Device {vdev} does not exist"},
     {MSG_CMD_MISSING_OPERAND, 26, 'E', "Operand missing or invalid"},
     {MSG_CMD_NOT_LOGGED_ON, 45, 'E', "{userid} not logged on"},
     {MSG_Q_NOT_LOGGED_ON, 45, 'E', "{userid} not logged on"},

@@ -4,14 +4,23 @@
  * guest may not store into (an SR/ER/SC page of a saved system) fails with
  * VIRTIO_BLK_S_IOERR and leaves the page untouched, while a write from such
  * a page to a writable disk works, as does a read into ordinary storage.
+ * Then what a guest's data relies on: FLUSH completes after fdatasync() and
+ * counts, GET_ID answers the vdev ("0200"), and a host error (ENOSPC from
+ * /dev/full, EFBIG after a short write under RLIMIT_FSIZE) fails that one
+ * request while the next ones work.
  * The driver side is played from here through the bus and guest storage;
  * then random descriptor tables, rings and register writes (a fuzz).
  */
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "machine/internal.h"
+#include "virtio/blk.h"
 #include "machine/layout.h"
 #include "machine/machine.h"
 #include "tests/unit/check.h"
@@ -28,6 +37,7 @@
 
 static struct hart *h;
 static struct guest_mem *mem;
+static uint16_t avail_idx; /* the driver's next avail index */
 
 static void vset(uint64_t off, uint32_t v)
 {
@@ -76,27 +86,123 @@ static void driver_init(void)
 	vset(0xa0, (uint32_t)(RAM_BASE + USED));
 	vset(0x44, 1);
 	vset(0x70, 0xf);
+	avail_idx = 0;
 }
 
-/* One request of type on sector 0 with a 512-byte buffer at real buf; returns the status. */
-static int request(uint32_t type, uint64_t buf)
+/*
+ * One request of type on sector with len bytes at real buf (len 0: header
+ * and status only, as FLUSH); returns the status byte.
+ */
+static int request_at(uint32_t type, uint64_t sector, uint64_t buf, uint32_t len)
 {
-	static uint16_t idx;
-	uint32_t hdr[4] = {type, 0, 0, 0};
-	uint16_t head = 0;
+	uint32_t hdr[4] = {type, 0, (uint32_t)sector, (uint32_t)(sector >> 32)};
+	uint16_t head = 0, into_guest = type == 0 || type == 8 ? 2 : 0;
 	uint8_t status = 0xaa;
 
 	put(HDR, hdr, sizeof(hdr));
 	put(STATUS, &status, 1);
 	set_desc(0, HDR, 16, 1, 1);
-	set_desc(1, buf, 512, type == 0 ? 3 : 1, 2);
-	set_desc(2, STATUS, 1, 2, 0);
-	put(AVAIL + 4 + 2 * (idx % QSIZE), &head, 2);
-	idx++;
-	put(AVAIL + 2, &idx, 2);
+	if (len) {
+		set_desc(1, buf, len, 1 | into_guest, 2);
+		set_desc(2, STATUS, 1, 2, 0);
+	} else {
+		set_desc(1, STATUS, 1, 2, 0);
+	}
+	put(AVAIL + 4 + 2 * (avail_idx % QSIZE), &head, 2);
+	avail_idx++;
+	put(AVAIL + 2, &avail_idx, 2);
 	vset(0x50, 0);
-	CHECK(*(uint16_t *)(mem->base + USED + 2) == idx);
+	CHECK(*(uint16_t *)(mem->base + USED + 2) == avail_idx);
 	return mem->base[STATUS];
+}
+
+/* One request of type on sector 0 with a 512-byte buffer at real buf. */
+static int request(uint32_t type, uint64_t buf)
+{
+	return request_at(type, 0, buf, 512);
+}
+
+/* A machine of 4 MiB with one disk (vdev, fd, size), its driver set up. */
+static struct machine *machine_with(uint16_t vdev, int fd, uint64_t size)
+{
+	struct machine_config cfg = {.mem_size = 4 << 20, .ndisks = 1};
+	struct machine *m;
+
+	cfg.disks[0] = (struct machine_disk){vdev, fd, size, false};
+	m = machine_create(&cfg);
+	CHECK(m != NULL);
+	if (!m)
+		exit(1);
+	h = machine_hart(m);
+	mem = machine_mem(m);
+	driver_init();
+	return m;
+}
+
+/* FLUSH reaches fdatasync() (counted after it returned); GET_ID is the vdev. */
+static void test_flush_id(struct machine *m, int fd)
+{
+	struct virtio_blk *b = machine_device(m, &virtio_blk_device, 0);
+	char id[20], want[20] = "0200";
+	uint8_t check[512];
+
+	vset(0x14, 0);
+	CHECK(vget(0x10) & (1U << 9)); /* VIRTIO_BLK_F_FLUSH offered */
+	memset(mem->base + BUF_RW, 0xc3, 512);
+	CHECK(request_at(1, 7, BUF_RW, 512) == 0);
+	CHECK(request_at(4, 0, 0, 0) == 0 && b->flushes == 1);
+	CHECK(pread(fd, check, 512, 7 * 512) == 512 && check[0] == 0xc3 && check[511] == 0xc3);
+	memset(mem->base + BUF_RW, 0xee, 64);
+	CHECK(request_at(8, 0, BUF_RW, 20) == 0);
+	memcpy(id, mem->base + BUF_RW, 20);
+	CHECK(!memcmp(id, want, 20));
+	memset(mem->base + BUF_RW, 0xee, 64);
+	CHECK(request_at(8, 0, BUF_RW, 2) == 0); /* a short buffer gets what fits */
+	CHECK(!memcmp(mem->base + BUF_RW, "02", 2) && mem->base[BUF_RW + 2] == 0xee);
+}
+
+/* ENOSPC: /dev/full as the disk fails each write; reads and the machine go on. */
+static void test_enospc(void)
+{
+	int fd = open("/dev/full", O_RDWR);
+	struct machine *m;
+	struct virtio_blk *b;
+
+	CHECK(fd >= 0);
+	m = machine_with(0x201, fd, 1 << 20);
+	b = machine_device(m, &virtio_blk_device, 0);
+	CHECK(request(1, BUF_RW) == 1 && b->errors == 1);
+	CHECK(request(0, BUF_RW) == 0);
+	CHECK(request(1, BUF_RW) == 1 && b->errors == 2);
+	CHECK(request_at(4, 0, 0, 0) == 0); /* nothing to sync on a device: EINVAL is fine */
+	CHECK(request(0, BUF_RW) == 0 && b->reads == 2);
+	machine_destroy(m);
+	close(fd);
+}
+
+/* EFBIG after a short write: the file may grow to 256 KiB + 256 bytes only. */
+static void test_efbig(void)
+{
+	char path[] = "/tmp/rvcp-virtioXXXXXX";
+	int fd = mkstemp(path);
+	struct rlimit old, lim = {(256 << 10) + 256, 0};
+	struct machine *m;
+	uint8_t check[512];
+
+	CHECK(fd >= 0 && getrlimit(RLIMIT_FSIZE, &old) == 0);
+	unlink(path);
+	m = machine_with(0x202, fd, 1 << 20);
+	memset(mem->base + BUF_RW, 0x77, 512);
+	signal(SIGXFSZ, SIG_IGN);
+	lim.rlim_max = old.rlim_max;
+	CHECK(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+	CHECK(request_at(1, 512, BUF_RW, 512) == 1); /* 256 bytes land, then EFBIG */
+	CHECK(request_at(1, 8, BUF_RW, 512) == 0);   /* below the limit: fine */
+	CHECK(setrlimit(RLIMIT_FSIZE, &old) == 0);
+	CHECK(pread(fd, check, 512, 8 * 512) == 512 && check[0] == 0x77);
+	CHECK(request_at(1, 512, BUF_RW, 512) == 0); /* the host has room again */
+	machine_destroy(m);
+	close(fd);
 }
 
 static uint64_t rng = 88172645463325252ULL;
@@ -196,9 +302,12 @@ int main(void)
 	CHECK(request(0, BUF_RW) == 0xaa);
 	mem->flags[STATUS >> PAGE_SHIFT] = 0;
 	mem->flags[BUF_RO >> PAGE_SHIFT] = 0;
+	test_flush_id(m, fd);
 	test_fuzz(m);
 	machine_destroy(m);
 	close(fd);
+	test_enospc();
+	test_efbig();
 	if (failures)
 		fprintf(stderr, "%d checks failed\n", failures);
 	return failures ? 1 : 0;
