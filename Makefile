@@ -16,7 +16,7 @@ CFLAGS   ?= $(OPT) -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 CPPFLAGS += -I. -D_GNU_SOURCE -MMD -MP
 ALLFLAGS  = $(CFLAGS) $(WARN) $(SAN) -std=gnu11 -fno-strict-aliasing
-LDLIBS   += -lfdt -lregina -lcrypt -lxxhash -ltelnet -lslirp -lm -lpthread -ldl
+LDLIBS   += -lseccomp -lfdt -lregina -lcrypt -lxxhash -ltelnet -lslirp -lm -lpthread -ldl
 
 MODULES  := util cpu mem dev virtio machine net vm cp spool rexx cli
 LIBSRCS  := $(foreach d,$(MODULES),$(wildcard $(d)/*.c))

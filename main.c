@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "cp/main.h"
 #include "vm/vm.h"
+#include "rexx/rexx.h"
 
 static const struct tool {
 	const char *name;
@@ -14,6 +15,7 @@ static const struct tool {
 } tools[] = {
     {"cp", cp_main, "--directory FILE --spool DIR [--listen 127.0.0.1:2323]   the daemon"},
     {"vm", vm_main, "--fd N   a virtual machine process (started by cp)"},
+    {"rexx", rexx_child_main, "--fd 3   an EXEC's process (started by cp)"},
     {"boot", boot_main,
      "--kernel Image [--initrd F] [--disk IMG[,ro]]... [--append TEXT] [--memory 64M] "
      "[--bios FW] [--ipl IMG]"},

@@ -17,7 +17,10 @@
  *    with I/O errors (virtio/blk.h) while everything else goes on.
  *  - A VFB-512 disk is a memfd: host memory (and swap) as the guest
  *    writes, gone with the last descriptor, as z/VM's VDISK lives in CP's
- *    storage.  Its size is at most z/VM's 4194296 blocks (2 GiB - 4 KiB).
+ *    storage.  Its size is at most z/VM's 4194296 blocks (2 GiB - 4 KiB),
+ *    and a user's V-disks together at most its directory maximum storage
+ *    (HCPDEF1187E; z/VM's SET VDISK USERLIM): host memory is bounded by
+ *    what the directory grants, whatever a user types.
  *    A T-disk is at most 2^31 - 1 blocks (1 TiB).  0 blocks, or a count
  *    that is no decimal number, is an invalid operand.
  *  - Both start zeroed, read/write, and count as any disk: at most
@@ -133,6 +136,17 @@ static int disk_make(struct cp_user *u, enum cp_link_kind kind, uint16_t vdev, u
 	return disk_tmpfile(u->id, vdev, bytes);
 }
 
+/* Bytes of the user's V-disks. */
+static uint64_t disk_vdsk_bytes(struct cp_user *u)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < u->vm->nlinks; i++)
+		if (u->vm->links[i].kind == CP_LINK_VDSK)
+			n += u->vm->links[i].size;
+	return n;
+}
+
 static bool disk_vdev_used(struct cp_user *u, uint16_t vdev)
 {
 	return cp_vm_disk_index(u, vdev) >= 0 || net_has_nic(u, vdev);
@@ -170,6 +184,12 @@ int cmd_define_disk(struct cp_ctx *ctx, int argc, char **argv)
 		return cp_msg(ctx, MSG_DASD_IN_USE, vdev);
 	if (u->vm->nlinks == MACHINE_MAX_DISKS)
 		return cp_msg(ctx, MSG_DASD_TOO_MANY, vdev, MACHINE_MAX_DISKS);
+	if (kind == CP_LINK_VDSK && disk_vdsk_bytes(u) + blocks * SECTOR > u->dir->maxstorage) {
+		char lim[16];
+
+		dir_format_size(u->dir->maxstorage, lim, sizeof(lim));
+		return cp_msg(ctx, MSG_DASD_VDSK_LIMIT, vdev, lim);
+	}
 	fd = disk_make(u, kind, vdev, blocks * SECTOR);
 	if (fd < 0)
 		return cp_msg(ctx, MSG_DASD_FAILED, vdev, strerror(-fd));

@@ -10,6 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <unistd.h>
+
+#include "cp/childlog.h"
 #include "cp/cmd_exec.h"
 #include "rexx/rexx.h"
 
@@ -24,6 +27,14 @@ struct exec_state {
 	bool breaks;	 /* a break came: the next one kills */
 	struct cp_input_hook input;
 };
+
+static struct rexx_limits exec_limits = {.errfd = -1}; /* rvcp cp --exec-storage, --exec-cpu */
+
+void cmd_exec_set_limits(uint64_t mem, uint64_t cpu_s)
+{
+	exec_limits.mem = mem;
+	exec_limits.cpu_s = cpu_s;
+}
 
 static void user_dir(struct cp_user *u, char *buf, size_t len)
 {
@@ -147,6 +158,22 @@ static void exec_input_attn(void *opaque)
 	rexx_exec_halt(st->x);
 }
 
+/* The EXEC's process, its standard error into CP's log (cp/childlog.h). */
+static int exec_spawn(struct cp_user *u, const char *path, const char *fileid, const char *args,
+		      struct exec_state *st)
+{
+	struct rexx_limits lim = exec_limits;
+	char who[32];
+	int rc;
+
+	snprintf(who, sizeof(who), "exec %s", u->id);
+	lim.errfd = childlog_open(who);
+	rc = rexx_exec_start(path, fileid, args, &lim, &exec_host, st, &st->x);
+	if (lim.errfd >= 0)
+		close(lim.errfd);
+	return rc;
+}
+
 static int exec_start(struct cp_ctx *ctx, const char *name, const char *args)
 {
 	struct cp_user *u = ctx->user;
@@ -167,7 +194,7 @@ static int exec_start(struct cp_ctx *ctx, const char *name, const char *args)
 		*p = (char)toupper((unsigned char)*p);
 	snprintf(fileid, sizeof(fileid), "%s EXEC", st->name);
 	st->user = u;
-	rc = rexx_exec_start(path, fileid, args, &exec_host, st, &st->x);
+	rc = exec_spawn(u, path, fileid, args, st);
 	if (rc) {
 		free(st);
 		return cp_msg(ctx, MSG_EXEC_FAILED, name, strerror(-rc));

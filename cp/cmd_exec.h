@@ -13,6 +13,8 @@
  * key) halts it, HX (or a second break) kills it, and LINEND+"CP cmd" still
  * reaches CP.  The decisions about EXECs and PIPE: rexx/README.md.
  */
+#include <stdint.h>
+
 #include "cp/commands.h"
 #include "cp/user.h"
 
@@ -23,5 +25,7 @@ int cmd_listfile(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int exec_implied(struct cp_ctx *ctx, const char *line);
 /* The user logs off: its EXEC is stopped, u->rexx freed. */
 void exec_logoff(struct cp_user *u);
+/* The limits of every EXEC's process (rexx/rexx.h; 0: the default). */
+void cmd_exec_set_limits(uint64_t mem, uint64_t cpu_s);
 
 #endif

@@ -132,6 +132,8 @@ int cmd_savesys(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	if (ret < 0) {
 		free(sv);
 		fmt_size(u->storage, size, sizeof(size));
+		if (ret == -ENOENT && spool_by_name(&nss_spool, argv[1], true))
+			return cp_msg(ctx, MSG_NSS_NO_SKELETON, argv[1]);
 		if (ret == -ENOENT)
 			return cp_msg(ctx, MSG_NSS_NOT_FOUND, argv[1]);
 		if (ret == -ERANGE)
@@ -156,6 +158,8 @@ int cmd_savesys(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		return cp_msg(ctx, MSG_NSS_FAILED, "SAVESYS", argv[1], strerror(-ret));
 	}
 	n->save = sv;
+	/* Lines typed meanwhile ("SAVESYS X#LOGOFF") wait for the save's end. */
+	cp_user_hold(u);
 	return 0;
 }
 
@@ -185,6 +189,7 @@ static void save_done(struct cp_user *u, struct nss_user *n, const struct proto_
 	cp_user_msg(u, MSG_NSS_SAVED, name, (unsigned)f->meta.hdr.spoolid);
 out:
 	free(sv);
+	cp_user_unhold(u);
 }
 
 /* ---- IPL name ---- */
@@ -289,6 +294,8 @@ int nss_ipl_name(struct cp_ctx *ctx, const char *name, const char *parm)
 	char why[160];
 	int ret, fd, nmap;
 
+	if (!f && spool_by_name(&nss_spool, name, false))
+		return cp_msg(ctx, MSG_NSS_NOT_SAVED, name);
 	if (!f || !n)
 		return cp_msg(ctx, MSG_NSS_NOT_FOUND, name);
 	ret = ipl_check(ctx, f);
@@ -498,14 +505,19 @@ static int purge_id(struct cp_ctx *ctx, const char *what)
 static int purge_name(struct cp_ctx *ctx, const char *name)
 {
 	struct spool_file *f, *next;
-	int n = 0;
+	int n = 0, busy = 0;
 
 	for (f = nss_spool.files; f; f = next) {
 		next = f->next;
-		if (!strcasecmp(f->meta.hdr.name, name) && f->cls != 'P' &&
-		    spool_purge(&nss_spool, f) == 0)
+		if (strcasecmp(f->meta.hdr.name, name) || f->cls == 'P')
+			continue;
+		if (spool_purge(&nss_spool, f) == 0)
 			n++;
+		else
+			busy++;
 	}
+	if (!n && busy)
+		return cp_msg(ctx, MSG_NSS_SAVE_BUSY, name);
 	if (!n)
 		return cp_msg(ctx, MSG_NSS_NOT_FOUND, name);
 	return purge_count(ctx, n);

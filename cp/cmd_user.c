@@ -4,10 +4,19 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "cp/commands.h"
 #include "cp/vmctl.h"
 #include "util/log.h"
+
+/*
+ * MSG: a user (or a guest through its CP channel, looping) sends at most
+ * MSG_BURST messages at once and MSG_PER_S a second after that; beyond,
+ * HCPMSG1071E and nothing is sent.
+ */
+#define MSG_BURST 20
+#define MSG_PER_S 5
 
 static void cmd_upper(char *s)
 {
@@ -98,9 +107,53 @@ int cmd_disconnect(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	return 0;
 }
 
+static uint64_t cmd_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* A sender's allowance: MSG_BURST at once, then MSG_PER_S a second. */
+static bool cmd_msg_allowed(struct cp_user *u)
+{
+	uint64_t now = cmd_now_ms(), earned;
+
+	if (!u->msg_ms) {
+		u->msg_tokens = MSG_BURST;
+		u->msg_ms = now;
+	}
+	earned = (now - u->msg_ms) * MSG_PER_S / 1000;
+	if (earned) {
+		u->msg_tokens =
+		    u->msg_tokens + earned > MSG_BURST ? MSG_BURST : u->msg_tokens + earned;
+		u->msg_ms = now;
+	}
+	if (!u->msg_tokens)
+		return false;
+	u->msg_tokens--;
+	return true;
+}
+
+/*
+ * The text as the receiver sees it: no control characters, so no escape
+ * sequence (clear screen, window title, colours) reaches its terminal.
+ */
+static void cmd_msg_text(const char *in, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *in && n + 1 < size; in++)
+		if ((unsigned char)*in >= 0x20 && *in != 0x7f)
+			out[n++] = *in;
+	out[n] = 0;
+}
+
 int cmd_msg(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
 	struct cp_user *to;
+	char text[2048];
 
 	if (argc < 3)
 		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
@@ -110,7 +163,28 @@ int cmd_msg(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		return cp_msg(ctx, MSG_CMD_NOT_LOGGED_ON, argv[1]);
 	if (!to->term)
 		return cp_msg(ctx, MSG_MSG_DISCONNECTED, to->id);
-	cp_user_msg(to, MSG_MSG_FROM, ctx->user->id, rest[2]);
+	if (to->msg_off && to != ctx->user)
+		return cp_msg(ctx, MSG_MSG_OFF, to->id);
+	if (!cmd_msg_allowed(ctx->user))
+		return cp_msg(ctx, MSG_MSG_TOO_MANY, MSG_PER_S);
+	cmd_msg_text(rest[2], text, sizeof(text));
+	cp_user_msg(to, MSG_MSG_FROM, ctx->user->id, text);
+	return 0;
+}
+
+/* SET MSG ON | OFF: whether messages from other users are shown. */
+int cmd_set_msg(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	if (argc < 2)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	if (argc > 2)
+		return cp_msg(ctx, MSG_CMD_INVALID_OPERAND, argv[2]);
+	if (!strcasecmp(argv[1], "ON"))
+		ctx->user->msg_off = false;
+	else if (!strcasecmp(argv[1], "OFF"))
+		ctx->user->msg_off = true;
+	else
+		return cp_msg(ctx, MSG_CMD_INVALID_OPERAND, argv[1]);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/sysinfo.h>
 
 #include "cp/cmd_disk.h"
 #include "cp/net.h"
@@ -57,8 +58,15 @@ int cmd_ipl(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 			return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[2]);
 		parm = rest[3];
 	}
-	if (cmd_is_vdev(argv[1], &vdev))
+	for (char *p = argv[1]; *p; p++)
+		*p = toupper((unsigned char)*p);
+	if (cmd_is_vdev(argv[1], &vdev)) {
 		disk = cp_vm_disk_index(u, vdev);
+		/* A device number that is neither a disk nor a system's name. */
+		if (disk < 0 && !spool_by_name(&nss_spool, argv[1], true) &&
+		    !spool_by_name(&nss_spool, argv[1], false))
+			return cp_msg(ctx, MSG_IPL_NO_DEVICE, vdev);
+	}
 	cp_user_stop(u);
 	cp_user_release(u);
 	u->ipled = false;
@@ -66,8 +74,6 @@ int cmd_ipl(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	u->last_ipl = strdup(ctx->line);
 	if (disk >= 0)
 		return cmd_ipl_disk(ctx, disk, parm);
-	for (char *p = argv[1]; *p; p++)
-		*p = toupper((unsigned char)*p);
 	return nss_ipl_name(ctx, argv[1], parm);
 }
 
@@ -111,6 +117,20 @@ int cmd_system(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	return cp_msg(ctx, MSG_SYSTEM_RESET);
 }
 
+/*
+ * What the host can back: its memory and swap.  A guest larger than that
+ * would grow until the host runs out (its process's address space is
+ * bounded by its storage, cp/vmctl.h, but only that).
+ */
+static uint64_t host_backing(void)
+{
+	struct sysinfo si;
+
+	if (sysinfo(&si) < 0)
+		return UINT64_MAX;
+	return ((uint64_t)si.totalram + si.totalswap) * si.mem_unit;
+}
+
 /* DEFINE STORAGE nnnM: a new machine of that size, storage cleared. */
 int cmd_define(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
@@ -134,11 +154,15 @@ int cmd_define(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	dir_format_size(u->dir->maxstorage, max, sizeof(max));
 	if (size > u->dir->maxstorage)
 		return cp_msg(ctx, MSG_STORAGE_EXCEEDS, want, max);
+	if (size > host_backing()) {
+		dir_format_size(host_backing() & ~0xfffffull, max, sizeof(max));
+		return cp_msg(ctx, MSG_STORAGE_HOST, want, max);
+	}
 	u->running = false;
 	u->ipled = false;
 	cp_user_release(u);
 	u->storage = size;
-	vmctl_setup(u);
+	vmctl_restart(u); /* a process whose memory limit fits the new size */
 	cp_msg(ctx, MSG_STORAGE, want);
 	return cp_msg(ctx, MSG_STORAGE_CLEARED);
 }

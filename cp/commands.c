@@ -29,7 +29,7 @@ const struct cp_command cp_commands[] = {
 	{"QUERY",      1, "*",  0, cmd_query,      "VIRTUAL|TERMINAL|NAMES|USERS|TIME|userid ..."},
 	{"DEFINE",     3, "G",  0, cmd_define,     "STORAGE nnnM | T9336|VFB-512 vdev BLK n | NIC vdev QDIO | VSWITCH name [NAT] | LAN name"},
 	{"SYSTEM",     3, "G",  0, cmd_system,     "RESET|CLEAR"},
-	{"SET",        3, "G",  0, cmd_set,        "LINEND char|ON|OFF"},
+	{"SET",        3, "G",  0, cmd_set,        "LINEND char|ON|OFF | MSG ON|OFF"},
 	{"TERMINAL",   4, "G",  0, cmd_terminal,   "LINEND char|ON|OFF"},
 	{"MESSAGE",    1, "ABCDEFG", 0, cmd_msg,   "userid|* text"},
 	{"MSG",        3, "ABCDEFG", 0, cmd_msg,   "userid|* text"},
@@ -70,6 +70,7 @@ const struct cp_command cp_query_commands[] = {
 
 const struct cp_command cp_set_commands[] = {
 	{"LINEND",     5, "G",  0, cmd_set_linend, "char|ON|OFF"},
+	{"MSG",        3, "ABCDEFG", 0, cmd_set_msg, "ON|OFF"},
 	{"VSWITCH",    3, "B",  0, cmd_set_vswitch, "name HOSTFWD TCP|UDP [addr:]port userid port | ... OFF"},
 	{NULL},
 };

@@ -112,5 +112,6 @@ int cmd_q_names(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_q_users(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_q_time(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_set_linend(struct cp_ctx *ctx, int argc, char **argv, char **rest);
+int cmd_set_msg(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 
 #endif

@@ -139,6 +139,44 @@ static void dir_upper(char *s)
 		*s = toupper((unsigned char)*s);
 }
 
+/* FNV-1a of the id in upper case: dir_find matches without regard to case. */
+static size_t dir_hash(const char *id)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *id; id++)
+		h = (h ^ (uint32_t)toupper((unsigned char)*id)) * 16777619u;
+	return h;
+}
+
+static void dir_index_put(int *index, size_t size, size_t i, const char *id)
+{
+	size_t k = dir_hash(id) & (size - 1);
+
+	while (index[k])
+		k = (k + 1) & (size - 1);
+	index[k] = (int)i + 1;
+}
+
+/* Users are added to the index as they are read: loading is linear. */
+static int dir_index_add(struct directory *d, int i, const char *id)
+{
+	if ((size_t)(i + 1) * 2 > d->index_size) {
+		size_t size = d->index_size ? d->index_size * 2 : 64;
+		int *index = calloc(size, sizeof(*index));
+
+		if (!index)
+			return -ENOMEM;
+		for (int j = 0; j < i; j++)
+			dir_index_put(index, size, j, d->users[j].id);
+		free(d->index);
+		d->index = index;
+		d->index_size = size;
+	}
+	dir_index_put(d->index, d->index_size, i, id);
+	return 0;
+}
+
 static struct dir_user *dir_current(struct dir_parser *p)
 {
 	return p->d->nusers ? &p->d->users[p->d->nusers - 1] : NULL;
@@ -156,10 +194,17 @@ static int dir_stmt_user(struct dir_parser *p, char **tok, int ntok)
 		return dir_error(p, "bad user id '%s' (1 to 8 letters and digits)", tok[1]);
 	if (dir_find(d, tok[1]))
 		return dir_error(p, "user %s defined twice", tok[1]);
-	nu = realloc(d->users, (d->nusers + 1) * sizeof(*nu));
-	if (!nu)
+	if (d->nusers == d->maxusers) {
+		int n = d->maxusers ? d->maxusers * 2 : 16;
+
+		nu = realloc(d->users, n * sizeof(*nu));
+		if (!nu)
+			return dir_error(p, "out of memory");
+		d->users = nu;
+		d->maxusers = n;
+	}
+	if (dir_index_add(d, d->nusers, tok[1]))
 		return dir_error(p, "out of memory");
-	d->users = nu;
 	u = &d->users[d->nusers++];
 	memset(u, 0, sizeof(*u));
 	u->line = p->line;
@@ -458,6 +503,25 @@ static int dir_resolve_links(struct dir_parser *p)
 	return 0;
 }
 
+/*
+ * Comments: a line whose first non-blank is '*', and the rest of a line
+ * from a blank followed by '*' (the README's sample has both).
+ */
+static void dir_strip_comment(char *line)
+{
+	char *s = line + strspn(line, " \t");
+
+	if (*s == '*') {
+		*s = 0;
+		return;
+	}
+	for (; *s; s++)
+		if ((*s == ' ' || *s == '\t') && s[1] == '*') {
+			*s = 0;
+			return;
+		}
+}
+
 static int dir_parse_file(struct dir_parser *p, FILE *f)
 {
 	char *line = NULL;
@@ -469,10 +533,16 @@ static int dir_parse_file(struct dir_parser *p, FILE *f)
 		char *s = line;
 
 		p->line++;
+		if (memchr(line, 0, len)) {
+			rc = dir_error(p, "a NUL character in the line");
+			break;
+		}
+		dir_strip_comment(line);
+		len = strlen(line);
 		while (len > 0 && isspace((unsigned char)line[len - 1]))
 			line[--len] = 0;
 		s += strspn(s, " \t");
-		if (!*s || *s == '*')
+		if (!*s)
 			continue;
 		rc = dir_statement(p, s);
 		if (rc)
@@ -546,15 +616,19 @@ void dir_free(struct directory *d)
 		free(u->ipl_parm);
 	}
 	free(d->users);
+	free(d->index);
 	free(d->path);
 	free(d);
 }
 
 struct dir_user *dir_find(const struct directory *d, const char *id)
 {
-	for (int i = 0; i < d->nusers; i++)
-		if (!strcasecmp(d->users[i].id, id))
-			return &d->users[i];
+	if (!d->index_size)
+		return NULL;
+	for (size_t k = dir_hash(id) & (d->index_size - 1); d->index[k];
+	     k = (k + 1) & (d->index_size - 1))
+		if (!strcasecmp(d->users[d->index[k] - 1].id, id))
+			return &d->users[d->index[k] - 1];
 	return NULL;
 }
 

@@ -74,8 +74,11 @@ struct dir_user {
 struct directory {
 	char *path;
 	struct dir_user *users;
-	int nusers;
+	int nusers, maxusers;
 	int plaintext; /* users with plaintext passwords */
+	/* dir_find's hash index: user numbers + 1 (0: free), open addressing. */
+	int *index;
+	size_t index_size; /* a power of two, at least twice nusers */
 };
 
 /* Reads and checks the directory; on error err says "file:line: what". */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * rvcp cp --directory FILE --spool DIR [--listen HOST:PORT] [--logon-timeout S]:
+ * rvcp cp --directory FILE --spool DIR [--listen HOST:PORT] [--logon-timeout S]
+ *         [--user NAME] [--exec-storage SIZE] [--exec-cpu SECONDS]
+ *         [--logon-per-address N] [--config SYSTEM-CONFIG]:
  * the control program daemon.  One process, one epoll loop (util/evloop.h); signals
  * arrive through a signalfd: SIGTERM/SIGINT shut down cleanly, SIGCHLD
  * reaps VM processes.
@@ -17,9 +19,20 @@
  * Calls go down this list; what comes up (guest output, a VM's reports)
  * comes through struct cp_console and struct vmctl_events.  The user layer
  * runs commands for its VM (a reboot's re-IPL, a guest's CP request).
+ *
+ * CP needs no privilege: run it as a user of its own (tools/rvcp-cp.service)
+ * that owns the spool folder and can read the directory and the minidisk
+ * images.  Started as root with --user NAME, it reads the directory, binds
+ * its port, then becomes NAME (its uid, gid and groups; no capabilities)
+ * before it opens the spool or serves anyone.  Started as root without
+ * --user it stays root, and its VM and EXEC processes then each run as a
+ * uid of their own (util/sandbox.h); run as NAME, they run as NAME, kept
+ * from CP and from each other by their seccomp filter.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +42,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cp/net.h"
+#include "cp/childlog.h"
+#include "cp/cmd_exec.h"
 #include "cp/main.h"
+#include "cp/net.h"
 #include "cp/nss.h"
 #include "cp/terminal.h"
 #include "cp/user.h"
@@ -65,11 +80,51 @@ static void cp_signal(void *opaque, int fd, uint32_t events)
 
 static int cp_usage(void)
 {
-	fprintf(
-	    stderr,
-	    "usage: rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]\n"
-	    "               [--logon-timeout SECONDS (300; 0: none)] [--config SYSTEM-CONFIG]\n");
+	fprintf(stderr, "usage: rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]\n"
+			"               [--logon-timeout SECONDS (300; 0: none)] [--user NAME]\n"
+			"               [--logon-per-address N (32; 0: no limit)]\n"
+			"               [--exec-storage SIZE (256M)] [--exec-cpu SECONDS (60)]\n"
+			"               [--config SYSTEM-CONFIG]\n");
 	return 2;
+}
+
+/* Root gives way to user (the port is bound): its ids and groups, no capability. */
+static int cp_become(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (!pw) {
+		log_err("--user %s: no such user", user);
+		return -ENOENT;
+	}
+	if (geteuid() != 0) {
+		if (geteuid() == pw->pw_uid)
+			return 0;
+		log_err("--user %s: only root can become another user", user);
+		return -EPERM;
+	}
+	if (initgroups(user, pw->pw_gid) < 0 || setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0) {
+		log_err("--user %s: %s", user, strerror(errno));
+		return -errno;
+	}
+	if (pw->pw_uid == 0 || setuid(0) == 0) {
+		log_err("--user %s: still root", user);
+		return -EPERM;
+	}
+	log_info("running as %s (uid %u)", user, (unsigned)pw->pw_uid);
+	return 0;
+}
+
+static int cp_number(const char *arg, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(arg, &end, 10);
+
+	if (end == arg || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 static int cp_signals(void)
@@ -96,19 +151,21 @@ int cp_main(int argc, char **argv)
 	    {"spool", required_argument, NULL, 's'},
 	    {"listen", required_argument, NULL, 'l'},
 	    {"logon-timeout", required_argument, NULL, 't'},
+	    {"user", required_argument, NULL, 'u'},
+	    {"logon-per-address", required_argument, NULL, 'a'},
+	    {"exec-storage", required_argument, NULL, 'm'},
+	    {"exec-cpu", required_argument, NULL, 'P'},
 	    {"config", required_argument, NULL, 'c'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *dirfile = NULL, *listen = "127.0.0.1:2323", *config = NULL;
+	const char *dirfile = NULL, *listen = "127.0.0.1:2323", *user = NULL, *config = NULL;
+	uint64_t exec_mem = 0, exec_cpu = 0, per_address;
 	char err[512] = "";
 	int c, rc = 1, sigfd = -1;
 
 	log_set_name("rvcp cp");
-	while ((c = getopt_long(argc, argv, "d:s:l:t:c:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:l:t:u:m:P:a:c:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c':
-			config = optarg;
-			break;
 		case 'd':
 			dirfile = optarg;
 			break;
@@ -127,6 +184,25 @@ int cp_main(int argc, char **argv)
 			term_set_logon_timeout((unsigned)s);
 			break;
 		}
+		case 'u':
+			user = optarg;
+			break;
+		case 'a':
+			if (cp_number(optarg, 100000, &per_address))
+				return cp_usage();
+			term_set_logon_per_address((unsigned)per_address);
+			break;
+		case 'm':
+			if (dir_parse_size(optarg, &exec_mem) || exec_mem < (16 << 20))
+				return cp_usage();
+			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 'P':
+			if (cp_number(optarg, 86400, &exec_cpu) || !exec_cpu)
+				return cp_usage();
+			break;
 		default:
 			return cp_usage();
 		}
@@ -137,35 +213,40 @@ int cp_main(int argc, char **argv)
 		fprintf(stderr, "rvcp cp: bad directory: %s\n", err);
 		return 1;
 	}
-	if (mkdir(cp_sys.spool, 0700) < 0 && errno != EEXIST) {
-		fprintf(stderr, "rvcp cp: spool %s: %s\n", cp_sys.spool, strerror(errno));
-		goto out;
-	}
+	cmd_exec_set_limits(exec_mem, exec_cpu);
 	cp_sys.loop = evloop_create();
 	if (!cp_sys.loop)
 		goto out;
 	sigfd = cp_signals();
 	if (sigfd < 0)
 		goto out;
-	if (nss_cp_init())
-		goto out;
-	if (config && net_load_config(config, err, sizeof(err))) {
-		fprintf(stderr, "rvcp cp: bad system configuration: %s\n", err);
-		rc = 1;
-		goto out;
-	}
 	rc = term_listen(listen);
 	if (rc) {
 		log_err("cannot listen on %s: %s", listen, strerror(-rc));
 		rc = 1;
 		goto out;
 	}
+	rc = 1;
+	/* Before giving up root: a TAP uplink needs it. */
+	if (config && net_load_config(config, err, sizeof(err))) {
+		log_err("bad system configuration: %s", err);
+		goto out;
+	}
+	if (user && cp_become(user))
+		goto out;
+	if (mkdir(cp_sys.spool, 0700) < 0 && errno != EEXIST) {
+		log_err("spool %s: %s", cp_sys.spool, strerror(errno));
+		goto out;
+	}
+	if (nss_cp_init())
+		goto out;
 	log_info("ready on %s: %d users in %s, spool %s", listen, cp_sys.dir->nusers, dirfile,
 		 cp_sys.spool);
 	rc = evloop_run(cp_sys.loop) ? 1 : 0;
 	cp_shutdown();
 	vmctl_wait_all();
 	net_shutdown();
+	childlog_close_all();
 	log_info("shutdown complete");
 out:
 	net_shutdown();

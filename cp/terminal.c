@@ -35,6 +35,7 @@
 /* A terminal that has not logged on this long is dropped (--logon-timeout),
  * so idle connections cannot hold every TERM_MAX slot. */
 static unsigned logon_timeout_s = 300;
+static unsigned logon_per_address = 32; /* --logon-per-address */
 
 enum term_state {
 	TERM_CP,       /* no user yet: LOGON */
@@ -49,6 +50,7 @@ struct cp_term {
 	int number;
 	char name[8];
 	char peer[64];
+	char host[48]; /* the source address, without the port */
 	telnet_t *tn;
 	enum term_state state;
 	char pending_id[DIR_ID_MAX + 1];
@@ -60,6 +62,7 @@ struct cp_term {
 	bool overlong; /* the line being typed did not fit: it is discarded */
 	bool after_cr;
 	char typeahead[TERM_TYPEAHEAD]; /* NUL-separated lines */
+	char deferred[TERM_LINE_MAX];	/* the rest of a CP line cut by a hold */
 	size_t talen;
 	bool telnet;   /* the client ends lines with CR or spoke telnet: a telnet */
 	bool echo_off; /* we said WILL ECHO for the password */
@@ -93,6 +96,7 @@ static void term_detach(struct cp_term *t)
 	if (t->user && t->user->term == &t->con)
 		t->user->term = NULL;
 	t->user = NULL;
+	t->deferred[0] = 0;
 }
 
 static void term_destroy(struct cp_term *t)
@@ -217,6 +221,42 @@ static void term_hangup(struct cp_term *t)
 	term_flush(t);
 	if (!t->close_timer)
 		t->close_timer = evloop_timer(cp_sys.loop, 0, term_close_later, t);
+}
+
+void term_set_logon_per_address(unsigned n)
+{
+	logon_per_address = n;
+}
+
+/* Terminals from host that have no user (connected, in LOGON, or closing). */
+static unsigned term_pending_from(const char *host)
+{
+	unsigned n = 0;
+
+	for (struct cp_term *t = terms; t; t = t->next)
+		if (t->state != TERM_USER && !strcmp(t->host, host))
+			n++;
+	return n;
+}
+
+/* Too many of them: the newcomer is told so (best effort) and closed. */
+static void term_refuse_host(int cfd, const char *host, unsigned n)
+{
+	static time_t logged;
+	char msg[200];
+	size_t len;
+
+	cp_msg_format(msg, sizeof(msg) - 2, MSG_TERM_HOST_BUSY, n, host);
+	len = strlen(msg);
+	memcpy(msg + len, "\r\n", 2);
+	if (write(cfd, msg, len + 2) < 0) {
+		/* nothing more to do for it */
+	}
+	close(cfd);
+	if (time(NULL) - logged >= 60) { /* a line a minute at most: a flood is one event */
+		log_warn("%u terminals from %s have not logged on: refusing more from it", n, host);
+		logged = time(NULL);
+	}
 }
 
 void term_set_logon_timeout(unsigned seconds)
@@ -364,6 +404,11 @@ static void term_cp_commands(struct cp_term *t, char *line)
 		}
 		term_run(t, line);
 		line = next;
+		if (line && t->state == TERM_USER && t->user->held) {
+			/* "SAVESYS X#LOGOFF": what follows runs once the save is done. */
+			snprintf(t->deferred, sizeof(t->deferred), "%s", line);
+			return;
+		}
 	}
 }
 
@@ -400,6 +445,11 @@ static void term_typeahead_replay(struct cp_term *t)
 	char line[TERM_LINE_MAX];
 	size_t n;
 
+	if (t->deferred[0] && t->user && !t->user->held && t->state == TERM_USER) {
+		snprintf(line, sizeof(line), "%s", t->deferred);
+		t->deferred[0] = 0;
+		term_cp_commands(t, line);
+	}
 	while (t->talen && t->user && !t->user->held && t->state == TERM_USER) {
 		n = strlen(t->typeahead) + 1;
 		memcpy(line, t->typeahead, n);
@@ -665,6 +715,15 @@ static void term_accept(void *opaque, int fd, uint32_t events)
 		term_refuse(cfd);
 		return;
 	}
+	if (getnameinfo((struct sockaddr *)&sa, salen, host, sizeof(host), port, sizeof(port),
+			NI_NUMERICHOST | NI_NUMERICSERV)) {
+		snprintf(host, sizeof(host), "?");
+		snprintf(port, sizeof(port), "?");
+	}
+	if (logon_per_address && term_pending_from(host) >= logon_per_address) {
+		term_refuse_host(cfd, host, term_pending_from(host));
+		return;
+	}
 	/* A terminal is interactive: a response or an echoed guest line goes
 	 * out at once, not after the client's delayed ACK (Nagle). */
 	setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -677,11 +736,8 @@ static void term_accept(void *opaque, int fd, uint32_t events)
 	t->fd = cfd;
 	t->number = next_number++;
 	snprintf(t->name, sizeof(t->name), "L%04X", t->number & 0xffff);
-	if (getnameinfo((struct sockaddr *)&sa, salen, host, sizeof(host), port, sizeof(port),
-			NI_NUMERICHOST | NI_NUMERICSERV))
-		snprintf(t->peer, sizeof(t->peer), "?");
-	else
-		snprintf(t->peer, sizeof(t->peer), "%s:%s", host, port);
+	snprintf(t->host, sizeof(t->host), "%s", host);
+	snprintf(t->peer, sizeof(t->peer), "%s:%s", host, port);
 	t->sink.line = term_sink_line;
 	term_console_init(t);
 	t->tn = telnet_init(term_telopts, term_telnet_event, 0, t);

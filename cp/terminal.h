@@ -51,11 +51,17 @@
  *     never; counted from the connection or from LOGOFF HOLD) gets
  *     HCPTRM1054E and is dropped, so idle connections cannot hold every slot;
  *   - when accept() fails for want of descriptors or memory, CP stops
- *     listening for 200 ms instead of spinning on the queued connection.
+ *     listening for 200 ms instead of spinning on the queued connection;
+ *   - one source address holds at most 32 terminals that have not logged
+ *     on (rvcp cp --logon-per-address N, 0 = no limit); beyond, a new
+ *     connection from it gets HCPTRM1072E and is closed, so one host cannot
+ *     take every slot from the others.  Logged-on terminals do not count.
  */
 
 /* Seconds a terminal may stay without a user before it is dropped; 0: ever. */
 void term_set_logon_timeout(unsigned seconds);
+/* Terminals without a user one source address may hold; 0: no limit. */
+void term_set_logon_per_address(unsigned n);
 /* Listen on "host:port"; 0 or -errno. */
 int term_listen(const char *hostport);
 /* Close everything (shutdown). */

@@ -210,15 +210,44 @@ void cp_user_logoff(struct cp_user *u)
 void cp_user_hold(struct cp_user *u)
 {
 	u->held = true;
+	u->unhold_pending = false;
 }
 
-void cp_user_unhold(struct cp_user *u)
+static void user_resume(void *opaque)
 {
-	if (!u->held)
-		return;
+	char *id = opaque;
+	struct cp_user *u = cp_user_find(id);
+
+	free(id);
+	if (!u || !u->unhold_pending)
+		return; /* logged off, or held again since */
+	u->unhold_pending = false;
 	u->held = false;
 	if (u->term)
 		u->term->resume(u->term);
+}
+
+/*
+ * The lines typed meanwhile are taken on the loop's next round, not here:
+ * one of them (LOGOFF) would free the user under the caller, which is
+ * handling that user's VM.  Until then the user stays held, so a line that
+ * comes in between waits behind them.
+ */
+void cp_user_unhold(struct cp_user *u)
+{
+	char *id;
+
+	if (!u->held || u->unhold_pending)
+		return;
+	u->unhold_pending = true;
+	id = strdup(u->id);
+	if (!id || !evloop_timer(cp_sys.loop, 0, user_resume, id)) {
+		free(id);
+		u->unhold_pending = false;
+		u->held = false; /* out of memory: at once, as before */
+		if (u->term)
+			u->term->resume(u->term);
+	}
 }
 
 int cp_user_console_in(struct cp_user *u, const void *buf, size_t len)

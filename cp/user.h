@@ -76,14 +76,18 @@ struct cp_user {
 	bool running;		 /* guest running (RUNNING), else CP READ */
 	bool ipled;		 /* an IPL was done: BEGIN may resume */
 	bool logging_off;
-	bool held; /* an IPL is in flight: typed lines wait (cp_user_hold) */
+	bool held;	     /* an IPL is in flight: typed lines wait (cp_user_hold) */
+	bool unhold_pending; /* held until the loop's next round (cp_user_unhold) */
 	time_t logon_time;
 	char *last_ipl;	     /* the last IPL command, for guest reboot */
 	struct cp_sink sink; /* writes to term, dropped while disconnected */
 	const struct cp_input_hook *input;
-	void *nss;  /* NSS module's per-user state (cp/nss.h) */
-	void *rexx; /* EXEC module's per-user state (cp/cmd_exec.h) */
-	void *net;  /* virtual NICs (cp/net.h) */
+	void *nss;	     /* NSS module's per-user state (cp/nss.h) */
+	void *rexx;	     /* EXEC module's per-user state (cp/cmd_exec.h) */
+	void *net;	     /* virtual NICs (cp/net.h) */
+	bool msg_off;	     /* SET MSG OFF: other users' MSGs are refused */
+	unsigned msg_tokens; /* MSGs this user may send now (cp/cmd_user.c) */
+	uint64_t msg_ms;     /* when msg_tokens was last topped up */
 	struct cp_user *next;
 };
 

@@ -16,10 +16,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cp/childlog.h"
 #include "cp/net.h"
 #include "cp/user.h"
 #include "cp/vmctl.h"
 #include "util/log.h"
+#include "util/sandbox.h"
 #include "vm/proto.h"
 
 /* Another user's write link to the same image, if any. */
@@ -186,44 +188,49 @@ static void vmctl_flush(struct cp_user *u)
 	evloop_mod(cp_sys.loop, vm->sock, EPOLLIN);
 }
 
+/* The VM program, sandboxed (util/sandbox.h): stderr into CP's log, the socket at 3. */
+static pid_t vmctl_start(struct cp_user *u, int sock, int errfd)
+{
+	char *argv[] = {"rvcp",
+			"vm",
+			"--fd",
+			"3",
+			"--user",
+			(char *)u->id,
+			u->dir->cpu[0] ? "--cpu" : NULL,
+			u->dir->cpu,
+			NULL};
+	const int fds[] = {-1, -1, errfd, sock};
+	const struct sandbox_limits lim = {
+	    .mem = u->storage + VMCTL_MEM_OVERHEAD,
+	    .nofile = VMCTL_NOFILE,
+	};
+
+	return sandbox_spawn(fds, 4, &lim, argv, sandbox_env());
+}
+
 static int vmctl_spawn(struct cp_user *u)
 {
 	struct cp_vm *vm = u->vm;
-	int sv[2];
+	char who[32];
+	int sv[2], errfd;
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+	snprintf(who, sizeof(who), "vm %s", u->id);
+	errfd = childlog_open(who);
+	if (errfd < 0)
+		return errfd;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		close(errfd);
 		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		int err = -errno;
-
-		close(sv[0]);
-		close(sv[1]);
-		return err;
 	}
-	if (pid == 0) {
-		/* The child: descriptor 3 is its end of the socketpair; every
-		 * other descriptor of CP is close-on-exec. */
-		char *argv[] = {"rvcp",
-				"vm",
-				"--fd",
-				"3",
-				"--user",
-				(char *)u->id,
-				u->dir->cpu[0] ? "--cpu" : NULL,
-				u->dir->cpu,
-				NULL};
-		sigset_t all;
-
-		sigemptyset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
-		if (dup2(sv[1], 3) < 0)
-			_exit(127);
-		execv("/proc/self/exe", argv);
-		_exit(127);
-	}
+	pid = vmctl_start(u, sv[1], errfd);
+	close(errfd);
 	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		return pid;
+	}
 	vm->pid = pid;
 	vm->runs = 0; /* a new process has taken none */
 	vm->sock = sv[0];
@@ -312,6 +319,21 @@ static void vmctl_gone(struct cp_user *u)
 	vm->pid = 0;
 	if (!vm->quitting)
 		vm->ev->ended(u, why);
+}
+
+int vmctl_restart(struct cp_user *u)
+{
+	struct cp_vm *vm = u->vm;
+
+	if (!vm)
+		return -ENODEV;
+	if (vm->sock >= 0)
+		proto_send(vm->sock, PROTO_QUIT, NULL, 0, NULL, 0);
+	vmctl_disconnect(vm);
+	if (vm->pid && !vm->reaped)
+		kill(vm->pid, SIGKILL); /* reaped later; no user's VM has its pid then */
+	vm->pid = 0;
+	return vmctl_spawn(u);
 }
 
 void vmctl_destroy(struct cp_user *u)

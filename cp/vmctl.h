@@ -96,6 +96,16 @@ struct vmctl_out {
 #define VMCTL_QUEUE_MAX 64
 #define VMCTL_INPUT_MAX (64 << 10)
 
+/*
+ * The VM process's sandbox (util/sandbox.h) and limits: its address space
+ * is its storage plus VMCTL_MEM_OVERHEAD (the program, its libraries, the
+ * decode cache, stacks, the queues), so a guest can never use more host
+ * memory than its storage; a new process on DEFINE STORAGE (vmctl_restart).
+ * Descriptors: the socket, the disks, NSS files, and room to spare.
+ */
+#define VMCTL_MEM_OVERHEAD (1ull << 30)
+#define VMCTL_NOFILE	   256
+
 struct cp_vm {
 	struct cp_user *user;
 	const struct vmctl_events *ev;
@@ -119,6 +129,8 @@ int vmctl_create(struct cp_user *u, const struct vmctl_events *ev, struct cp_sin
 void vmctl_destroy(struct cp_user *u);
 /* (Re)send SETUP: storage size and disks. */
 int vmctl_setup(struct cp_user *u);
+/* A new process (its limits follow the storage size), SETUP sent to it. */
+int vmctl_restart(struct cp_user *u);
 /* A child ended (SIGCHLD). */
 void vmctl_reaped(pid_t pid, int status);
 /* CPU time of the user's VM process, "mmm:ss.hh" (QUERY TIME, LOGOFF). */

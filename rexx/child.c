@@ -11,7 +11,11 @@
  *  - HALT: Regina raises it itself on SIGINT, which CP sends when the user
  *    stops the EXEC (Regina does not implement the RXHLT exit).  CP also
  *    sends a HALT message, which ends a wait for a PULL line.
- *  - Regina runs restricted (RXRESTRICTED): no host commands, no host files.
+ *  - Regina runs restricted (RXRESTRICTED): no host commands, no writes.
+ *    The sandbox (util/sandbox.h), entered before RexxStart, refuses every
+ *    call that names a file: stream functions on a file name (LINEIN,
+ *    CHARIN, LINES, CHARS, STREAM) fail with NOTREADY, DIRECTORY() is "/",
+ *    and the environment (VALUE(name,,'ENVIRONMENT')) is empty.
  */
 #include <errno.h>
 #include <signal.h>
@@ -20,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define INCL_REXXSAA
@@ -28,6 +33,9 @@
 #include "rexx/pipe.h"
 #include "rexx/proto.h"
 #include "rexx/rexx.h"
+#include "util/file.h"
+#include "util/log.h"
+#include "util/sandbox.h"
 
 #define CHILD_EXITS "RVCPEXIT"
 
@@ -401,4 +409,63 @@ int rexx_child_run(int fd, const char *name, const char *text, size_t len, const
 	snprintf(end, sizeof(end), "%d", rc);
 	child_send(REXX_MSG_END, end, strlen(end));
 	return rc;
+}
+
+/* The source CP passed (rexx/exec.c): "name\0args\0text" in a memory file. */
+static char *child_source(int src, const char **name, const char **args, const char **text,
+			  size_t *len)
+{
+	struct stat st;
+	char *buf, *end;
+
+	if (fstat(src, &st) < 0 || st.st_size < 2 || st.st_size > (64 << 20))
+		return NULL;
+	buf = malloc(st.st_size + 1);
+	if (!buf || file_pread_full(src, buf, st.st_size, 0)) {
+		free(buf);
+		return NULL;
+	}
+	buf[st.st_size] = 0;
+	end = buf + st.st_size;
+	*name = buf;
+	*args = *name + strlen(*name) + 1;
+	*text = *args < end ? *args + strlen(*args) + 1 : end;
+	if (*text > end) {
+		free(buf);
+		return NULL;
+	}
+	*len = end - *text;
+	return buf;
+}
+
+int rexx_child_main(int argc, char **argv)
+{
+	const char *name, *args, *text;
+	size_t len;
+	char *buf;
+	int rc;
+
+	if (argc != 3 || strcmp(argv[1], "--fd") || strcmp(argv[2], "3")) {
+		fprintf(stderr, "usage: rvcp rexx --fd 3 (started by cp, the source at 4)\n");
+		return 2;
+	}
+	log_set_name("rvcp rexx");
+	buf = child_source(4, &name, &args, &text, &len);
+	close(4);
+	if (!buf)
+		return 2;
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);
+	/* No file system, no privileges: before the first clause. */
+	rc = sandbox_enter(SANDBOX_EXEC);
+	if (rc) {
+		log_err("cannot enter the sandbox: %s", strerror(-rc));
+		_exit(1);
+	}
+	rc = rexx_child_run(3, name, text, len, args);
+	free(buf);
+	fflush(NULL);
+	_exit(rc & 0xff); /* exit handlers would need calls the sandbox refuses */
 }

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
-#include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -20,6 +20,8 @@
 #include "rexx/pipe.h"
 #include "rexx/proto.h"
 #include "rexx/rexx.h"
+#include "util/file.h"
+#include "util/sandbox.h"
 
 #define REXX_MAX_SOURCE	 (1 << 20) /* an EXEC bigger than this is refused */
 #define REXX_EVENT_BURST 64	   /* messages handled per call, so one EXEC cannot hog CP */
@@ -112,43 +114,52 @@ out:
 	return rc;
 }
 
-/* In the forked child: shed CP's state, then run the program. */
-static void __attribute__((noreturn))
-child_main(int fd, const char *name, const char *text, size_t len, const char *args)
+/*
+ * What the child runs, in a sealed memory file: "name\0args\0text".  Not on
+ * its command line, which every local user can read.
+ */
+static int source_memfd(const char *name, const char *args, const char *text, size_t len)
 {
-	sigset_t none;
-	int devnull, rc;
+	int fd = memfd_create("rexx-source", MFD_CLOEXEC | MFD_ALLOW_SEALING), rc;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL); /* CP may block signals for signalfd */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGCHLD, SIG_DFL);
-	if (fd != 3) {
-		if (dup2(fd, 3) < 0)
-			_exit(127);
-		fd = 3;
+	if (fd < 0)
+		return -errno;
+	rc = file_pwrite_full(fd, name, strlen(name) + 1, 0);
+	if (!rc)
+		rc = file_pwrite_full(fd, args, strlen(args) + 1, strlen(name) + 1);
+	if (!rc)
+		rc = file_pwrite_full(fd, text, len, strlen(name) + strlen(args) + 2);
+	if (!rc && fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL))
+		rc = -errno;
+	if (rc) {
+		close(fd);
+		return rc;
 	}
-	/* Nothing of CP's (listeners, terminals, disk images) stays open here. */
-	close_range(4, ~0U, 0);
-	devnull = open("/dev/null", O_RDWR);
-	if (devnull >= 0) {
-		dup2(devnull, 0);
-		close(devnull);
-	}
-	rc = rexx_child_run(fd, name, text, len, args);
-	_exit(rc & 0xff);
+	return fd;
+}
+
+/* The EXEC program (rexx/child.c), sandboxed: the socket at 3, the source at 4. */
+static pid_t child_start(int sock, int src, const struct rexx_limits *lim)
+{
+	char *argv[] = {"rvcp", "rexx", "--fd", "3", NULL};
+	const int fds[] = {-1, -1, lim ? lim->errfd : -1, sock, src};
+	struct sandbox_limits sl = {
+	    .mem = lim && lim->mem ? lim->mem : REXX_MEM_DEFAULT,
+	    .cpu_s = lim && lim->cpu_s ? lim->cpu_s : REXX_CPU_DEFAULT,
+	    .nofile = 16,
+	};
+
+	return sandbox_spawn(fds, 5, &sl, argv, sandbox_env());
 }
 
 int rexx_exec_start(const char *path, const char *name, const char *args,
-		    const struct rexx_host *host, void *ctx, struct rexx_exec **out)
+		    const struct rexx_limits *lim, const struct rexx_host *host, void *ctx,
+		    struct rexx_exec **out)
 {
 	struct rexx_exec *x;
 	char *text = NULL;
 	size_t len = 0;
-	int sv[2], rc;
+	int sv[2] = {-1, -1}, src = -1, rc;
 
 	rc = read_source(path, &text, &len);
 	if (rc)
@@ -158,23 +169,22 @@ int rexx_exec_start(const char *path, const char *name, const char *args,
 		rc = -ENOMEM;
 		goto out;
 	}
+	src = source_memfd(name, args ? args : "", text, len);
+	if (src < 0) {
+		rc = src;
+		goto out;
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		rc = -errno;
 		goto out;
 	}
-	x->pid = fork();
+	x->pid = child_start(sv[1], src, lim);
 	if (x->pid < 0) {
-		rc = -errno;
-		close(sv[0]);
-		close(sv[1]);
+		rc = x->pid;
 		goto out;
 	}
-	if (x->pid == 0) {
-		close(sv[0]);
-		child_main(sv[1], name, text, len, args ? args : "");
-	}
-	close(sv[1]);
 	x->fd = sv[0];
+	sv[0] = -1;
 	x->pidfd = pidfd_open(x->pid, 0);
 	fcntl(x->fd, F_SETFL, fcntl(x->fd, F_GETFL) | O_NONBLOCK);
 	x->host = host;
@@ -182,6 +192,11 @@ int rexx_exec_start(const char *path, const char *name, const char *args,
 	*out = x;
 	x = NULL;
 out:
+	for (int i = 0; i < 2; i++)
+		if (sv[i] >= 0)
+			close(sv[i]);
+	if (src >= 0)
+		close(src);
 	free(x);
 	free(text);
 	return rc;

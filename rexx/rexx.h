@@ -24,6 +24,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* The rc an EXEC sees for a command that is neither PIPE nor known to CP. */
@@ -47,11 +48,32 @@ struct rexx_host {
 };
 
 /*
+ * The EXEC's process (`rvcp rexx`, rexx_child_main()) is a new program CP
+ * execs, sandboxed (util/sandbox.h): it has CP's socket, its own text and
+ * the standard error it is given; no file system, no environment, no
+ * capabilities, a uid of its own when CP holds root, and these limits.  Its
+ * working folder is "/".  A program that calls rexx_exec_start() must run
+ * rexx_child_main() when started as `ITSELF rexx ...` (main.c does).
+ */
+#define REXX_MEM_DEFAULT (256ull << 20) /* bytes of address space */
+#define REXX_CPU_DEFAULT 60		/* seconds of CPU */
+
+struct rexx_limits {
+	int errfd;	/* the child's standard error; -1: /dev/null */
+	uint64_t mem;	/* 0: REXX_MEM_DEFAULT (none in sanitizer builds) */
+	uint64_t cpu_s; /* 0: REXX_CPU_DEFAULT */
+};
+
+/*
  * Start the EXEC at path (its text is read now) with the argument string
- * args; name is how messages call it ("SAVELX EXEC").  0 or -errno.
+ * args; name is how messages call it ("SAVELX EXEC"); lim may be NULL for
+ * the defaults.  0 or -errno.
  */
 int rexx_exec_start(const char *path, const char *name, const char *args,
-		    const struct rexx_host *host, void *ctx, struct rexx_exec **out);
+		    const struct rexx_limits *lim, const struct rexx_host *host, void *ctx,
+		    struct rexx_exec **out);
+/* The EXEC's process: `rvcp rexx --fd 3`, its source at descriptor 4. */
+int rexx_child_main(int argc, char **argv);
 /* The descriptor to watch for input. */
 int rexx_exec_fd(const struct rexx_exec *x);
 /* Handle what the child sent: 0 while it runs; 1 when it ended (*rc set). */

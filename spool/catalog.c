@@ -15,6 +15,7 @@
 
 #include "mem/mem.h"
 #include "spool/spool.h"
+#include "util/file.h"
 
 #define SPOOL_MAX_ID 9999
 
@@ -38,7 +39,7 @@ static int64_t now_ns(void)
 /* The last user left: the shared storage goes. */
 static void shared_close(struct spool_file *f)
 {
-	int *fds[] = {&f->memfd, &f->scfd, &f->scfd_ro};
+	int *fds[] = {&f->memfd, &f->scfd, &f->scfd_ro, &f->datafd};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -113,7 +114,7 @@ static struct spool_file *file_new(void)
 	struct spool_file *f = calloc(1, sizeof(*f));
 
 	if (f)
-		f->memfd = f->scfd = f->scfd_ro = -1;
+		f->memfd = f->scfd = f->scfd_ro = f->datafd = -1;
 	return f;
 }
 
@@ -166,6 +167,25 @@ static int id_alloc(struct spool *sp)
 	return -ENOSPC;
 }
 
+/*
+ * A spool file for reading, only if it is a regular file: a FIFO, a device
+ * or a symbolic link put in the folder is neither followed nor waited for.
+ */
+int spool_open_regular(int dirfd, const char *name)
+{
+	struct stat st;
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+
+	if (fd < 0)
+		return errno == ELOOP ? -EMEDIUMTYPE : -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EMEDIUMTYPE;
+	}
+	fcntl(fd, F_SETFL, 0); /* a regular file: reads block as usual */
+	return fd;
+}
+
 /* Reads one NNNN.nss at load time. */
 static void load_one(struct spool *sp, const char *dname, unsigned id)
 {
@@ -175,9 +195,10 @@ static void load_one(struct spool *sp, const char *dname, unsigned id)
 
 	if (!f)
 		return;
-	fd = openat(sp->dirfd, dname, O_RDONLY | O_CLOEXEC);
+	fd = spool_open_regular(sp->dirfd, dname);
 	if (fd < 0) {
-		sp->log("spool: %s: %s\n", dname, strerror(errno));
+		sp->log("spool: %s: %s; ignored\n", dname,
+			fd == -EMEDIUMTYPE ? "not a regular file" : strerror(-fd));
 		goto bad;
 	}
 	ret = spool_meta_read(fd, &f->meta, why, sizeof(why));
@@ -432,10 +453,13 @@ static int copy_bytes(int in, uint64_t off, int out, uint64_t ooff, uint64_t len
 		}
 		if (buf) {
 			n = pread(in, buf, len < CHUNK ? len : CHUNK, (off_t)off);
-			if (n <= 0 || pwrite(out, buf, (size_t)n, (off_t)ooff) != n) {
-				ret = n < 0 ? -errno : -EIO;
+			if (n <= 0) {
+				ret = n < 0 ? -errno : -EIO; /* the file ends early */
 				break;
 			}
+			ret = file_pwrite_full(out, buf, (uint64_t)n, ooff);
+			if (ret < 0)
+				break; /* -ENOSPC for a full disk, as it is */
 		}
 		off += (uint64_t)n, ooff += (uint64_t)n, len -= (uint64_t)n;
 	}
@@ -827,10 +851,11 @@ static int reopen_check(struct spool *sp, struct spool_file *f, int *fdp, char *
 	int fd, ret;
 
 	file_path(path, sizeof(path), f->meta.hdr.spoolid, "nss");
-	fd = openat(sp->dirfd, path, O_RDONLY | O_CLOEXEC);
+	fd = spool_open_regular(sp->dirfd, path);
 	if (fd < 0) {
-		snprintf(why, wl, "spool file %s: %s", path, strerror(errno));
-		return -errno;
+		snprintf(why, wl, "spool file %s: %s", path,
+			 fd == -EMEDIUMTYPE ? "not a regular file" : strerror(-fd));
+		return fd;
 	}
 	ret = spool_meta_read(fd, &m, why, wl);
 	if (ret == 0 && m.hdr.checksum != f->meta.hdr.checksum) {
@@ -838,10 +863,6 @@ static int reopen_check(struct spool *sp, struct spool_file *f, int *fdp, char *
 		ret = -ESTALE;
 	}
 	spool_meta_free(&m);
-	if (ret == 0 && !f->nusers) {
-		ret = spool_data_verify(fd, &f->meta, why, wl);
-		f->verified = ret == 0;
-	}
 	if (ret < 0) {
 		close(fd);
 		return ret;
@@ -850,38 +871,81 @@ static int reopen_check(struct spool *sp, struct spool_file *f, int *fdp, char *
 	return 0;
 }
 
+/*
+ * The activation's own copy of the spool file: a memfd (holes stay holes),
+ * sealed against any change, then verified; what the users map is what was
+ * checked.
+ */
+static int snapshot_make(struct spool_file *f, int fd, char *why, size_t wl)
+{
+	struct stat st;
+	char name[16];
+	int ret = 0;
+
+	file_path(name, sizeof(name), f->meta.hdr.spoolid, "nss"); /* /memfd:NNNN.nss in maps */
+	f->datafd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (f->datafd < 0 || fstat(fd, &st) < 0 || ftruncate(f->datafd, st.st_size) < 0)
+		ret = -errno;
+	if (!ret)
+		ret = copy_data(fd, f->datafd, 0, (uint64_t)st.st_size);
+	if (!ret && fcntl(f->datafd, F_ADD_SEALS,
+			  F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+		ret = -errno;
+	if (ret) {
+		snprintf(why, wl, "copy of the spool file: %s", strerror(-ret));
+		return ret;
+	}
+	ret = spool_data_verify(f->datafd, &f->meta, why, wl);
+	f->verified = ret == 0;
+	return ret;
+}
+
+/* The first user: the file's header checked, its copy made and verified. */
+static int activate(struct spool *sp, struct spool_file *f, char *why, size_t wl)
+{
+	int fd = -1, ret = reopen_check(sp, f, &fd, why, wl);
+
+	if (ret == 0)
+		ret = snapshot_make(f, fd, why, wl);
+	if (ret == 0) {
+		ret = shared_make(f, f->datafd);
+		if (ret < 0)
+			snprintf(why, wl, "shared storage: %s", strerror(-ret));
+	}
+	if (fd >= 0)
+		close(fd);
+	if (ret < 0)
+		shared_close(f);
+	return ret;
+}
+
 int spool_attach(struct spool *sp, struct spool_file *f, const char *user, int *fdp,
 		 struct spool_map *map, int *nmap, char *why, size_t wl)
 {
-	int fd = -1, ret;
+	int fd, ret;
 
 	if (f->cls != 'A' && f->cls != 'R') {
 		snprintf(why, wl, "not a saved system");
 		return -ENOENT;
 	}
-	ret = reopen_check(sp, f, &fd, why, wl);
-	if (ret < 0)
-		return ret;
 	if (!f->nusers) {
-		ret = shared_make(f, fd);
-		if (ret < 0) {
-			snprintf(why, wl, "shared storage: %s", strerror(-ret));
-			goto fail;
-		}
+		ret = activate(sp, f, why, wl);
+		if (ret < 0)
+			return ret;
 	}
-	ret = user_add(f, user);
+	fd = reopen_ro(f->datafd);
+	ret = fd < 0 ? fd : user_add(f, user);
 	if (ret < 0) {
 		snprintf(why, wl, "%s", strerror(-ret));
-		goto fail;
+		if (fd >= 0)
+			close(fd);
+		if (!f->nusers)
+			shared_close(f);
+		return ret;
 	}
 	fill_map(f, map, nmap);
 	*fdp = fd;
 	return 0;
-fail:
-	if (!f->nusers)
-		shared_close(f);
-	close(fd);
-	return ret;
 }
 
 void spool_detach(struct spool *sp, struct spool_file *f, const char *user)

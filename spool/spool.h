@@ -25,7 +25,7 @@
  * `NNNN.pend` (mappings stay valid) and unlinked when its last user leaves.
  *
  * Checking cost: the header checksum is verified whenever a file is opened
- * (catalogue scan, IPL).  The data hashes (XXH3, some GB/s) are verified when
+ * (catalogue scan, the IPL that activates it).  The data hashes (XXH3, some GB/s) are verified when
  * a saved system gets its first user, i.e. once per activation rather than
  * per IPL: ~1 ms for the 5 MiB of the seed's LXSHR.  Files are never written
  * after the rename that publishes them.
@@ -208,6 +208,14 @@ struct spool_file {
 	 */
 	int memfd, scfd, scfd_ro;
 	uint64_t memfd_size, scfd_size;
+	/*
+	 * While the system has users: what they map and read (its pages, its
+	 * hart) is this sealed memfd copy of the spool file, made and verified
+	 * when it got its first user.  Nobody can change it, not even by
+	 * truncating or overwriting the spool file, which matters only to the
+	 * next activation (whose checks then refuse a damaged file).
+	 */
+	int datafd;
 };
 
 struct spool {
@@ -218,6 +226,12 @@ struct spool {
 	void (*log)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 };
 
+/*
+ * Opens name in dirfd for reading if it is a regular file (never waits on
+ * a FIFO, never follows a symbolic link): the descriptor, -EMEDIUMTYPE for
+ * anything else, or -errno.  Such files are skipped, with a log line.
+ */
+int spool_open_regular(int dirfd, const char *name);
 /* Opens a spool folder (created if missing) and loads its catalogue. */
 int spool_load(struct spool *sp, const char *dir);
 void spool_close(struct spool *sp);
@@ -280,12 +294,14 @@ void spool_save_abort(struct spool *sp, struct spool_save *sv);
 int spool_purge(struct spool *sp, struct spool_file *f);
 
 /*
- * IPL name: the user starts using a saved system.  Verifies the data when
- * it had no users, creates the memfd for SW/SN/SC ranges, and fills map[]
- * (up to SPOOL_MAX_RANGES) with what to lay over storage.  *fd is a new
- * read-only descriptor of the spool file for the VM (the caller closes it
- * after passing it on); f->memfd and f->scfd_ro are passed as they are
- * (CP keeps them).
+ * IPL name: the user starts using a saved system.  When it had no users:
+ * checks the spool file's header, copies the file into f->datafd (sealed)
+ * and verifies the data there, and creates the memfd for SW/SN/SC ranges.
+ * A user who joins later gets the same copy, whatever became of the spool
+ * file.  Fills map[] (up to SPOOL_MAX_RANGES) with what to lay over
+ * storage.  *fd is a new read-only descriptor of f->datafd for the VM (the
+ * caller closes it after passing it on); f->memfd and f->scfd_ro are passed
+ * as they are (CP keeps them).
  */
 int spool_attach(struct spool *sp, struct spool_file *f, const char *user, int *fd,
 		 struct spool_map *map, int *nmap, char *why, size_t whylen);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "util/log.h"
+#include "util/sandbox.h"
 #include "vm/nss.h"
 #include "vm/vm.h"
 
@@ -399,13 +400,18 @@ int vm_main(int argc, char **argv)
 	}
 	snprintf(name, sizeof(name), "rvcp vm %s", vm.user);
 	log_set_name(name);
-	/* The VM process gains no privileges from here on; if CP dies, so do we. */
-	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	/* If CP dies, so do we. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (chdir("/") < 0)
-		return 1;
+	if (getppid() == 1)
+		return 1; /* CP died before that */
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN); /* a file-size limit: the guest gets an I/O error */
+	/* From here on no file system, no privileges: before the first message. */
+	rc = sandbox_enter(SANDBOX_VM);
+	if (rc) {
+		log_err("cannot enter the sandbox: %s", strerror(-rc));
+		return 1;
+	}
 	rc = vm_loop(&vm);
 	if (vm.m)
 		machine_destroy(vm.m);
@@ -413,5 +419,6 @@ int vm_main(int argc, char **argv)
 		close(vm.cfg.disks[i].fd);
 	free(vm.in);
 	close(vm.sock);
-	return rc;
+	fflush(NULL);
+	_exit(rc); /* exit handlers would need calls the sandbox refuses */
 }

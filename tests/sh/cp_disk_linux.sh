@@ -43,6 +43,8 @@ try:
     t.logon("MAINT", "maint")
     boot(t)
     t.cmd("echo s=$(cat /sys/block/vda/serial),$(cat /sys/block/vdb/serial)=", r"s=0200,020A=")
+    # F_FLUSH offered: Linux sees a writeback cache and sends flushes
+    t.cmd("echo c=$(cat /sys/block/vdb/queue/write_cache)=", r"c=write back=")
     # written, synced, then the VM process killed: on the host image
     t.cmd("echo first-$((6*7)) >/dev/vdb; sync; echo synced-$((1+1))", r"synced-2")
     os.kill(cp.vm_pids()["MAINT"], signal.SIGKILL)

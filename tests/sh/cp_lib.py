@@ -35,7 +35,7 @@ def free_port():
 
 
 class CP:
-    def __init__(self, directory, name="cp", args=()):
+    def __init__(self, directory, name="cp", args=(), pass_fds=()):
         self.dir = os.path.join(TMP, name)
         os.makedirs(self.dir, exist_ok=True)
         self.dirfile = os.path.join(self.dir, "user.direct")
@@ -48,7 +48,7 @@ class CP:
             [RVCP, "cp", "--directory", self.dirfile, "--spool",
              os.path.join(self.dir, "spool"), "--listen", "127.0.0.1:%d" % self.port]
             + list(args),
-            stdout=self.log, stderr=subprocess.STDOUT)
+            stdout=self.log, stderr=subprocess.STDOUT, pass_fds=pass_fds)
         deadline = time.monotonic() + WAIT
         while True:
             if self.proc.poll() is not None:
@@ -67,6 +67,27 @@ class CP:
 
     def term(self):
         return Term(self.port)
+
+    def children(self):
+        """[(pid, argv)] of this CP's child processes."""
+        kids = []
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % pid) as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                with open("/proc/%s/cmdline" % pid, "rb") as f:
+                    argv = f.read().split(b"\0")
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == self.proc.pid:
+                kids.append((int(pid), argv))
+        return kids
+
+    def exec_pids(self):
+        """pids of the EXECs' processes (`rvcp rexx`) of this CP."""
+        return [pid for pid, argv in self.children() if argv[1:2] == [b"rexx"]]
 
     def vm_pids(self):
         """{userid: pid} of the VM processes, children of this CP."""

@@ -16,10 +16,12 @@ from cp_lib import *
 image = os.path.join(TMP, "disk.img")
 with open(image, "wb") as f:
     f.truncate(1 << 20)
+# (No limit per source address here: every connection comes from 127.0.0.1;
+# cp_logon_limits.sh tests that limit.)
 cp = CP("""USER MAINT maint 32M 32M G
 USER LINUX01 pw 32M 32M G
  MDISK 0100 IMAGE %s MR
-""" % image)
+""" % image, args=["--logon-per-address", "0"])
 try:
     good = cp.term()
     good.logon("MAINT", "maint")
@@ -137,7 +139,7 @@ finally:
 # CP out of descriptors: it stops accepting for a moment (no busy loop on a
 # connection it cannot take), then takes the waiting ones when it can.
 resource.setrlimit(resource.RLIMIT_NOFILE, (48, hard))
-cp = CP("USER MAINT maint 32M 32M G\n", name="cp-fds")
+cp = CP("USER MAINT maint 32M 32M G\n", name="cp-fds", args=["--logon-per-address", "0"])
 resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 try:
     socks = [socket.create_connection(("127.0.0.1", cp.port), WAIT) for _ in range(60)]

@@ -32,7 +32,9 @@ def spool_maps(pid, spool):
             parts = line.split()
             if "-" in parts[0] and len(parts) >= 5 and ":" in parts[3]:
                 path = parts[5] if len(parts) > 5 else ""
-                cur = path.startswith(spool) and parts[1].endswith("s")
+                # the spool file, or its activation's sealed copy (spool/spool.h)
+                copy = re.match(r"/memfd:\d{4}\.nss$", path)
+                cur = (path.startswith(spool) or copy) and parts[1].endswith("s")
             elif cur and parts[0] == "Rss:":
                 rss += int(parts[1])
             elif cur and parts[0] == "Pss:":

@@ -127,10 +127,82 @@ static void test_errors(void)
 	}
 }
 
+/* The README's sample directory, trailing "* comments" and all. */
+static void test_readme_sample(void)
+{
+	static const char text[] =
+	    "USER MAINT   $6$...crypt-hash...  64M 256M EG    * class E saves systems\n"
+	    " MDISK 200 IMAGE build/guest/linux.img RR\n"
+	    "USER LINUX01 secret 64M 64M G                    * plaintext works, with a warning\n"
+	    " LINK MAINT 200 200 RR\n"
+	    " IPL LXSHR                                       * what AUTOLOG starts\n";
+	struct directory *d = NULL;
+	char err[256] = "", *path = write_dir(text);
+	struct dir_user *u;
+
+	CHECK(dir_load(path, &d, err, sizeof(err)) == 0);
+	unlink(path);
+	if (!d) {
+		fprintf(stderr, "README sample: %s\n", err);
+		return;
+	}
+	u = dir_find(d, "LINUX01");
+	CHECK(d->nusers == 2 && u && !strcmp(u->classes, "G") && !strcmp(u->password, "secret"));
+	CHECK(u && u->ipl && !strcmp(u->ipl, "LXSHR") && !u->ipl_parm && u->ndisks == 1);
+	CHECK(!strcmp(dir_find(d, "maint")->classes, "EG"));
+	dir_free(d);
+}
+
+/* A NUL character is an error at its line, not a line silently skipped. */
+static void test_nul(void)
+{
+	static const char text[] =
+	    "USER A pw 64M 64M G\n\0USER B pw 64M 64M G\nUSER C pw 64M 64M G\n";
+	struct directory *d = NULL;
+	char err[256] = "", path[] = "/tmp/cp_directory_XXXXXX";
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0 && write(fd, text, sizeof(text) - 1) == (ssize_t)sizeof(text) - 1);
+	close(fd);
+	CHECK(dir_load(path, &d, err, sizeof(err)) < 0 && !d);
+	CHECK(strstr(err, ":2: a NUL character in the line") != NULL);
+	unlink(path);
+}
+
+/* 80,000 users load, each found (a linear load: see the commit's figure). */
+static void test_many(void)
+{
+	enum { N = 80000 };
+	size_t cap = (size_t)N * 64, len = 0;
+	char *text = malloc(cap), err[256] = "", path[] = "/tmp/cp_directory_XXXXXX", id[16];
+	struct directory *d = NULL;
+	int fd;
+
+	if (!text)
+		return;
+	for (int i = 0; i < N; i++)
+		len += snprintf(text + len, cap - len, "USER U%05d NOLOG 1M 1M G\n", i);
+	fd = mkstemp(path);
+	CHECK(fd >= 0 && write(fd, text, len) == (ssize_t)len);
+	close(fd);
+	free(text);
+	CHECK(dir_load(path, &d, err, sizeof(err)) == 0 && d && d->nusers == N);
+	unlink(path);
+	for (int i = 0; d && i < N; i += 997) {
+		snprintf(id, sizeof(id), "u%05d", i);
+		CHECK(dir_find(d, id) == &d->users[i]);
+	}
+	CHECK(!d || !dir_find(d, "U80000"));
+	dir_free(d);
+}
+
 int main(void)
 {
 	test_sizes();
 	test_parse();
 	test_errors();
+	test_readme_sample();
+	test_nul();
+	test_many();
 	return failures ? 1 : 0;
 }

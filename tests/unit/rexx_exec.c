@@ -112,7 +112,7 @@ static int run(struct fake *f, const char *source, const char *args, int *rc)
 	fp = fopen(path, "w");
 	fputs(source, fp);
 	fclose(fp);
-	if (rexx_exec_start(path, "TEST EXEC", args, &fake_host, f, &f->x)) {
+	if (rexx_exec_start(path, "TEST EXEC", args, NULL, &fake_host, f, &f->x)) {
 		CHECK(!"rexx_exec_start");
 		return -1;
 	}
@@ -400,10 +400,12 @@ static void test_restricted(void)
 	fake_free(&f);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const char *t = getenv("TMPDIR");
 
+	if (argc > 1 && !strcmp(argv[1], "rexx")) /* the EXECs' processes (rexx/rexx.h) */
+		return rexx_child_main(argc - 1, argv + 1);
 	snprintf(tmpdir, sizeof(tmpdir), "%s/rexx_exec.XXXXXX", t ? t : "/tmp");
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");

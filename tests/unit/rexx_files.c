@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The user's file area: finding an EXEC without regard to case, LISTFILE. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,30 @@ int main(void)
 	pipe_lines_free(&out);
 	CHECK(rexx_file_list(dir, "nosuch", "*", collect, &out) == -ENOENT);
 	CHECK(out.n == 0);
+
+	/*
+	 * A huge sparse file: LISTFILE shows it from its stat data, without
+	 * reading it (CP's loop would stall for the 8 GiB of zeros); a FIFO and
+	 * a symbolic link to a host file are no CMS files.
+	 */
+	snprintf(path, sizeof(path), "%s/huge.data", dir);
+	int big = open(path, O_CREAT | O_WRONLY, 0600);
+
+	CHECK(big >= 0 && ftruncate(big, 8ll << 30) == 0);
+	close(big);
+	snprintf(path, sizeof(path), "%s/pipe.data", dir);
+	CHECK(mkfifo(path, 0600) == 0);
+	snprintf(path, sizeof(path), "%s/link.data", dir);
+	CHECK(symlink("/etc/passwd", path) == 0);
+	CHECK(rexx_file_list(dir, "*", "data", collect, &out) == 0);
+	CHECK(out.n == 2);
+	const char *huge = "HUGE     DATA     A1 V               -          -    2097152 ";
+
+	if (out.n == 2)
+		CHECK(!strncmp(out.v[1], huge, strlen(huge)));
+	for (size_t i = 0; failures && i < out.n; i++)
+		fprintf(stderr, "%s\n", out.v[i]);
+	pipe_lines_free(&out);
 
 	if (failures)
 		fprintf(stderr, "rexx_files: %d failures\n", failures);
