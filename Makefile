@@ -4,6 +4,7 @@
 #   make            build/rvcp
 #   make check      ISA tests, unit tests, guest, all tests; then again under ASan+UBSan
 #   make guest      the Linux guest (kernel, busybox root disk) from Debian packages
+#   make debian     a Debian trixie server disk (systemd, Debian's kernel), guest/debian.mk
 #   make bench      benchmarks -> build/bench/report.md, results.json, plots
 #   make demo       the main job: guest, SAVELX, users sharing LXSHR, a report
 #   make graph      the folder-level include graph, checked against the layers
@@ -33,7 +34,7 @@ ISAELFS  := $(ISASRCS:tests/isa/%.S=$(BUILD)/tests/isa/%.elf)
 ISAFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
 	    -mcmodel=medany -T tests/isa/link.ld -Itests/isa -Wl,--no-warn-rwx-segments
 
-.PHONY: all check check-plain check-asan check-lockstep tests guest bench demo clean format fuzz graph
+.PHONY: all check check-plain check-asan check-lockstep tests guest debian bench demo clean format fuzz graph
 all: $(BUILD)/rvcp
 
 $(BUILD)/rvcp: $(MAINOBJ) $(BUILD)/librvcp.a
@@ -99,7 +100,7 @@ tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROGS) $(LPELFS)
 # the translator on x86-64), then the same suite under AddressSanitizer +
 # UndefinedBehaviorSanitizer with the interpreter, so that both engines run
 # everything; then the translator checked against the interpreter.
-check: guest
+check: guest debian
 	$(MAKE) check-plain
 	$(MAKE) check-asan
 	$(MAKE) check-lockstep
@@ -138,8 +139,9 @@ fuzz:
 	done
 
 include guest/guest.mk
+include guest/debian.mk
 
-bench: $(BUILD)/rvcp guest
+bench: $(BUILD)/rvcp guest debian
 	bench/run.sh
 
 demo: $(BUILD)/rvcp guest
