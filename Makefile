@@ -99,7 +99,7 @@ tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROGS) $(LPELFS)
 # the translator on x86-64), then the same suite under AddressSanitizer +
 # UndefinedBehaviorSanitizer with the interpreter, so that both engines run
 # everything; then the translator checked against the interpreter.
-check: guest
+check: guest debian-kernel
 	$(MAKE) check-plain
 	$(MAKE) check-asan
 	$(MAKE) check-lockstep
@@ -138,6 +138,7 @@ fuzz:
 	done
 
 include guest/guest.mk
+include guest/debian-kernel.mk
 
 bench: $(BUILD)/rvcp guest
 	bench/run.sh
