@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cp/cmd_ssi.h"
 #include "cp/commands.h"
 #include "cp/terminal.h"
 #include "cp/user.h"
@@ -41,6 +42,7 @@ enum term_state {
 	TERM_CP,       /* no user yet: LOGON */
 	TERM_PASSWORD, /* the next line is the password for pending_id */
 	TERM_DELAY,    /* a failed LOGON: input ignored until the timer */
+	TERM_CLAIM,    /* the SSI cluster is asked whether pending_id is free */
 	TERM_USER,     /* logged on */
 	TERM_CLOSING,  /* flushing, then closed */
 };
@@ -353,10 +355,58 @@ static void term_attach(struct cp_term *t, struct cp_user *u, bool reconnected)
 	cp_sink_msg(&t->sink, MSG_LOGON_AT, when);
 }
 
+static struct cp_term *term_by_number(int number)
+{
+	for (struct cp_term *t = terms; t; t = t->next)
+		if (t->number == number)
+			return t;
+	return NULL;
+}
+
+/* A new user on t; or, when it got logged on meanwhile, a reconnection. */
+static void term_logon_user(struct cp_term *t, struct dir_user *d)
+{
+	struct cp_user *u = cp_user_find(d->id);
+
+	t->state = TERM_CP;
+	if (u) {
+		log_info("%s: reconnected on %s (%s)", u->id, t->name, t->peer);
+		term_attach(t, u, true);
+		return;
+	}
+	if (cp_user_logon(d, &t->sink, &u))
+		return;
+	log_info("%s: LOGON on %s (%s)", u->id, t->name, t->peer);
+	term_attach(t, u, false);
+}
+
+/* The terminal's number and the user, for the cluster's answer. */
+struct term_claim {
+	int number;
+	char id[DIR_ID_MAX + 1];
+};
+
+static void term_claimed(void *opaque, int rc, const char *member, const char *err)
+{
+	struct term_claim *c = opaque;
+	struct cp_term *t = term_by_number(c->number);
+	struct dir_user *d = dir_find(cp_sys.dir, c->id);
+
+	/* The terminal went, or the user left the directory: nobody logs on. */
+	if (t && t->state == TERM_CLAIM && !strcmp(t->pending_id, c->id)) {
+		t->state = TERM_CP;
+		if (rc || !d)
+			cp_ssi_refused(&t->sink, c->id, rc ? rc : -ENOENT, member, err);
+		else
+			term_logon_user(t, d);
+	}
+	free(c);
+}
+
 static void term_password(struct cp_term *t, const char *password)
 {
 	struct dir_user *d = dir_find(cp_sys.dir, t->pending_id);
-	struct cp_user *u;
+	struct term_claim *c;
 
 	if (t->echo_off) {
 		telnet_negotiate(t->tn, TELNET_WONT, TELNET_TELOPT_ECHO);
@@ -369,17 +419,24 @@ static void term_password(struct cp_term *t, const char *password)
 		t->timer = evloop_timer(cp_sys.loop, LOGON_DELAY_MS, term_logon_delayed, t);
 		return;
 	}
-	u = cp_user_find(d->id);
-	if (u) {
-		log_info("%s: reconnected on %s (%s)", u->id, t->name, t->peer);
-		term_attach(t, u, true);
+	if (!cp_sys.ssi || cp_user_find(d->id)) {
+		term_logon_user(t, d);
 		return;
 	}
-	t->state = TERM_CP;
-	if (cp_user_logon(d, &t->sink, &u))
+	c = malloc(sizeof(*c));
+	if (!c) {
+		t->state = TERM_CP;
+		cp_sink_msg(&t->sink, MSG_SSI_UNAVAILABLE, d->id);
 		return;
-	log_info("%s: LOGON on %s (%s)", u->id, t->name, t->peer);
-	term_attach(t, u, false);
+	}
+	c->number = t->number;
+	snprintf(c->id, sizeof(c->id), "%s", d->id);
+	t->state = TERM_CLAIM; /* typed lines are ignored until the answer */
+	if (cp_ssi_claim(d->id, term_claimed, c)) {
+		free(c);
+		t->state = TERM_CP;
+		cp_sink_msg(&t->sink, MSG_SSI_UNAVAILABLE, d->id);
+	}
 }
 
 static void term_run(struct cp_term *t, const char *cmd)
