@@ -349,8 +349,16 @@ static int dispatch(struct hart *h, uint64_t *left)
 	int r;
 
 	if (!blk) {
+		/*
+		 * Translated code left for a pc without a block (the body going
+		 * on in the next page, a return or indirect jump to code not
+		 * translated yet): a transfer the interpreter never sees, so it
+		 * counts here, or such code would stay interpreted for good.
+		 */
 		if (*hot >= JIT_HOT_START)
 			*hot = 0; /* not translatable now: later */
+		else
+			++*hot;
 		r = interp_chunk(h, j->ls ? 1 : *left, &d);
 		*left -= d < *left ? d : *left;
 		return r == INTERP_HOT ? -1 : r;
