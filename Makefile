@@ -140,7 +140,7 @@ fuzz:
 include guest/guest.mk
 include guest/debian-kernel.mk
 
-bench: $(BUILD)/rvcp guest
+bench: $(BUILD)/rvcp guest debian-kernel
 	bench/run.sh
 
 demo: $(BUILD)/rvcp guest

@@ -127,6 +127,42 @@ def bench_boot():
         results["boot_ratio"] = round(results["boot_s"] / results["boot_s_qemu"], 3)
 
 
+def bench_debian_kernel():
+    """Debian's stock kernel (make debian-kernel) with a busybox initramfs to
+    its shell: rvcp's built-in SBI against QEMU virt with Debian's OpenSBI
+    fw_jump, same Image, initramfs, command line and storage."""
+    dk = os.path.join(GUEST, "debian-kernel")
+    image, initrd = os.path.join(dk, "Image"), os.path.join(dk, "initrd.gz")
+    if not (os.path.exists(image) and os.path.exists(initrd)):
+        note("no Debian kernel (make debian-kernel): debian_kernel_boot not measured")
+        return
+    append = "console=ttyS0 quiet"
+    rvcp = [RVCP, "boot", "--kernel", image, "--initrd", initrd, "--memory", "256M",
+            "--append", append]
+    qemu = [QEMU, "-M", "virt", "-nographic", "-m", "256M", "-smp", "1",
+            "-bios", "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin",
+            "-kernel", image, "-initrd", initrd, "-append", append]
+    a, b = [], []
+    for _ in range(RUNS):
+        a.append(time_to_prompt(rvcp))
+        b.append(time_to_prompt(qemu))
+    for who, xs in (("rvcp", a), ("qemu", b)):
+        if None in xs:
+            note("%s did not reach Debian's kernel's shell in %d of %d runs"
+                 % (who, xs.count(None), RUNS))
+    a = [x for x in a if x is not None]
+    b = [x for x in b if x is not None]
+    if a:
+        results["debian_kernel_boot_s"] = round(statistics.median(a), 3)
+        series["debian_kernel_boot_rvcp"] = a
+    if b:
+        results["debian_kernel_boot_s_qemu"] = round(statistics.median(b), 3)
+        series["debian_kernel_boot_qemu"] = b
+    if a and b:
+        results["debian_kernel_boot_ratio"] = round(
+            results["debian_kernel_boot_s"] / results["debian_kernel_boot_s_qemu"], 3)
+
+
 # --- CP, saved systems, many guests -------------------------------------------
 
 def main():
@@ -135,7 +171,8 @@ def main():
 
     os.makedirs(OUT, exist_ok=True)
     only = sys.argv[1:]
-    for name, fn in [("mips", bench_mips), ("boot", bench_boot)] + CP_BENCHES + NET_BENCHES:
+    for name, fn in [("mips", bench_mips), ("boot", bench_boot),
+                     ("debian_kernel", bench_debian_kernel)] + CP_BENCHES + NET_BENCHES:
         if only and name not in only:
             continue
         print("bench: %s ..." % name, file=sys.stderr)
