@@ -23,11 +23,18 @@ for f in (image, smap, initrd, disk):
     if not os.path.exists(f):
         skip("no %s (make debian-kernel)" % f)
 N = int(os.environ.get("NSS_DEBIAN_USERS", "3"))
-if os.environ.get("SANITIZED") == "1":
-    N = min(N, 1)  # the interpreter under ASan: one user shows it
+# The interpreter under ASan takes minutes per boot: one user shows the C
+# paths; the all-EW proof run is the same guest and is left to the others.
+PROVE = os.environ.get("SANITIZED") != "1"
+if not PROVE:
+    N = min(N, 1)
 BOOT = 1800 if os.environ.get("SANITIZED") == "1" else 600
 PAGE, KREAL = 4096, 0x200000
-COMPLAINT = r"Oops|Unable to handle|BUG:|WARNING:|Kernel panic|ftrace faulted|ftrace failed"
+# What a kernel writing a read-only page would print.  Not the watchdogs'
+# "BUG: soft lockup" or RCU stall reports: on a loaded host (the
+# interpreter under ASan) the guest is merely slow.
+COMPLAINT = (r"Oops|Unable to handle|(?<!watchdog: )BUG:|WARNING:|Kernel panic|"
+             r"ftrace faulted|ftrace failed")
 
 out = subprocess.run([RVCP, "nssplan", "--name", "DEBSHR", "--minsize", "256M", "--map", smap,
                       "--initrd", initrd, image], capture_output=True, text=True)
@@ -144,6 +151,12 @@ try:
     if pss > sr_kib + 64 or (N > 1 and rss < (N - 1) * pss):
         fail("SR range not shared: Rss %d KiB, Pss %d KiB" % (rss, pss))
 
+    if not PROVE:
+        users[0].send("#CP LOGOFF")
+        users[0].expect(r"LOGOFF AT")
+        cp.stop()
+        print("ok (no proof run under the sanitizers)")
+        sys.exit(0)
     c = cp.term()
     c.logon("DEB%02d" % (N + 1), "pw%d" % (N + 1))
     c.send("IPL DEBALL")
