@@ -9,6 +9,7 @@ FIGURES = [
     ("boot_s", "s", "start to busybox shell prompt, `rvcp boot` (median)", None, "boot_s_qemu"),
     ("boot_ratio", "", "boot_s / boot_s_qemu", ("<=", 1.0), None),
     ("debian_kernel_boot_s", "s", "Debian's stock kernel, busybox initramfs, start to shell prompt (median)", None, "debian_kernel_boot_s_qemu"),
+    ("debian_kernel_boot_cpu_s", "s", "host CPU (user + system) of that boot (median)", None, "debian_kernel_boot_cpu_s_qemu"),
     ("debian_kernel_boot_ratio", "", "debian_kernel_boot_s / debian_kernel_boot_s_qemu", ("<=", 0.8), None),
     ("ipl_name_ms", "ms", "IPL of a saved system in use to the guest's first instruction (median)", ("<", 5), None),
     ("ipl_name_first_ms", "ms", "the same for the IPL that activates it (data checksums checked)", None, None),

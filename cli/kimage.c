@@ -44,7 +44,8 @@ bool kimage_sym(const struct kimage *k, enum ksym s, uint64_t *v)
 static void note_symbol(struct kimage *k, const char *name, size_t len, uint64_t value)
 {
 	for (int i = 0; i < KSYM_N; i++) {
-		if (!k->have[i] && strlen(ksym_names[i]) == len && !memcmp(ksym_names[i], name, len)) {
+		if (!k->have[i] && strlen(ksym_names[i]) == len &&
+		    !memcmp(ksym_names[i], name, len)) {
 			k->have[i] = true;
 			k->sym[i] = value;
 			return;
@@ -80,7 +81,8 @@ static void elf_symbols(struct kimage *k)
 		sym = (const Elf64_Sym *)(k->p + st->sh_offset);
 		for (uint64_t j = 0; j < n; j++) {
 			const char *s = (const char *)k->p + str->sh_offset + sym[j].st_name;
-			size_t room = sym[j].st_name < str->sh_size ? str->sh_size - sym[j].st_name : 0;
+			size_t room =
+			    sym[j].st_name < str->sh_size ? str->sh_size - sym[j].st_name : 0;
 			size_t len = room ? strnlen(s, room) : room;
 
 			if (len < room)
@@ -142,8 +144,10 @@ static int elf_segments(struct kimage *k, char *err, size_t errlen)
 		if (ph[i].p_type != PT_LOAD || !ph[i].p_memsz)
 			continue;
 		if (ph[i].p_vaddr + ph[i].p_memsz < ph[i].p_vaddr)
-			return errbuf_set(err, errlen, -1, "segment wraps around the address space");
-		if (ph[i].p_filesz > ph[i].p_memsz || !in_file(k, ph[i].p_offset, ph[i].p_filesz, 1))
+			return errbuf_set(err, errlen, -1,
+					  "segment wraps around the address space");
+		if (ph[i].p_filesz > ph[i].p_memsz ||
+		    !in_file(k, ph[i].p_offset, ph[i].p_filesz, 1))
 			return errbuf_set(err, errlen, -1, "segment outside the file");
 		if (!any || ph[i].p_vaddr < k->base)
 			k->base = ph[i].p_vaddr;

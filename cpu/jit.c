@@ -30,11 +30,11 @@
  * time, while an idle guest's few thousand keep the table at 16 KiB (the
  * rest of it is never touched, so never resident).
  */
-#define JIT_HASH_MIN   12
-#define JIT_HASH_MAX   16
-#define JIT_PAGE_BITS  10
-#define JIT_MAX_PAGES  8192
-#define NONE	       (-1)
+#define JIT_HASH_MIN  12
+#define JIT_HASH_MAX  16
+#define JIT_PAGE_BITS 10
+#define JIT_MAX_PAGES 8192
+#define NONE	      (-1)
 
 struct jit_block {
 	uint64_t pc;
@@ -333,6 +333,13 @@ static struct jit_block *block_at(struct hart *h, uint64_t pc, bool make)
 
 	if (e->tag != ((pc & ~0xfffULL) | cpu_of(h)->xctx))
 		return NULL;
+	if (!j->ls) {
+		/* the jump cache first: one probe where the hash is a chain walk */
+		struct jit_jc *c = &j->jc[(pc >> 1) & ((1u << JIT_JC_BITS) - 1)];
+
+		if (c->pc == pc && c->addend == e->addend && c->code)
+			return &j->blocks[c->block];
+	}
 	page =
 	    (uint64_t)((uint8_t *)(uintptr_t)((pc & ~0xfffULL) + e->addend) - cpu_of(h)->mem->base);
 	blk = block_find(j, pc, page);

@@ -54,7 +54,7 @@ int main(void)
 	code[n++] = addi(5, 0, LOOPS); /* x5: the loop counter */
 	code[n++] = addi(10, 0, 0);
 	loop = n;
-	while (n < 8)		      /* up to the page end: +1 each */
+	while (n < 8) /* up to the page end: +1 each */
 		code[n++] = addi(10, 10, 1);
 	code[n++] = addi(10, 10, 100); /* the next page */
 	code[n++] = addi(5, 5, -1);
