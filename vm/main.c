@@ -302,8 +302,10 @@ static bool vm_messages(struct vm *vm)
 {
 	static struct proto_msg msg;
 
-	if (vm->sock < 0)
-		return true; /* no CP now (vm/orphan.c) */
+	if (vm->sock < 0) {
+		vm_orphan_poll(vm); /* no CP now (vm/orphan.c) */
+		return true;
+	}
 	while (!vm->quit) {
 		int rc = proto_recv(vm->sock, &msg, MSG_DONTWAIT);
 

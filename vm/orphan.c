@@ -157,6 +157,14 @@ static void vm_orphan_accept(struct vm *vm)
 	vm->heldlen = 0;
 }
 
+void vm_orphan_poll(struct vm *vm)
+{
+	struct pollfd pfd = {.fd = vm->listen_fd, .events = POLLIN};
+
+	if (poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN))
+		vm_orphan_accept(vm);
+}
+
 /* Waiting for a new CP: the listening socket instead of CP's. */
 bool vm_orphan_wait(struct vm *vm, bool idle)
 {

@@ -69,6 +69,8 @@ void vm_orphan_init(struct vm *vm, int listen_fd, uint32_t cp_uid, unsigned wait
 bool vm_cp_lost(struct vm *vm);
 /* Console output while no CP is there (the newest VM_HELD_OUT bytes kept). */
 void vm_orphan_hold(struct vm *vm, const uint8_t *buf, size_t len);
+/* Between slices of a busy guest: has a new CP come? */
+void vm_orphan_poll(struct vm *vm);
 /* Waits for a new CP or the guest's timer; false when the wait is over. */
 bool vm_orphan_wait(struct vm *vm, bool idle);
 bool vm_orphan_expired(struct vm *vm);
