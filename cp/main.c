@@ -3,7 +3,8 @@
  * rvcp cp --directory FILE --spool DIR [--listen HOST:PORT] [--logon-timeout S]
  *         [--user NAME] [--exec-storage SIZE] [--exec-cpu SECONDS]
  *         [--logon-per-address N] [--logon-lock-user N] [--logon-lock-address N]
- *         [--logon-delay MS] [--orphan-wait S] [--config SYSTEM-CONFIG]:
+ *         [--logon-delay MS] [--orphan-wait S] [--config SYSTEM-CONFIG]
+ *         [--ssi URL[,URL...] --member NAME [--ssi-ttl S] [--ssi-name NAME]]:
  * the control program daemon.  One process, one epoll loop (util/evloop.h); signals
  * arrive through a signalfd: SIGTERM/SIGINT shut down cleanly, SIGQUIT ends
  * CP leaving the guests running for the next CP, SIGCHLD reaps VM processes.
@@ -20,6 +21,7 @@
  *   user.h       logged-on users, their consoles, what their VMs report
  *   vmctl.h      the VM processes and their minidisk links
  *   directory.h  the user directory;  messages.h  the numbered messages
+ *   cmd_ssi.h    membership of a single system image (ssi/ssi.h, on etcd)
  * Calls go down this list; what comes up (guest output, a VM's reports)
  * comes through struct cp_console and struct vmctl_events.  The user layer
  * runs commands for its VM (a reboot's re-IPL, a guest's CP request).
@@ -48,6 +50,7 @@
 
 #include "cp/childlog.h"
 #include "cp/cmd_exec.h"
+#include "cp/cmd_ssi.h"
 #include "cp/main.h"
 #include "cp/net.h"
 #include "cp/nss.h"
@@ -100,7 +103,9 @@ static int cp_usage(void)
 			"               [--logon-lock-user N (5)] [--logon-lock-address N (20)]\n"
 			"               [--logon-delay MS (1500)] [--orphan-wait SECONDS (300)]\n"
 			"               [--exec-storage SIZE (256M)] [--exec-cpu SECONDS (60)]\n"
-			"               [--config SYSTEM-CONFIG]\n");
+			"               [--config SYSTEM-CONFIG]\n"
+			"               [--ssi URL[,URL...] --member NAME [--ssi-ttl SECONDS (15)]\n"
+			"                [--ssi-name NAME]]\n");
 	return 2;
 }
 
@@ -177,16 +182,21 @@ int cp_main(int argc, char **argv)
 	    {"logon-lock-address", required_argument, NULL, 'A'},
 	    {"logon-delay", required_argument, NULL, 'D'},
 	    {"orphan-wait", required_argument, NULL, 'O'},
+	    {"ssi", required_argument, NULL, 'S'},
+	    {"member", required_argument, NULL, 'M'},
+	    {"ssi-ttl", required_argument, NULL, 'T'},
+	    {"ssi-name", required_argument, NULL, 'N'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dirfile = NULL, *listen = "127.0.0.1:2323", *user = NULL, *config = NULL;
+	const char *ssi = NULL, *member = NULL, *ssi_name = NULL;
 	uint64_t exec_mem = 0, exec_cpu = 0, per_address, lock_user = 5, lock_addr = 20,
-		 delay = 1500, orphan_wait;
+		 delay = 1500, orphan_wait, ssi_ttl = 15;
 	char err[512] = "";
 	int c, rc = 1, sigfd = -1;
 
 	log_set_name("rvcp cp");
-	while ((c = getopt_long(argc, argv, "d:s:l:t:u:m:P:a:c:U:A:D:O:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:l:t:u:m:P:a:c:U:A:D:O:S:M:T:N:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dirfile = optarg;
@@ -238,6 +248,19 @@ int cp_main(int argc, char **argv)
 				return cp_usage();
 			vmctl_set_orphan_wait((unsigned)orphan_wait);
 			break;
+		case 'S':
+			ssi = optarg;
+			break;
+		case 'M':
+			member = optarg;
+			break;
+		case 'N':
+			ssi_name = optarg;
+			break;
+		case 'T':
+			if (cp_number(optarg, 3600, &ssi_ttl) || ssi_ttl < 2)
+				return cp_usage();
+			break;
 		case 'P':
 			if (cp_number(optarg, 86400, &exec_cpu) || !exec_cpu)
 				return cp_usage();
@@ -246,7 +269,7 @@ int cp_main(int argc, char **argv)
 			return cp_usage();
 		}
 	}
-	if (!dirfile || !cp_sys.spool || optind != argc)
+	if (!dirfile || !cp_sys.spool || optind != argc || !ssi != !member)
 		return cp_usage();
 	term_set_logon_guard((unsigned)lock_user, (unsigned)lock_addr, (unsigned)delay);
 	if (dir_load(dirfile, &cp_sys.dir, err, sizeof(err))) {
@@ -280,11 +303,14 @@ int cp_main(int argc, char **argv)
 	}
 	if (nss_cp_init())
 		goto out;
+	if (ssi && cp_ssi_join(ssi, member, listen, (unsigned)ssi_ttl, ssi_name))
+		goto out;
 	cp_user_adopt_all(); /* guests a previous CP left running */
 	log_info("ready on %s: %d users in %s, spool %s", listen, cp_sys.dir->nusers, dirfile,
 		 cp_sys.spool);
 	rc = evloop_run(cp_sys.loop) ? 1 : 0;
 	cp_shutdown();
+	cp_ssi_leave();
 	if (!cp_leaving)
 		vmctl_wait_all();
 	net_shutdown();

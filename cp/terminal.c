@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cp/cmd_ssi.h"
 #include "cp/commands.h"
 #include "cp/logon_guard.h"
 #include "cp/pwcheck.h"
@@ -47,6 +48,7 @@ enum term_state {
 	TERM_PASSWORD, /* the next line is the password for pending_id */
 	TERM_CHECKING, /* the password is being checked (cp/pwcheck.h) */
 	TERM_DELAY,    /* a failed LOGON: input ignored until the timer */
+	TERM_CLAIM,    /* the SSI cluster is asked whether pending_id is free */
 	TERM_USER,     /* logged on */
 	TERM_CLOSING,  /* flushing, then closed */
 };
@@ -395,6 +397,79 @@ static void term_attach(struct cp_term *t, struct cp_user *u, bool reconnected)
 	cp_sink_msg(&t->sink, MSG_LOGON_AT, when);
 }
 
+static struct cp_term *term_by_number(uint64_t number)
+{
+	for (struct cp_term *t = terms; t; t = t->next)
+		if ((uint64_t)t->number == number)
+			return t;
+	return NULL;
+}
+
+/* A new user on t; or, when it got logged on meanwhile, a reconnection. */
+static void term_logon_user(struct cp_term *t, struct dir_user *d)
+{
+	struct cp_user *u = cp_user_find(d->id);
+
+	t->state = TERM_CP;
+	if (u) {
+		log_info("%s: reconnected on %s (%s)", u->id, t->name, t->peer);
+		term_attach(t, u, true);
+		return;
+	}
+	if (cp_user_logon(d, &t->sink, &u))
+		return;
+	log_info("%s: LOGON on %s (%s)", u->id, t->name, t->peer);
+	term_attach(t, u, false);
+}
+
+/* The terminal's number and the user, for the cluster's answer. */
+struct term_claim {
+	int number;
+	char id[DIR_ID_MAX + 1];
+};
+
+static void term_claimed(void *opaque, int rc, const char *member, const char *err)
+{
+	struct term_claim *c = opaque;
+	struct cp_term *t = term_by_number((uint64_t)c->number);
+	struct dir_user *d = dir_find(cp_sys.dir, c->id);
+
+	/* The terminal went, or the user left the directory: nobody logs on. */
+	if (t && t->state == TERM_CLAIM && !strcmp(t->pending_id, c->id)) {
+		t->state = TERM_CP;
+		if (rc || !d)
+			cp_ssi_refused(&t->sink, c->id, rc ? rc : -ENOENT, member, err);
+		else
+			term_logon_user(t, d);
+	}
+	free(c);
+}
+
+/* The password was right: in an SSI cluster, claim the user first. */
+static void term_logon_claim(struct cp_term *t, struct dir_user *d)
+{
+	struct term_claim *c;
+
+	if (!cp_sys.ssi || cp_user_find(d->id)) {
+		term_logon_user(t, d);
+		return;
+	}
+	c = malloc(sizeof(*c));
+	if (!c) {
+		t->state = TERM_CP;
+		cp_sink_msg(&t->sink, MSG_SSI_UNAVAILABLE, d->id);
+		return;
+	}
+	c->number = t->number;
+	snprintf(c->id, sizeof(c->id), "%s", d->id);
+	t->state = TERM_CLAIM; /* typed lines are ignored until the answer */
+	if (cp_ssi_claim(d->id, term_claimed, c)) {
+		free(c);
+		t->state = TERM_CP;
+		cp_sink_msg(&t->sink, MSG_SSI_UNAVAILABLE, d->id);
+	}
+}
+
 static void term_password(struct cp_term *t, const char *password)
 {
 	struct dir_user *d = dir_find(cp_sys.dir, t->pending_id);
@@ -414,14 +489,6 @@ static void term_password(struct cp_term *t, const char *password)
 	t->state = TERM_CHECKING;
 }
 
-static struct cp_term *term_by_number(uint64_t number)
-{
-	for (struct cp_term *t = terms; t; t = t->next)
-		if ((uint64_t)t->number == number)
-			return t;
-	return NULL;
-}
-
 static void term_password_wrong(struct cp_term *t)
 {
 	uint64_t delay = logon_guard_failed(guard, t->pending_id, t->host, evloop_now_ms());
@@ -436,7 +503,6 @@ static void term_password_checked(uint64_t tag, bool ok)
 {
 	struct cp_term *t = term_by_number(tag);
 	struct dir_user *d;
-	struct cp_user *u;
 
 	if (!t || t->state != TERM_CHECKING)
 		return;
@@ -447,17 +513,7 @@ static void term_password_checked(uint64_t tag, bool ok)
 		return;
 	}
 	logon_guard_succeeded(guard, d->id, evloop_now_ms());
-	u = cp_user_find(d->id);
-	if (u) {
-		log_info("%s: reconnected on %s (%s)", u->id, t->name, t->peer);
-		term_attach(t, u, true);
-		return;
-	}
-	t->state = TERM_CP;
-	if (cp_user_logon(d, &t->sink, &u))
-		return;
-	log_info("%s: LOGON on %s (%s)", u->id, t->name, t->peer);
-	term_attach(t, u, false);
+	term_logon_claim(t, d);
 }
 
 static void term_run(struct cp_term *t, const char *cmd)
