@@ -112,7 +112,7 @@ check-plain: tests
 
 # The long suites (tests/stress): load, faults, many guests.  Not in make
 # check, which runs a short version of each (tests/sh).
-stress: tests guest
+stress: tests guest debian-kernel
 	tests/run.sh --rvcp $(BUILD)/rvcp --build $(BUILD) --log $(BUILD)/test-stress.log \
 	  --suite tests/stress
 
