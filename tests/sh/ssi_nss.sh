@@ -34,13 +34,13 @@ with open(bad, "w") as f:
 etcd = Etcd()
 cps = []
 try:
-    m1 = member(etcd, DIRECTORY, "M1", extra=["--ssi-key", key])
+    m1 = member(etcd, DIRECTORY, "M1", ttl=30, extra=["--ssi-key", key])
     cps.append(m1)
-    m2 = member(etcd, DIRECTORY, "M2", extra=["--ssi-key", key])
+    m2 = member(etcd, DIRECTORY, "M2", ttl=30, extra=["--ssi-key", key])
     cps.append(m2)
-    m3 = member(etcd, DIRECTORY, "M3", extra=["--spool", os.path.join(m1.dir, "spool")])
+    m3 = member(etcd, DIRECTORY, "M3", ttl=30, extra=["--spool", os.path.join(m1.dir, "spool")])
     cps.append(m3)
-    m4 = member(etcd, DIRECTORY, "M4", extra=["--ssi-key", bad])
+    m4 = member(etcd, DIRECTORY, "M4", ttl=30, extra=["--ssi-key", bad])
     cps.append(m4)
 
     t = m1.term()
