@@ -304,13 +304,14 @@ int nss_ipl_name(struct cp_ctx *ctx, const char *name, const char *parm)
 	char why[160];
 	int ret, fd, nmap;
 
-	if (!f && spool_by_name(&nss_spool, name, false))
-		return cp_msg(ctx, MSG_NSS_NOT_SAVED, name);
 	if (!f && n) {
-		ret = cp_ssi_nss_fetch(ctx, name); /* another SSI member may have it */
+		/* Another SSI member may have saved it (over a skeleton seen here). */
+		ret = cp_ssi_nss_fetch(ctx, name);
 		if (ret != CP_RC_NOT_HANDLED)
 			return ret;
 	}
+	if (!f && spool_by_name(&nss_spool, name, false))
+		return cp_msg(ctx, MSG_NSS_NOT_SAVED, name);
 	if (!f || !n)
 		return cp_msg(ctx, MSG_NSS_NOT_FOUND, name);
 	ret = ipl_check(ctx, f);

@@ -120,11 +120,10 @@ static void cp_ssi_located(void *opaque, int rc, uint64_t checksum, int fd, cons
 		log_warn("ssi: %s for %s: %s", c->name, c->userid, why);
 	if (u) {
 		cp_user_unhold(u); /* the IPL run now holds the user again */
-		if (rc == -ENOENT && !f)
-			cp_user_msg(u, MSG_NSS_NOT_FOUND, c->name);
-		else if (rc)
+		if (rc && rc != -ENOENT) {
 			cp_user_msg(u, MSG_SSI_FETCH_FAILED, c->name, why);
-		else {
+		} else {
+			/* Had, or unknown to the cluster: this member's answer. */
 			cp_fetch_again = true;
 			cp_execute(u, c->line, &u->sink);
 			cp_fetch_again = false;

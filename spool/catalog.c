@@ -1133,10 +1133,18 @@ int spool_adopt(struct spool *sp, uint64_t checksum, struct spool_file **out, ch
 	if (fd < 0)
 		return fd;
 	f = spool_by_id(sp, id);
-	if (f) { /* known already */
+	if (f && f->meta.hdr.checksum == checksum) { /* known already */
 		close(fd);
 		*out = f;
 		return 0;
+	}
+	if (f && (f->nusers || f->saving || f->cls == 'P')) {
+		close(fd);
+		return errbuf_set(why, wl, -EBUSY, "spool file %04u is in use here", id);
+	}
+	if (f) { /* what this member read before the other one saved over it */
+		list_remove(sp, f);
+		file_free(f);
 	}
 	f = file_new();
 	if (!f) {

@@ -326,7 +326,9 @@ struct spool_file *spool_user_file(struct spool *sp, const char *user);
  *                        one of its name goes (class P while in use)
  *   spool_adopt          a folder shared with other members: the file of
  *                        that checksum someone else wrote there is checked
- *                        and catalogued
+ *                        and catalogued (replacing what this member had
+ *                        read of that spool id, e.g. the skeleton that
+ *                        SAVESYS at the other member saved over)
  * Both refuse (-ESTALE) a file older than the one of its name here.
  */
 int spool_find_checksum(int dirfd, uint64_t checksum, unsigned *id);
