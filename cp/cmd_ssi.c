@@ -204,6 +204,25 @@ int cp_ssi_claim(const char *userid, cp_ssi_claim_fn fn, void *opaque)
 	return 0;
 }
 
+static void cp_ssi_adopt_claimed(void *opaque, int rc, const char *member, const char *err)
+{
+	char *id = opaque;
+
+	if (rc == -EEXIST)
+		cp_ssi_lost(NULL, id, member);
+	else if (rc)
+		log_warn("ssi: %s runs here unclaimed: %s", id, err);
+	free(id);
+}
+
+void cp_ssi_adopted(const char *userid)
+{
+	char *id = cp_sys.ssi ? strdup(userid) : NULL;
+
+	if (id && cp_ssi_claim(userid, cp_ssi_adopt_claimed, id))
+		free(id);
+}
+
 void cp_ssi_release(const char *userid)
 {
 	if (cp_sys.ssi && !cp_ssi_claim_pending(userid))

@@ -47,6 +47,11 @@ void cp_ssi_leave(void);
 typedef void (*cp_ssi_claim_fn)(void *opaque, int rc, const char *member, const char *err);
 /* Calls fn now (rc 0) without SSI; -ENOMEM: fn is not called. */
 int cp_ssi_claim(const char *userid, cp_ssi_claim_fn fn, void *opaque);
+/*
+ * A guest the previous CP left running was taken over: claimed again; if
+ * it is logged on at another member now, it is logged off here.
+ */
+void cp_ssi_adopted(const char *userid);
 /* The user logged off here. */
 void cp_ssi_release(const char *userid);
 /* The answer to a refused claim, into sink. */
