@@ -169,6 +169,9 @@ int cp_user_logon(struct dir_user *d, struct cp_sink *sink, struct cp_user **out
 	u->id = d->id;
 	u->storage = d->storage;
 	u->linend = '#';
+	u->more_s = CP_MORE_S;
+	u->more2_s = CP_MORE2_S;
+	u->pf_how[11] = CP_PF_RETRIEVE; /* PF12, as z/VM's default */
 	u->logon_time = time(NULL);
 	u->sink.line = cp_user_sink_line;
 	u->next = cp_sys.users;
@@ -204,6 +207,8 @@ void cp_user_logoff(struct cp_user *u)
 	}
 	log_info("%s: logged off", u->id);
 	free(u->last_ipl);
+	for (int i = 0; i < CP_PF_KEYS; i++)
+		free(u->pf[i]);
 	free(u);
 }
 

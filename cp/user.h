@@ -65,6 +65,12 @@ struct cp_input_hook {
 	void *opaque;
 };
 
+/* What a PF key of the user's 3270 does (SET PFnn). */
+enum cp_pf { CP_PF_NONE, CP_PF_RETRIEVE, CP_PF_IMMED, CP_PF_DELAYED };
+#define CP_PF_KEYS 24
+#define CP_MORE_S  50 /* TERMINAL MORE's defaults, as z/VM's */
+#define CP_MORE2_S 10
+
 /* A logged-on user. */
 struct cp_user {
 	struct dir_user *dir;
@@ -88,6 +94,11 @@ struct cp_user {
 	bool msg_off;	     /* SET MSG OFF: other users' MSGs are refused */
 	unsigned msg_tokens; /* MSGs this user may send now (cp/cmd_user.c) */
 	uint64_t msg_ms;     /* when msg_tokens was last topped up */
+	/* The 3270 screen (cp/tn3270.h): TERMINAL MORE n m, TERMINAL HOLD, SET PFnn. */
+	unsigned more_s, more2_s;
+	bool hold;
+	enum cp_pf pf_how[CP_PF_KEYS];
+	char *pf[CP_PF_KEYS]; /* the command of an IMMED or DELAYED key */
 	struct cp_user *next;
 };
 
