@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "cp/cmd_exec.h"
+#include "cp/cmd_ssi.h"
 #include "cp/commands.h"
 #include "cp/net.h"
 #include "cp/nss.h"
@@ -59,6 +60,7 @@ const struct cp_command cp_query_commands[] = {
 	{"NAMES",      1, "*",  0, cmd_q_names,    ""},
 	{"USERS",      1, "*",  0, cmd_q_users,    "[userid]"},
 	{"TIME",       3, "*",  0, cmd_q_time,     ""},
+	{"SSI",        3, "ABCDEG", 0, cmd_q_ssi,  ""},
 	{"PF",         2, "G",  0, cmd_q_pf,       "[nn]"},
 	/* Named Saved Systems: NSS, TRACE */
 	{"NSS",        3, "E",  0, cmd_q_nss,      "[ALL|NAME name|USERS name|MAP]"},
