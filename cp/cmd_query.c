@@ -208,7 +208,7 @@ int cmd_q_terminal(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		snprintf(linend, sizeof(linend), "%c", ctx->user->linend);
 	cp_msg(ctx, MSG_Q_TERMINAL_1, linend);
 	cp_msg(ctx, MSG_Q_TERMINAL_2);
-	cp_msg(ctx, MSG_Q_TERMINAL_3, "BREAK");
+	cp_msg(ctx, MSG_Q_TERMINAL_3, ctx->term && ctx->term->is3270 ? "PA1" : "BREAK");
 	return cp_msg(ctx, MSG_Q_TERMINAL_4, ctx->user->more_s, ctx->user->more2_s,
 		      ctx->user->hold ? "ON" : "OFF");
 }

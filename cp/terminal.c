@@ -588,8 +588,13 @@ static void term_guest_line(struct cp_term *t, const char *line)
 
 	memcpy(buf, line, n);
 	buf[n++] = '\n';
-	if (cp_user_console_in(u, buf, n) == -ENOBUFS)
-		cp_sink_msg(&t->sink, MSG_TERM_TYPEAHEAD_FULL);
+	if (t->s3270)
+		tn3270_guest_input(t->s3270);
+	if (cp_user_console_in(u, buf, n) != -ENOBUFS)
+		return;
+	cp_sink_msg(&t->sink, MSG_TERM_TYPEAHEAD_FULL);
+	if (t->s3270)
+		tn3270_not_accepted(t->s3270);
 }
 
 /* Keeps a line typed while the user is held; one that does not fit is dropped. */
@@ -599,6 +604,8 @@ static void term_typeahead_add(struct cp_term *t, const char *line)
 
 	if (t->talen + n > sizeof(t->typeahead)) {
 		cp_sink_msg(&t->sink, MSG_TERM_TYPEAHEAD_FULL);
+		if (t->s3270)
+			tn3270_not_accepted(t->s3270);
 		return;
 	}
 	memcpy(t->typeahead + t->talen, line, n);
@@ -783,6 +790,7 @@ static void t3270_mode(void *opaque, enum tn3270_mode mode)
 		log_info("terminal %s: 3270 (%s)", t->name, tn3270_type(t->s3270));
 		t->telnet = true;
 		t->logo_pending = false;
+		t->con.is3270 = true;
 		if (t->state == TERM_USER || t->state == TERM_PASSWORD)
 			break; /* nothing to show again */
 		cp_sink_msg(&t->sink, MSG_LOGO);

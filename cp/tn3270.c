@@ -40,22 +40,27 @@ enum {
 #define TE_HEADER		  5
 
 /* 3270 commands (the non-SNA codes TN3270 uses), orders, AIDs */
-#define CMD_W	   0xf1
-#define CMD_EW	   0xf5
-#define CMD_EWA	   0x7e
-#define CMD_WSF	   0xf3
-#define ORD_SF	   0x1d
-#define ORD_SBA	   0x11
-#define ORD_IC	   0x13
-#define ORD_RA	   0x3c
-#define AID_NONE   0x60
-#define AID_SF	   0x88
-#define AID_ENTER  0x7d
-#define AID_CLEAR  0x6d
-#define AID_PA1	   0x6c
-#define AID_PA2	   0x6e
-#define AID_PA3	   0x6b
-#define AID_SYSREQ 0xf0
+#define CMD_W	      0xf1
+#define CMD_EW	      0xf5
+#define CMD_EWA	      0x7e
+#define CMD_WSF	      0xf3
+#define ORD_SF	      0x1d
+#define ORD_SFE	      0x29
+#define XA_3270	      0xc0 /* SFE: the field attribute */
+#define XA_FOREGROUND 0x42 /* SFE: the colour */
+#define COLOUR_GREEN  0xf4 /* the input area */
+#define COLOUR_TURQ   0xf5 /* the output area and the status */
+#define ORD_SBA	      0x11
+#define ORD_IC	      0x13
+#define ORD_RA	      0x3c
+#define AID_NONE      0x60
+#define AID_SF	      0x88
+#define AID_ENTER     0x7d
+#define AID_CLEAR     0x6d
+#define AID_PA1	      0x6c
+#define AID_PA2	      0x6e
+#define AID_PA3	      0x6b
+#define AID_SYSREQ    0xf0
 /* field attribute bits, before the 6-bit coding */
 #define FA_PROTECT    0x20
 #define FA_NONDISPLAY 0x0c
@@ -93,6 +98,7 @@ struct tn3270 {
 	unsigned reject_rounds;
 	int rows, cols; /* the screen in use */
 	bool query;	/* the client takes Read Partition Query */
+	bool colour;	/* an IBM-3279 with extended attributes: SFE */
 	uint16_t seq;
 	/* inbound */
 	uint8_t *rec;
@@ -206,10 +212,20 @@ static void ds_sba(struct tn3270 *s, int a)
 	ds_addr(s, a);
 }
 
-static void ds_sf(struct tn3270 *s, uint8_t fa)
+/* A field: SF, or on a colour display (IBM-3279) SFE with the colour. */
+static void ds_sf(struct tn3270 *s, uint8_t fa, uint8_t colour)
 {
-	ds_byte(s, ORD_SF);
+	if (!s->colour) {
+		ds_byte(s, ORD_SF);
+		ds_byte(s, code6[fa & 63]);
+		return;
+	}
+	ds_byte(s, ORD_SFE);
+	ds_byte(s, 2);
+	ds_byte(s, XA_3270);
 	ds_byte(s, code6[fa & 63]);
+	ds_byte(s, XA_FOREGROUND);
+	ds_byte(s, colour);
 }
 
 static void ds_ra(struct tn3270 *s, int stop, uint8_t c)
@@ -343,9 +359,9 @@ static void paint(struct tn3270 *s)
 		ds_put(s, s->area + (size_t)r * s->cols, s->cols);
 	}
 	ds_sba(s, input_attr(s));
-	ds_sf(s, s->hidden ? FA_NONDISPLAY : 0);
+	ds_sf(s, s->hidden ? FA_NONDISPLAY : 0, COLOUR_GREEN);
 	ds_sba(s, status_attr(s));
-	ds_sf(s, FA_PROTECT);
+	ds_sf(s, FA_PROTECT, COLOUR_TURQ);
 	status_text(s, st);
 	ds_text(s, st);
 	memcpy(s->shown, st, sizeof(st));
@@ -657,7 +673,7 @@ static void input_clear(struct tn3270 *s)
 	ds_send(s); /* a record of its own: its WCC resets the MDT */
 	ds_open(s, CMD_W, WCC_RESTORE | WCC_RESET_MDT);
 	ds_sba(s, input_attr(s));
-	ds_sf(s, s->hidden ? FA_NONDISPLAY : 0);
+	ds_sf(s, s->hidden ? FA_NONDISPLAY : 0, COLOUR_GREEN);
 	ds_ra(s, status_attr(s), 0);
 	ds_sba(s, input_attr(s) + 1);
 	ds_byte(s, ORD_IC);
@@ -680,7 +696,7 @@ void tn3270_set_input(struct tn3270 *s, const char *text)
 		return;
 	ds_open(s, CMD_W, WCC_RESTORE);
 	ds_sba(s, input_attr(s));
-	ds_sf(s, (s->hidden ? FA_NONDISPLAY : 0) | FA_MDT);
+	ds_sf(s, (s->hidden ? FA_NONDISPLAY : 0) | FA_MDT, COLOUR_GREEN);
 	for (; text[n] && (int)n < input_len(s); n++)
 		ds_byte(s, ebcdic_display((uint8_t)text[n]));
 	if ((int)n < input_len(s))
@@ -717,6 +733,11 @@ void tn3270_retrieve(struct tn3270 *s)
 	if (--s->retrieve_at < 0)
 		s->retrieve_at = s->nretrieve - 1;
 	tn3270_set_input(s, s->retrieve[s->retrieve_at]);
+}
+
+void tn3270_guest_input(struct tn3270 *s)
+{
+	s->guest_waiting = false;
 }
 
 void tn3270_not_accepted(struct tn3270 *s)
@@ -875,7 +896,6 @@ static void aid_input(struct tn3270 *s, uint8_t aid, const uint8_t *p, size_t le
 		more_arm(s, m);
 	}
 	retrieve_keep(s, line);
-	s->guest_waiting = false;
 	s->host.line(s->host.opaque, line);
 }
 
@@ -982,6 +1002,7 @@ static bool type_parse(struct tn3270 *s, const char *type, size_t len, bool need
 		   (t[10] == 0 ? !need_e : !strcasecmp(t + 10, "-E"))) {
 		model = t[9] - '0';
 		s->query = t[10] != 0;
+		s->colour = s->query && t[7] == '9';
 	} else {
 		return false;
 	}

@@ -142,6 +142,8 @@ void tn3270_hidden(struct tn3270 *s, bool hidden);
 void tn3270_retrieve(struct tn3270 *s);
 /* Put text into the input area (a DELAYED PF key). */
 void tn3270_set_input(struct tn3270 *s, const char *text);
+/* A typed line went to the guest: its prompt is answered (VM READ ends). */
+void tn3270_guest_input(struct tn3270 *s);
 /* Show NOT ACCEPTED until the next input. */
 void tn3270_not_accepted(struct tn3270 *s);
 /* The user's state may have changed: refresh the status area. */

@@ -57,6 +57,7 @@ struct cp_console {
 	/* LOGON userid was typed on it: ask the password. */
 	void (*logon)(struct cp_console *c, const char *userid);
 	const char *name; /* "L0001": the terminal's name in QUERY NAMES */
+	bool is3270;	  /* a 3270 (cp/tn3270.h): its break key is PA1 */
 };
 
 /* Terminal input diverted from CP (an EXEC's PULL, a running EXEC's break). */

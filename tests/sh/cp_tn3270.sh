@@ -107,8 +107,8 @@ try:
     s.wait_screen(r"STORAGE = 64M")
     s.enter("echo not-for-the-guest")
     s.wait_screen(r"HCPCMD001E Unknown CP command: ECHO")
-    s.enter("BEGIN")
-    s.wait_status("RUNNING")
+    s.enter("BEGIN")  # the guest runs again, its prompt still waiting
+    s.wait(lambda t: s.status().startswith(("RUNNING", "VM READ")), "RUNNING after BEGIN")
     s.enter("echo again-$((1+2))")
     s.wait_screen(r"^again-3$")
 
