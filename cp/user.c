@@ -15,6 +15,8 @@
 #include "cp/commands.h"
 #include "cp/nss.h"
 #include "cp/user.h"
+
+#include "cp/cmd_cpu.h"
 #include "cp/vmctl.h"
 #include "util/log.h"
 #include "vm/proto.h"
@@ -169,6 +171,7 @@ int cp_user_logon(struct dir_user *d, struct cp_sink *sink, struct cp_user **out
 	u->dir = d;
 	u->id = d->id;
 	u->storage = d->storage;
+	cpu_user_logon(u);
 	u->linend = '#';
 	u->more_s = CP_MORE_S;
 	u->more2_s = CP_MORE2_S;
