@@ -781,13 +781,16 @@ static void t3270_flush(void *opaque)
 static void t3270_mode(void *opaque, enum tn3270_mode mode)
 {
 	struct cp_term *t = opaque;
+	int rows, cols;
 
 	switch (mode) {
 	case TN3270_LINE: /* the session calls nothing after this */
 		term_line_mode(t);
 		break;
 	case TN3270_3270:
-		log_info("terminal %s: 3270 (%s)", t->name, tn3270_type(t->s3270));
+		tn3270_size(t->s3270, &rows, &cols);
+		log_info("terminal %s: 3270 (%s, %dx%d)", t->name, tn3270_type(t->s3270), rows,
+			 cols);
 		t->telnet = true;
 		t->logo_pending = false;
 		t->con.is3270 = true;

@@ -1045,8 +1045,6 @@ static void activate(struct tn3270 *s)
 	}
 	s->neg = NEG_ACTIVE;
 	area_clear(s);
-	log_info("3270 session: %s %s, %dx%d", s->tn3270e ? "TN3270E" : "TN3270", s->type, s->rows,
-		 s->cols);
 	if (s->bind_image)
 		send_bind(s);
 	paint(s);

@@ -282,7 +282,7 @@ static void test_negotiation_and_screen(void)
 static void test_more_and_keys(void)
 {
 	struct client c;
-	char text[16];
+	char text[32];
 	/* ENTER, cursor, SBA to 1761 (5B 61), "LOGON" */
 	static const uint8_t enter[] = {0x7d, 0x5b, 0x61, 0x11, 0x5b, 0x61,
 					0xd3, 0xd6, 0xc7, 0xd6, 0xd5};
