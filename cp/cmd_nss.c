@@ -346,6 +346,7 @@ static void ipl_done(struct cp_user *u, struct nss_user *n, const struct proto_n
 	}
 	n->file = f;
 	u->ipled = true;
+	cp_user_memo(u);
 	cp_user_begin(u); /* the VM process has set the trap again (traps stay across IPL) */
 	log_info("%s: IPL %s: %.3f ms to the first instruction (%.3f ms in the VM)", u->id,
 		 f->meta.hdr.name, (double)(mono_ns() - n->ipl_t0) / 1e6, (double)r->ns / 1e6);

@@ -121,6 +121,11 @@ struct cp_user *cp_user_find(const char *id);
 int cp_user_count(void);
 /* Creates the user and its VM process (LOGON, AUTOLOG); messages to sink. */
 int cp_user_logon(struct dir_user *d, struct cp_sink *sink, struct cp_user **out);
+/* The VMs a previous CP left running, taken over as disconnected users
+ * (cp/vmctl.h); at start, before anyone logs on. */
+void cp_user_adopt_all(void);
+/* Tells the VM what a later CP needs to take it over (its last IPL, its NSS). */
+void cp_user_memo(struct cp_user *u);
 /* Ends the VM process, leaves the terminal (dropped), frees u. */
 void cp_user_logoff(struct cp_user *u);
 /* An EXEC's own text (SAY) to the user's terminal. */

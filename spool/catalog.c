@@ -928,7 +928,7 @@ int spool_attach(struct spool *sp, struct spool_file *f, const char *user, int *
 		snprintf(why, wl, "not a saved system");
 		return -ENOENT;
 	}
-	if (!f->nusers) {
+	if (f->datafd < 0) { /* the first user of this CP's */
 		ret = activate(sp, f, why, wl);
 		if (ret < 0)
 			return ret;
@@ -946,6 +946,13 @@ int spool_attach(struct spool *sp, struct spool_file *f, const char *user, int *
 	fill_map(f, map, nmap);
 	*fdp = fd;
 	return 0;
+}
+
+int spool_adopt_user(struct spool *sp, struct spool_file *f, const char *user)
+{
+	if (f->cls != 'A' && f->cls != 'R' && f->cls != 'P')
+		return -ENOENT;
+	return user_add(f, user);
 }
 
 void spool_detach(struct spool *sp, struct spool_file *f, const char *user)

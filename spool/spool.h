@@ -305,6 +305,10 @@ int spool_purge(struct spool *sp, struct spool_file *f);
  */
 int spool_attach(struct spool *sp, struct spool_file *f, const char *user, int *fd,
 		 struct spool_map *map, int *nmap, char *why, size_t whylen);
+/* A user whose VM a previous CP IPLed from f (cp/vmctl.h) counts as f's
+ * user without an activation of this CP's: the next spool_attach makes its
+ * own copy.  0 or -errno. */
+int spool_adopt_user(struct spool *sp, struct spool_file *f, const char *user);
 /* The user left (LOGOFF, re-IPL, SYSTEM CLEAR): last one out frees the memfd
  * and deletes a class P file. */
 void spool_detach(struct spool *sp, struct spool_file *f, const char *user);

@@ -35,13 +35,13 @@ def free_port():
 
 
 class CP:
-    def __init__(self, directory, name="cp", args=(), pass_fds=()):
+    def __init__(self, directory, name="cp", args=(), pass_fds=(), port=None):
         self.dir = os.path.join(TMP, name)
         os.makedirs(self.dir, exist_ok=True)
         self.dirfile = os.path.join(self.dir, "user.direct")
         with open(self.dirfile, "w") as f:
             f.write(directory)
-        self.port = free_port()
+        self.port = port or free_port()
         self.logfile = os.path.join(self.dir, "cp.log")
         self.log = open(self.logfile, "w")
         self.proc = subprocess.Popen(
@@ -53,13 +53,17 @@ class CP:
         while True:
             if self.proc.poll() is not None:
                 fail("cp ended at start:\n" + self.logtext())
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    fail("cp does not listen")
-                time.sleep(0.05)
+            # Listening is not ready: CP binds its port first, then loads
+            # the spool and takes over VMs a previous CP left running.
+            if "ready on" in self.logtext():
+                try:
+                    socket.create_connection(("127.0.0.1", self.port), 1).close()
+                    break
+                except OSError:
+                    pass
+            if time.monotonic() > deadline:
+                fail("cp does not listen")
+            time.sleep(0.05)
 
     def logtext(self):
         with open(self.logfile, errors="replace") as f:
@@ -126,6 +130,17 @@ class CP:
                         fail("VM process %d still running after shutdown" % pid)
 
     def kill(self):
+        """SIGKILL CP and its VMs (which would otherwise wait for a new CP)."""
+        vms = list(self.vm_pids().values()) if self.proc.poll() is None else []
+        self.kill_cp_only()
+        for pid in vms:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def kill_cp_only(self):
+        """SIGKILL CP alone: its VM processes go on and wait for a new CP."""
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
