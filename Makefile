@@ -133,7 +133,7 @@ check-asan:
 # libFuzzer binaries, one per target of tests/fuzz/targets.c (not part of
 # make check, which runs the same targets a fixed number of times in
 # tests/unit/fuzz_parsers).  Run e.g. build/fuzz/fuzz_spool -max_total_time=60.
-FUZZTARGETS := directory defsys spool ipl elf snapshot proto mmio net hart
+FUZZTARGETS := directory defsys spool ipl elf snapshot proto mmio net hart tn3270
 fuzz:
 	$(MAKE) BUILD=build/fuzz CC=clang OPT=-O1 \
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
