@@ -15,6 +15,7 @@
 
 #include "cp/cmd_exec.h"
 #include "cp/commands.h"
+#include "cp/display.h"
 #include "cp/net.h"
 #include "cp/nss.h"
 
@@ -45,6 +46,8 @@ const struct cp_command cp_commands[] = {
 	{"SAVESYS",    7, "E",  0, cmd_savesys,    "name"},
 	{"PURGE",      3, "E",  0, cmd_purge,      "NSS NAME name|SPOOLID id"},
 	{"TRACE",      2, "G",  CP_CMD_REST, cmd_trace, "I R addr[-addr] [RUN] [CMD cmd1#cmd2...] | END [ALL]"},
+	{"DISPLAY",    1, "G",  0, cmd_display,    "G [reg[-reg]] | F [reg[-reg]] | PSW | CSR name | [R|V]hexloc[-hexloc|.len] ..."},
+	{"STORE",      2, "G",  0, cmd_store,      "G reg value... | F reg value... | PSW addr | [R|V]hexloc value..."},
 	/* Guest LANs, virtual switches, NICs (cp/net.c) */
 	{"COUPLE",     3, "G",  0, cmd_couple,     "vdev [TO] SYSTEM|owner name"},
 	{"UNCOUPLE",   5, "G",  0, cmd_uncouple,   "vdev"},

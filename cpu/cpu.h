@@ -102,6 +102,12 @@ uint64_t hart_deadline_ns(struct hart *h);
 void hart_flush_tlb(struct hart *h);
 /* Instruction trace: stop before fetching from guest physical [lo, hi]. lo > hi disables. */
 void hart_set_trace(struct hart *h, uint64_t lo, uint64_t hi);
+/*
+ * A look through the hart's current satp (Bare: va is physical) for a
+ * debugger: no permission checks, no A/D updates, no TLB fill.  0 with the
+ * guest physical address, or the page/access fault cause a load would take.
+ */
+int hart_translate(struct hart *h, uint64_t va, uint64_t *pa);
 /* CSR num (cpu/csr.h) as the hart holds it, no access checks: 0, or -ENOENT. */
 int hart_read_csr(struct hart *h, unsigned num, uint64_t *v);
 /*

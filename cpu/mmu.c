@@ -74,17 +74,16 @@ static bool pte_allows(struct hart *h, uint64_t pte, int acc, int priv)
 }
 
 /*
- * Virtual to physical.  Returns 0, or the exception cause to raise with the
- * virtual address as tval.  Sets A (and D for a write) in the leaf PTE.
+ * The page walk.  With debug (CP's DISPLAY) the leaf's permissions are not
+ * checked and A/D are left alone: it only looks, whatever the privilege.
  */
-int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa)
+static int mmu_walk(struct hart *h, uint64_t va, int acc, int priv, bool debug, uint64_t *pa)
 {
 	struct cpu *c = cpu_of(h);
-	int priv = effective_priv(h, acc);
 	uint64_t mode = h->s.satp >> 60;
 	int levels;
 
-	if (priv == PRV_M || mode == 0) {
+	if ((priv == PRV_M && !debug) || mode == 0) {
 		*pa = va;
 		return 0;
 	}
@@ -112,13 +111,13 @@ int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa)
 			base = ppn << 12;
 			continue;
 		}
-		if (!pte_allows(h, pte, acc, priv))
+		if (!debug && !pte_allows(h, pte, acc, priv))
 			return page_fault[acc];
 		uint64_t lowmask = (1ULL << (9 * i)) - 1;
 		if (ppn & lowmask)
 			return page_fault[acc]; /* misaligned superpage */
 		uint64_t need = PTE_A | (acc == ACC_W ? PTE_D : 0);
-		if ((pte & need) != need) {
+		if (!debug && (pte & need) != need) {
 			/* hardware A/D update; a page table in read-only storage cannot take it */
 			if (mem_page_ro(c->mem, pte_pa - RAM_BASE))
 				return access_fault[acc];
@@ -130,6 +129,20 @@ int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa)
 		return 0;
 	}
 	return page_fault[acc];
+}
+
+/*
+ * Virtual to physical.  Returns 0, or the exception cause to raise with the
+ * virtual address as tval.  Sets A (and D for a write) in the leaf PTE.
+ */
+int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa)
+{
+	return mmu_walk(h, va, acc, effective_priv(h, acc), false, pa);
+}
+
+int hart_translate(struct hart *h, uint64_t va, uint64_t *pa)
+{
+	return mmu_walk(h, va, ACC_R, PRV_S, true, pa);
 }
 
 static void tlb_fill(struct hart *h, struct tlb_entry *t, uint64_t va, uint64_t pa, uint64_t ctx)

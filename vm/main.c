@@ -262,6 +262,7 @@ static const struct vm_handler vm_handlers[] = {
 	{PROTO_TRACE_CLEAR, vm_trace_clear},
 	{PROTO_QUIT,        vm_quit},
 	{PROTO_NIC_LINK,    vm_nic_link},
+	{PROTO_INSPECT,     vm_inspect},
 	/* Named Saved Systems (vm/nss.c) */
 	{PROTO_NSS_SAVE,    vm_nss_save},
 	{PROTO_NSS_IPL,     vm_nss_ipl},

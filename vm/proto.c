@@ -126,6 +126,10 @@ const char *proto_type_name(uint32_t type)
 		return "NIC_LINK";
 	case PROTO_QUIT:
 		return "QUIT";
+	case PROTO_INSPECT:
+		return "INSPECT";
+	case PROTO_INSPECT_REPLY:
+		return "INSPECT_REPLY";
 	case PROTO_HELLO:
 		return "HELLO";
 	case PROTO_RESULT:

@@ -28,6 +28,11 @@
  *   NIC_LINK     struct proto_nic_link, with one fd (the switch port's
  *                socket, non-blocking) when up: couple NIC vdev to it, or
  *                uncouple it.  The guest sees its link go up or down.
+ *   INSPECT      struct proto_inspect (+ bytes to store): read or change a
+ *                hart's registers or guest storage (DISPLAY, STORE).  The
+ *                VM takes it between two slices of guest instructions, so
+ *                at an instruction boundary, running or not.
+ *                Answer: INSPECT_REPLY with the same tag.
  *
  *  VM -> CP
  *   HELLO        no payload: the VM process is up and waits for SETUP.
@@ -58,12 +63,14 @@ enum proto_type {
 	PROTO_TRACE_CLEAR = 8,
 	PROTO_QUIT = 9,
 	PROTO_NIC_LINK = 10,
+	PROTO_INSPECT = 11,
 	/* VM -> CP */
 	PROTO_HELLO = 64,
 	PROTO_RESULT = 65,
 	PROTO_CONSOLE_OUT = 66,
 	PROTO_STATE = 67,
 	PROTO_CP_REQUEST = 68,
+	PROTO_INSPECT_REPLY = 69,
 	/* Named Saved Systems (vm/nss.c, cp/cmd_nss.c) */
 	PROTO_NSS_FIRST = 128,
 	PROTO_NSS_LAST = 191,
@@ -113,6 +120,46 @@ struct proto_result {
 	uint32_t req; /* the request type answered */
 	int32_t rc;   /* 0 or -errno */
 	char text[];  /* NUL-terminated */
+};
+
+/* INSPECT operations. */
+enum proto_inspect_op {
+	PROTO_INSP_STATE = 1,	  /* reply: struct hart_state (cpu/cpu.h) of the hart */
+	PROTO_INSP_CSR = 2,	  /* addr: CSR number; reply val */
+	PROTO_INSP_READ = 3,	  /* real [addr, addr+len), len <= PROTO_INSPECT_MAX */
+	PROTO_INSP_WRITE = 4,	  /* real addr, the len bytes after the header */
+	PROTO_INSP_TRANSLATE = 5, /* addr virtual through satp; reply val: real address */
+	PROTO_INSP_SET_REG = 6,	  /* addr: PROTO_REG_*; val: the new value */
+};
+
+/* Registers for SET_REG: x0..x31 are 0..31, f0..f31 32..63. */
+#define PROTO_REG_F0 32
+#define PROTO_REG_PC 64
+
+#define PROTO_INSPECT_MAX 4096 /* bytes read or written by one INSPECT */
+
+struct proto_inspect {
+	uint32_t op;   /* enum proto_inspect_op */
+	uint32_t hart; /* which hart (0: the first) */
+	uint64_t tag;  /* echoed in the reply */
+	uint64_t addr;
+	uint64_t len;
+	uint64_t val;
+	uint8_t data[]; /* WRITE: len bytes */
+};
+
+/*
+ * rc: 0; -ERANGE outside storage (val: the first real address outside);
+ * -EACCES a read-only page (a shared saved system); -EFAULT translation
+ * failed (val: the exception cause); -ENOENT no such hart, CSR or register;
+ * -ENODEV no machine yet; -EINVAL a bad request.
+ */
+struct proto_inspect_reply {
+	uint64_t tag;
+	int32_t rc;
+	uint32_t len; /* data bytes */
+	uint64_t val;
+	uint8_t data[];
 };
 
 enum proto_stop_reason {

@@ -45,6 +45,9 @@ void vm_stopped(struct vm *vm, enum proto_stop_reason why);
 /* Apply the instruction trace range to the hart (after IPL, reset, SETUP). */
 void vm_apply_trace(struct vm *vm);
 
+/* INSPECT: DISPLAY and STORE (vm/inspect.c). */
+void vm_inspect(struct vm *vm, struct proto_msg *m);
+
 /* `rvcp vm --fd N [--user ID]` (vm/main.c): argv[0] is the subcommand name. */
 int vm_main(int argc, char **argv);
 
