@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "cp/cmd_exec.h"
+#include "cp/cmd_ssi.h"
 #include "cp/commands.h"
 #include "cp/display.h"
 #include "cp/net.h"
@@ -62,6 +63,7 @@ const struct cp_command cp_query_commands[] = {
 	{"NAMES",      1, "*",  0, cmd_q_names,    ""},
 	{"USERS",      1, "*",  0, cmd_q_users,    "[userid]"},
 	{"TIME",       3, "*",  0, cmd_q_time,     ""},
+	{"SSI",        3, "ABCDEG", 0, cmd_q_ssi,  ""},
 	/* Named Saved Systems: NSS, TRACE */
 	{"NSS",        3, "E",  0, cmd_q_nss,      "[ALL|NAME name|USERS name|MAP]"},
 	{"TRACE",      2, "G",  0, cmd_q_trace,    ""},

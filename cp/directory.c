@@ -632,23 +632,35 @@ struct dir_user *dir_find(const struct directory *d, const char *id)
 	return NULL;
 }
 
+bool dir_password_matches(const char *stored, bool hashed, const char *password,
+			  struct crypt_data *cd)
+{
+	const char *h;
+
+	if (!hashed)
+		return !strcasecmp(stored, password); /* z/VM passwords ignore case */
+	h = crypt_r(password, stored, cd);
+	return h && h[0] != '*' && !strcmp(h, stored);
+}
+
 bool dir_check_password(const struct dir_user *u, const char *password)
 {
 	struct crypt_data *cd;
-	const char *h;
 	bool ok;
 
-	if (!strcasecmp(u->password, "NOLOG") || !strcasecmp(u->password, "AUTOONLY"))
+	if (!dir_may_logon(u))
 		return false;
-	if (!u->hashed)
-		return !strcasecmp(u->password, password); /* z/VM passwords ignore case */
 	cd = calloc(1, sizeof(*cd));
 	if (!cd)
 		return false;
-	h = crypt_r(password, u->password, cd);
-	ok = h && h[0] != '*' && !strcmp(h, u->password);
+	ok = dir_password_matches(u->password, u->hashed, password, cd);
 	free(cd);
 	return ok;
+}
+
+bool dir_may_logon(const struct dir_user *u)
+{
+	return strcasecmp(u->password, "NOLOG") && strcasecmp(u->password, "AUTOONLY");
 }
 
 bool dir_user_has_class(const struct dir_user *u, const char *classes)

@@ -85,7 +85,15 @@ struct directory {
 int dir_load(const char *path, struct directory **out, char *err, size_t errlen);
 void dir_free(struct directory *d);
 struct dir_user *dir_find(const struct directory *d, const char *id);
+/* In CP's loop, for privileged commands (AUTOLOG with a password); a
+ * terminal's LOGON checks through cp/pwcheck.h, off the loop. */
 bool dir_check_password(const struct dir_user *u, const char *password);
+/* Not NOLOG or AUTOONLY: a password may log it on. */
+bool dir_may_logon(const struct dir_user *u);
+struct crypt_data;
+/* stored: a crypt(3) hash (hashed) or a plaintext password. */
+bool dir_password_matches(const char *stored, bool hashed, const char *password,
+			  struct crypt_data *cd);
 bool dir_user_has_class(const struct dir_user *u, const char *classes);
 bool dir_namesave(const struct dir_user *u, const char *name);
 /* "64M" -> bytes; 0 or -EINVAL. */

@@ -11,6 +11,7 @@
 
 #include "cp/net.h"
 #include "cp/cmd_exec.h"
+#include "cp/cmd_ssi.h"
 #include "cp/commands.h"
 #include "cp/nss.h"
 #include "cp/user.h"
@@ -194,6 +195,8 @@ void cp_user_logoff(struct cp_user *u)
 	nss_logoff(u);
 	net_user_logoff(u);
 	vmctl_destroy(u);
+	if (!u->ssi_lost)
+		cp_ssi_release(u->id);
 	if (u->term)
 		u->term->leave(u->term, false); /* detaches itself from u */
 	for (pp = &cp_sys.users; *pp; pp = &(*pp)->next) {
