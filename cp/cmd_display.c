@@ -26,9 +26,9 @@ static const char *const abi_x[32] = {
     "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 static const char *const abi_f[32] = {
-    "ft0", "ft1", "ft2",  "ft3",  "ft4", "ft5", "ft6",	"ft7", "fs0",  "fs1",  "fa0",
-    "fa1", "fa2", "fa3",  "fa4",  "fa5", "fa6", "fa7",	"fs2", "fs3",  "fs4",  "fs5",
-    "fs6", "fs7", "fs8",  "fs9",  "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
+    "ft0", "ft1", "ft2", "ft3", "ft4",	"ft5",	"ft6", "ft7", "fs0",  "fs1",  "fa0",
+    "fa1", "fa2", "fa3", "fa4", "fa5",	"fa6",	"fa7", "fs2", "fs3",  "fs4",  "fs5",
+    "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
 };
 
 const char *dsp_reg_name(int reg)
@@ -145,8 +145,7 @@ int dsp_fail(struct cp_ctx *ctx, int rc, const char *operand)
 int dsp_inspect(struct cp_ctx *ctx, uint32_t op, uint64_t addr, uint64_t len, uint64_t val,
 		const void *data, struct proto_inspect_reply *r, void *out, size_t outmax)
 {
-	struct proto_inspect q = {
-	    .op = op, .hart = 0, .addr = addr, .len = len, .val = val};
+	struct proto_inspect q = {.op = op, .hart = 0, .addr = addr, .len = len, .val = val};
 	size_t dlen = op == PROTO_INSP_WRITE ? len : 0;
 
 	memset(r, 0, sizeof(*r));

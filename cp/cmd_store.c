@@ -14,9 +14,9 @@ static int store_reg(struct cp_ctx *ctx, int reg, uint64_t val, const char *oper
 {
 	struct proto_inspect_reply r;
 
-	return dsp_fail(ctx, dsp_inspect(ctx, PROTO_INSP_SET_REG, (uint64_t)reg, 0, val, NULL, &r,
-					 NULL, 0),
-			operand);
+	return dsp_fail(
+	    ctx, dsp_inspect(ctx, PROTO_INSP_SET_REG, (uint64_t)reg, 0, val, NULL, &r, NULL, 0),
+	    operand);
 }
 
 /* STORE G|F reg value ...: consecutive registers from reg. */
@@ -58,8 +58,7 @@ static int store_psw(struct cp_ctx *ctx, int argc, char **argv)
 }
 
 /* The values as bytes: a word per 1..8 digits, a doubleword per 9..16. */
-static int store_bytes(struct cp_ctx *ctx, int i, int argc, char **argv, uint8_t *buf,
-		       size_t *n)
+static int store_bytes(struct cp_ctx *ctx, int i, int argc, char **argv, uint8_t *buf, size_t *n)
 {
 	*n = 0;
 	if (i >= argc)

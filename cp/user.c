@@ -79,12 +79,12 @@ static void user_vm_failed(struct cp_user *u, uint32_t req, const char *text)
 	}
 }
 
-static void user_vm_stopped(struct cp_user *u, uint32_t reason, uint64_t pc)
+static void user_vm_stopped(struct cp_user *u, const struct proto_state *s)
 {
 	u->running = false;
-	switch (reason) {
+	switch (s->reason) {
 	case PROTO_STOP_TRACE:
-		nss_trace_hit(u, pc);
+		nss_trace_hit(u, s);
 		break;
 	case PROTO_STOP_POWEROFF:
 		u->ipled = false;

@@ -494,7 +494,7 @@ static void vmctl_state(struct cp_user *u, struct proto_msg *m)
 		log_info("%s: stale stop report ignored (%u of %u)", u->id, s->runs, u->vm->runs);
 		return;
 	}
-	u->vm->ev->stopped(u, s->reason, s->pc);
+	u->vm->ev->stopped(u, s);
 }
 
 /* A CP command the guest issued: the payload, up to its NUL. */
@@ -655,7 +655,8 @@ static int vmctl_inspect_take(struct cp_user *u, uint64_t tag, struct proto_insp
 		*r = h;
 		if (r->len > outmax)
 			r->len = (uint32_t)outmax;
-		memcpy(out, m.payload + sizeof(h), r->len);
+		if (r->len)
+			memcpy(out, m.payload + sizeof(h), r->len);
 		return 1;
 	}
 	if (m.type == PROTO_CONSOLE_OUT) {

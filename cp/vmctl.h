@@ -47,8 +47,9 @@ struct vmctl_events {
 	/* A request (PROTO_IPL, PROTO_SETUP, ...) failed: the VM's reason. */
 	void (*failed)(struct cp_user *u, uint32_t req, const char *text);
 	/* The guest stopped, and no BEGIN or IPL sent since has overtaken the
-	 * report: reason PROTO_STOP_*, pc the real address it stopped at. */
-	void (*stopped)(struct cp_user *u, uint32_t reason, uint64_t pc);
+	 * report: reason PROTO_STOP_*, s->pc the real address it stopped at,
+	 * s->hit_* what a trace trap caught. */
+	void (*stopped)(struct cp_user *u, const struct proto_state *s);
 	/* The guest asked for a CP command (machine/cpreq.h); the guest waits
 	 * stopped until it is sent PROTO_BEGIN. */
 	void (*request)(struct cp_user *u, const char *line);

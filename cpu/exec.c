@@ -229,6 +229,8 @@ static int exec_system(struct hart *h, uint32_t insn, uint32_t raw, uint64_t npc
 	}
 	switch (insn) {
 	case INSN_ECALL:
+		if (unlikely(c->watch_on && c->watch.svc))
+			hart_hit(h, HART_HIT_SVC, h->s.pc, h->s.x[17], 0);
 		if (priv == PRV_S && h->ecall && h->ecall(h->ecall_opaque, h)) {
 			h->s.x[0] = 0;
 			h->s.pc = npc;
@@ -732,6 +734,10 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 		uint64_t n;
 		int ret;
 
+		if (c->hit_pending) {
+			c->hit_pending = false;
+			return HART_EXIT_TRACE;
+		}
 		if (h->stop_req) {
 			h->stop_req = false;
 			return HART_EXIT_STOP;

@@ -158,6 +158,10 @@ static void tlb_fill(struct hart *h, struct tlb_entry *t, uint64_t va, uint64_t 
 	if (t == c->tlb_w && ((c->mem->flags[(pa - RAM_BASE) >> PAGE_SHIFT] & MEM_PG_CODE) ||
 			      c->engine == HART_ENGINE_LOCKSTEP))
 		return;
+	/* nor for a page of the store trace range: its stores take the slow path */
+	if (t == c->tlb_w && c->watch_on && c->watch.store_lo <= c->watch.store_hi &&
+	    (pa & ~0xfffULL) <= c->watch.store_hi && (pa | 0xfff) >= c->watch.store_lo)
+		return;
 	e->tag = (va & ~0xfffULL) | ctx;
 	e->addend = (uintptr_t)host - (uintptr_t)(va & ~0xfffULL);
 }
@@ -185,6 +189,8 @@ static bool access_page(struct hart *h, uint64_t va, int size, uint64_t *val, in
 			tlb_fill(h, c->tlb_w, va, pa, c->dctx);
 			tlb_fill(h, c->tlb_r, va, pa, c->dctx);
 			store_bytes(h, hp, val, size);
+			if (unlikely(c->watch_on))
+				hart_watch_store(h, pa, size);
 		} else {
 			tlb_fill(h, c->tlb_r, va, pa, c->dctx);
 			*val = 0;
@@ -251,6 +257,10 @@ static bool access_split(struct hart *h, uint64_t va, int size, uint64_t *val, i
 		code_store(h, pa2 - RAM_BASE);
 		store_bytes(h, h1, b, n1);
 		store_bytes(h, h2, b + n1, size - n1);
+		if (unlikely(cpu_of(h)->watch_on)) {
+			hart_watch_store(h, pa1, n1);
+			hart_watch_store(h, pa2, size - n1);
+		}
 	} else {
 		*val = 0;
 		memcpy(b, h1, n1);
@@ -304,6 +314,9 @@ bool mmu_amo_ptr(struct hart *h, uint64_t va, int size, bool lr, bool sc, void *
 		if (!lr) {
 			code_store(h, *pa - RAM_BASE);
 			tlb_fill(h, c->tlb_w, va, *pa, c->dctx);
+			if (unlikely(c->watch_on))
+				hart_watch_store(h, *pa,
+						 size); /* the AMO stores when this returns */
 		}
 		tlb_fill(h, c->tlb_r, va, *pa, c->dctx);
 	}
@@ -314,7 +327,12 @@ static bool trace_hit(struct hart *h, uint64_t pa)
 {
 	struct cpu *c = cpu_of(h);
 
-	return c->trace_on && pa >= c->trace_lo && pa <= c->trace_hi;
+	if (!c->trace_on || pa < c->trace_lo || pa > c->trace_hi)
+		return false;
+	for (int i = 0; i < c->trace_n; i++)
+		if (pa >= c->trace_r[i][0] && pa <= c->trace_r[i][1])
+			return true;
+	return false;
 }
 
 /* Reads 2 bytes of instruction at pc; false when trapped (tval = pc). */
@@ -351,6 +369,8 @@ static int fetch16(struct hart *h, uint64_t pc, uint16_t *v, bool first)
 				c->trace_skip = false;
 			} else {
 				h->trace_pc = pc;
+				h->hit =
+				    (struct hart_hit){.kind = HART_HIT_INSTR, .pc = pc, .tval = pa};
 				c->trace_skip = true;
 				return FETCH_TRACE;
 			}

@@ -120,6 +120,8 @@ const char *proto_type_name(uint32_t type)
 		return "RESET";
 	case PROTO_TRACE_SET:
 		return "TRACE_SET";
+	case PROTO_TRACE_SETS:
+		return "TRACE_SETS";
 	case PROTO_TRACE_CLEAR:
 		return "TRACE_CLEAR";
 	case PROTO_NIC_LINK:

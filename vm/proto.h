@@ -23,6 +23,9 @@
  *   CONSOLE_IN   bytes for the guest's console.
  *   RESET        uint32 clear: SYSTEM RESET (0) / CLEAR (1); the guest stops.
  *   TRACE_SET    struct proto_trace: stop before fetching in [lo, hi] (real).
+ *   TRACE_SETS   struct proto_trace_sets: every trap at once (CP's TRACE):
+ *                instruction ranges, a store range, exceptions, interrupts,
+ *                ECALL.  Replaces what TRACE_SET or TRACE_SETS set before.
  *   TRACE_CLEAR  no payload.
  *   QUIT         end the VM process (no payload).
  *   NIC_LINK     struct proto_nic_link, with one fd (the switch port's
@@ -64,6 +67,7 @@ enum proto_type {
 	PROTO_QUIT = 9,
 	PROTO_NIC_LINK = 10,
 	PROTO_INSPECT = 11,
+	PROTO_TRACE_SETS = 12,
 	/* VM -> CP */
 	PROTO_HELLO = 64,
 	PROTO_RESULT = 65,
@@ -114,6 +118,19 @@ struct proto_ipl {
 
 struct proto_trace {
 	uint64_t lo, hi; /* real addresses, inclusive */
+};
+
+#define PROTO_TRACE_RANGES 8
+
+struct proto_trace_sets {
+	uint32_t ninstr; /* ranges used in instr[] (at most PROTO_TRACE_RANGES) */
+	uint8_t ext;	 /* stop after an interrupt is taken */
+	uint8_t svc;	 /* stop after an ECALL */
+	uint8_t store;	 /* store_lo..store_hi (real) is watched */
+	uint8_t pad;
+	uint64_t prog_mask; /* exception causes 0..63 to stop after */
+	uint64_t store_lo, store_hi;
+	struct proto_trace instr[PROTO_TRACE_RANGES]; /* real addresses */
 };
 
 struct proto_result {
@@ -177,6 +194,15 @@ struct proto_state {
 	 * stale (CP has set the VM running again since) and is ignored. */
 	uint32_t runs;
 	uint64_t pc; /* real address of the next instruction */
+	/* TRACE: what was hit (enum hart_hit_kind, cpu/cpu.h), at which
+	 * virtual pc; the instruction's bits when they could be read. */
+	uint32_t hit_kind;
+	uint32_t insn;
+	uint64_t hit_pc;
+	uint64_t hit_cause;
+	uint64_t hit_tval; /* STORE: the real address stored into */
+	uint8_t insn_ok;
+	uint8_t pad[7];
 };
 
 /* A received message: payload copied out, fds owned by the receiver. */

@@ -27,7 +27,7 @@ static void test_lookup(void)
 	CHECK(!strcmp(found(&g, "LOG"), "LOGOFF"));
 	CHECK(!strcmp(found(&g, "DISC"), "DISCONNECT"));
 	CHECK(!strcmp(found(&g, "DEF"), "DEFINE"));
-	CHECK(!strcmp(found(&g, "DE"), ""));	 /* shorter than the minimum */
+	CHECK(!strcmp(found(&g, "DE"), "")); /* shorter than the minimum */
 	CHECK(!strcmp(found(&g, "D"), "DISPLAY"));
 	CHECK(!strcmp(found(&g, "DIS"), "DISPLAY"));
 	CHECK(!strcmp(found(&g, "ST"), "STORE"));
