@@ -17,6 +17,7 @@
 #include "cp/cmd_ssi.h"
 #include "cp/commands.h"
 #include "cp/display.h"
+#include "cp/dump.h"
 #include "cp/net.h"
 #include "cp/nss.h"
 
@@ -48,6 +49,7 @@ const struct cp_command cp_commands[] = {
 	{"PURGE",      3, "E",  0, cmd_purge,      "NSS NAME name|SPOOLID id"},
 	{"TRACE",      2, "G",  CP_CMD_REST, cmd_trace, "I R range | STORE range | PROG [causes] | EXT | SVC [RUN|NORUN] [CMD cmd1#cmd2...] | END [ALL]"},
 	{"DISPLAY",    1, "G",  0, cmd_display,    "G [reg[-reg]] | F [reg[-reg]] | PSW | CSR name | [R|V]hexloc[-hexloc|.len] ..."},
+	{"VMDUMP",     3, "G",  0, cmd_vmdump,     "   storage and registers as an ELF core file into your reader"},
 	{"STORE",      2, "G",  0, cmd_store,      "G reg value... | F reg value... | PSW addr | [R|V]hexloc value..."},
 	/* Guest LANs, virtual switches, NICs (cp/net.c) */
 	{"COUPLE",     3, "G",  0, cmd_couple,     "vdev [TO] SYSTEM|owner name"},

@@ -531,6 +531,9 @@ static void vmctl_message(struct cp_user *u, struct proto_msg *m)
 	case PROTO_CP_REQUEST:
 		vmctl_request(u, m);
 		break;
+	case PROTO_VMDUMP_RESULT:
+		u->vm->ev->dump_result(u, m);
+		break;
 	default:
 		if (m->type >= PROTO_NSS_FIRST && m->type <= PROTO_NSS_LAST) {
 			u->vm->ev->nss_message(u, m);

@@ -53,6 +53,8 @@ struct vmctl_events {
 	/* The guest asked for a CP command (machine/cpreq.h); the guest waits
 	 * stopped until it is sent PROTO_BEGIN. */
 	void (*request)(struct cp_user *u, const char *line);
+	/* VMDUMP_RESULT (vm/proto.h). */
+	void (*dump_result)(struct cp_user *u, struct proto_msg *m);
 	/* A message of the NSS range (vm/nss.h); it owns m's descriptors. */
 	void (*nss_message)(struct cp_user *u, struct proto_msg *m);
 };

@@ -12,12 +12,13 @@
 #include "cpu/internal.h"
 
 static const char *const xr[32] = {
-    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",  "a0",  "a1", "a2", "a3", "a4", "a5",
-    "a6",   "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+    "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
+    "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
+    "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 static const char *const fr[32] = {
-    "ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6",  "ft7",  "fs0", "fs1", "fa0",
-    "fa1", "fa2", "fa3", "fa4", "fa5", "fa6", "fa7",  "fs2",  "fs3", "fs4", "fs5",
+    "ft0", "ft1", "ft2", "ft3", "ft4",	"ft5",	"ft6", "ft7", "fs0",  "fs1",  "fa0",
+    "fa1", "fa2", "fa3", "fa4", "fa5",	"fa6",	"fa7", "fs2", "fs3",  "fs4",  "fs5",
     "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
 };
 
@@ -63,8 +64,7 @@ static void dis_store(struct dis *d)
 
 	if (d->f3 > 3)
 		return unknown(d);
-	out(d, "%s %s,%lld(%s)", n[d->f3], xr[d->rs2], (long long)(int64_t)imm_s(d->i),
-	    xr[d->rs1]);
+	out(d, "%s %s,%lld(%s)", n[d->f3], xr[d->rs2], (long long)(int64_t)imm_s(d->i), xr[d->rs1]);
 }
 
 static void dis_fload_store(struct dis *d, bool store)
@@ -82,15 +82,19 @@ static void dis_fload_store(struct dis *d, bool store)
 
 static void dis_opimm(struct dis *d, bool w)
 {
-	static const char *const n[8] = {"addi", "slli", "slti", "sltiu", "xori", "sr?i", "ori", "andi"};
+	static const char *const n[8] = {"addi", "slli", "slti", "sltiu",
+					 "xori", "sr?i", "ori",	 "andi"};
 	unsigned sh = (d->i >> 20) & (w ? 31 : 63);
 	const char *sfx = w ? "w" : "";
 
 	if (d->f3 == 1 || d->f3 == 5) {
 		bool arith = (d->i >> 30) & 1;
 
-		out(d, "%s%s %s,%s,%u", d->f3 == 1 ? "slli" : arith ? "srai" : "srli", sfx, xr[d->rd],
-		    xr[d->rs1], sh);
+		out(d, "%s%s %s,%s,%u",
+		    d->f3 == 1 ? "slli"
+		    : arith    ? "srai"
+			       : "srli",
+		    sfx, xr[d->rd], xr[d->rs1], sh);
 		return;
 	}
 	if (w && d->f3 != 0)
@@ -108,7 +112,7 @@ static void dis_op(struct dis *d, bool w)
 {
 	static const char *const base[8] = {"add", "sll", "slt", "sltu", "xor", "srl", "or", "and"};
 	static const char *const mul[8] = {"mul", "mulh", "mulhsu", "mulhu",
-					   "div", "divu", "rem",  "remu"};
+					   "div", "divu", "rem",    "remu"};
 	const char *n;
 
 	if (d->f7 == 1)
@@ -158,7 +162,8 @@ static void dis_jalr(struct dis *d)
 
 static void dis_csr(struct dis *d)
 {
-	static const char *const n[8] = {NULL, "csrrw", "csrrs", "csrrc", NULL, "csrrwi", "csrrsi", "csrrci"};
+	static const char *const n[8] = {NULL, "csrrw",	 "csrrs",  "csrrc",
+					 NULL, "csrrwi", "csrrsi", "csrrci"};
 	char name[24];
 	unsigned csr = d->i >> 20;
 
@@ -203,7 +208,10 @@ static void dis_amo(struct dis *d)
 	};
 	const char *op = n[d->f7 >> 2];
 	const char *w = d->f3 == 2 ? "w" : d->f3 == 3 ? "d" : NULL;
-	const char *ord = (d->f7 & 3) == 3 ? ".aqrl" : (d->f7 & 2) ? ".aq" : (d->f7 & 1) ? ".rl" : "";
+	const char *ord = (d->f7 & 3) == 3 ? ".aqrl"
+			  : (d->f7 & 2)	   ? ".aq"
+			  : (d->f7 & 1)	   ? ".rl"
+					   : "";
 
 	if (!op || !w)
 		return unknown(d);

@@ -149,6 +149,18 @@ int machine_load_state(struct machine *m, const void *buf, size_t len, char *err
 int machine_state_saved_at(const void *buf, size_t len, int64_t *realtime_ns);
 
 struct hart *machine_hart(struct machine *m);
+
+/*
+ * The machine as an ELF core file into fd (an empty file; machine/coredump.c
+ * says the layout): storage and the hart's registers, as gdb and crash
+ * read a riscv64 Linux vmcore.  Take it between machine_run calls.
+ */
+struct machine_core_stats {
+	uint64_t file_size;  /* bytes, holes included */
+	uint64_t data_bytes; /* storage bytes written (the non-zero pages) */
+	size_t segments;     /* kernel-half PT_LOADs from the page tables */
+};
+int machine_write_core(struct machine *m, int fd, struct machine_core_stats *st);
 struct guest_mem *machine_mem(struct machine *m);
 
 #endif

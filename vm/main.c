@@ -333,6 +333,7 @@ static const struct vm_handler vm_handlers[] = {
 	{PROTO_QUIT,        vm_quit},
 	{PROTO_NIC_LINK,    vm_nic_link},
 	{PROTO_INSPECT,     vm_inspect},
+	{PROTO_VMDUMP,      vm_vmdump},
 	/* Named Saved Systems (vm/nss.c) */
 	{PROTO_NSS_SAVE,    vm_nss_save},
 	{PROTO_NSS_IPL,     vm_nss_ipl},

@@ -128,6 +128,10 @@ const char *proto_type_name(uint32_t type)
 		return "NIC_LINK";
 	case PROTO_QUIT:
 		return "QUIT";
+	case PROTO_VMDUMP:
+		return "VMDUMP";
+	case PROTO_VMDUMP_RESULT:
+		return "VMDUMP_RESULT";
 	case PROTO_INSPECT:
 		return "INSPECT";
 	case PROTO_INSPECT_REPLY:

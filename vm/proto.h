@@ -26,6 +26,10 @@
  *   TRACE_SETS   struct proto_trace_sets: every trap at once (CP's TRACE):
  *                instruction ranges, a store range, exceptions, interrupts,
  *                ECALL.  Replaces what TRACE_SET or TRACE_SETS set before.
+ *   VMDUMP       no payload, one fd (an empty file, read/write): the guest's
+ *                storage and harts as an ELF core file (machine_write_core),
+ *                fsync()ed; the guest then goes on as it was.
+ *                Answer: VMDUMP_RESULT.
  *   TRACE_CLEAR  no payload.
  *   QUIT         end the VM process (no payload).
  *   NIC_LINK     struct proto_nic_link, with one fd (the switch port's
@@ -68,6 +72,7 @@ enum proto_type {
 	PROTO_NIC_LINK = 10,
 	PROTO_INSPECT = 11,
 	PROTO_TRACE_SETS = 12,
+	PROTO_VMDUMP = 13,
 	/* VM -> CP */
 	PROTO_HELLO = 64,
 	PROTO_RESULT = 65,
@@ -75,6 +80,7 @@ enum proto_type {
 	PROTO_STATE = 67,
 	PROTO_CP_REQUEST = 68,
 	PROTO_INSPECT_REPLY = 69,
+	PROTO_VMDUMP_RESULT = 70,
 	/* Named Saved Systems (vm/nss.c, cp/cmd_nss.c) */
 	PROTO_NSS_FIRST = 128,
 	PROTO_NSS_LAST = 191,
@@ -177,6 +183,14 @@ struct proto_inspect_reply {
 	uint32_t len; /* data bytes */
 	uint64_t val;
 	uint8_t data[];
+};
+
+struct proto_vmdump_result {
+	int32_t rc;	   /* 0 or -errno */
+	uint32_t segments; /* kernel-half PT_LOADs */
+	uint64_t file_size, data_bytes;
+	uint64_t ns; /* how long the VM took, fsync included */
+	char text[]; /* NUL-terminated: what failed */
 };
 
 enum proto_stop_reason {

@@ -46,6 +46,7 @@ void vm_apply_trace(struct vm *vm);
 
 /* INSPECT: DISPLAY and STORE (vm/inspect.c). */
 void vm_inspect(struct vm *vm, struct proto_msg *m);
+void vm_vmdump(struct vm *vm, struct proto_msg *m);
 
 /* `rvcp vm --fd N [--user ID]` (vm/main.c): argv[0] is the subcommand name. */
 int vm_main(int argc, char **argv);

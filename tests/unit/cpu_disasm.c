@@ -52,9 +52,9 @@ static const struct {
     {0x5a05f553, "fsqrt.d fa0,fa1"},
     {0x4010f053, "fcvt.s.d ft0,ft1"},
     {0x00008067, "ret"},
-    {0xffdff06f, "j 0xffc"},		/* pc 0x1000 */
-    {0xfe0508e3, "beq a0,zero,0xff0"},	/* pc 0x1000 */
-    {0x00000000, ".half 0x0000"},	/* the all-zero half is illegal */
+    {0xffdff06f, "j 0xffc"},	       /* pc 0x1000 */
+    {0xfe0508e3, "beq a0,zero,0xff0"}, /* pc 0x1000 */
+    {0x00000000, ".half 0x0000"},      /* the all-zero half is illegal */
     {0x1141, "c.addi sp,sp,-16"},
     {0x8082, "c.ret"},
     {0x6422, "c.ld s0,8(sp)"},
