@@ -106,7 +106,7 @@ void dump_vm_result(struct cp_user *u, struct proto_msg *m)
 		reader_discard(cp_sys.spool, u->id, d->id);
 		cp_user_msg(u, MSG_DUMP_FAILED,
 			    r.rc && m->len > sizeof(r) ? (const char *)m->payload + sizeof(r)
-							: strerror(-rc));
+						       : strerror(-rc));
 	} else {
 		dump_size(r.file_size, size, sizeof(size));
 		snprintf(secs, sizeof(secs), "%.2f", (double)r.ns / 1e9);

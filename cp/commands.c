@@ -30,7 +30,7 @@ const struct cp_command cp_commands[] = {
 	{"BEGIN",      1, "G",  0, cmd_begin,      ""},
 	{"IPL",        1, "G",  0, cmd_ipl,        "vdev|name [PARM text]"},
 	{"QUERY",      1, "*",  0, cmd_query,      "VIRTUAL|TERMINAL|NAMES|USERS|TIME|userid ..."},
-	{"DEFINE",     3, "G",  0, cmd_define,     "STORAGE nnnM | T9336|VFB-512 vdev BLK n | NIC vdev QDIO | VSWITCH name [NAT] | LAN name"},
+	{"DEFINE",     3, "G",  0, cmd_define,     "STORAGE nnnM | CPU nn | T9336|VFB-512 vdev BLK n | NIC vdev QDIO | VSWITCH name [NAT] | LAN name"},
 	{"SYSTEM",     3, "G",  0, cmd_system,     "RESET|CLEAR"},
 	{"SET",        3, "G",  0, cmd_set,        "LINEND char|ON|OFF | MSG ON|OFF"},
 	{"TERMINAL",   4, "G",  0, cmd_terminal,   "LINEND char|ON|OFF"},
@@ -60,7 +60,7 @@ const struct cp_command cp_commands[] = {
 };
 
 const struct cp_command cp_query_commands[] = {
-	{"VIRTUAL",    1, "G",  0, cmd_q_virtual,  "STORAGE|DASD|ALL"},
+	{"VIRTUAL",    1, "G",  0, cmd_q_virtual,  "STORAGE|CPUS|DASD|ALL"},
 	{"TERMINAL",   1, "G",  0, cmd_q_terminal, ""},
 	{"NAMES",      1, "*",  0, cmd_q_names,    ""},
 	{"USERS",      1, "*",  0, cmd_q_users,    "[userid]"},

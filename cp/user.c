@@ -16,6 +16,8 @@
 #include "cp/dump.h"
 #include "cp/nss.h"
 #include "cp/user.h"
+
+#include "cp/cmd_cpu.h"
 #include "cp/vmctl.h"
 #include "util/log.h"
 #include "vm/proto.h"
@@ -172,6 +174,7 @@ int cp_user_logon(struct dir_user *d, struct cp_sink *sink, struct cp_user **out
 	u->dir = d;
 	u->id = d->id;
 	u->storage = d->storage;
+	cpu_user_logon(u);
 	u->linend = '#';
 	u->logon_time = time(NULL);
 	u->sink.line = cp_user_sink_line;

@@ -8,12 +8,11 @@
  *     physical address (p_paddr = p_vaddr); one PT_LOAD per run of the
  *     guest's kernel-half mappings (from satp's page tables, virtual
  *     p_vaddr), whose file bytes are the same storage bytes
- *   notes: per hart NT_PRSTATUS (pc, x1..x31 as Linux's user_regs_struct)
- *     and NT_PRFPREG (f0..f31, fcsr); NT_AUXV with AT_HWCAP (RV64IMAFDC,
- *     which is how gdb knows the f registers); VMCOREINFO when the guest kernel has
- *     one (the page that starts "OSRELEASE=", as Linux's vmcoreinfo_data)
- *   storage, page aligned; zero pages are holes, so an idle 1 GiB guest
- *     makes a small file.
+ *   notes: per hart (gdb shows each as a thread) NT_PRSTATUS (pc, x1..x31 as Linux's
+ * user_regs_struct) and NT_PRFPREG (f0..f31, fcsr); NT_AUXV with AT_HWCAP (RV64IMAFDC, which is how
+ * gdb knows the f registers); VMCOREINFO when the guest kernel has one (the page that starts
+ * "OSRELEASE=", as Linux's vmcoreinfo_data) storage, page aligned; zero pages are holes, so an idle
+ * 1 GiB guest makes a small file.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,12 +23,12 @@
 #include "machine/machine.h"
 #include "util/file.h"
 
-#define EM_RISCV     243
-#define NT_PRSTATUS  1
-#define NT_PRFPREG   2
-#define NT_AUXV	     6
-#define AT_HWCAP     16
-#define NT_VMCOREINF 0
+#define EM_RISCV      243
+#define NT_PRSTATUS   1
+#define NT_PRFPREG    2
+#define NT_AUXV	      6
+#define AT_HWCAP      16
+#define NT_VMCOREINF  0
 #define CORE_MAX_SEGS 60000 /* kernel-half runs kept; e_phnum is 16 bits */
 
 struct elf64_ehdr {
@@ -123,8 +122,9 @@ static void walk(struct machine *m, struct segs *s, uint64_t table, int lvl, uin
 		}
 		/* a superpage may reach past storage: its part in storage */
 		if (pa >= RAM_BASE && pa - RAM_BASE < mem->size)
-			seg_add(s, va, pa, len < mem->size - (pa - RAM_BASE) ? len
-									 : mem->size - (pa - RAM_BASE));
+			seg_add(s, va, pa,
+				len < mem->size - (pa - RAM_BASE) ? len
+								  : mem->size - (pa - RAM_BASE));
 	}
 }
 
@@ -156,8 +156,7 @@ static size_t find_vmcoreinfo(struct machine *m, const uint8_t **text)
 	return 0;
 }
 
-static size_t note_put(uint8_t *buf, uint32_t type, const char *name, const void *desc,
-		       size_t dlen)
+static size_t note_put(uint8_t *buf, uint32_t type, const char *name, const void *desc, size_t dlen)
 {
 	uint32_t namesz = (uint32_t)strlen(name) + 1, descsz = (uint32_t)dlen;
 	size_t n = 12, nlen = (namesz + 3) & ~3u;
@@ -172,16 +171,16 @@ static size_t note_put(uint8_t *buf, uint32_t type, const char *name, const void
 	return n + ((dlen + 3) & ~3u);
 }
 
-/* The notes into buf (at least core_notes_max bytes); their length. */
-static size_t core_notes(struct machine *m, uint8_t *buf, const uint8_t *info, size_t infolen)
+/* One hart's NT_PRSTATUS and NT_PRFPREG (gdb: a thread each, pid = hart + 1). */
+static size_t hart_notes(struct hart *h, int index, uint8_t *buf)
 {
 	struct hart_state hs;
 	struct prstatus pr = {0};
 	struct fpregs fp = {0};
 	size_t n = 0;
 
-	hart_get_state(m->hart, &hs);
-	pr.pid = 1;
+	hart_get_state(h, &hs);
+	pr.pid = (uint32_t)index + 1;
 	pr.reg[0] = hs.pc;
 	for (int i = 1; i < 32; i++)
 		pr.reg[i] = hs.x[i];
@@ -191,6 +190,16 @@ static size_t core_notes(struct machine *m, uint8_t *buf, const uint8_t *info, s
 	n += note_put(buf + n, NT_PRSTATUS, "CORE", &pr, sizeof(pr));
 	/* f0..f31 and fcsr: 260 bytes, the size gdb's riscv regset wants */
 	n += note_put(buf + n, NT_PRFPREG, "CORE", &fp, 32 * 8 + 4);
+	return n;
+}
+
+/* The notes into buf (1 KiB a hart, 1 KiB, infolen); their length. */
+static size_t core_notes(struct machine *m, uint8_t *buf, const uint8_t *info, size_t infolen)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < m->nharts; i++)
+		n += hart_notes(m->harts[i], i, buf + n);
 	/* AT_HWCAP as Linux gives it (a bit per ISA letter): gdb learns F and D from it */
 	const uint64_t auxv[4] = {AT_HWCAP,
 				  1u << ('I' - 'A') | 1u << ('M' - 'A') | 1u << ('A' - 'A') |
@@ -205,8 +214,9 @@ static size_t core_notes(struct machine *m, uint8_t *buf, const uint8_t *info, s
 static void core_ehdr(struct elf64_ehdr *e, size_t phnum)
 {
 	memset(e, 0, sizeof(*e));
-	memcpy(e->ident, "\x7f"
-			 "ELF",
+	memcpy(e->ident,
+	       "\x7f"
+	       "ELF",
 	       4);
 	e->ident[4] = 2; /* ELFCLASS64 */
 	e->ident[5] = 1; /* little endian */
@@ -225,7 +235,7 @@ static int core_head(struct machine *m, int fd, const struct segs *s, uint64_t *
 {
 	const uint8_t *info = NULL;
 	size_t infolen = find_vmcoreinfo(m, &info);
-	size_t phnum = 2 + s->n, notes_cap = 2048 + infolen;
+	size_t phnum = 2 + s->n, notes_cap = 1024 * (size_t)m->nharts + 1024 + infolen;
 	size_t head = sizeof(struct elf64_ehdr) + phnum * sizeof(struct elf64_phdr);
 	uint8_t *buf = calloc(1, head + notes_cap);
 	struct elf64_phdr *ph;
@@ -292,8 +302,8 @@ static int core_pages(struct guest_mem *mem, int fd, uint64_t off, uint64_t *wri
 		run = 0;
 	}
 	if (run) {
-		int ret = file_pwrite_full(fd, mem->base + mem->size - run, run,
-					   off + mem->size - run);
+		int ret =
+		    file_pwrite_full(fd, mem->base + mem->size - run, run, off + mem->size - run);
 
 		if (ret < 0)
 			return ret;

@@ -115,9 +115,10 @@ static int insp_do(struct vm *vm, const struct proto_inspect *q, size_t datalen,
 
 	if (!vm->m)
 		return -ENODEV;
-	if (q->hart != 0)
-		return -ENOENT; /* one hart per machine */
-	h = machine_hart(vm->m);
+	h = machine_cpu(vm->m, q->hart >= INT32_MAX ? -1 : (int)q->hart);
+	if (!h)
+		return -ENOENT;
+	machine_pause(vm->m); /* the other harts' threads stand still meanwhile */
 	switch (q->op) {
 	case PROTO_INSP_STATE:
 		return insp_state(h, q, a);
@@ -180,6 +181,7 @@ void vm_vmdump(struct vm *vm, struct proto_msg *msg)
 		r->rc = -ENODEV;
 		why = "no machine";
 	} else {
+		machine_pause(vm->m);
 		r->rc = machine_write_core(vm->m, msg->fds[0], &st);
 		if (!r->rc && fsync(msg->fds[0]) < 0)
 			r->rc = -errno;

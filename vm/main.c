@@ -37,18 +37,17 @@ void vm_result(struct vm *vm, uint32_t req, int rc, const char *text)
 }
 
 /* The bits of the instruction at virtual pc, read through the translation. */
-static bool vm_insn_at(struct vm *vm, uint64_t pc, uint32_t *insn)
+static bool vm_insn_at(struct vm *vm, struct hart *h, uint64_t pc, uint32_t *insn)
 {
 	struct guest_mem *mem = machine_mem(vm->m);
 	uint64_t pa;
 
-	if (hart_translate(machine_hart(vm->m), pc, &pa) || pa < RAM_BASE ||
-	    !mem_contains(mem, pa - RAM_BASE, 2))
+	if (hart_translate(h, pc, &pa) || pa < RAM_BASE || !mem_contains(mem, pa - RAM_BASE, 2))
 		return false;
 	*insn = 0;
 	memcpy(insn, mem->base + (pa - RAM_BASE), 2);
 	if ((*insn & 3) == 3) {
-		if (hart_translate(machine_hart(vm->m), pc + 2, &pa) || pa < RAM_BASE ||
+		if (hart_translate(h, pc + 2, &pa) || pa < RAM_BASE ||
 		    !mem_contains(mem, pa - RAM_BASE, 2))
 			return false;
 		memcpy((uint8_t *)insn + 2, mem->base + (pa - RAM_BASE), 2);
@@ -58,13 +57,15 @@ static bool vm_insn_at(struct vm *vm, uint64_t pc, uint32_t *insn)
 
 static void vm_trace_hit(struct vm *vm, struct proto_state *s)
 {
-	const struct hart_hit *hit = &machine_hart(vm->m)->hit;
+	struct hart *h = machine_cpu(vm->m, machine_trace_hart(vm->m));
+	const struct hart_hit *hit = &h->hit;
 
 	s->hit_kind = hit->kind;
 	s->hit_pc = hit->pc;
 	s->hit_cause = hit->cause;
 	s->hit_tval = hit->kind == HART_HIT_STORE ? hit->tval - RAM_BASE : hit->tval;
-	s->insn_ok = vm_insn_at(vm, hit->pc, &s->insn);
+	s->hit_hart = (uint32_t)machine_trace_hart(vm->m);
+	s->insn_ok = vm_insn_at(vm, h, hit->pc, &s->insn);
 }
 
 void vm_stopped(struct vm *vm, enum proto_stop_reason why)
@@ -73,7 +74,7 @@ void vm_stopped(struct vm *vm, enum proto_stop_reason why)
 
 	vm->running = false;
 	if (vm->m)
-		s.pc = machine_hart(vm->m)->trace_pc - RAM_BASE;
+		s.pc = machine_trace_pc(vm->m) - RAM_BASE;
 	if (why != PROTO_STOP_TRACE && vm->m)
 		s.pc = 0;
 	if (why == PROTO_STOP_TRACE && vm->m)
@@ -93,7 +94,6 @@ void vm_apply_trace(struct vm *vm)
 		r[i][0] = RAM_BASE + t->instr[i].lo;
 		r[i][1] = RAM_BASE + t->instr[i].hi;
 	}
-	hart_set_trace_ranges(machine_hart(vm->m), r, (int)t->ninstr);
 	w.prog_mask = t->prog_mask;
 	w.ext = t->ext;
 	w.svc = t->svc;
@@ -101,7 +101,11 @@ void vm_apply_trace(struct vm *vm)
 		w.store_lo = RAM_BASE + t->store_lo;
 		w.store_hi = RAM_BASE + t->store_hi;
 	}
-	hart_set_watch(machine_hart(vm->m), &w);
+	machine_pause(vm->m);
+	for (int i = 0; i < machine_ncpus(vm->m); i++) {
+		hart_set_trace_ranges(machine_cpu(vm->m, i), r, (int)t->ninstr);
+		hart_set_watch(machine_cpu(vm->m, i), &w);
+	}
 }
 
 static void vm_console_out(void *opaque, const uint8_t *buf, size_t len)
@@ -137,6 +141,7 @@ static void vm_setup(struct vm *vm, struct proto_msg *msg)
 	struct machine_config cfg = {.console_out = vm_console_out, .console_opaque = vm};
 
 	if (msg->len < sizeof(*s) || s->ndisks > MACHINE_MAX_DISKS || s->nnics > MACHINE_MAX_NICS ||
+	    s->ncpus > MACHINE_MAX_CPUS ||
 	    msg->len < sizeof(*s) + s->ndisks * sizeof(s->disks[0]) +
 			   s->nnics * sizeof(struct proto_setup_nic) ||
 	    (uint32_t)msg->nfds != s->ndisks) {
@@ -152,6 +157,7 @@ static void vm_setup(struct vm *vm, struct proto_msg *msg)
 		close(vm->cfg.disks[i].fd);
 	vm->cfg.ndisks = 0;
 	cfg.mem_size = s->mem_size;
+	cfg.ncpus = (int)(s->ncpus ? s->ncpus : 1);
 	cfg.ndisks = s->ndisks;
 	cfg.cpu = vm->cpu;
 	for (uint32_t i = 0; i < s->ndisks; i++) {
@@ -343,6 +349,9 @@ static const struct vm_handler vm_handlers[] = {
 
 static void vm_dispatch(struct vm *vm, struct proto_msg *msg)
 {
+	/* the other harts stay parked while a message is handled (machine/smp.c) */
+	if (vm->m)
+		machine_pause(vm->m);
 	for (const struct vm_handler *h = vm_handlers; h->fn; h++) {
 		if (h->type == msg->type) {
 			h->fn(vm, msg);

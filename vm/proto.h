@@ -105,8 +105,10 @@ struct proto_setup_nic {
 
 struct proto_setup {
 	uint64_t mem_size;
-	uint32_t ndisks;		 /* one fd each, same order */
-	uint32_t nnics;			 /* struct proto_setup_nic after the disks */
+	uint32_t ndisks; /* one fd each, same order */
+	uint32_t nnics;	 /* struct proto_setup_nic after the disks */
+	uint32_t ncpus;	 /* harts (0: one) */
+	uint32_t pad;
 	struct proto_setup_disk disks[]; /* ndisks */
 };
 
@@ -216,7 +218,8 @@ struct proto_state {
 	uint64_t hit_cause;
 	uint64_t hit_tval; /* STORE: the real address stored into */
 	uint8_t insn_ok;
-	uint8_t pad[7];
+	uint8_t pad[3];
+	uint32_t hit_hart; /* which hart (its mhartid) */
 };
 
 /* A received message: payload copied out, fds owned by the receiver. */
