@@ -3,7 +3,9 @@
  * DISPLAY and STORE (class G): a hart's registers and guest storage, in
  * z/VM's manner for RISC-V (cp/display.h).  Every value comes from the VM
  * process through INSPECT (vmctl_inspect), which it answers at an
- * instruction boundary, running or stopped.
+ * instruction boundary, running or stopped.  CPU nn|ALL runs a command for
+ * another virtual CPU (z/VM's CPU command): DISPLAY and STORE then mean
+ * that CPU's hart.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -13,6 +15,7 @@
 #include <strings.h>
 
 #include "cp/display.h"
+#include "cp/user.h"
 #include "cp/vmctl.h"
 #include "cpu/cpu.h"
 #include "cpu/csr.h"
@@ -145,7 +148,8 @@ int dsp_fail(struct cp_ctx *ctx, int rc, const char *operand)
 int dsp_inspect(struct cp_ctx *ctx, uint32_t op, uint64_t addr, uint64_t len, uint64_t val,
 		const void *data, struct proto_inspect_reply *r, void *out, size_t outmax)
 {
-	struct proto_inspect q = {.op = op, .hart = 0, .addr = addr, .len = len, .val = val};
+	struct proto_inspect q = {
+	    .op = op, .hart = (uint32_t)ctx->hart, .addr = addr, .len = len, .val = val};
 	size_t dlen = op == PROTO_INSP_WRITE ? len : 0;
 
 	memset(r, 0, sizeof(*r));
@@ -461,4 +465,46 @@ int cmd_display(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 			return rc;
 	}
 	return 0;
+}
+
+/* The hart of CPU address a: the base CPU is hart 0, the others follow in address order. */
+static int cpu_hart(const struct cp_user *u, int a)
+{
+	int h = 1;
+
+	if (a == u->base_cpu)
+		return 0;
+	for (int i = 0; i < a; i++)
+		if (((u->cpus >> i) & 1) && i != u->base_cpu)
+			h++;
+	return h;
+}
+
+static int cpu_run(struct cp_ctx *ctx, int a, const char *line)
+{
+	struct cp_ctx c = *ctx;
+
+	c.hart = cpu_hart(ctx->user, a);
+	c.line = line;
+	return cp_execute_ctx(&c);
+}
+
+/* CPU nn|ALL command: the command for that virtual CPU (z/VM's CPU command). */
+int cmd_cpu_prefix(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	uint64_t a;
+	int rc = 0;
+
+	if (argc < 3)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	if (!strcasecmp(argv[1], "ALL")) {
+		for (int i = 0; i < 64 && !rc; i++)
+			if ((ctx->user->cpus >> i) & 1)
+				rc = cpu_run(ctx, i, rest[2]);
+		return rc;
+	}
+	if (!dsp_parse_hex(argv[1], strlen(argv[1]), &a) || strlen(argv[1]) > 2 || a > 63 ||
+	    !((ctx->user->cpus >> a) & 1))
+		return cp_msg(ctx, MSG_CMD_INVALID_OPERAND, argv[1]);
+	return cpu_run(ctx, (int)a, rest[2]);
 }

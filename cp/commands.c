@@ -49,6 +49,7 @@ const struct cp_command cp_commands[] = {
 	{"PURGE",      3, "E",  0, cmd_purge,      "NSS NAME name|SPOOLID id"},
 	{"TRACE",      2, "G",  CP_CMD_REST, cmd_trace, "I R range | STORE range | PROG [causes] | EXT | SVC [RUN|NORUN] [CMD cmd1#cmd2...] | END [ALL]"},
 	{"DISPLAY",    1, "G",  0, cmd_display,    "G [reg[-reg]] | F [reg[-reg]] | PSW | CSR name | [R|V]hexloc[-hexloc|.len] ..."},
+	{"CPU",        3, "G",  CP_CMD_REST, cmd_cpu_prefix, "cpuaddr|ALL command   the command for that virtual CPU"},
 	{"VMDUMP",     3, "G",  0, cmd_vmdump,     "   storage and registers as an ELF core file into your reader"},
 	{"STORE",      2, "G",  0, cmd_store,      "G reg value... | F reg value... | PSW addr | [R|V]hexloc value..."},
 	/* Guest LANs, virtual switches, NICs (cp/net.c) */

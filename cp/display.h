@@ -39,7 +39,9 @@
  * Stores into pages of a shared saved system are refused (HCPDSP1308E);
  * stores into code pages drop their translations, as a device's DMA does.
  *
- * One hart: z/VM's "CPU nn" prefix is for when a machine has several.
+ * The hart is the base CPU's; `CPU nn DISPLAY G` (or CPU ALL) means CPU
+ * nn's (DEFINE CPU, cp/cmd_cpu.h: the base CPU is hart 0, the others
+ * follow in address order).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -51,6 +53,7 @@
 
 int cmd_display(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_store(struct cp_ctx *ctx, int argc, char **argv, char **rest);
+int cmd_cpu_prefix(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 
 /* Shared by DISPLAY, STORE and TRACE. */
 int dsp_parse_reg(const char *s, size_t len, bool fp);

@@ -5,7 +5,7 @@
 # does not translate, the end of storage; STORE of a register and of storage
 # while stopped at a trace trap and while the guest runs (the guest prints
 # what it got), STORE PSW making it run its code again; bad operands get
-# numbered messages.
+# numbered messages; with two virtual CPUs, CPU nn picks the hart.
 exec python3 - "$@" <<'PYEOF'
 import os, sys, subprocess, time
 sys.path.insert(0, os.path.join(os.environ["SRC"], "tests", "sh"))
@@ -23,7 +23,12 @@ subprocess.check_call([RVCP, "zipl", "--disk", img, "--kernel", prog])
 cp = CP("""USER DSP p 16M 64M G
  MDISK 200 IMAGE %s RR
 USER NOVM p 16M 64M G
-""" % img, "cpdsp")
+USER TWO p 16M 64M G
+ MACHINE ESA 2
+ CPU 00
+ CPU 01
+ MDISK 200 IMAGE %s RR
+""" % (img, img), "cpdsp")
 HEX16 = r"[0-9A-F]{16}"
 try:
     t = cp.term()
@@ -110,6 +115,20 @@ try:
     u.logon("NOVM", "p")
     u.cmd("D G0", r"GPR  0 =  0000000000000000|HCPBGN1059E")
     u.cmd("LOGOFF", r"LOGOFF AT")
+
+    # Two virtual CPUs: CPU nn names the hart DISPLAY and STORE mean.
+    w = cp.term()
+    w.logon("TWO", "p")
+    w.cmd("TRACE I R 201000", r"")
+    w.cmd("IPL 200", r" -> 00201000  INSTRUCTION TRACE")
+    w.cmd("CPU 01 STORE G5 5151", r"Store complete\.")
+    w.cmd("CPU 01 D G5", r"GPR  5 =  0000000000005151")
+    w.cmd("D G5", r"GPR  5 =  (?!0000000000005151)%s" % HEX16)
+    w.cmd("CPU 00 D PSW", r"PSW = PC 0000000080201000")
+    w.cmd("CPU ALL D G0", r"GPR  0 =  0000000000000000")
+    w.expect(r"GPR  0 =  0000000000000000")
+    w.cmd("CPU 02 D G0", r"HCPCMD002E Invalid operand - 02")
+    w.cmd("LOGOFF", r"LOGOFF AT")
     t.cmd("#CP LOGOFF", r"LOGOFF AT")
     cp.stop()
 finally:
