@@ -5,7 +5,8 @@
 # mapping) gdb-multiarch reads; the guest goes on afterwards; zero storage
 # stays holes; then a running Linux guest dumped and opened with its
 # vmlinux: the registers in kernel code, linux_banner read through the
-# kernel's own mapping, and the guest still answering.  The gdb checks are
+# kernel's own mapping, and the guest still answering; then the guest
+# panics on purpose and gdb shows the panic's backtrace from its dump.  The gdb checks are
 # skipped without gdb-multiarch, the Linux part without a built guest.
 exec python3 - "$@" <<'PYEOF'
 import os, re, shutil, subprocess, sys, time
@@ -111,6 +112,17 @@ try:
                 fail("pc not in the kernel's code:\n" + out)
             if not re.search(r"<linux_banner>:\s+\"Linux version ", out):
                 fail("linux_banner not readable through the dump:\n" + out)
+        # A panic on purpose (the guest kernel has no sysrq: panic_on_oom and
+        # a tail that never sees a newline), dumped: gdb shows its backtrace.
+        u.cmd("echo 1 > /proc/sys/vm/panic_on_oom; echo armed", r"armed")
+        u.send("head -c 400000000 /dev/zero | tail")
+        u.expect(r"end Kernel panic - not syncing: Out of memory", BOOT)
+        core = dump(u, "LNX", "#CP ")
+        if GDB and os.path.exists(vmlinux):
+            out = gdb(core, vmlinux, "bt 8")
+            if not re.search(r"#\d+ +0x[0-9a-f]+ in panic \(\)", out) or \
+                    not re.search(r"in out_of_memory \(\)", out):
+                fail("no panic backtrace from the dump:\n" + out)
         u.cmd("#CP LOGOFF", r"LOGOFF AT")
     cp.stop()
 finally:
