@@ -125,6 +125,20 @@ def bench_boot():
         series["boot_qemu"] = b
     if a and b:
         results["boot_ratio"] = round(results["boot_s"] / results["boot_s_qemu"], 3)
+    bench_boot_cpus(rvcp, qemu, 2)
+
+
+def bench_boot_cpus(rvcp, qemu, n):
+    """The same boot on n virtual CPUs (a hart per host thread; QEMU -smp n)."""
+    qemu = [("%d" % n if x == "1" and qemu[i - 1] == "-smp" else x) for i, x in enumerate(qemu)]
+    a = [time_to_prompt(rvcp + ["--cpus", str(n)]) for _ in range(RUNS)]
+    b = [time_to_prompt(qemu) for _ in range(RUNS)]
+    a = [x for x in a if x is not None]
+    b = [x for x in b if x is not None]
+    if a:
+        results["boot_s_%dcpus" % n] = round(statistics.median(a), 3)
+    if b:
+        results["boot_s_qemu_%dcpus" % n] = round(statistics.median(b), 3)
 
 
 # --- CP, saved systems, many guests -------------------------------------------

@@ -168,6 +168,7 @@ static void start_supervisor(struct machine *m, uint64_t pc)
 {
 	for (int i = 0; i < m->nharts; i++) {
 		hart_supervisor(m->harts[i], pc);
+		hart_copy_time(m->harts[i], m->hart);
 		smp_set_hsm(m, i, i == 0 ? SMP_HSM_STARTED : SMP_HSM_STOPPED);
 	}
 	machine_set_sbi(m, true);

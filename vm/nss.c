@@ -264,6 +264,7 @@ static int load_devices(struct machine *m, int fd, const struct proto_nss_ipl *p
 		hart_get_state(machine_cpu(m, i), &hs);
 		hs.mtime += ns_to_ticks((uint64_t)gap);
 		hart_set_state(machine_cpu(m, i), &hs);
+		hart_copy_time(machine_cpu(m, i), machine_cpu(m, 0));
 	}
 out:
 	if (ret < 0)
