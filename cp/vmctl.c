@@ -736,6 +736,7 @@ static int vmctl_inspect_take(struct cp_user *u, uint64_t tag, struct proto_insp
 	if (m.type == PROTO_INSPECT_REPLY) {
 		struct proto_inspect_reply h;
 
+		proto_close_fds(&m); /* an answer carries none */
 		if (m.len < sizeof(h))
 			return -EPROTO;
 		memcpy(&h, m.payload, sizeof(h));
