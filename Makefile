@@ -100,7 +100,7 @@ tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROGS) $(LPELFS)
 # the translator on x86-64), then the same suite under AddressSanitizer +
 # UndefinedBehaviorSanitizer with the interpreter, so that both engines run
 # everything; then the translator checked against the interpreter.
-check: guest
+check: guest debian-kernel
 	$(MAKE) check-plain
 	$(MAKE) check-asan
 	$(MAKE) check-lockstep
@@ -112,7 +112,7 @@ check-plain: tests
 
 # The long suites (tests/stress): load, faults, many guests.  Not in make
 # check, which runs a short version of each (tests/sh).
-stress: tests guest
+stress: tests guest debian-kernel
 	tests/run.sh --rvcp $(BUILD)/rvcp --build $(BUILD) --log $(BUILD)/test-stress.log \
 	  --suite tests/stress
 
@@ -136,7 +136,7 @@ check-asan:
 # With FUZZ_S=seconds, each target then runs that long (tests/fuzz/run.sh:
 # corpora in build/fuzz/corpus, crashes kept in build/fuzz/crashes, a line
 # per target in build/fuzz/summary.txt).
-FUZZTARGETS := directory defsys spool ipl elf snapshot proto mmio net hart lockstep
+FUZZTARGETS := directory defsys spool ipl elf snapshot proto mmio net hart lockstep tn3270
 FUZZ_S ?=
 fuzz:
 	$(MAKE) BUILD=build/fuzz CC=clang OPT=-O1 \
@@ -150,8 +150,9 @@ fuzz:
 	$(if $(FUZZ_S),tests/fuzz/run.sh $(FUZZ_S) $(FUZZTARGETS))
 
 include guest/guest.mk
+include guest/debian-kernel.mk
 
-bench: $(BUILD)/rvcp guest
+bench: $(BUILD)/rvcp guest debian-kernel
 	bench/run.sh
 
 demo: $(BUILD)/rvcp guest

@@ -172,6 +172,9 @@ static struct cp_user *user_new(struct dir_user *d)
 	u->storage = d->storage;
 	cpu_user_logon(u);
 	u->linend = '#';
+	u->more_s = CP_MORE_S;
+	u->more2_s = CP_MORE2_S;
+	u->pf_how[11] = CP_PF_RETRIEVE; /* PF12, as z/VM's default */
 	u->logon_time = time(NULL);
 	u->sink.line = cp_user_sink_line;
 	u->next = cp_sys.users;
@@ -219,6 +222,8 @@ void cp_user_logoff(struct cp_user *u)
 	}
 	log_info("%s: logged off", u->id);
 	free(u->last_ipl);
+	for (int i = 0; i < CP_PF_KEYS; i++)
+		free(u->pf[i]);
 	free(u);
 }
 
@@ -297,6 +302,7 @@ static void user_adopt(struct vmctl_orphan *o)
 	cp_user_memo(u);
 	log_info("%s: logged on again (disconnected), its guest %s", u->id,
 		 u->running ? "running" : "stopped");
+	cp_ssi_adopted(u->id);
 }
 
 void cp_user_adopt_all(void)
