@@ -37,6 +37,7 @@ const struct cp_command cp_commands[] = {
 	{"AUTOLOG",    4, "AB", 0, cmd_autolog,    "userid [password]"},
 	{"XAUTOLOG",   5, "AB", 0, cmd_autolog,    "userid"},
 	{"FORCE",      5, "A",  0, cmd_force,      "userid"},
+	{"AT",         2, "ABCDEFG", CP_CMD_REST, cmd_at, "member CMD command   (SSI: run it at that member)"},
 	{"SHUTDOWN",   8, "A",  0, cmd_shutdown,   ""},
 	{"HELP",       1, "*",  0, cmd_help,       "[command]"},
 	{"EXEC",       2, "*",  0, cmd_exec,       "name [args]   run NAME EXEC (or type the name)"},
