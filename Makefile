@@ -5,6 +5,7 @@
 #   make check      ISA tests, unit tests, guest, all tests; then again under ASan+UBSan
 #   make guest      the Linux guest (kernel, busybox root disk) from Debian packages
 #   make debian     a Debian trixie server disk (systemd, Debian's kernel), guest/debian.mk
+#   make stress     the long load and fault suites (tests/stress)
 #   make bench      benchmarks -> build/bench/report.md, results.json, plots
 #   make demo       the main job: guest, SAVELX, users sharing LXSHR, a report
 #   make graph      the folder-level include graph, checked against the layers
@@ -17,9 +18,9 @@ CFLAGS   ?= $(OPT) -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 CPPFLAGS += -I. -D_GNU_SOURCE -MMD -MP
 ALLFLAGS  = $(CFLAGS) $(WARN) $(SAN) -std=gnu11 -fno-strict-aliasing
-LDLIBS   += -lseccomp -lfdt -lregina -lcrypt -lxxhash -ltelnet -lslirp -lm -lpthread -ldl
+LDLIBS   += -lseccomp -lfdt -lregina -lcrypt -lxxhash -ltelnet -lslirp -lcurl -ljson-c -lcrypto -lm -lpthread -ldl
 
-MODULES  := util cpu mem dev virtio machine net vm cp spool rexx cli
+MODULES  := util cpu mem dev virtio machine net vm cp spool rexx ssi cli
 LIBSRCS  := $(foreach d,$(MODULES),$(wildcard $(d)/*.c))
 LIBOBJS  := $(LIBSRCS:%.c=$(BUILD)/obj/%.o)
 MAINOBJ  := $(BUILD)/obj/main.o
@@ -34,7 +35,7 @@ ISAELFS  := $(ISASRCS:tests/isa/%.S=$(BUILD)/tests/isa/%.elf)
 ISAFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
 	    -mcmodel=medany -T tests/isa/link.ld -Itests/isa -Wl,--no-warn-rwx-segments
 
-.PHONY: all check check-plain check-asan check-lockstep tests guest debian bench demo clean format fuzz graph
+.PHONY: all check check-plain check-asan check-lockstep tests guest debian bench demo clean format fuzz graph stress
 all: $(BUILD)/rvcp
 
 $(BUILD)/rvcp: $(MAINOBJ) $(BUILD)/librvcp.a
@@ -100,7 +101,7 @@ tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROGS) $(LPELFS)
 # the translator on x86-64), then the same suite under AddressSanitizer +
 # UndefinedBehaviorSanitizer with the interpreter, so that both engines run
 # everything; then the translator checked against the interpreter.
-check: guest debian
+check: guest debian-kernel debian
 	$(MAKE) check-plain
 	$(MAKE) check-asan
 	$(MAKE) check-lockstep
@@ -109,6 +110,12 @@ check: guest debian
 
 check-plain: tests
 	tests/run.sh --rvcp $(BUILD)/rvcp --build $(BUILD) --log $(BUILD)/test-plain.log
+
+# The long suites (tests/stress): load, faults, many guests.  Not in make
+# check, which runs a short version of each (tests/sh).
+stress: tests guest debian-kernel
+	tests/run.sh --rvcp $(BUILD)/rvcp --build $(BUILD) --log $(BUILD)/test-stress.log \
+	  --suite tests/stress
 
 # The translator checked against the interpreter after every block: the ISA
 # programs (every block translated) and a Linux boot to the shell.
@@ -127,7 +134,11 @@ check-asan:
 # libFuzzer binaries, one per target of tests/fuzz/targets.c (not part of
 # make check, which runs the same targets a fixed number of times in
 # tests/unit/fuzz_parsers).  Run e.g. build/fuzz/fuzz_spool -max_total_time=60.
-FUZZTARGETS := directory defsys spool ipl elf snapshot proto mmio net hart
+# With FUZZ_S=seconds, each target then runs that long (tests/fuzz/run.sh:
+# corpora in build/fuzz/corpus, crashes kept in build/fuzz/crashes, a line
+# per target in build/fuzz/summary.txt).
+FUZZTARGETS := directory defsys spool ipl elf snapshot proto mmio net hart lockstep tn3270
+FUZZ_S ?=
 fuzz:
 	$(MAKE) BUILD=build/fuzz CC=clang OPT=-O1 \
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
@@ -137,11 +148,13 @@ fuzz:
 	    -DFUZZ_TARGET=fuzz_$$t -o build/fuzz/fuzz_$$t tests/fuzz/libfuzzer.c \
 	    tests/fuzz/targets.c build/fuzz/librvcp.a $(LDLIBS) || exit 1; \
 	done
+	$(if $(FUZZ_S),tests/fuzz/run.sh $(FUZZ_S) $(FUZZTARGETS))
 
 include guest/guest.mk
+include guest/debian-kernel.mk
 include guest/debian.mk
 
-bench: $(BUILD)/rvcp guest debian
+bench: $(BUILD)/rvcp guest debian-kernel debian
 	bench/run.sh
 
 demo: $(BUILD)/rvcp guest

@@ -8,6 +8,9 @@ FIGURES = [
     ("mips_cpu", "M instr/s", "guest instruction rate, CPU-bound bare-metal program", None, "mips_cpu_qemu"),
     ("boot_s", "s", "start to busybox shell prompt, `rvcp boot` (median)", None, "boot_s_qemu"),
     ("boot_ratio", "", "boot_s / boot_s_qemu", ("<=", 1.0), None),
+    ("debian_kernel_boot_s", "s", "Debian's stock kernel, busybox initramfs, start to shell prompt (median)", None, "debian_kernel_boot_s_qemu"),
+    ("debian_kernel_boot_cpu_s", "s", "host CPU (user + system) of that boot (median)", None, "debian_kernel_boot_cpu_s_qemu"),
+    ("debian_kernel_boot_ratio", "", "debian_kernel_boot_s / debian_kernel_boot_s_qemu", ("<=", 0.8), None),
     ("ipl_name_ms", "ms", "IPL of a saved system in use to the guest's first instruction (median)", ("<", 5), None),
     ("ipl_name_first_ms", "ms", "the same for the IPL that activates it (data checksums checked)", None, None),
     ("shell_ipl_disk_s", "s", "IPL 200 to a shell answering (median)", None, None),
@@ -21,6 +24,7 @@ FIGURES = [
     ("rss_kib_per_guest_10", "KiB", "N = 10", None, None),
     ("rss_kib_per_guest_100", "KiB", "N = 100", None, None),
     ("rss_kib_per_guest_1000", "KiB", "N = 1000", None, None),
+    ("ssi_ipl_fetch_ms", "ms", "IPL LXSHR at an SSI member that fetches it first: cluster asked, file fetched and checked, IPL to the first instruction (median)", None, None),
     ("idle_cpu_pct_1000", "% of a core", "host CPU of 1000 idle guests (and CP) over 30 s, once settled", ("<", 25), None),
     ("settle_cpu_pct_1000", "% of a core", "the 10 s right after the 1000th AUTOLOG (resumed guests run their due timers)", None, None),
 ]

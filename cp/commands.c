@@ -14,7 +14,10 @@
 #include <strings.h>
 
 #include "cp/cmd_exec.h"
+#include "cp/cmd_ssi.h"
 #include "cp/commands.h"
+#include "cp/display.h"
+#include "cp/dump.h"
 #include "cp/net.h"
 #include "cp/nss.h"
 
@@ -27,15 +30,16 @@ const struct cp_command cp_commands[] = {
 	{"BEGIN",      1, "G",  0, cmd_begin,      ""},
 	{"IPL",        1, "G",  0, cmd_ipl,        "vdev|name [PARM text]"},
 	{"QUERY",      1, "*",  0, cmd_query,      "VIRTUAL|TERMINAL|NAMES|USERS|TIME|userid ..."},
-	{"DEFINE",     3, "G",  0, cmd_define,     "STORAGE nnnM | T9336|VFB-512 vdev BLK n | NIC vdev QDIO | VSWITCH name [NAT] | LAN name"},
+	{"DEFINE",     3, "G",  0, cmd_define,     "STORAGE nnnM | CPU nn | T9336|VFB-512 vdev BLK n | NIC vdev QDIO | VSWITCH name [NAT] | LAN name"},
 	{"SYSTEM",     3, "G",  0, cmd_system,     "RESET|CLEAR"},
-	{"SET",        3, "G",  0, cmd_set,        "LINEND char|ON|OFF | MSG ON|OFF"},
-	{"TERMINAL",   4, "G",  0, cmd_terminal,   "LINEND char|ON|OFF"},
+	{"SET",        3, "G",  0, cmd_set,        "LINEND char|ON|OFF | MSG ON|OFF | PFnn [IMMED|DELAYED] cmd|RETRIEVE"},
+	{"TERMINAL",   4, "G",  0, cmd_terminal,   "LINEND char|ON|OFF | MORE n m | HOLD ON|OFF"},
 	{"MESSAGE",    1, "ABCDEFG", 0, cmd_msg,   "userid|* text"},
 	{"MSG",        3, "ABCDEFG", 0, cmd_msg,   "userid|* text"},
 	{"AUTOLOG",    4, "AB", 0, cmd_autolog,    "userid [password]"},
 	{"XAUTOLOG",   5, "AB", 0, cmd_autolog,    "userid"},
 	{"FORCE",      5, "A",  0, cmd_force,      "userid"},
+	{"AT",         2, "ABCDEFG", CP_CMD_REST, cmd_at, "member CMD command   (SSI: run it at that member)"},
 	{"SHUTDOWN",   8, "A",  0, cmd_shutdown,   ""},
 	{"HELP",       1, "*",  0, cmd_help,       "[command]"},
 	{"EXEC",       2, "*",  0, cmd_exec,       "name [args]   run NAME EXEC (or type the name)"},
@@ -44,7 +48,11 @@ const struct cp_command cp_commands[] = {
 	{"DEFSYS",     6, "E",  0, cmd_defsys,     "name page[-page] type ... [MINSIZE=nnnM] [RSTD] [PARMREGS=m-n]"},
 	{"SAVESYS",    7, "E",  0, cmd_savesys,    "name"},
 	{"PURGE",      3, "E",  0, cmd_purge,      "NSS NAME name|SPOOLID id"},
-	{"TRACE",      2, "G",  CP_CMD_REST, cmd_trace, "I R addr[-addr] [RUN] [CMD cmd1#cmd2...] | END [ALL]"},
+	{"TRACE",      2, "G",  CP_CMD_REST, cmd_trace, "I R range | STORE range | PROG [causes] | EXT | SVC [RUN|NORUN] [CMD cmd1#cmd2...] | END [ALL]"},
+	{"DISPLAY",    1, "G",  0, cmd_display,    "G [reg[-reg]] | F [reg[-reg]] | PSW | CSR name | [R|V]hexloc[-hexloc|.len] ..."},
+	{"CPU",        3, "G",  CP_CMD_REST, cmd_cpu_prefix, "cpuaddr|ALL command   the command for that virtual CPU"},
+	{"VMDUMP",     3, "G",  0, cmd_vmdump,     "   storage and registers as an ELF core file into your reader"},
+	{"STORE",      2, "G",  0, cmd_store,      "G reg value... | F reg value... | PSW addr | [R|V]hexloc value..."},
 	/* Guest LANs, virtual switches, NICs (cp/net.c) */
 	{"COUPLE",     3, "G",  0, cmd_couple,     "vdev [TO] SYSTEM|owner name"},
 	{"UNCOUPLE",   5, "G",  0, cmd_uncouple,   "vdev"},
@@ -54,11 +62,13 @@ const struct cp_command cp_commands[] = {
 };
 
 const struct cp_command cp_query_commands[] = {
-	{"VIRTUAL",    1, "G",  0, cmd_q_virtual,  "STORAGE|DASD|ALL"},
+	{"VIRTUAL",    1, "G",  0, cmd_q_virtual,  "STORAGE|CPUS|DASD|ALL"},
 	{"TERMINAL",   1, "G",  0, cmd_q_terminal, ""},
 	{"NAMES",      1, "*",  0, cmd_q_names,    ""},
 	{"USERS",      1, "*",  0, cmd_q_users,    "[userid]"},
 	{"TIME",       3, "*",  0, cmd_q_time,     ""},
+	{"SSI",        3, "ABCDEG", 0, cmd_q_ssi,  ""},
+	{"PF",         2, "G",  0, cmd_q_pf,       "[nn]"},
 	/* Named Saved Systems: NSS, TRACE */
 	{"NSS",        3, "E",  0, cmd_q_nss,      "[ALL|NAME name|USERS name|MAP]"},
 	{"TRACE",      2, "G",  0, cmd_q_trace,    ""},
@@ -72,6 +82,16 @@ const struct cp_command cp_set_commands[] = {
 	{"LINEND",     5, "G",  0, cmd_set_linend, "char|ON|OFF"},
 	{"MSG",        3, "ABCDEFG", 0, cmd_set_msg, "ON|OFF"},
 	{"VSWITCH",    3, "B",  0, cmd_set_vswitch, "name HOSTFWD TCP|UDP [addr:]port userid port | ... OFF"},
+	/* "PFnn" is matched by cmd_set: the key's number is part of the word */
+	{"PF",         2, "G",  0, cmd_set_pf,     "nn [IMMED|DELAYED] command | RETRIEVE | (empty: undefined)"},
+	{NULL},
+};
+
+/* TERMINAL operands: the console's own settings (the 3270's MORE and HOLD). */
+const struct cp_command cp_terminal_commands[] = {
+	{"LINEND",     5, "G",  0, cmd_set_linend, "char|ON|OFF"},
+	{"MORE",       4, "G",  0, cmd_term_more,  "n m   seconds to MORE... clearing, and after an ENTER"},
+	{"HOLD",       4, "G",  0, cmd_term_hold,  "ON|OFF   a full screen waits for CLEAR or PA2"},
 	{NULL},
 };
 /* clang-format on */

@@ -18,29 +18,41 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cp/cmd_ssi.h"
 #include "cp/commands.h"
+#include "cp/logon_guard.h"
+#include "cp/pwcheck.h"
 #include "cp/terminal.h"
+#include "cp/tn3270.h"
 #include "cp/user.h"
 #include "util/log.h"
 
 #define TERM_LINE_MAX  2048
 #define TERM_TYPEAHEAD 4096	 /* lines typed while an IPL is in flight */
 #define TERM_OUT_MAX   (1 << 20) /* beyond this, guest output is dropped */
-#define LOGON_DELAY_MS 1500	 /* after a failed LOGON */
 /* Terminals at once: each costs a descriptor and ~16 KiB, so a flood of
  * connections is refused beyond this rather than exhausting CP. */
 #define TERM_MAX	512
-#define ACCEPT_RETRY_MS 200 /* out of descriptors: stop accepting this long */
+#define ACCEPT_RETRY_MS 200    /* out of descriptors: stop accepting this long */
+#define TERM_SYSNAME	"RVCP" /* the system's name in a 3270's status area */
+/* A client that has not answered DO TN3270E by then is a line-mode one. */
+#define TERM_NEGOTIATE_MS 500
 
 /* A terminal that has not logged on this long is dropped (--logon-timeout),
  * so idle connections cannot hold every TERM_MAX slot. */
 static unsigned logon_timeout_s = 300;
 static unsigned logon_per_address = 32; /* --logon-per-address */
+/* --logon-lock-user, --logon-lock-address, --logon-delay (cp/logon_guard.h) */
+static struct logon_guard_cfg guard_cfg = {
+    .lock_user = 5, .lock_address = 20, .base_ms = LOGON_GUARD_BASE_MS};
+static struct logon_guard *guard;
 
 enum term_state {
 	TERM_CP,       /* no user yet: LOGON */
 	TERM_PASSWORD, /* the next line is the password for pending_id */
+	TERM_CHECKING, /* the password is being checked (cp/pwcheck.h) */
 	TERM_DELAY,    /* a failed LOGON: input ignored until the timer */
+	TERM_CLAIM,    /* the SSI cluster is asked whether pending_id is free */
 	TERM_USER,     /* logged on */
 	TERM_CLOSING,  /* flushing, then closed */
 };
@@ -69,6 +81,9 @@ struct cp_term {
 	char *out;
 	size_t outlen, outcap;
 	bool dropping;
+	struct tn3270 *s3270; /* negotiating a 3270, or one (cp/tn3270.h) */
+	bool logo_pending;    /* the logo waits for the negotiation's outcome */
+	struct ev_timer *negotiate_timer;
 	struct ev_timer *timer;
 	struct ev_timer *close_timer;
 	struct ev_timer *logon_timer; /* the LOGON grace period runs */
@@ -82,6 +97,11 @@ static int nterms; /* connected terminals */
 
 static const telnet_telopt_t term_telopts[] = {
     {TELNET_TELOPT_ECHO, TELNET_WILL, TELNET_DONT},
+    /* what a 3270 client may offer (cp/tn3270.h) */
+    {TELNET_TELOPT_BINARY, TELNET_WILL, TELNET_DO},
+    {TELNET_TELOPT_EOR, TELNET_WILL, TELNET_DO},
+    {TELNET_TELOPT_TTYPE, TELNET_WONT, TELNET_DO},
+    {40, TELNET_WONT, TELNET_DO}, /* TN3270E */
     {-1, 0, 0},
 };
 
@@ -110,6 +130,8 @@ static void term_destroy(struct cp_term *t)
 		evloop_timer_cancel(cp_sys.loop, t->close_timer);
 	if (t->logon_timer)
 		evloop_timer_cancel(cp_sys.loop, t->logon_timer);
+	if (t->negotiate_timer)
+		evloop_timer_cancel(cp_sys.loop, t->negotiate_timer);
 	evloop_del(cp_sys.loop, t->fd);
 	close(t->fd);
 	for (pp = &terms; *pp; pp = &(*pp)->next) {
@@ -121,6 +143,7 @@ static void term_destroy(struct cp_term *t)
 	nterms--;
 	log_info("terminal %s (%s) closed", t->name, t->peer);
 	telnet_free(t->tn);
+	tn3270_free(t->s3270);
 	free(t->out);
 	free(t);
 }
@@ -189,10 +212,20 @@ static void term_queue(struct cp_term *t, const char *buf, size_t len)
 	t->outlen += len;
 }
 
+static bool term_is3270(const struct cp_term *t)
+{
+	return tn3270_active(t->s3270);
+}
+
 static void term_write_raw(struct cp_term *t, const void *buf, size_t len)
 {
 	if (t->state == TERM_CLOSING)
 		return;
+	if (term_is3270(t)) {
+		tn3270_guest(t->s3270, buf, len);
+		term_flush(t);
+		return;
+	}
 	telnet_send(t->tn, buf, len); /* escapes IAC, lands in term_queue */
 	term_flush(t);
 }
@@ -201,6 +234,11 @@ static void term_write_line(struct cp_term *t, const char *text)
 {
 	if (t->state == TERM_CLOSING)
 		return;
+	if (term_is3270(t)) {
+		tn3270_line(t->s3270, text);
+		term_flush(t);
+		return;
+	}
 	telnet_send(t->tn, text, strlen(text));
 	telnet_send(t->tn, "\r\n", 2);
 	term_flush(t);
@@ -226,6 +264,13 @@ static void term_hangup(struct cp_term *t)
 void term_set_logon_per_address(unsigned n)
 {
 	logon_per_address = n;
+}
+
+void term_set_logon_guard(unsigned lock_user, unsigned lock_address, unsigned delay_ms)
+{
+	guard_cfg.lock_user = lock_user;
+	guard_cfg.lock_address = lock_address;
+	guard_cfg.base_ms = delay_ms;
 }
 
 /* Terminals from host that have no user (connected, in LOGON, or closing). */
@@ -300,13 +345,44 @@ static void term_release(struct cp_term *t)
 	cp_sink_msg(&t->sink, MSG_LOGO);
 }
 
+/* A LOGON refused before its password: a locked address or userid. */
+static bool term_logon_refused(struct cp_term *t, const char *userid)
+{
+	uint64_t wait_ms;
+	unsigned secs;
+
+	switch (logon_guard_check(guard, userid, t->host, evloop_now_ms(), &wait_ms)) {
+	case LOGON_GO:
+		return false;
+	case LOGON_ADDR_LOCKED:
+		secs = (unsigned)((wait_ms + 999) / 1000);
+		cp_sink_msg(&t->sink, MSG_LOGON_ADDR_LOCKED, t->host, secs);
+		break;
+	case LOGON_USER_LOCKED:
+		secs = (unsigned)((wait_ms + 999) / 1000);
+		cp_sink_msg(&t->sink, MSG_LOGON_USER_LOCKED, userid, t->host, secs);
+		break;
+	case LOGON_USER_SLOWED:
+		secs = (unsigned)((wait_ms + 999) / 1000);
+		cp_sink_msg(&t->sink, MSG_LOGON_USER_SLOWED, userid, secs);
+		break;
+	}
+	log_warn("LOGON of %s from %s (%s) refused: too many incorrect passwords", userid, t->name,
+		 t->peer);
+	return true;
+}
+
 static void term_logon_prompt(struct cp_term *t, const char *userid)
 {
+	if (term_logon_refused(t, userid))
+		return;
 	snprintf(t->pending_id, sizeof(t->pending_id), "%s", userid);
 	t->state = TERM_PASSWORD;
 	/* The client stops echoing (before it shows the prompt); we do not
-	 * echo either. */
-	if (t->telnet) {
+	 * echo either.  A 3270's input area becomes non-display. */
+	if (term_is3270(t)) {
+		tn3270_hidden(t->s3270, true);
+	} else if (t->telnet) {
 		/* Raw clients (nc, socat) end lines with LF alone and would show
 		 * the option bytes as garbage: they are not sent to them. */
 		telnet_negotiate(t->tn, TELNET_WILL, TELNET_TELOPT_ECHO);
@@ -353,33 +429,125 @@ static void term_attach(struct cp_term *t, struct cp_user *u, bool reconnected)
 	cp_sink_msg(&t->sink, MSG_LOGON_AT, when);
 }
 
-static void term_password(struct cp_term *t, const char *password)
+static struct cp_term *term_by_number(uint64_t number)
 {
-	struct dir_user *d = dir_find(cp_sys.dir, t->pending_id);
-	struct cp_user *u;
+	for (struct cp_term *t = terms; t; t = t->next)
+		if ((uint64_t)t->number == number)
+			return t;
+	return NULL;
+}
 
-	if (t->echo_off) {
-		telnet_negotiate(t->tn, TELNET_WONT, TELNET_TELOPT_ECHO);
-		t->echo_off = false;
-		term_write_line(t, ""); /* the Enter the client did not echo */
-	}
-	if (!d || !dir_check_password(d, password)) {
-		log_warn("LOGON of %s from %s (%s) failed", t->pending_id, t->name, t->peer);
-		t->state = TERM_DELAY;
-		t->timer = evloop_timer(cp_sys.loop, LOGON_DELAY_MS, term_logon_delayed, t);
-		return;
-	}
-	u = cp_user_find(d->id);
+/* A new user on t; or, when it got logged on meanwhile, a reconnection. */
+static void term_logon_user(struct cp_term *t, struct dir_user *d)
+{
+	struct cp_user *u = cp_user_find(d->id);
+
+	t->state = TERM_CP;
 	if (u) {
 		log_info("%s: reconnected on %s (%s)", u->id, t->name, t->peer);
 		term_attach(t, u, true);
 		return;
 	}
-	t->state = TERM_CP;
 	if (cp_user_logon(d, &t->sink, &u))
 		return;
 	log_info("%s: LOGON on %s (%s)", u->id, t->name, t->peer);
 	term_attach(t, u, false);
+}
+
+/* The terminal's number and the user, for the cluster's answer. */
+struct term_claim {
+	int number;
+	char id[DIR_ID_MAX + 1];
+};
+
+static void term_claimed(void *opaque, int rc, const char *member, const char *err)
+{
+	struct term_claim *c = opaque;
+	struct cp_term *t = term_by_number((uint64_t)c->number);
+	struct dir_user *d = dir_find(cp_sys.dir, c->id);
+
+	/* The terminal went, or the user left the directory: nobody logs on. */
+	if (t && t->state == TERM_CLAIM && !strcmp(t->pending_id, c->id)) {
+		t->state = TERM_CP;
+		if (rc || !d)
+			cp_ssi_refused(&t->sink, c->id, rc ? rc : -ENOENT, member, err);
+		else
+			term_logon_user(t, d);
+	}
+	free(c);
+}
+
+/* The password was right: in an SSI cluster, claim the user first. */
+static void term_logon_claim(struct cp_term *t, struct dir_user *d)
+{
+	struct term_claim *c;
+
+	if (!cp_sys.ssi || cp_user_find(d->id)) {
+		term_logon_user(t, d);
+		return;
+	}
+	c = malloc(sizeof(*c));
+	if (!c) {
+		t->state = TERM_CP;
+		cp_sink_msg(&t->sink, MSG_SSI_UNAVAILABLE, d->id);
+		return;
+	}
+	c->number = t->number;
+	snprintf(c->id, sizeof(c->id), "%s", d->id);
+	t->state = TERM_CLAIM; /* typed lines are ignored until the answer */
+	if (cp_ssi_claim(d->id, term_claimed, c)) {
+		free(c);
+		t->state = TERM_CP;
+		cp_sink_msg(&t->sink, MSG_SSI_UNAVAILABLE, d->id);
+	}
+}
+
+static void term_password(struct cp_term *t, const char *password)
+{
+	struct dir_user *d = dir_find(cp_sys.dir, t->pending_id);
+
+	if (term_is3270(t))
+		tn3270_hidden(t->s3270, false);
+	if (t->echo_off) {
+		telnet_negotiate(t->tn, TELNET_WONT, TELNET_TELOPT_ECHO);
+		t->echo_off = false;
+		term_write_line(t, ""); /* the Enter the client did not echo */
+	}
+	if (d && !dir_may_logon(d))
+		d = NULL; /* NOLOG, AUTOONLY: the answer of a wrong password */
+	if (pwcheck_submit((uint64_t)t->number, d ? d->password : NULL, d && d->hashed, password)) {
+		t->state = TERM_CP;
+		cp_sink_msg(&t->sink, MSG_LOGON_BUSY);
+		return;
+	}
+	t->state = TERM_CHECKING;
+}
+
+static void term_password_wrong(struct cp_term *t)
+{
+	uint64_t delay = logon_guard_failed(guard, t->pending_id, t->host, evloop_now_ms());
+
+	log_warn("LOGON of %s from %s (%s) failed", t->pending_id, t->name, t->peer);
+	t->state = TERM_DELAY;
+	t->timer = evloop_timer(cp_sys.loop, delay, term_logon_delayed, t);
+}
+
+/* The answer of cp/pwcheck.h, in the loop; the terminal may be gone. */
+static void term_password_checked(uint64_t tag, bool ok)
+{
+	struct cp_term *t = term_by_number(tag);
+	struct dir_user *d;
+
+	if (!t || t->state != TERM_CHECKING)
+		return;
+	/* The directory may have changed meanwhile: look the user up again. */
+	d = dir_find(cp_sys.dir, t->pending_id);
+	if (!ok || !d || !dir_may_logon(d)) {
+		term_password_wrong(t);
+		return;
+	}
+	logon_guard_succeeded(guard, d->id, evloop_now_ms());
+	term_logon_claim(t, d);
 }
 
 static void term_run(struct cp_term *t, const char *cmd)
@@ -420,8 +588,13 @@ static void term_guest_line(struct cp_term *t, const char *line)
 
 	memcpy(buf, line, n);
 	buf[n++] = '\n';
-	if (cp_user_console_in(u, buf, n) == -ENOBUFS)
-		cp_sink_msg(&t->sink, MSG_TERM_TYPEAHEAD_FULL);
+	if (t->s3270)
+		tn3270_guest_input(t->s3270);
+	if (cp_user_console_in(u, buf, n) != -ENOBUFS)
+		return;
+	cp_sink_msg(&t->sink, MSG_TERM_TYPEAHEAD_FULL);
+	if (t->s3270)
+		tn3270_not_accepted(t->s3270);
 }
 
 /* Keeps a line typed while the user is held; one that does not fit is dropped. */
@@ -431,6 +604,8 @@ static void term_typeahead_add(struct cp_term *t, const char *line)
 
 	if (t->talen + n > sizeof(t->typeahead)) {
 		cp_sink_msg(&t->sink, MSG_TERM_TYPEAHEAD_FULL);
+		if (t->s3270)
+			tn3270_not_accepted(t->s3270);
 		return;
 	}
 	memcpy(t->typeahead + t->talen, line, n);
@@ -501,7 +676,7 @@ static void term_line(struct cp_term *t, char *line)
 		term_user_line(t, line);
 		break;
 	default:
-		break; /* DELAY, CLOSING: ignored */
+		break; /* CHECKING, DELAY, CLOSING: ignored */
 	}
 }
 
@@ -562,10 +737,210 @@ static void term_attention(struct cp_term *t, unsigned char cmd)
 	cp_user_stop(u);
 }
 
+/* ---- 3270 terminals: the session's host (cp/tn3270.h) ---- */
+
+static telnet_t *t3270_telnet(void *opaque)
+{
+	return ((struct cp_term *)opaque)->tn;
+}
+
+static bool t3270_room(void *opaque, size_t len)
+{
+	return ((struct cp_term *)opaque)->outlen + len <= TERM_OUT_MAX;
+}
+
+/* Not a 3270: a line-mode terminal from now on, as before. */
+static void term_line_mode(struct cp_term *t)
+{
+	tn3270_free(t->s3270);
+	t->s3270 = NULL;
+	if (t->negotiate_timer)
+		evloop_timer_cancel(cp_sys.loop, t->negotiate_timer);
+	t->negotiate_timer = NULL;
+	if (t->logo_pending) {
+		t->logo_pending = false;
+		cp_sink_msg(&t->sink, MSG_LOGO);
+	}
+}
+
+/* No answer to DO TN3270E: nc, socat; a client mid-negotiation goes on. */
+static void term_negotiate_expired(void *opaque)
+{
+	struct cp_term *t = opaque;
+
+	t->negotiate_timer = NULL;
+	if (t->s3270 && !tn3270_active(t->s3270) && !tn3270_answered(t->s3270))
+		term_line_mode(t);
+}
+
+static void t3270_flush(void *opaque)
+{
+	term_flush(opaque);
+}
+
+static void t3270_mode(void *opaque, enum tn3270_mode mode)
+{
+	struct cp_term *t = opaque;
+	int rows, cols;
+
+	switch (mode) {
+	case TN3270_LINE: /* the session calls nothing after this */
+		term_line_mode(t);
+		break;
+	case TN3270_3270:
+		tn3270_size(t->s3270, &rows, &cols);
+		log_info("terminal %s: 3270 (%s, %dx%d)", t->name, tn3270_type(t->s3270), rows,
+			 cols);
+		t->telnet = true;
+		t->logo_pending = false;
+		t->con.is3270 = true;
+		if (t->state == TERM_USER || t->state == TERM_PASSWORD)
+			break; /* nothing to show again */
+		cp_sink_msg(&t->sink, MSG_LOGO);
+		break;
+	case TN3270_DROP:
+		log_warn("terminal %s (%s): 3270 protocol broken, dropped", t->name, t->peer);
+		term_hangup(t);
+		break;
+	}
+}
+
+/* Typed lines are shown in the output area, as z/VM does, except what
+ * goes to a running guest (which echoes it) and passwords. */
+static void t3270_echo(struct cp_term *t, const char *line)
+{
+	struct cp_user *u = t->user;
+
+	if (t->state == TERM_PASSWORD || t->state == TERM_DELAY)
+		return;
+	if (t->state == TERM_USER && u && u->running && !(u->input && u->input->line) &&
+	    !(u->linend && line[0] == u->linend && !strncasecmp(line + 1, "CP", 2)))
+		return;
+	tn3270_line(t->s3270, line);
+}
+
+static void t3270_line(void *opaque, char *line)
+{
+	struct cp_term *t = opaque;
+
+	t3270_echo(t, line);
+	term_line(t, line);
+	if (t->s3270 && t->state != TERM_CLOSING)
+		tn3270_refresh(t->s3270);
+}
+
+/* A PF key: the user's SET PFnn (RETRIEVE on PF12 before LOGON too). */
+static void t3270_pf(struct cp_term *t, int n)
+{
+	struct cp_user *u = t->state == TERM_USER ? t->user : NULL;
+	enum cp_pf how = u ? u->pf_how[n] : n == 11 ? CP_PF_RETRIEVE : CP_PF_NONE;
+	char line[TERM_LINE_MAX];
+
+	switch (how) {
+	case CP_PF_RETRIEVE:
+		tn3270_retrieve(t->s3270);
+		break;
+	case CP_PF_DELAYED:
+		tn3270_set_input(t->s3270, u->pf[n]);
+		break;
+	case CP_PF_IMMED:
+		snprintf(line, sizeof(line), "%s", u->pf[n]);
+		t3270_line(t, line);
+		break;
+	default:
+		tn3270_not_accepted(t->s3270);
+		break;
+	}
+}
+
+static void t3270_key(void *opaque, enum tn3270_key key)
+{
+	struct cp_term *t = opaque;
+
+	if (key >= TN3270_PF1 && key < TN3270_PF1 + CP_PF_KEYS) {
+		t3270_pf(t, key - TN3270_PF1);
+		return;
+	}
+	if (key == TN3270_PA1 && t->state == TERM_USER && t->user) {
+		term_attention(t, TELNET_BREAK); /* the break key, as #CP alone */
+		if (t->s3270)
+			tn3270_refresh(t->s3270);
+		return;
+	}
+	tn3270_not_accepted(t->s3270);
+}
+
+static enum tn3270_state t3270_state(void *opaque)
+{
+	struct cp_term *t = opaque;
+
+	if (t->state != TERM_USER || !t->user)
+		return TN3270_NO_USER;
+	return t->user->running ? TN3270_RUNNING : TN3270_CP_READ;
+}
+
+static void t3270_more(void *opaque, unsigned *n, unsigned *m, bool *hold)
+{
+	struct cp_term *t = opaque;
+
+	if (t->state != TERM_USER || !t->user)
+		return;
+	*n = t->user->more_s;
+	*m = t->user->more2_s;
+	*hold = t->user->hold;
+}
+
+static const struct tn3270_host t3270_host = {
+    .telnet = t3270_telnet,
+    .room = t3270_room,
+    .flush = t3270_flush,
+    .mode = t3270_mode,
+    .line = t3270_line,
+    .key = t3270_key,
+    .state = t3270_state,
+    .more = t3270_more,
+};
+
+/* A telnet event the 3270 session takes; false: line mode handles it. */
+static bool term_3270_event(struct cp_term *t, telnet_event_t *ev)
+{
+	if (!t->s3270 || t->state == TERM_CLOSING)
+		return t->state == TERM_CLOSING;
+	switch (ev->type) {
+	case TELNET_EV_DATA:
+		if (!tn3270_active(t->s3270)) {
+			term_line_mode(t); /* typed before negotiating: no 3270 */
+			return false;
+		}
+		tn3270_data(t->s3270, (const uint8_t *)ev->data.buffer, ev->data.size);
+		return true;
+	case TELNET_EV_WILL:
+	case TELNET_EV_WONT:
+	case TELNET_EV_DO:
+	case TELNET_EV_DONT:
+		t->telnet = true;
+		tn3270_negotiated(t->s3270, ev->type, ev->neg.telopt);
+		return true;
+	case TELNET_EV_SUBNEGOTIATION:
+		tn3270_subnegotiation(t->s3270, ev->sub.telopt, (const uint8_t *)ev->sub.buffer,
+				      ev->sub.size);
+		return true;
+	case TELNET_EV_IAC:
+		if (ev->iac.cmd != TELNET_EOR || !tn3270_active(t->s3270))
+			return false;
+		tn3270_eor(t->s3270);
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void term_telnet_event(telnet_t *tn, telnet_event_t *ev, void *opaque)
 {
 	struct cp_term *t = opaque;
 
+	if (ev->type != TELNET_EV_SEND && term_3270_event(t, ev))
+		return;
 	switch (ev->type) {
 	case TELNET_EV_DATA:
 		term_data(t, ev->data.buffer, ev->data.size);
@@ -644,7 +1019,11 @@ static void con_leave(struct cp_console *c, bool hold)
 
 static void con_resume(struct cp_console *c)
 {
-	term_typeahead_replay(term_of(c));
+	struct cp_term *t = term_of(c);
+
+	term_typeahead_replay(t);
+	if (t->s3270 && t->state != TERM_CLOSING)
+		tn3270_refresh(t->s3270);
 }
 
 static void con_logon(struct cp_console *c, const char *userid)
@@ -741,9 +1120,14 @@ static void term_accept(void *opaque, int fd, uint32_t events)
 	t->sink.line = term_sink_line;
 	term_console_init(t);
 	t->tn = telnet_init(term_telopts, term_telnet_event, 0, t);
-	if (!t->tn || evloop_add(cp_sys.loop, cfd, EPOLLIN, term_event, t)) {
+	struct tn3270_host th = t3270_host;
+
+	th.opaque = t;
+	t->s3270 = tn3270_new(&th, cp_sys.loop, TERM_SYSNAME);
+	if (!t->tn || !t->s3270 || evloop_add(cp_sys.loop, cfd, EPOLLIN, term_event, t)) {
 		if (t->tn)
 			telnet_free(t->tn);
+		tn3270_free(t->s3270);
 		free(t);
 		close(cfd);
 		return;
@@ -753,7 +1137,23 @@ static void term_accept(void *opaque, int fd, uint32_t events)
 	nterms++;
 	log_info("terminal %s connected from %s", t->name, t->peer);
 	term_logon_arm(t);
-	cp_sink_msg(&t->sink, MSG_LOGO);
+	/* Is it a 3270?  The client's answer decides; meanwhile (and for nc,
+	 * which never answers) it is a line-mode terminal. */
+	tn3270_start(t->s3270);
+	term_flush(t);
+	t->logo_pending = true;
+	t->negotiate_timer =
+	    evloop_timer(cp_sys.loop, TERM_NEGOTIATE_MS, term_negotiate_expired, t);
+	if (!t->negotiate_timer)
+		term_line_mode(t);
+}
+
+static int term_guard_init(void)
+{
+	guard = logon_guard_new(&guard_cfg);
+	if (!guard)
+		return -ENOMEM;
+	return pwcheck_init(cp_sys.loop, term_password_checked);
 }
 
 int term_listen(const char *hostport)
@@ -781,7 +1181,9 @@ int term_listen(const char *hostport)
 		close(fd);
 		goto out;
 	}
-	rc = evloop_add(cp_sys.loop, fd, EPOLLIN, term_accept, NULL);
+	rc = term_guard_init();
+	if (!rc)
+		rc = evloop_add(cp_sys.loop, fd, EPOLLIN, term_accept, NULL);
 	if (rc) {
 		close(fd);
 		goto out;
@@ -794,6 +1196,9 @@ out:
 
 void term_close_all(void)
 {
+	pwcheck_shutdown();
+	logon_guard_free(guard);
+	guard = NULL;
 	if (listen_fd >= 0) {
 		evloop_del(cp_sys.loop, listen_fd);
 		close(listen_fd);

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 
+#include <sched.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -33,22 +34,85 @@ uint64_t hart_mtime(struct hart *h)
 	return hart_host_ticks() + (uint64_t)c->time_offset;
 }
 
+/* One line of mip to level, atomically (other threads raise lines too); no write if it is so. */
+static void mip_line(struct hart *h, uint64_t bit, bool level)
+{
+	uint64_t mip = hart_mip(h);
+
+	if (level && !(mip & bit))
+		__atomic_fetch_or(&h->s.mip, bit, __ATOMIC_SEQ_CST);
+	else if (!level && (mip & bit))
+		__atomic_fetch_and(&h->s.mip, ~bit, __ATOMIC_SEQ_CST);
+}
+
 /* Timer interrupt lines from the compare registers; called at block boundaries. */
 void hart_update_timer(struct hart *h)
 {
 	uint64_t now = hart_mtime(h);
 
-	if (now >= h->s.mtimecmp)
-		h->s.mip |= MIP_MTIP;
-	else
-		h->s.mip &= ~MIP_MTIP;
+	mip_line(h, MIP_MTIP, now >= hart_get_mtimecmp(h));
 	/* The SBI timer owns STIP while it is armed; moving it clears STIP. */
-	if (h->s.sbi_timecmp != UINT64_MAX) {
-		if (now >= h->s.sbi_timecmp)
-			h->s.mip |= MIP_STIP;
-		else
-			h->s.mip &= ~MIP_STIP;
+	if (h->s.sbi_timecmp != UINT64_MAX)
+		mip_line(h, MIP_STIP, now >= h->s.sbi_timecmp);
+}
+
+void hart_set_mtimecmp(struct hart *h, uint64_t v)
+{
+	__atomic_store_n(&h->s.mtimecmp, v, __ATOMIC_RELAXED);
+	hart_set_irq(h, MIP_MTIP, hart_mtime(h) >= v);
+}
+
+uint64_t hart_get_mtimecmp(struct hart *h)
+{
+	return __atomic_load_n(&h->s.mtimecmp, __ATOMIC_RELAXED);
+}
+
+bool hart_irq_pending(struct hart *h)
+{
+	return hart_pending_irqs(h) != 0;
+}
+
+void hart_stop(struct hart *h)
+{
+	__atomic_store_n(&h->stop_req, true, __ATOMIC_RELAXED);
+	hart_break(h);
+	if (h->kick)
+		h->kick(h->kick_opaque, h);
+}
+
+void hart_request(struct hart *h, unsigned req)
+{
+	__atomic_fetch_or(&cpu_of(h)->req, req, __ATOMIC_SEQ_CST);
+	hart_break(h);
+}
+
+void hart_request_wait(struct hart *self, struct hart *h)
+{
+	struct cpu *c = cpu_of(h);
+
+	while (__atomic_load_n(&c->req, __ATOMIC_SEQ_CST) &&
+	       __atomic_load_n(&c->active, __ATOMIC_SEQ_CST)) {
+		if (self)
+			hart_sync(self);
+		sched_yield();
 	}
+}
+
+/* Requests of other harts, code they marked or wrote. */
+void hart_sync(struct hart *h)
+{
+	struct cpu *c = cpu_of(h);
+	unsigned req = __atomic_load_n(&c->req, __ATOMIC_RELAXED);
+
+	if (req) {
+		req = __atomic_exchange_n(&c->req, 0, __ATOMIC_SEQ_CST);
+		if (req & HART_REQ_TLB)
+			tlb_flush(h);
+	}
+	if (__atomic_load_n(&c->mem->code_mark_gen, __ATOMIC_RELAXED) != c->seen_mark)
+		mmu_take_marks(h);
+	if (__atomic_load_n(&c->mem->code_wgen, __ATOMIC_RELAXED) != c->seen_wgen)
+		jit_revalidate(h);
 }
 
 void hart_set_mtime(struct hart *h, uint64_t v)
@@ -58,6 +122,11 @@ void hart_set_mtime(struct hart *h, uint64_t v)
 	c->time_offset = (int64_t)(v - hart_host_ticks());
 }
 
+void hart_copy_time(struct hart *to, const struct hart *from)
+{
+	cpu_of(to)->time_offset = ((const struct cpu *)from)->time_offset;
+}
+
 uint64_t hart_deadline_ns(struct hart *h)
 {
 	struct cpu *c = cpu_of(h);
@@ -65,7 +134,7 @@ uint64_t hart_deadline_ns(struct hart *h)
 	__int128 ticks;
 
 	if (h->s.mie & MIP_MTIP)
-		cmp = h->s.mtimecmp;
+		cmp = hart_get_mtimecmp(h);
 	if (h->s.sbi_timecmp < cmp)
 		cmp = h->s.sbi_timecmp;
 	if (cmp == UINT64_MAX)
@@ -119,6 +188,7 @@ struct hart *hart_new(struct guest_mem *mem, struct bus *bus)
 	c->h.bus = bus;
 	c->trace_lo = 1;
 	c->trace_hi = 0;
+	c->watch.store_lo = 1;
 	hart_reset(&c->h, RAM_BASE);
 	hart_set_engine(&c->h, hart_engine_default());
 	return &c->h;
@@ -202,6 +272,10 @@ void hart_reset(struct hart *h, uint64_t entry)
 	h->s.sbi_timecmp = UINT64_MAX;
 	c->time_offset = -(int64_t)hart_host_ticks(); /* mtime starts at 0 */
 	c->res_valid = false;
+	c->trace_skip = false;
+	c->hit_pending = false;
+	c->seen_wgen = __atomic_load_n(&c->mem->code_wgen, __ATOMIC_SEQ_CST);
+	c->seen_mark = __atomic_load_n(&c->mem->code_mark_gen, __ATOMIC_SEQ_CST);
 	c->cycle_delta = 0;
 	c->mcountinhibit = 0;
 	memset(c->pmpcfg, 0, sizeof(c->pmpcfg));
@@ -213,24 +287,75 @@ void hart_reset(struct hart *h, uint64_t entry)
 
 void hart_set_irq(struct hart *h, uint64_t mask, bool level)
 {
+	if (level)
+		__atomic_fetch_or(&h->s.mip, mask, __ATOMIC_SEQ_CST);
+	else
+		__atomic_fetch_and(&h->s.mip, ~mask, __ATOMIC_SEQ_CST);
+	hart_break(h);
+	if (level && h->kick)
+		h->kick(h->kick_opaque, h);
+}
+
+void hart_set_trace_ranges(struct hart *h, const uint64_t (*r)[2], int n)
+{
 	struct cpu *c = cpu_of(h);
 
-	if (level)
-		h->s.mip |= mask;
-	else
-		h->s.mip &= ~mask;
-	c->brk = true;
+	c->trace_n = 0;
+	c->trace_lo = 1;
+	c->trace_hi = 0;
+	for (int i = 0; i < n && i < HART_TRACE_RANGES; i++) {
+		if (r[i][0] > r[i][1])
+			continue;
+		c->trace_r[c->trace_n][0] = r[i][0];
+		c->trace_r[c->trace_n][1] = r[i][1];
+		if (!c->trace_n || r[i][0] < c->trace_lo)
+			c->trace_lo = r[i][0];
+		if (!c->trace_n || r[i][1] > c->trace_hi)
+			c->trace_hi = r[i][1];
+		c->trace_n++;
+	}
+	c->trace_on = c->trace_n > 0;
+	/* trace_skip stays: a hart stopped at a hit goes on past it when
+	 * resumed, even if the traps were set again meanwhile */
+	tlb_flush(h);
 }
 
 void hart_set_trace(struct hart *h, uint64_t lo, uint64_t hi)
 {
+	const uint64_t r[1][2] = {{lo, hi}};
+
+	hart_set_trace_ranges(h, r, lo <= hi);
+}
+
+void hart_set_watch(struct hart *h, const struct hart_watch *w)
+{
 	struct cpu *c = cpu_of(h);
 
-	c->trace_lo = lo;
-	c->trace_hi = hi;
-	c->trace_on = lo <= hi;
-	c->trace_skip = false;
-	tlb_flush(h);
+	c->watch = *w;
+	c->watch_on = w->prog_mask || w->ext || w->svc || w->store_lo <= w->store_hi;
+	c->hit_pending = false;
+	tlb_flush(h); /* no store TLB entry for a watched page from now on */
+}
+
+void hart_hit(struct hart *h, uint32_t kind, uint64_t pc, uint64_t cause, uint64_t tval)
+{
+	struct cpu *c = cpu_of(h);
+
+	if (c->hit_pending)
+		return; /* the first of an instruction's events is the one shown */
+	h->hit = (struct hart_hit){.kind = kind, .pc = pc, .cause = cause, .tval = tval};
+	h->trace_pc = pc;
+	c->hit_pending = true;
+	hart_break(h);
+}
+
+void hart_watch_store(struct hart *h, uint64_t pa, int size)
+{
+	struct cpu *c = cpu_of(h);
+
+	if (c->watch.store_lo <= c->watch.store_hi && pa <= c->watch.store_hi &&
+	    pa + (uint64_t)size - 1 >= c->watch.store_lo)
+		hart_hit(h, HART_HIT_STORE, h->s.pc, 0, pa);
 }
 
 void hart_get_state(struct hart *h, struct hart_state *s)

@@ -50,7 +50,12 @@ struct dinsn {
 struct cpu {
 	struct hart h;
 	struct guest_mem *mem;
-	uint64_t trace_lo, trace_hi;
+	uint64_t trace_lo, trace_hi; /* the hull of the ranges below */
+	uint64_t trace_r[HART_TRACE_RANGES][2];
+	int trace_n;
+	struct hart_watch watch;
+	bool watch_on;
+	bool hit_pending;    /* a hit was recorded: hart_run returns HART_EXIT_TRACE */
 	int64_t time_offset; /* mtime = host_ticks + time_offset */
 
 	/* Interpreter state below: not architectural, rebuilt after restore. */
@@ -59,7 +64,9 @@ struct cpu {
 	uint64_t fetch_page; /* virtual page of the current fetch host page, or 1 */
 	uintptr_t fetch_addend;
 	uint64_t res_addr; /* LR/SC reservation: physical address, valid if res_valid */
+	uint64_t res_val;  /* the value LR read: SC stores only if it is still there */
 	bool res_valid;
+	uint8_t res_size;
 	bool trace_on;
 	bool trace_skip;      /* the next instruction at trace_pc runs without stopping */
 	bool brk;	      /* end the current chunk: re-check interrupts */
@@ -70,6 +77,11 @@ struct cpu {
 	uint64_t pmpcfg[2];   /* PMP: stored for firmware, not enforced */
 	uint64_t pmpaddr[16];
 	uint64_t mcountinhibit;
+	/* Several harts (see cpu.h): set by other threads, with atomics. */
+	uint32_t req;	    /* HART_REQ_* not yet taken */
+	uint32_t active;    /* inside hart_run: requests wait for it */
+	uint64_t seen_wgen; /* mem->code_wgen when this hart last looked at code pages */
+	uint64_t seen_mark; /* mem->code_mark_gen when its write TLB was last checked */
 	struct dinsn dcache[DCACHE_WAYS << DCACHE_SET_BITS];
 
 	/* The translator (cpu/jit.h); jit NULL: the interpreter only. */
@@ -133,8 +145,26 @@ enum {
 /* access kinds for translation */
 enum { ACC_R = 0, ACC_W = 1, ACC_X = 2 };
 
+/* Ends the current chunk (the hart looks at interrupts and requests); any thread. */
+static inline void hart_break(struct hart *h)
+{
+	__atomic_store_n(&cpu_of(h)->brk, true, __ATOMIC_RELAXED);
+}
+
+static inline bool hart_brk(struct cpu *c)
+{
+	return __atomic_load_n(&c->brk, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t hart_mip(struct hart *h)
+{
+	return __atomic_load_n(&h->s.mip, __ATOMIC_RELAXED);
+}
+
 /* hart.c */
 uint64_t hart_host_ticks(void);
+/* At a fence, an atomic, an ecall and each chunk: other harts' requests and code marks. */
+void hart_sync(struct hart *h);
 void hart_update_timer(struct hart *h);
 void hart_update_ctx(struct hart *h);
 void tlb_flush(struct hart *h);
@@ -142,6 +172,9 @@ void tlb_flush(struct hart *h);
 /* trap.c */
 void hart_raise(struct hart *h, uint64_t cause, uint64_t tval);
 bool hart_take_interrupt(struct hart *h);
+/* An event trap fired (h->hit): the chunk ends, hart_run reports it. */
+void hart_hit(struct hart *h, uint32_t kind, uint64_t pc, uint64_t cause, uint64_t tval);
+void hart_watch_store(struct hart *h, uint64_t pa, int size);
 uint64_t hart_pending_irqs(struct hart *h);
 void hart_mret(struct hart *h);
 void hart_sret(struct hart *h);
@@ -155,6 +188,10 @@ uint32_t rvc_expand(uint16_t c);
 int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa);
 bool mmu_load(struct hart *h, uint64_t va, int size, uint64_t *val);
 bool mmu_store(struct hart *h, uint64_t va, int size, uint64_t val);
+/* A store into storage at real is done: translations of its page (any hart's) are stale. */
+void mmu_stored(struct hart *h, uint64_t real);
+/* Other harts gave pages translations: drop write entries for them (mem->code_mark_gen). */
+void mmu_take_marks(struct hart *h);
 /* Host pointer for an aligned atomic access, or NULL with *pa set for MMIO; false = trapped. */
 bool mmu_amo_ptr(struct hart *h, uint64_t va, int size, bool lr, bool sc, void **host,
 		 uint64_t *pa);

@@ -10,7 +10,7 @@ static const uint8_t irq_order[] = {11, 3, 7, 9, 1, 5};
 
 uint64_t hart_pending_irqs(struct hart *h)
 {
-	return h->s.mip & h->s.mie;
+	return hart_mip(h) & h->s.mie;
 }
 
 static void trap_enter(struct hart *h, uint64_t cause, uint64_t tval, bool irq)
@@ -21,6 +21,13 @@ static void trap_enter(struct hart *h, uint64_t cause, uint64_t tval, bool irq)
 	uint64_t st = h->s.mstatus;
 
 	c->res_valid = false;
+	if (unlikely(c->watch_on)) {
+		bool ecall = !irq && (code == 8 || code == 9 || code == 11);
+
+		if (irq ? c->watch.ext
+			: (!ecall && code < 64 && ((c->watch.prog_mask >> code) & 1)))
+			hart_hit(h, irq ? HART_HIT_EXT : HART_HIT_PROG, h->s.pc, code, tval);
+	}
 	if (h->s.priv <= PRV_S && code < 64 && ((deleg >> code) & 1)) {
 		h->s.scause = cause;
 		h->s.sepc = h->s.pc;
@@ -54,7 +61,7 @@ void hart_raise(struct hart *h, uint64_t cause, uint64_t tval)
 /* Takes the highest-priority pending and enabled interrupt, if any. */
 bool hart_take_interrupt(struct hart *h)
 {
-	uint64_t pend = h->s.mip & h->s.mie, m, s;
+	uint64_t pend = hart_mip(h) & h->s.mie, m, s;
 	bool mie, sie;
 
 	if (likely(!pend))

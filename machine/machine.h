@@ -20,6 +20,7 @@
 #include "mem/mem.h"
 
 #define MACHINE_MAX_DISKS VIRTIO_MAX_DISKS
+#define MACHINE_MAX_CPUS  8 /* harts of one machine (PLIC contexts, the guest's NR_CPUS) */
 #define VIRTIO_MAX_DISKS  8
 
 struct machine_disk {
@@ -49,6 +50,8 @@ struct machine_config {
 	void *console_opaque;
 	/* The CPU engine: 1 + enum hart_engine (cpu/cpu.h); 0: hart_engine_default(). */
 	int cpu;
+	/* Harts, 1 .. MACHINE_MAX_CPUS (0: one); each runs on its own thread (smp.c). */
+	int ncpus;
 };
 
 enum machine_event {
@@ -82,6 +85,12 @@ int machine_ipl_disk(struct machine *m, int disk, const char *parm, char *err, s
 /* Rewrite the device tree at IPL_FDT_REAL for this machine's storage and disks
  * with bootargs = base + " " + parm (IPL of a saved system). */
 int machine_write_fdt(struct machine *m, const char *bootargs);
+/*
+ * The initrd the next machine_write_fdt() names (guest physical [start,
+ * end); start == end: none).  -EINVAL, and no initrd, unless it lies in
+ * storage.
+ */
+int machine_set_initrd(struct machine *m, uint64_t start, uint64_t end);
 /* The device tree the last load wrote (host pointer into storage), or NULL. */
 const void *machine_fdt(struct machine *m);
 
@@ -145,10 +154,40 @@ size_t machine_state_size(struct machine *m);
 size_t machine_state_max(void);
 ssize_t machine_save_state(struct machine *m, void *buf, size_t len);
 int machine_load_state(struct machine *m, const void *buf, size_t len, char *err, size_t errlen);
+/* The harts of the machine a valid blob was saved from, or -EINVAL. */
+int machine_state_cpus(const void *buf, size_t len);
 /* The host's wall clock (ns since the epoch) when a valid blob was saved; -EINVAL. */
 int machine_state_saved_at(const void *buf, size_t len, int64_t *realtime_ns);
 
 struct hart *machine_hart(struct machine *m);
+/* The machine's harts: how many, and hart i (NULL past the last). */
+int machine_ncpus(struct machine *m);
+struct hart *machine_cpu(struct machine *m, int i);
+/*
+ * Parks every hart but the first until the next machine_run() or
+ * machine_wait() (machine/smp.c): call it before using the machine
+ * between those calls (the machine's own functions do).
+ */
+void machine_pause(struct machine *m);
+/* Instruction trace on every hart (cpu.h hart_set_trace). */
+void machine_set_trace(struct machine *m, uint64_t lo, uint64_t hi);
+/* The hart that hit the trace of the last MACHINE_TRACE, and where. */
+int machine_trace_hart(struct machine *m);
+uint64_t machine_trace_pc(struct machine *m);
+/* run-elf, firmware: every hart starts at pc in M-mode, a0 = hart id, a1 = arg. */
+void machine_start_all(struct machine *m, uint64_t pc, uint64_t arg);
+
+/*
+ * The machine as an ELF core file into fd (an empty file; machine/coredump.c
+ * says the layout): storage and the hart's registers, as gdb and crash
+ * read a riscv64 Linux vmcore.  Take it between machine_run calls.
+ */
+struct machine_core_stats {
+	uint64_t file_size;  /* bytes, holes included */
+	uint64_t data_bytes; /* storage bytes written (the non-zero pages) */
+	size_t segments;     /* kernel-half PT_LOADs from the page tables */
+};
+int machine_write_core(struct machine *m, int fd, struct machine_core_stats *st);
 struct guest_mem *machine_mem(struct machine *m);
 
 #endif

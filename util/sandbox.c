@@ -96,9 +96,13 @@ static const struct sb_rule sandbox_rules[] = {
 	{"recvmmsg",        VM,   ANY},
 	{"shutdown",        BOTH, ANY},
 	{"getsockopt",      VM,   ANY},
+	/* A VM that outlived its CP takes the next one on the listening
+	 * socket CP passed it (vm/orphan.c). */
+	{"accept4",         VM,   ANY},
 	/* Waiting: an idle guest sleeps in ppoll() until its timer. */
 	{"poll",            BOTH, ANY},
 	{"ppoll",           BOTH, ANY},
+	{"eventfd2",        VM,   ANY},		/* a sleeping hart is woken by its eventfd */
 	{"nanosleep",       BOTH, ANY},
 	{"clock_nanosleep", BOTH, ANY},
 	{"sched_yield",     BOTH, ANY},

@@ -36,33 +36,86 @@ void vm_result(struct vm *vm, uint32_t req, int rc, const char *text)
 	proto_send(vm->sock, PROTO_RESULT, buf, sizeof(*r) + n + 1, NULL, 0);
 }
 
+/* The bits of the instruction at virtual pc, read through the translation. */
+static bool vm_insn_at(struct vm *vm, struct hart *h, uint64_t pc, uint32_t *insn)
+{
+	struct guest_mem *mem = machine_mem(vm->m);
+	uint64_t pa;
+
+	if (hart_translate(h, pc, &pa) || pa < RAM_BASE || !mem_contains(mem, pa - RAM_BASE, 2))
+		return false;
+	*insn = 0;
+	memcpy(insn, mem->base + (pa - RAM_BASE), 2);
+	if ((*insn & 3) == 3) {
+		if (hart_translate(h, pc + 2, &pa) || pa < RAM_BASE ||
+		    !mem_contains(mem, pa - RAM_BASE, 2))
+			return false;
+		memcpy((uint8_t *)insn + 2, mem->base + (pa - RAM_BASE), 2);
+	}
+	return true;
+}
+
+static void vm_trace_hit(struct vm *vm, struct proto_state *s)
+{
+	struct hart *h = machine_cpu(vm->m, machine_trace_hart(vm->m));
+	const struct hart_hit *hit = &h->hit;
+
+	s->hit_kind = hit->kind;
+	s->hit_pc = hit->pc;
+	s->hit_cause = hit->cause;
+	s->hit_tval = hit->kind == HART_HIT_STORE ? hit->tval - RAM_BASE : hit->tval;
+	s->hit_hart = (uint32_t)machine_trace_hart(vm->m);
+	s->insn_ok = vm_insn_at(vm, h, hit->pc, &s->insn);
+}
+
 void vm_stopped(struct vm *vm, enum proto_stop_reason why)
 {
 	struct proto_state s = {.reason = why, .runs = vm->runs};
 
 	vm->running = false;
 	if (vm->m)
-		s.pc = machine_hart(vm->m)->trace_pc - RAM_BASE;
+		s.pc = machine_trace_pc(vm->m) - RAM_BASE;
 	if (why != PROTO_STOP_TRACE && vm->m)
 		s.pc = 0;
+	if (why == PROTO_STOP_TRACE && vm->m)
+		vm_trace_hit(vm, &s);
 	proto_send(vm->sock, PROTO_STATE, &s, sizeof(s), NULL, 0);
 }
 
 void vm_apply_trace(struct vm *vm)
 {
+	const struct proto_trace_sets *t = &vm->trace;
+	uint64_t r[PROTO_TRACE_RANGES][2];
+	struct hart_watch w = {.store_lo = 1};
+
 	if (!vm->m)
 		return;
-	if (vm->trace_on)
-		hart_set_trace(machine_hart(vm->m), RAM_BASE + vm->trace_lo,
-			       RAM_BASE + vm->trace_hi);
-	else
-		hart_set_trace(machine_hart(vm->m), 1, 0);
+	for (uint32_t i = 0; i < t->ninstr; i++) {
+		r[i][0] = RAM_BASE + t->instr[i].lo;
+		r[i][1] = RAM_BASE + t->instr[i].hi;
+	}
+	w.prog_mask = t->prog_mask;
+	w.ext = t->ext;
+	w.svc = t->svc;
+	if (t->store) {
+		w.store_lo = RAM_BASE + t->store_lo;
+		w.store_hi = RAM_BASE + t->store_hi;
+	}
+	machine_pause(vm->m);
+	for (int i = 0; i < machine_ncpus(vm->m); i++) {
+		hart_set_trace_ranges(machine_cpu(vm->m, i), r, (int)t->ninstr);
+		hart_set_watch(machine_cpu(vm->m, i), &w);
+	}
 }
 
 static void vm_console_out(void *opaque, const uint8_t *buf, size_t len)
 {
 	struct vm *vm = opaque;
 
+	if (vm->sock < 0) {
+		vm_orphan_hold(vm, buf, len);
+		return;
+	}
 	while (len) {
 		size_t n = len > PROTO_MAX_PAYLOAD ? PROTO_MAX_PAYLOAD : len;
 
@@ -92,6 +145,7 @@ static void vm_setup(struct vm *vm, struct proto_msg *msg)
 	struct machine_config cfg = {.console_out = vm_console_out, .console_opaque = vm};
 
 	if (msg->len < sizeof(*s) || s->ndisks > MACHINE_MAX_DISKS || s->nnics > MACHINE_MAX_NICS ||
+	    s->ncpus > MACHINE_MAX_CPUS ||
 	    msg->len < sizeof(*s) + s->ndisks * sizeof(s->disks[0]) +
 			   s->nnics * sizeof(struct proto_setup_nic) ||
 	    (uint32_t)msg->nfds != s->ndisks) {
@@ -107,6 +161,7 @@ static void vm_setup(struct vm *vm, struct proto_msg *msg)
 		close(vm->cfg.disks[i].fd);
 	vm->cfg.ndisks = 0;
 	cfg.mem_size = s->mem_size;
+	cfg.ncpus = (int)(s->ncpus ? s->ncpus : 1);
 	cfg.ndisks = s->ndisks;
 	cfg.cpu = vm->cpu;
 	for (uint32_t i = 0; i < s->ndisks; i++) {
@@ -211,17 +266,41 @@ static void vm_trace_set(struct vm *vm, struct proto_msg *msg)
 {
 	struct proto_trace *t = (struct proto_trace *)msg->payload;
 
-	if (msg->len < sizeof(*t) || t->lo > t->hi)
+	if (msg->len < sizeof(*t) || t->lo > t->hi || t->hi >= (1ull << 62))
 		return;
-	vm->trace_on = true;
-	vm->trace_lo = t->lo;
-	vm->trace_hi = t->hi;
+	memset(&vm->trace, 0, sizeof(vm->trace));
+	vm->trace.ninstr = 1;
+	vm->trace.instr[0] = *t;
+	vm_apply_trace(vm);
+}
+
+/* Every range within bounds (real addresses below 2^62), lo <= hi. */
+static bool vm_trace_valid(const struct proto_trace_sets *t)
+{
+	if (t->ninstr > PROTO_TRACE_RANGES)
+		return false;
+	for (uint32_t i = 0; i < t->ninstr; i++)
+		if (t->instr[i].lo > t->instr[i].hi || t->instr[i].hi >= (1ull << 62))
+			return false;
+	return !t->store || (t->store_lo <= t->store_hi && t->store_hi < (1ull << 62));
+}
+
+static void vm_trace_sets(struct vm *vm, struct proto_msg *msg)
+{
+	struct proto_trace_sets t;
+
+	if (msg->len < sizeof(t))
+		return;
+	memcpy(&t, msg->payload, sizeof(t));
+	if (!vm_trace_valid(&t))
+		return;
+	vm->trace = t;
 	vm_apply_trace(vm);
 }
 
 static void vm_trace_clear(struct vm *vm, struct proto_msg *msg)
 {
-	vm->trace_on = false;
+	memset(&vm->trace, 0, sizeof(vm->trace));
 	vm_apply_trace(vm);
 }
 
@@ -250,6 +329,16 @@ static void vm_quit(struct vm *vm, struct proto_msg *msg)
 	vm->quit = true;
 }
 
+static void vm_memo(struct vm *vm, struct proto_msg *msg)
+{
+	vm_set_memo(vm, msg);
+}
+
+static void vm_log_fd(struct vm *vm, struct proto_msg *msg)
+{
+	vm_set_log(vm, msg);
+}
+
 /* clang-format off */
 static const struct vm_handler vm_handlers[] = {
 	{PROTO_SETUP,       vm_setup},
@@ -259,9 +348,14 @@ static const struct vm_handler vm_handlers[] = {
 	{PROTO_CONSOLE_IN,  vm_console_in},
 	{PROTO_RESET,       vm_reset},
 	{PROTO_TRACE_SET,   vm_trace_set},
+	{PROTO_TRACE_SETS,  vm_trace_sets},
 	{PROTO_TRACE_CLEAR, vm_trace_clear},
 	{PROTO_QUIT,        vm_quit},
 	{PROTO_NIC_LINK,    vm_nic_link},
+	{PROTO_INSPECT,     vm_inspect},
+	{PROTO_VMDUMP,      vm_vmdump},
+	{PROTO_MEMO,        vm_memo},
+	{PROTO_LOG_FD,      vm_log_fd},
 	/* Named Saved Systems (vm/nss.c) */
 	{PROTO_NSS_SAVE,    vm_nss_save},
 	{PROTO_NSS_IPL,     vm_nss_ipl},
@@ -271,6 +365,9 @@ static const struct vm_handler vm_handlers[] = {
 
 static void vm_dispatch(struct vm *vm, struct proto_msg *msg)
 {
+	/* the other harts stay parked while a message is handled (machine/smp.c) */
+	if (vm->m)
+		machine_pause(vm->m);
 	for (const struct vm_handler *h = vm_handlers; h->fn; h++) {
 		if (h->type == msg->type) {
 			h->fn(vm, msg);
@@ -286,6 +383,10 @@ static bool vm_messages(struct vm *vm)
 {
 	static struct proto_msg msg;
 
+	if (vm->sock < 0) {
+		vm_orphan_poll(vm); /* no CP now (vm/orphan.c) */
+		return true;
+	}
 	while (!vm->quit) {
 		int rc = proto_recv(vm->sock, &msg, MSG_DONTWAIT);
 
@@ -302,6 +403,8 @@ static bool vm_wait(struct vm *vm, bool idle)
 {
 	struct pollfd pfd = {.fd = vm->sock, .events = POLLIN};
 
+	if (vm->sock < 0)
+		return vm_orphan_wait(vm, idle);
 	if (idle)
 		machine_wait(vm->m, &pfd, 1);
 	else
@@ -337,26 +440,41 @@ static void vm_event(struct vm *vm, enum machine_event ev)
 	}
 }
 
+/* CP's socket ended (false from vm_wait or vm_messages): go on without it? */
+static bool vm_go_on(struct vm *vm)
+{
+	if (vm->sock < 0 || !vm_cp_lost(vm)) {
+		if (vm_orphan_expired(vm))
+			vm_orphan_shutdown(vm);
+		return false;
+	}
+	return true;
+}
+
 static int vm_loop(struct vm *vm)
 {
 	proto_send(vm->sock, PROTO_HELLO, NULL, 0, NULL, 0);
 	while (!vm->quit) {
 		enum machine_event ev;
 
+		if (vm_orphan_expired(vm)) {
+			vm_orphan_shutdown(vm);
+			break;
+		}
 		if (!vm->running || !vm->m) {
-			if (!vm_wait(vm, false))
+			if (!vm_wait(vm, false) && !vm_go_on(vm))
 				break;
 			continue;
 		}
 		ev = machine_run(vm->m, VM_SLICE);
 		vm_feed_console(vm);
 		if (ev == MACHINE_IDLE) {
-			if (!vm_wait(vm, true))
+			if (!vm_wait(vm, true) && !vm_go_on(vm))
 				break;
 			continue;
 		}
 		vm_event(vm, ev);
-		if (!vm_messages(vm))
+		if (!vm_messages(vm) && !vm_go_on(vm))
 			break;
 	}
 	return 0;
@@ -368,11 +486,16 @@ int vm_main(int argc, char **argv)
 	    {"fd", required_argument, NULL, 'f'},
 	    {"user", required_argument, NULL, 'u'},
 	    {"cpu", required_argument, NULL, 'c'},
+	    {"listen-fd", required_argument, NULL, 'l'},
+	    {"cp-uid", required_argument, NULL, 'U'},
+	    {"orphan-wait", required_argument, NULL, 'w'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct vm vm = {.sock = -1, .user = "?"};
+	struct vm vm = {.sock = -1, .user = "?", .listen_fd = -1};
+	int c, rc, listen_fd = -1;
+	unsigned orphan_wait = 300;
+	uint32_t cp_uid = getuid();
 	char name[32];
-	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "f:u:", opts, NULL)) != -1) {
 		switch (c) {
@@ -389,8 +512,19 @@ int vm_main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'l':
+			listen_fd = atoi(optarg);
+			break;
+		case 'U':
+			cp_uid = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		case 'w':
+			orphan_wait = (unsigned)strtoul(optarg, NULL, 10);
+			break;
 		default:
-			fprintf(stderr, "usage: rvcp vm --fd N [--user ID] [--cpu ENGINE]\n");
+			fprintf(stderr,
+				"usage: rvcp vm --fd N [--user ID] [--cpu ENGINE]\n"
+				"               [--listen-fd N --cp-uid UID --orphan-wait S]\n");
 			return 2;
 		}
 	}
@@ -400,10 +534,13 @@ int vm_main(int argc, char **argv)
 	}
 	snprintf(name, sizeof(name), "rvcp vm %s", vm.user);
 	log_set_name(name);
-	/* If CP dies, so do we. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (getppid() == 1)
-		return 1; /* CP died before that */
+	/* Without a way to reach a new CP, if CP dies, so do we. */
+	vm_orphan_init(&vm, listen_fd, cp_uid, orphan_wait);
+	if (vm.listen_fd < 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (getppid() == 1)
+			return 1; /* CP died before that */
+	}
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN); /* a file-size limit: the guest gets an I/O error */
 	/* From here on no file system, no privileges: before the first message. */
@@ -418,7 +555,9 @@ int vm_main(int argc, char **argv)
 	for (int i = 0; i < vm.cfg.ndisks; i++)
 		close(vm.cfg.disks[i].fd);
 	free(vm.in);
-	close(vm.sock);
+	free(vm.held);
+	if (vm.sock >= 0)
+		close(vm.sock);
 	fflush(NULL);
 	_exit(rc); /* exit handlers would need calls the sandbox refuses */
 }

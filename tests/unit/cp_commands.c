@@ -27,7 +27,10 @@ static void test_lookup(void)
 	CHECK(!strcmp(found(&g, "LOG"), "LOGOFF"));
 	CHECK(!strcmp(found(&g, "DISC"), "DISCONNECT"));
 	CHECK(!strcmp(found(&g, "DEF"), "DEFINE"));
-	CHECK(!strcmp(found(&g, "DIS"), ""));	 /* shorter than the minimum */
+	CHECK(!strcmp(found(&g, "DE"), "")); /* shorter than the minimum */
+	CHECK(!strcmp(found(&g, "D"), "DISPLAY"));
+	CHECK(!strcmp(found(&g, "DIS"), "DISPLAY"));
+	CHECK(!strcmp(found(&g, "ST"), "STORE"));
 	CHECK(!strcmp(found(&g, "QUERYX"), "")); /* longer than the name */
 	/* LOGON only before logon, LOGOFF only after */
 	CHECK(!strcmp(found(NULL, "LOGON"), "LOGON"));
@@ -64,7 +67,7 @@ static void test_capture(void)
 	CHECK(rc == 0 && cap.n == 1 && !strcmp(cap.lines[0], "STORAGE = 64M"));
 	cp_capture_free(&cap);
 	rc = cp_execute(&g, "CP Q TERM", &cap.sink);
-	CHECK(rc == 0 && cap.n == 3 &&
+	CHECK(rc == 0 && cap.n == 4 &&
 	      !strcmp(cap.lines[0], "LINEND #, LINESIZE 080, ATTN OFF, APL OFF"));
 	cp_capture_free(&cap);
 	/* an unknown command and a class A command: RC 1, HCPCMD001E */
