@@ -39,7 +39,7 @@ def out(t, command, marker):
     """Run command; its output between two markers (the echo of the typed
     line does not match, the marker is computed by the shell)."""
     t.send("echo %s-$((1+1)); %s; echo %s-$((2+2))" % (marker, command, marker))
-    m = t.expect(r"%s-2\r?\n(.*?)%s-4" % (marker, marker), 300)
+    m = t.expect(r"(?s)%s-2\r?\n(.*?)%s-4" % (marker, marker), 300)
     t.expect(PROMPT)
     return m.group(1).replace("\r", "")
 
@@ -68,7 +68,7 @@ try:
     n = out(t1, "nproc", "nproc").strip()
     if not n.isdigit() or int(n) < 1:
         fail("nproc: %r" % n)
-    links = out(t1, "ip -o link", "links")
+    links = out(t1, "ip -color=never -o link", "links")
     if not re.search(r"^1: lo: <LOOPBACK,UP", links, re.M):
         fail("ip link: no lo up: %r" % links)
     cmdline = out(t1, "cat /proc/cmdline", "cmdline")
