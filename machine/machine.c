@@ -8,6 +8,7 @@
 #include "machine/internal.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -434,9 +435,11 @@ int machine_wait(struct machine *m, struct pollfd *fds, int nfds)
 		ts.tv_nsec = (long)(deadline % 1000000000ULL);
 		tsp = &ts;
 	}
-	/* a guest about to sleep for a second or more gives its translations back */
-	if (!tsp || deadline >= MACHINE_IDLE_RELEASE_NS)
+	/* a guest about to sleep for a second or more gives its caches back */
+	if (!tsp || deadline >= MACHINE_IDLE_RELEASE_NS) {
 		hart_release_caches(m->hart);
+		malloc_trim(0); /* and the heap's free pages (loading a state blob leaves some) */
+	}
 	rc = ppoll(all, (nfds_t)n, tsp, NULL);
 	for (int i = 0; i < nfds; i++)
 		fds[i].revents = all[i].revents;
