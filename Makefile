@@ -17,11 +17,12 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-fi
 CPPFLAGS += -I. -D_GNU_SOURCE -MMD -MP
 ALLFLAGS  = $(CFLAGS) $(WARN) $(SAN) -std=gnu11 -fno-strict-aliasing
 # Libraries Debian ships as archives are linked in: every shared library
-# costs each process its own relocated and data pages (about 8 KiB each),
-# which 10,000 VM processes pay 10,000 times.  libslirp (and glib under it)
-# has no archive; libc, libm and the threads stay shared.
-STATIC_LIBS := -lseccomp -lfdt -lregina -lcrypt -lxxhash -ltelnet -lz
-LDLIBS   += -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lslirp -lm
+# costs each process its own relocated and data pages (about 8 KiB each).
+# libslirp (and glib under it) has no archive; libcrypt stays shared because
+# the sanitizers intercept crypt() and find the real one only in a shared
+# library; libc and libm stay shared.
+STATIC_LIBS := -lseccomp -lfdt -lregina -lxxhash -ltelnet -lz
+LDLIBS   += -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lcrypt -lslirp -lm
 
 MODULES  := util cpu mem dev virtio machine net vm cp spool rexx cli
 LIBSRCS  := $(foreach d,$(MODULES),$(wildcard $(d)/*.c))

@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -114,6 +115,24 @@ static int cp_become(const char *user)
 	}
 	log_info("running as %s (uid %u)", user, (unsigned)pw->pw_uid);
 	return 0;
+}
+
+/*
+ * Each VM holds descriptors in CP (its socket, its log pipe, its disks):
+ * as many as the host allows (root may raise the hard limit), so that
+ * tens of thousands of users fit.
+ */
+#define CP_NOFILE_MAX (1u << 20) /* the kernel's default fs.nr_open */
+static void cp_raise_nofile(void)
+{
+	struct rlimit r, want = {.rlim_cur = CP_NOFILE_MAX, .rlim_max = CP_NOFILE_MAX};
+
+	if (getrlimit(RLIMIT_NOFILE, &r) || r.rlim_cur >= CP_NOFILE_MAX)
+		return;
+	if (r.rlim_max >= CP_NOFILE_MAX || setrlimit(RLIMIT_NOFILE, &want)) {
+		r.rlim_cur = r.rlim_max < CP_NOFILE_MAX ? r.rlim_max : CP_NOFILE_MAX;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
 }
 
 static int cp_number(const char *arg, uint64_t max, uint64_t *out)
@@ -214,6 +233,7 @@ int cp_main(int argc, char **argv)
 		return 1;
 	}
 	cmd_exec_set_limits(exec_mem, exec_cpu);
+	cp_raise_nofile();
 	cp_sys.loop = evloop_create();
 	if (!cp_sys.loop)
 		goto out;
@@ -240,10 +260,15 @@ int cp_main(int argc, char **argv)
 	}
 	if (nss_cp_init())
 		goto out;
+	rc = vmctl_starter_open();
+	if (rc)
+		log_warn("no VM starter (%s): VMs are started directly", strerror(-rc));
+	rc = 1;
 	log_info("ready on %s: %d users in %s, spool %s", listen, cp_sys.dir->nusers, dirfile,
 		 cp_sys.spool);
 	rc = evloop_run(cp_sys.loop) ? 1 : 0;
 	cp_shutdown();
+	vmctl_starter_close();
 	vmctl_wait_all();
 	net_shutdown();
 	childlog_close_all();

@@ -23,6 +23,7 @@
 #include "util/log.h"
 #include "util/sandbox.h"
 #include "vm/proto.h"
+#include "vm/starter.h"
 
 /* Another user's write link to the same image, if any. */
 static struct cp_user *vmctl_writer(const struct stat *st, struct cp_user *self)
@@ -188,6 +189,71 @@ static void vmctl_flush(struct cp_user *u)
 	evloop_mod(cp_sys.loop, vm->sock, EPOLLIN);
 }
 
+/* The VM starter (vm/starter.h); -1 when there is none (VMs are then spawned directly). */
+static int starter_sock = -1;
+
+int vmctl_starter_open(void)
+{
+	char pad[VM_STARTER_PAD + 1];
+	char *argv[] = {"rvcp", "vm-starter", "--fd", "3", pad, NULL};
+	const struct sandbox_limits lim = {.nofile = VMCTL_NOFILE};
+	const struct timeval wait = {.tv_sec = 10};
+	int sv[2], errfd;
+	pid_t pid;
+
+	memset(pad, '-', VM_STARTER_PAD);
+	pad[VM_STARTER_PAD] = 0;
+	errfd = childlog_open("vm-starter");
+	if (errfd < 0)
+		return errfd;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		close(errfd);
+		return -errno;
+	}
+	pid = sandbox_spawn((const int[]){-1, -1, errfd, sv[1]}, 4, &lim, argv, sandbox_env());
+	close(errfd);
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		return pid;
+	}
+	/* A starter that does not answer is given up (VMs are then spawned directly). */
+	setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
+	starter_sock = sv[0];
+	return 0;
+}
+
+void vmctl_starter_close(void)
+{
+	if (starter_sock >= 0)
+		close(starter_sock); /* the starter ends at the end of its socket */
+	starter_sock = -1;
+}
+
+/* A VM process from the starter: its pid, or -errno. */
+static pid_t vmctl_start_cloned(struct cp_user *u, int sock, int errfd,
+				const struct sandbox_limits *lim)
+{
+	static struct proto_msg ans;
+	struct vm_start_req r = {.mem = lim->mem, .nofile = lim->nofile};
+	int32_t pid;
+	int rc;
+
+	snprintf(r.user, sizeof(r.user), "%s", u->id);
+	snprintf(r.cpu, sizeof(r.cpu), "%s", u->dir->cpu);
+	rc = proto_send(starter_sock, VM_START_REQ, &r, sizeof(r), (const int[]){errfd, sock}, 2);
+	if (rc)
+		return rc;
+	rc = proto_recv(starter_sock, &ans, 0);
+	if (rc <= 0)
+		return rc ? rc : -EPIPE;
+	proto_close_fds(&ans);
+	if (ans.type != VM_START_ANS || ans.len != sizeof(pid))
+		return -EPROTO;
+	memcpy(&pid, ans.payload, sizeof(pid));
+	return pid;
+}
+
 /* The VM program, sandboxed (util/sandbox.h): stderr into CP's log, the socket at 3. */
 static pid_t vmctl_start(struct cp_user *u, int sock, int errfd)
 {
@@ -206,6 +272,17 @@ static pid_t vmctl_start(struct cp_user *u, int sock, int errfd)
 	    .nofile = VMCTL_NOFILE,
 	};
 
+	if (starter_sock >= 0) {
+		pid_t pid = vmctl_start_cloned(u, sock, errfd, &lim);
+
+		if (pid > 0)
+			return pid;
+		if (pid != -EAGAIN && pid != -EPIPE && pid != -ECONNRESET && pid != -EPROTO)
+			return pid; /* the starter could not clone: nor could CP fork */
+		log_warn("the VM starter does not answer (%s): VMs are started directly",
+			 strerror(-pid));
+		vmctl_starter_close();
+	}
 	return sandbox_spawn(fds, 4, &lim, argv, sandbox_env());
 }
 

@@ -75,7 +75,7 @@ static void program(struct guest_mem *m)
 	uint32_t *c = (uint32_t *)(void *)(m->base + CODE);
 	unsigned n = 0, loop;
 
-	c[n++] = 0x00000513;		/* li a0, 0 */
+	c[n++] = 0x00000513;		    /* li a0, 0 */
 	c[n++] = 0x00000593 | PASSES << 20; /* li a1, PASSES */
 	loop = n;
 	c[n++] = 0x400002b7; /* lui t0, 0x40000 (VBASE) */
@@ -90,7 +90,7 @@ static void program(struct guest_mem *m)
 		c[n++] = 0x0062c463; /* blt t0, t1, +8 */
 		c[n++] = 0x00000013; /* nop */
 	}
-	c[n++] = 0xfff58593; /* addi a1, a1, -1 */
+	c[n++] = 0xfff58593;	      /* addi a1, a1, -1 */
 	c[n++] = b_type(8, 0, 11, 0); /* beqz a1, +8 (the loop is too long for a branch) */
 	c[n] = j_type(-(int32_t)((n - loop) * 4)); /* j loop */
 	n++;
