@@ -18,13 +18,14 @@ CPPFLAGS += -I. -D_GNU_SOURCE -MMD -MP
 ALLFLAGS  = $(CFLAGS) $(WARN) $(SAN) -std=gnu11 -fno-strict-aliasing
 # Libraries Debian ships as archives are linked in: every shared library
 # costs each process its own relocated and data pages (about 8 KiB each).
-# libslirp (and glib under it) has no archive; libcrypt stays shared because
+# libslirp (and glib under it) has no archive, libcurl needs the shared
+# libraries of its protocols (json-c and libcrypto go with it); libcrypt stays shared because
 # the sanitizers intercept crypt() and find the real one only in a shared
 # library; libc and libm stay shared.
 STATIC_LIBS := -lseccomp -lfdt -lregina -lxxhash -ltelnet -lz
-LDLIBS   += -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lcrypt -lslirp -lm
+LDLIBS   += -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lcrypt -lslirp -lcurl -ljson-c -lcrypto -lm
 
-MODULES  := util cpu mem dev virtio machine net vm cp spool rexx cli
+MODULES  := util cpu mem dev virtio machine net vm cp spool rexx ssi cli
 LIBSRCS  := $(foreach d,$(MODULES),$(wildcard $(d)/*.c))
 LIBOBJS  := $(LIBSRCS:%.c=$(BUILD)/obj/%.o)
 MAINOBJ  := $(BUILD)/obj/main.o

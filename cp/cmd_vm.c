@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <sys/sysinfo.h>
 
+#include "cp/cmd_cpu.h"
 #include "cp/cmd_disk.h"
 #include "cp/net.h"
 #include "cp/commands.h"
@@ -143,6 +144,8 @@ int cmd_define(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		return cmd_define_net(ctx, argc - 1, argv + 1);
 	if (argc >= 2 && disk_is_define(argv[1]))
 		return cmd_define_disk(ctx, argc - 1, argv + 1);
+	if (argc >= 2 && cpu_is_define(argv[1]))
+		return cmd_define_cpu(ctx, argc - 1, argv + 1);
 	if (argc < 3)
 		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
 	n = strlen(argv[1]);

@@ -28,7 +28,11 @@ int mem_init(struct guest_mem *m, uint64_t size)
 		return -errno;
 	}
 	m->flags = calloc(size >> PAGE_SHIFT, 1);
-	if (!m->flags) {
+	/* untouched (calloc of large sizes maps zero pages): only code pages cost */
+	m->code_epoch = calloc(size >> PAGE_SHIFT, sizeof(*m->code_epoch));
+	if (!m->flags || !m->code_epoch) {
+		free(m->flags);
+		free(m->code_epoch);
 		munmap(m->base, size);
 		m->base = NULL;
 		return -ENOMEM;
@@ -42,6 +46,7 @@ void mem_exit(struct guest_mem *m)
 	if (m->base)
 		munmap(m->base, m->size);
 	free(m->flags);
+	free(m->code_epoch);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -95,15 +100,6 @@ int mem_map(struct guest_mem *m, uint64_t real, uint64_t len, int fd, uint64_t o
 	return 0;
 }
 
-/* The hart drops its translations of the page before it runs it again. */
-static void mem_note_code_write(struct guest_mem *m, uint64_t real)
-{
-	if (m->code_ndirty < MEM_CODE_DIRTY_MAX)
-		m->code_dirty[m->code_ndirty] = real;
-	if (m->code_ndirty <= MEM_CODE_DIRTY_MAX)
-		m->code_ndirty++;
-}
-
 void *mem_dma(struct guest_mem *m, uint64_t real, uint64_t len, bool write)
 {
 	if (!mem_contains(m, real, len))
@@ -114,9 +110,18 @@ void *mem_dma(struct guest_mem *m, uint64_t real, uint64_t len, bool write)
 		for (uint64_t p = first; p <= last; p++)
 			if (m->flags[p] & MEM_PG_RO)
 				return NULL;
+		/*
+		 * Noted before the device writes: a hart translating the page
+		 * while a device fills it runs code it cannot expect to see.
+		 */
 		for (uint64_t p = first; p <= last; p++)
-			if (m->flags[p] & MEM_PG_CODE)
-				mem_note_code_write(m, p << PAGE_SHIFT);
+			if ((__atomic_load_n(&m->flags[p], __ATOMIC_RELAXED) & MEM_PG_CODE) &&
+			    (__atomic_fetch_and(&m->flags[p], (uint8_t)~MEM_PG_CODE,
+						__ATOMIC_SEQ_CST) &
+			     MEM_PG_CODE)) {
+				__atomic_fetch_add(&m->code_epoch[p], 1, __ATOMIC_SEQ_CST);
+				__atomic_fetch_add(&m->code_wgen, 1, __ATOMIC_SEQ_CST);
+			}
 	}
 	return m->base + real;
 }
