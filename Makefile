@@ -41,10 +41,16 @@ ISAFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
 	    -mcmodel=medany -T tests/isa/link.ld -Itests/isa -Wl,--no-warn-rwx-segments
 
 .PHONY: all check check-plain check-asan check-lockstep tests guest bench demo clean format fuzz graph
-all: $(BUILD)/rvcp
+all: $(BUILD)/rvcp $(BUILD)/rvcp-vm
 
 $(BUILD)/rvcp: $(MAINOBJ) $(BUILD)/librvcp.a
 	$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS)
+
+# The VM programs alone (vmmain.c): what a VM process needs and nothing of
+# CP's libraries; CP starts its VM starter from it (vm/starter.h).
+VMLIBS := -Wl,--as-needed -Wl,-Bstatic -lseccomp -lfdt -lxxhash -Wl,-Bdynamic -lm
+$(BUILD)/rvcp-vm: $(BUILD)/obj/vmmain.o $(BUILD)/librvcp.a
+	$(CC) $(ALLFLAGS) -o $@ $^ $(VMLIBS)
 
 $(BUILD)/librvcp.a: $(LIBOBJS)
 	@rm -f $@
@@ -100,7 +106,7 @@ $(BUILD)/tests/guestprog/%.elf: tests/guestprog/%.c tests/guestprog/crt0.S tests
 	@mkdir -p $(dir $@)
 	$(RVCC) $(ISAFLAGS) -O2 -ffreestanding -fno-builtin -o $@ tests/guestprog/crt0.S $<
 
-tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROGS) $(LPELFS)
+tests: $(BUILD)/rvcp $(BUILD)/rvcp-vm $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROGS) $(LPELFS)
 
 # The test command of the README.  Plain build first (the default CPU engine:
 # the translator on x86-64), then the same suite under AddressSanitizer +

@@ -5,7 +5,6 @@
 
 #include "cli/cli.h"
 #include "cp/main.h"
-#include "vm/starter.h"
 #include "vm/vm.h"
 #include "rexx/rexx.h"
 
@@ -16,7 +15,6 @@ static const struct tool {
 } tools[] = {
     {"cp", cp_main, "--directory FILE --spool DIR [--listen 127.0.0.1:2323]   the daemon"},
     {"vm", vm_main, "--fd N   a virtual machine process (started by cp)"},
-    {"vm-starter", vm_starter_main, "--fd N   starts the VM processes (started by cp)"},
     {"rexx", rexx_child_main, "--fd 3   an EXEC's process (started by cp)"},
     {"boot", boot_main,
      "--kernel Image [--initrd F] [--disk IMG[,ro]]... [--append TEXT] [--memory 64M] "

@@ -86,15 +86,16 @@ static void cp_signal(void *opaque, int fd, uint32_t events)
 
 static int cp_usage(void)
 {
-	fprintf(stderr, "usage: rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]\n"
-			"               [--logon-timeout SECONDS (300; 0: none)] [--user NAME]\n"
-			"               [--logon-per-address N (32; 0: no limit)]\n"
-			"               [--logon-lock-user N (5)] [--logon-lock-address N (20)]\n"
-			"               [--logon-delay MS (1500)]\n"
-			"               [--exec-storage SIZE (256M)] [--exec-cpu SECONDS (60)]\n"
-			"               [--config SYSTEM-CONFIG]\n"
-			"               [--ssi URL[,URL...] --member NAME [--ssi-ttl SECONDS (15)]\n"
-			"                [--ssi-name NAME]]\n");
+	fprintf(stderr,
+		"usage: rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]\n"
+		"               [--logon-timeout SECONDS (300; 0: none)] [--user NAME]\n"
+		"               [--logon-per-address N (32; 0: no limit)]\n"
+		"               [--logon-lock-user N (5)] [--logon-lock-address N (20)]\n"
+		"               [--logon-delay MS (1500)]\n"
+		"               [--exec-storage SIZE (256M)] [--exec-cpu SECONDS (60)]\n"
+		"               [--config SYSTEM-CONFIG]\n"
+		"               [--ssi URL[,URL...] --member NAME [--ssi-ttl SECONDS (15)]\n"
+		"                [--ssi-name NAME]]\n");
 	return 2;
 }
 
@@ -201,7 +202,8 @@ int cp_main(int argc, char **argv)
 	int c, rc = 1, sigfd = -1;
 
 	log_set_name("rvcp cp");
-	while ((c = getopt_long(argc, argv, "d:s:l:t:u:m:P:a:c:U:A:D:S:M:T:N:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:l:t:u:m:P:a:c:U:A:D:S:M:T:N:", opts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'd':
 			dirfile = optarg;
@@ -305,7 +307,7 @@ int cp_main(int argc, char **argv)
 	if (nss_cp_init())
 		goto out;
 	rc = vmctl_starter_open();
-	if (rc)
+	if (rc && rc != -ENOENT)
 		log_warn("no VM starter (%s): VMs are started directly", strerror(-rc));
 	rc = 1;
 	if (ssi && cp_ssi_join(ssi, member, listen, (unsigned)ssi_ttl, ssi_name))

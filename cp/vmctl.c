@@ -194,15 +194,51 @@ static void vmctl_flush(struct cp_user *u)
 /* The VM starter (vm/starter.h); -1 when there is none (VMs are then spawned directly). */
 static int starter_sock = -1;
 
+/*
+ * The starter's program: rvcp-vm beside CP's own (the VM programs without
+ * CP's libraries), or NULL.  Only that one: a program that embeds CP (a
+ * test) starts VMs as itself, and started as something it does not know
+ * it would run as itself again.
+ */
+static const char *vmctl_vm_program(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - sizeof("rvcp-vm"));
+	char *slash;
+
+	if (n <= 0 || (size_t)n >= size - sizeof("rvcp-vm"))
+		return NULL;
+	buf[n] = 0;
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return NULL;
+	strcpy(slash + 1, "rvcp-vm");
+	return access(buf, X_OK) ? NULL : buf;
+}
+
+/* The starter says hello first: anything else is no starter. */
+static int vmctl_starter_hello(int sock)
+{
+	static struct proto_msg m;
+	int rc = proto_recv(sock, &m, 0);
+
+	if (rc <= 0)
+		return rc ? rc : -EPIPE;
+	proto_close_fds(&m);
+	return m.type == VM_START_HELLO ? 0 : -EPROTO;
+}
+
 int vmctl_starter_open(void)
 {
-	char pad[VM_STARTER_PAD + 1];
+	char pad[VM_STARTER_PAD + 1], path[4096];
+	const char *prog = vmctl_vm_program(path, sizeof(path));
 	char *argv[] = {"rvcp", "vm-starter", "--fd", "3", pad, NULL};
 	const struct sandbox_limits lim = {.nofile = VMCTL_NOFILE};
 	const struct timeval wait = {.tv_sec = 10};
 	int sv[2], errfd;
 	pid_t pid;
 
+	if (!prog)
+		return -ENOENT;
 	memset(pad, '-', VM_STARTER_PAD);
 	pad[VM_STARTER_PAD] = 0;
 	errfd = childlog_open("vm-starter");
@@ -212,7 +248,8 @@ int vmctl_starter_open(void)
 		close(errfd);
 		return -errno;
 	}
-	pid = sandbox_spawn((const int[]){-1, -1, errfd, sv[1]}, 4, &lim, argv, sandbox_env());
+	pid = sandbox_spawn_prog(prog, (const int[]){-1, -1, errfd, sv[1]}, 4, &lim, argv,
+				 sandbox_env());
 	close(errfd);
 	close(sv[1]);
 	if (pid < 0) {
@@ -221,6 +258,11 @@ int vmctl_starter_open(void)
 	}
 	/* A starter that does not answer is given up (VMs are then spawned directly). */
 	setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
+	if (vmctl_starter_hello(sv[0])) {
+		close(sv[0]); /* it ends at the end of its socket, or CP reaps it */
+		kill(pid, SIGKILL);
+		return -EPROTO;
+	}
 	starter_sock = sv[0];
 	return 0;
 }

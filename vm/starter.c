@@ -45,8 +45,15 @@ static void starter_cmdline(char *area, size_t size, char *const argv[])
 static void starter_child(const struct vm_start_req *r, const int *fds, char *area, size_t size)
 {
 	const struct sandbox_limits lim = {.mem = r->mem, .nofile = r->nofile};
-	char *argv[] = {"rvcp", "vm", "--fd", "3", "--user", (char *)r->user,
-			r->cpu[0] ? "--cpu" : NULL, (char *)r->cpu, NULL};
+	char *argv[] = {"rvcp",
+			"vm",
+			"--fd",
+			"3",
+			"--user",
+			(char *)r->user,
+			r->cpu[0] ? "--cpu" : NULL,
+			(char *)r->cpu,
+			NULL};
 	int argc = r->cpu[0] ? 8 : 6;
 
 	starter_cmdline(area, size, argv);
@@ -101,6 +108,8 @@ int vm_starter_main(int argc, char **argv)
 	log_set_name("rvcp vm-starter");
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (getppid() == 1)
+		return 1;
+	if (proto_send(sock, VM_START_HELLO, NULL, 0, NULL, 0))
 		return 1;
 	for (;;) {
 		int rc = proto_recv(sock, &msg, 0);

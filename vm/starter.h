@@ -2,7 +2,7 @@
 #ifndef RVCP_VM_STARTER_H
 #define RVCP_VM_STARTER_H
 /*
- * The VM starter (`rvcp vm-starter --fd 3`): one process CP starts once,
+ * The VM starter (`rvcp-vm vm-starter --fd 3`, vmmain.c): one process CP starts once,
  * sandbox_spawn()ed like a VM, which starts every VM process as a copy of
  * itself (clone with CLONE_PARENT, so the VM is CP's child exactly as if
  * CP had started it) and runs vm_main() in it.
@@ -17,6 +17,7 @@
  * own uid, drops every capability and loads its seccomp filter itself
  * (sandbox_enter in vm_main) before it reads a guest instruction.
  *
+ * The starter first sends VM_START_HELLO (no payload).
  * Request (CP -> starter, VM_START_REQ): struct vm_start_req and two
  * descriptors, the VM's stderr (it becomes 2) and its CP socket (3).
  * Answer (VM_START_ANS): an int32_t, the VM's pid or -errno.  The starter
@@ -24,8 +25,9 @@
  */
 #include <stdint.h>
 
-#define VM_START_REQ 0x53540001u
-#define VM_START_ANS 0x53540002u
+#define VM_START_HELLO 0x53540000u /* the starter's first message: it is one */
+#define VM_START_REQ   0x53540001u
+#define VM_START_ANS   0x53540002u
 
 struct vm_start_req {
 	char user[16];	 /* NUL-terminated */
@@ -37,7 +39,7 @@ struct vm_start_req {
 /* Room the starter's command line keeps for the VM's (/proc/PID/cmdline). */
 #define VM_STARTER_PAD 64
 
-/* `rvcp vm-starter --fd N PAD`: argv[-1] is the program name (main.c). */
+/* `rvcp-vm vm-starter --fd N PAD`: argv[-1] is the program name (vmmain.c). */
 int vm_starter_main(int argc, char **argv);
 
 #endif
