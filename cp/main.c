@@ -86,16 +86,15 @@ static void cp_signal(void *opaque, int fd, uint32_t events)
 
 static int cp_usage(void)
 {
-	fprintf(stderr,
-		"usage: rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]\n"
-		"               [--logon-timeout SECONDS (300; 0: none)] [--user NAME]\n"
-		"               [--logon-per-address N (32; 0: no limit)]\n"
-		"               [--logon-lock-user N (5)] [--logon-lock-address N (20)]\n"
-		"               [--logon-delay MS (1500)]\n"
-		"               [--exec-storage SIZE (256M)] [--exec-cpu SECONDS (60)]\n"
-		"               [--config SYSTEM-CONFIG]\n"
-		"               [--ssi URL[,URL...] --member NAME [--ssi-ttl SECONDS (15)]\n"
-		"                [--ssi-name NAME]]\n");
+	fprintf(stderr, "usage: rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]\n"
+			"               [--logon-timeout SECONDS (300; 0: none)] [--user NAME]\n"
+			"               [--logon-per-address N (32; 0: no limit)]\n"
+			"               [--logon-lock-user N (5)] [--logon-lock-address N (20)]\n"
+			"               [--logon-delay MS (1500)]\n"
+			"               [--exec-storage SIZE (256M)] [--exec-cpu SECONDS (60)]\n"
+			"               [--config SYSTEM-CONFIG]\n"
+			"               [--ssi URL[,URL...] --member NAME [--ssi-ttl SECONDS (15)]\n"
+			"                [--ssi-name NAME]]\n");
 	return 2;
 }
 
