@@ -5,6 +5,7 @@
 #   make check      ISA tests, unit tests, guest, all tests; then again under ASan+UBSan
 #   make guest      the Linux guest (kernel, busybox root disk) from Debian packages
 #   make bench      benchmarks -> build/bench/report.md, results.json, plots
+#   make stress     10,000 idle guests under one CP (figures into results.json)
 #   make demo       the main job: guest, SAVELX, users sharing LXSHR, a report
 #   make graph      the folder-level include graph, checked against the layers
 
@@ -40,7 +41,7 @@ ISAELFS  := $(ISASRCS:tests/isa/%.S=$(BUILD)/tests/isa/%.elf)
 ISAFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
 	    -mcmodel=medany -T tests/isa/link.ld -Itests/isa -Wl,--no-warn-rwx-segments
 
-.PHONY: all check check-plain check-asan check-lockstep tests guest bench demo clean format fuzz graph
+.PHONY: all check check-plain check-asan check-lockstep tests guest bench stress demo clean format fuzz graph
 all: $(BUILD)/rvcp $(BUILD)/rvcp-vm
 
 $(BUILD)/rvcp: $(MAINOBJ) $(BUILD)/librvcp.a
@@ -152,8 +153,13 @@ fuzz:
 
 include guest/guest.mk
 
-bench: $(BUILD)/rvcp guest
+bench: $(BUILD)/rvcp $(BUILD)/rvcp-vm guest
 	bench/run.sh
+
+# 10,000 idle guests (and the figures at 1, 10, 100 and 1000 on the way):
+# the CP group of the benchmarks, its figures merged into results.json.
+stress: $(BUILD)/rvcp $(BUILD)/rvcp-vm guest
+	BENCH_GUESTS=1,10,100,1000,10000 bench/run.sh cp
 
 demo: $(BUILD)/rvcp guest
 	tools/demo.sh
