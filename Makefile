@@ -4,8 +4,9 @@
 #   make            build/rvcp
 #   make check      ISA tests, unit tests, guest, all tests; then again under ASan+UBSan
 #   make guest      the Linux guest (kernel, busybox root disk) from Debian packages
+#   make stress     the long load and fault suites (tests/stress)
 #   make bench      benchmarks -> build/bench/report.md, results.json, plots
-#   make stress     10,000 idle guests under one CP (figures into results.json)
+#   make bench-10000  10,000 idle guests under one CP (figures into results.json)
 #   make demo       the main job: guest, SAVELX, users sharing LXSHR, a report
 #   make graph      the folder-level include graph, checked against the layers
 
@@ -41,7 +42,7 @@ ISAELFS  := $(ISASRCS:tests/isa/%.S=$(BUILD)/tests/isa/%.elf)
 ISAFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
 	    -mcmodel=medany -T tests/isa/link.ld -Itests/isa -Wl,--no-warn-rwx-segments
 
-.PHONY: all check check-plain check-asan check-lockstep tests guest bench stress demo clean format fuzz graph
+.PHONY: all check check-plain check-asan check-lockstep tests guest bench demo clean format fuzz graph stress bench-10000
 all: $(BUILD)/rvcp $(BUILD)/rvcp-vm
 
 $(BUILD)/rvcp: $(MAINOBJ) $(BUILD)/librvcp.a
@@ -113,7 +114,7 @@ tests: $(BUILD)/rvcp $(BUILD)/rvcp-vm $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROG
 # the translator on x86-64), then the same suite under AddressSanitizer +
 # UndefinedBehaviorSanitizer with the interpreter, so that both engines run
 # everything; then the translator checked against the interpreter.
-check: guest
+check: guest debian-kernel
 	$(MAKE) check-plain
 	$(MAKE) check-asan
 	$(MAKE) check-lockstep
@@ -122,6 +123,12 @@ check: guest
 
 check-plain: tests
 	tests/run.sh --rvcp $(BUILD)/rvcp --build $(BUILD) --log $(BUILD)/test-plain.log
+
+# The long suites (tests/stress): load, faults, many guests.  Not in make
+# check, which runs a short version of each (tests/sh).
+stress: tests guest debian-kernel
+	tests/run.sh --rvcp $(BUILD)/rvcp --build $(BUILD) --log $(BUILD)/test-stress.log \
+	  --suite tests/stress
 
 # The translator checked against the interpreter after every block: the ISA
 # programs (every block translated) and a Linux boot to the shell.
@@ -140,7 +147,7 @@ check-asan:
 # libFuzzer binaries, one per target of tests/fuzz/targets.c (not part of
 # make check, which runs the same targets a fixed number of times in
 # tests/unit/fuzz_parsers).  Run e.g. build/fuzz/fuzz_spool -max_total_time=60.
-FUZZTARGETS := directory defsys spool ipl elf snapshot proto mmio net hart
+FUZZTARGETS := directory defsys spool ipl elf snapshot proto mmio net hart tn3270
 fuzz:
 	$(MAKE) BUILD=build/fuzz CC=clang OPT=-O1 \
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
@@ -152,13 +159,14 @@ fuzz:
 	done
 
 include guest/guest.mk
+include guest/debian-kernel.mk
 
-bench: $(BUILD)/rvcp $(BUILD)/rvcp-vm guest
+bench: $(BUILD)/rvcp $(BUILD)/rvcp-vm guest debian-kernel
 	bench/run.sh
 
 # 10,000 idle guests (and the figures at 1, 10, 100 and 1000 on the way):
 # the CP group of the benchmarks, its figures merged into results.json.
-stress: $(BUILD)/rvcp $(BUILD)/rvcp-vm guest
+bench-10000: $(BUILD)/rvcp $(BUILD)/rvcp-vm guest
 	BENCH_GUESTS=1,10,100,1000,10000 bench/run.sh cp
 
 demo: $(BUILD)/rvcp guest

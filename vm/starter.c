@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,48 +43,64 @@ static void starter_cmdline(char *area, size_t size, char *const argv[])
  * In the clone: its command line, descriptors in place (closing the rest
  * tells the starter it is done with both), limits, then the VM program.
  */
-static void starter_child(const struct vm_start_req *r, const int *fds, char *area, size_t size)
+static void starter_child(const struct vm_start_req *r, char **argv, int argc, const int *fds,
+			  int nfds, char *area, size_t size)
 {
 	const struct sandbox_limits lim = {.mem = r->mem, .nofile = r->nofile};
-	char *argv[] = {"rvcp",
-			"vm",
-			"--fd",
-			"3",
-			"--user",
-			(char *)r->user,
-			r->cpu[0] ? "--cpu" : NULL,
-			(char *)r->cpu,
-			NULL};
-	int argc = r->cpu[0] ? 8 : 6;
 
 	starter_cmdline(area, size, argv);
-	/* The received descriptors are above 3 (0-3 are the starter's own). */
-	if (dup2(fds[0], 2) < 0 || dup2(fds[1], 3) < 0 || close_range(4, ~0U, 0) < 0 ||
-	    sandbox_limits_apply(&lim))
+	/* The received descriptors lie above 3 (0-3 are the starter's own). */
+	for (int i = 0; i < nfds; i++)
+		if (dup2(fds[i], 2 + i) < 0)
+			_exit(127);
+	if (close_range((unsigned)(2 + nfds), ~0U, 0) < 0 || sandbox_limits_apply(&lim))
 		_exit(127);
 	optind = 0; /* getopt starts afresh */
 	_exit(vm_main(argc - 1, argv + 1));
 }
 
+/* The request's arguments: "rvcp" and the NUL-separated ones, at most VM_START_MAX. */
+static int starter_args(const struct vm_start_req *r, size_t len, char **argv)
+{
+	size_t off = 0;
+	int argc = 0;
+
+	argv[argc++] = "rvcp";
+	while (off < len && argc < VM_START_MAX) {
+		const char *end = memchr(r->args + off, 0, len - off);
+
+		if (!end)
+			return -EINVAL;
+		argv[argc++] = (char *)r->args + off;
+		off = (size_t)(end - r->args) + 1;
+	}
+	argv[argc] = NULL;
+	return off == len && argc >= 2 && !strcmp(argv[1], "vm") ? argc : -EINVAL;
+}
+
 static int32_t starter_start(const struct proto_msg *m, char *area, size_t size)
 {
-	struct vm_start_req r;
-	int done[2];
+	static struct vm_start_req r;
+	char *argv[VM_START_MAX + 1];
+	size_t hdr = offsetof(struct vm_start_req, args);
+	int done[2], argc;
 	int32_t rc;
 	long pid;
 	char c;
 
-	if (m->type != VM_START_REQ || m->len != sizeof(r) || m->nfds != 2)
+	if (m->type != VM_START_REQ || m->len < hdr || m->len > sizeof(r) || m->nfds < 2)
 		return -EINVAL;
-	memcpy(&r, m->payload, sizeof(r));
-	r.user[sizeof(r.user) - 1] = 0;
-	r.cpu[sizeof(r.cpu) - 1] = 0;
+	memset(&r, 0, sizeof(r));
+	memcpy(&r, m->payload, m->len);
+	argc = starter_args(&r, m->len - hdr, argv);
+	if (argc < 0)
+		return argc;
 	if (pipe2(done, O_CLOEXEC) < 0)
 		return -errno;
 	/* fork() with CP as the parent: CP reaps it and gets its SIGCHLD */
 	pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid == 0)
-		starter_child(&r, m->fds, area, size);
+		starter_child(&r, argv, argc, m->fds, m->nfds, area, size);
 	rc = pid < 0 ? -errno : (int32_t)pid;
 	close(done[1]);
 	/* CP looks at /proc/PID once it has the pid: the clone shows itself first */

@@ -18,8 +18,9 @@
  * (sandbox_enter in vm_main) before it reads a guest instruction.
  *
  * The starter first sends VM_START_HELLO (no payload).
- * Request (CP -> starter, VM_START_REQ): struct vm_start_req and two
- * descriptors, the VM's stderr (it becomes 2) and its CP socket (3).
+ * Request (CP -> starter, VM_START_REQ): struct vm_start_req (its limits
+ * and the VM's arguments after the program name, NUL-separated) and the
+ * VM's descriptors from 2 up: its stderr, its CP socket, maybe more.
  * Answer (VM_START_ANS): an int32_t, the VM's pid or -errno.  The starter
  * ends when CP closes the socket (or dies: PR_SET_PDEATHSIG).
  */
@@ -28,16 +29,17 @@
 #define VM_START_HELLO 0x53540000u /* the starter's first message: it is one */
 #define VM_START_REQ   0x53540001u
 #define VM_START_ANS   0x53540002u
+#define VM_START_ARGS  256 /* bytes of arguments */
+#define VM_START_MAX   16  /* arguments */
 
 struct vm_start_req {
-	char user[16];	 /* NUL-terminated */
-	char cpu[16];	 /* engine name, "" for the default */
 	uint64_t mem;	 /* RLIMIT_AS of the VM */
 	uint64_t nofile; /* RLIMIT_NOFILE of the VM */
+	char args[VM_START_ARGS];
 };
 
 /* Room the starter's command line keeps for the VM's (/proc/PID/cmdline). */
-#define VM_STARTER_PAD 64
+#define VM_STARTER_PAD 200
 
 /* `rvcp-vm vm-starter --fd N PAD`: argv[-1] is the program name (vmmain.c). */
 int vm_starter_main(int argc, char **argv);
