@@ -41,13 +41,18 @@ def _directory(disk):
 
 
 def _cpu_ns(pid):
-    """CPU time of a process so far, in ns (scheduler accounting, not ticks:
-    an idle guest runs for microseconds at a time, below a tick)."""
+    """CPU time of a process so far, in ns: scheduler accounting (an idle
+    guest runs for microseconds at a time, below a tick), or utime + stime
+    in ticks where the kernel keeps no scheduler statistics (they read 0)."""
     total = 0
     for tid in os.listdir("/proc/%d/task" % pid):
         with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
             total += int(f.read().split()[0])
-    return total
+    if total:
+        return total
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000000000 // os.sysconf("SC_CLK_TCK")
 
 
 def _lnx_pids(cp):
