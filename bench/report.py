@@ -32,6 +32,7 @@ FIGURES = [
     ("autolog_s_to_10000", "s", "first AUTOLOG to the 10000th answered", ("<=", 15), None),
     ("logon_ms_p99_1000", "ms", "a LOGON with 1000 guests there, 99th percentile of 100", ("<=", 50), None),
     ("logon_ms_p99_10000", "ms", "the same with 10000 guests", ("<=", 50), None),
+    ("ssi_ipl_fetch_ms", "ms", "IPL LXSHR at an SSI member that fetches it first: cluster asked, file fetched and checked, IPL to the first instruction (median)", None, None),
     ("idle_cpu_pct_1000", "% of a core", "host CPU of 1000 idle guests (and CP) over 30 s, once settled", ("<", 25), None),
     ("settle_cpu_pct_1000", "% of a core", "the 10 s right after the 1000th AUTOLOG (resumed guests run their due timers)", None, None),
 ]
