@@ -88,6 +88,7 @@ bool smp_hart0_runs(struct machine *m);
 int smp_hart0_sleep_begin(struct machine *m);
 bool smp_hart0_wake_now(struct machine *m);
 void smp_hart0_sleep_end(struct machine *m);
+void smp_output_kick(struct machine *m);
 /* The devices' lock (recursive; none with one hart). */
 void machine_lock(struct machine *m);
 void machine_unlock(struct machine *m);

@@ -32,6 +32,9 @@ static void machine_emit_raw(void *opaque, const uint8_t *buf, size_t len)
 			machine_flush_output(m);
 		m->out[m->nout++] = buf[i];
 	}
+	/* output of another hart: the caller's loop hands it out, so wake it */
+	if (len)
+		smp_output_kick(m);
 }
 
 /* Output that is no CP request; on a line-mode console, cursor queries are answered. */
