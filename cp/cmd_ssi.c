@@ -265,6 +265,7 @@ void cp_ssi_nss_purged(const struct spool_file *f)
 struct cp_fetch {
 	char userid[DIR_ID_MAX + 1];
 	char name[SPOOL_NAME_MAX + 1];
+	uint64_t t0; /* evloop_now_ms() when asked */
 	char line[];
 };
 
@@ -285,8 +286,12 @@ static void cp_ssi_located(void *opaque, int rc, uint64_t checksum, int fd, cons
 		snprintf(why, sizeof(why), "%s", err);
 	if (fd >= 0)
 		close(fd);
-	if (f)
+	if (f) {
 		cp_ssi_nss_saved(f);
+		log_info("ssi: %s for %s had in %llu ms (%s)", c->name, c->userid,
+			 (unsigned long long)(evloop_now_ms() - c->t0),
+			 fd >= 0 ? "fetched and checked" : "from the shared spool folder");
+	}
 	if (rc && !why[0])
 		snprintf(why, sizeof(why), "%s", strerror(-rc));
 	if (rc)
@@ -318,6 +323,7 @@ int cp_ssi_nss_fetch(struct cp_ctx *ctx, const char *name)
 	snprintf(c->userid, sizeof(c->userid), "%s", ctx->user->id);
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	memcpy(c->line, ctx->line, len + 1);
+	c->t0 = evloop_now_ms();
 	if (ssi_nss_locate(cp_sys.ssi, name, cp_ssi_located, c)) {
 		free(c);
 		return cp_msg(ctx, MSG_SSI_FETCH_FAILED, name, strerror(EAGAIN));
