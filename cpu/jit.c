@@ -141,7 +141,7 @@ void jit_flush(struct hart *h)
 	if (!j)
 		return;
 	for (unsigned i = 0; i < j->npages; i++)
-		if (j->pages[i].page != ~0ULL && j->pages[i].page < cpu_of(h)->mem->size)
+		if (j->pages[i].page != ~0ULL && j->pages[i].page < cpu_of(h)->mem->span)
 			cpu_of(h)->mem->flags[j->pages[i].page >> PAGE_SHIFT] &=
 			    (uint8_t)~MEM_PG_CODE;
 	j->npages = 0;

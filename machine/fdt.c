@@ -18,6 +18,7 @@
 #include "dev/dt.h"
 #include "machine/board.h"
 #include "machine/layout.h"
+#include "machine/machine.h"
 #include "mem/mem.h"
 
 static void w_cpus(struct dt *w)
@@ -62,6 +63,24 @@ static void w_memory(struct dt *w, const struct machine_fdt_params *p)
 	dt_empty(w, "no-map");
 	dt_end(w);
 	dt_end(w);
+}
+
+/*
+ * Each shared segment as a persistent-memory region (Linux's of_pmem):
+ * storage Linux does not own, with struct pages from ZONE_DEVICE, so that
+ * a file system on it mounted with -o dax maps its pages straight into
+ * programs.  In the order given: /dev/pmem0, 1, ...
+ */
+static void w_segments(struct dt *w, const struct machine_fdt_params *p)
+{
+	for (int i = 0; i < p->nsegs; i++) {
+		uint64_t pa = RAM_BASE + p->segs[i].real;
+
+		dt_begin_at(w, "pmem", pa);
+		dt_str(w, "compatible", "pmem-region");
+		dt_reg(w, pa, p->segs[i].len);
+		dt_end(w);
+	}
 }
 
 static void w_chosen(struct dt *w, const struct machine_fdt_params *p)
@@ -130,6 +149,7 @@ int machine_fdt_build(void *buf, size_t len, const struct machine_fdt_params *p)
 	dt_str(&w, "model", "rvcp virtual machine");
 	w_chosen(&w, p);
 	w_memory(&w, p);
+	w_segments(&w, p);
 	w_cpus(&w);
 	w_soc(&w, p);
 	w_devices(&w, p, true);

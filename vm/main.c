@@ -107,6 +107,7 @@ static void vm_setup(struct vm *vm, struct proto_msg *msg)
 		close(vm->cfg.disks[i].fd);
 	vm->cfg.ndisks = 0;
 	cfg.mem_size = s->mem_size;
+	cfg.mem_span = s->mem_span;
 	cfg.ndisks = s->ndisks;
 	cfg.cpu = vm->cpu;
 	for (uint32_t i = 0; i < s->ndisks; i++) {
@@ -265,6 +266,7 @@ static const struct vm_handler vm_handlers[] = {
 	/* Named Saved Systems (vm/nss.c) */
 	{PROTO_NSS_SAVE,    vm_nss_save},
 	{PROTO_NSS_IPL,     vm_nss_ipl},
+	{PROTO_NSS_SEGMENTS, vm_nss_segments},
 	{0, NULL},
 };
 /* clang-format on */
