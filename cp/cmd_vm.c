@@ -72,8 +72,11 @@ int cmd_ipl(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	u->ipled = false;
 	free(u->last_ipl);
 	u->last_ipl = strdup(ctx->line);
-	if (disk >= 0)
-		return cmd_ipl_disk(ctx, disk, parm);
+	if (disk >= 0) {
+		int ret = nss_seg_ipl(ctx);
+
+		return ret ? ret : cmd_ipl_disk(ctx, disk, parm);
+	}
 	return nss_ipl_name(ctx, argv[1], parm);
 }
 
@@ -143,6 +146,9 @@ int cmd_define(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		return cmd_define_net(ctx, argc - 1, argv + 1);
 	if (argc >= 2 && disk_is_define(argv[1]))
 		return cmd_define_disk(ctx, argc - 1, argv + 1);
+	if (argc >= 2 && strlen(argv[1]) >= 3 && strlen(argv[1]) <= 7 &&
+	    !strncasecmp(argv[1], "SEGMENT", strlen(argv[1])))
+		return cmd_define_segment(ctx, argc - 1, argv + 1);
 	if (argc < 3)
 		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
 	n = strlen(argv[1]);

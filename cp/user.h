@@ -72,6 +72,7 @@ struct cp_user {
 	struct cp_console *term; /* NULL: disconnected */
 	struct cp_vm *vm;	 /* the VM process, NULL if none (ended) */
 	uint64_t storage;	 /* current storage (DEFINE STORAGE) */
+	uint64_t seg_span;	 /* the VM's room for shared segments: up to this real address */
 	char linend;		 /* 0: LINEND OFF */
 	bool running;		 /* guest running (RUNNING), else CP READ */
 	bool ipled;		 /* an IPL was done: BEGIN may resume */
