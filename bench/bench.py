@@ -131,11 +131,12 @@ def bench_boot():
 
 def main():
     from cpbench import CP_BENCHES
+    from dcssbench import DCSS_BENCHES
     from netbench import NET_BENCHES
 
     os.makedirs(OUT, exist_ok=True)
     only = sys.argv[1:]
-    for name, fn in [("mips", bench_mips), ("boot", bench_boot)] + CP_BENCHES + NET_BENCHES:
+    for name, fn in [("mips", bench_mips), ("boot", bench_boot)] + CP_BENCHES + DCSS_BENCHES + NET_BENCHES:
         if only and name not in only:
             continue
         print("bench: %s ..." % name, file=sys.stderr)
