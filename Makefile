@@ -16,9 +16,9 @@ CFLAGS   ?= $(OPT) -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 CPPFLAGS += -I. -D_GNU_SOURCE -MMD -MP
 ALLFLAGS  = $(CFLAGS) $(WARN) $(SAN) -std=gnu11 -fno-strict-aliasing
-LDLIBS   += -lseccomp -lfdt -lregina -lcrypt -lxxhash -ltelnet -lslirp -lm -lpthread -ldl
+LDLIBS   += -lseccomp -lfdt -lregina -lcrypt -lxxhash -ltelnet -lslirp -lcurl -ljson-c -lcrypto -lm -lpthread -ldl
 
-MODULES  := util cpu mem dev virtio machine net vm cp spool rexx cli
+MODULES  := util cpu mem dev virtio machine net vm cp spool rexx ssi cli
 LIBSRCS  := $(foreach d,$(MODULES),$(wildcard $(d)/*.c))
 LIBOBJS  := $(LIBSRCS:%.c=$(BUILD)/obj/%.o)
 MAINOBJ  := $(BUILD)/obj/main.o

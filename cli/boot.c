@@ -64,7 +64,7 @@ static int boot_usage(FILE *f)
 	fprintf(
 	    f,
 	    "usage: rvcp boot --kernel Image [--initrd F] [--disk IMG[,ro]]... [--append TEXT]\n"
-	    "                 [--memory 64M] [--bios FW] [--dumpdtb FILE] [--stats]\n"
+	    "                 [--memory 64M] [--cpus N] [--bios FW] [--dumpdtb FILE] [--stats]\n"
 	    "       rvcp boot --ipl IMG[,ro] [--disk IMG[,ro]]... [--append TEXT] [--memory 64M]\n"
 	    "One virtual machine, console on stdin/stdout.\n"
 	    "  --kernel Image   Linux Image, started in S-mode (the SBI is built in)\n"
@@ -74,6 +74,7 @@ static int boot_usage(FILE *f)
 	    "                   ,ro: read-only, writes fail with an I/O error\n"
 	    "  --append TEXT    kernel command line (with --ipl: added to the record's)\n"
 	    "  --memory SIZE    storage, e.g. 64M or 1G (default 128M)\n"
+	    "  --cpus N         harts (default 1, at most 8), each on a host thread of its own\n"
 	    "  --bios FW        firmware (e.g. OpenSBI fw_jump.bin) in M-mode at 0x80000000,\n"
 	    "                   kernel at 0x80200000\n"
 	    "  --segment IMG@PAGE[,rw]  a shared segment at page PAGE (hex), above storage:\n"
@@ -172,6 +173,7 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 	    {"stats", no_argument, NULL, 's'},
 	    {"cpu", required_argument, NULL, 'c'},
 	    {"segment", required_argument, NULL, 'S'},
+	    {"cpus", required_argument, NULL, 'n'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -226,6 +228,10 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 		case 'S':
 			if (segment_add(o, optarg))
 				return 1;
+			break;
+		case 'n':
+			if (cpus_set(&o->cfg, optarg, "rvcp boot"))
+				return 2;
 			break;
 		case 'h':
 			exit(boot_usage(stdout));

@@ -51,3 +51,16 @@ void disk_close_all(struct machine_config *cfg)
 		close(cfg->disks[i].fd);
 	cfg->ndisks = 0;
 }
+
+int cpus_set(struct machine_config *cfg, const char *arg, const char *who)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	if (end == arg || *end || n < 1 || n > MACHINE_MAX_CPUS) {
+		fprintf(stderr, "%s: --cpus takes 1 to %d, not %s\n", who, MACHINE_MAX_CPUS, arg);
+		return -1;
+	}
+	cfg->ncpus = (int)n;
+	return 0;
+}

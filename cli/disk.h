@@ -10,5 +10,7 @@
  */
 int disk_add(struct machine_config *cfg, const char *spec, const char *who);
 void disk_close_all(struct machine_config *cfg);
+/* --cpus N into cfg: 1 .. MACHINE_MAX_CPUS; -1 after saying why (prefixed with who). */
+int cpus_set(struct machine_config *cfg, const char *arg, const char *who);
 
 #endif

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * rvcp run-elf [--timeout SECONDS] [--stats] [--disk IMG[,ro]]... FILE
+ * rvcp run-elf [--timeout SECONDS] [--stats] [--disk IMG[,ro]]... [--cpus N] FILE
  *
  * Runs a bare-metal RISC-V program on a whole machine (machine/machine.h:
  * storage at 0x8000_0000, CLINT, PLIC, UART, RTC, syscon, a virtio-blk per
- * --disk), the hart in M-mode at the ELF entry, no SBI (S-mode ECALL traps
- * as the ISA says).  A syscon poweroff ends the run as a pass (0x5555) or
+ * --disk), every hart in M-mode at the ELF entry (a0 = mhartid), no SBI
+ * (S-mode ECALL traps as the ISA says).  A syscon poweroff ends the run as a pass (0x5555) or
  * with the failure code (0x3333).  The program talks to us through its
  * `tohost` word (the HTIF convention of riscv-tests and Spike):
  *   odd value v      the end: exit status 0 if v == 1, else test v >> 1 failed;
@@ -77,11 +77,11 @@ static void htif_syscall(struct run_elf *r, uint64_t pa)
 /* Serves a tohost request; returns -1 to go on, or the exit status. */
 static int htif_poll(struct run_elf *r)
 {
-	uint64_t v = *r->tohost;
+	/* any hart may write it, each on its own thread */
+	uint64_t v = __atomic_exchange_n(r->tohost, 0, __ATOMIC_SEQ_CST);
 
 	if (!v)
 		return -1;
-	*r->tohost = 0;
 	if ((v >> 48) == 0x0101) { /* device 1 (console), command 1 (putchar) */
 		putchar((int)(v & 0xff));
 		fflush(stdout);
@@ -126,6 +126,7 @@ static int setup(struct run_elf *r, const char *path)
 	if (elf_symbol(&f, "fromhost", &sym) == 0)
 		r->fromhost = guest_word(r->mem, sym, 8);
 	hart_reset(r->hart, entry);
+	machine_start_all(r->m, entry, 0);
 out:
 	elf_close(&f);
 	return ret;
@@ -199,7 +200,7 @@ static int run(struct run_elf *r, double timeout, bool stats)
 static void usage(void)
 {
 	fprintf(stderr, "usage: rvcp run-elf [--timeout SECONDS] [--stats] [--disk IMG[,ro]]... "
-			"[--cpu interp|jit|lockstep] FILE\n");
+			"[--cpu interp|jit|lockstep] [--cpus N] FILE\n");
 }
 
 /* UART output of the program (its HTIF output goes through stdio as well). */
@@ -212,9 +213,13 @@ static void console_out(void *opaque, const uint8_t *buf, size_t len)
 int run_elf_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"timeout", required_argument, NULL, 't'}, {"stats", no_argument, NULL, 's'},
-	    {"disk", required_argument, NULL, 'd'},    {"cpu", required_argument, NULL, 'c'},
-	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0},
+	    {"timeout", required_argument, NULL, 't'},
+	    {"stats", no_argument, NULL, 's'},
+	    {"disk", required_argument, NULL, 'd'},
+	    {"cpu", required_argument, NULL, 'c'},
+	    {"cpus", required_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct machine_config cfg = {.mem_size = RUN_ELF_MEM, .console_out = console_out};
 	struct run_elf *r;
@@ -247,6 +252,10 @@ int run_elf_main(int argc, char **argv)
 				fprintf(stderr, "run-elf: --cpu interp, jit or lockstep\n");
 				return 2;
 			}
+			break;
+		case 'n':
+			if (cpus_set(&cfg, optarg, "run-elf"))
+				return 2;
 			break;
 		default:
 			usage();

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cp/cmd_cpu.h"
 #include "cp/nss.h"
 #include "cp/vmctl.h"
 #include "cpu/cpu.h"
@@ -242,6 +243,7 @@ static int ipl_check(struct cp_ctx *ctx, const struct spool_file *f)
 	const struct spool_hdr *h = &f->meta.hdr;
 	uint64_t top = ((uint64_t)f->meta.r[h->nranges - 1].last + 1) * SPOOL_PAGE;
 	char a[32], b[32], why[160];
+	int cpus;
 
 	fmt_size(u->storage, a, sizeof(a));
 	if (f->cls == 'R' && !dir_namesave(u->dir, h->name))
@@ -252,6 +254,12 @@ static int ipl_check(struct cp_ctx *ctx, const struct spool_file *f)
 	}
 	if (u->storage < top)
 		return cp_msg(ctx, MSG_NSS_STORAGE, a, h->name);
+	/* a system saved running carries its harts; one of another count cannot resume */
+	cpus = f->meta.hart && h->dev_size
+		   ? machine_state_cpus(f->meta.hart + h->hart_size, h->dev_size)
+		   : -1;
+	if (cpus > 0 && cpus != cpu_count(u))
+		return cp_msg(ctx, MSG_NSS_CPUS, h->name, cpus, cpu_count(u));
 	device_diff(u, f, why, sizeof(why));
 	if (why[0])
 		return cp_msg(ctx, MSG_NSS_DEVICE, h->name, why);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cp/net.h"
+#include "cp/cmd_cpu.h"
 #include "cp/commands.h"
 #include "cp/nss.h"
 #include "cp/vmctl.h"
@@ -70,8 +71,11 @@ int cmd_q_virtual(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[2]);
 	if (argc == 1 || cmd_word(argv[1], "ALL", 3)) {
 		cmd_q_storage(ctx);
+		cmd_q_cpus(ctx);
 		return cmd_q_dasd(ctx);
 	}
+	if (cmd_word(argv[1], "CPUS", 3))
+		return cmd_q_cpus(ctx);
 	if (cmd_word(argv[1], "STORAGE", 4))
 		return cmd_q_storage(ctx);
 	if (cmd_word(argv[1], "DASD", 4))

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /* Commands about users: LOGON, LOGOFF, DISCONNECT, MSG, AUTOLOG, FORCE, SHUTDOWN. */
 #include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "cp/cmd_ssi.h"
 #include "cp/commands.h"
 #include "cp/vmctl.h"
 #include "util/log.h"
@@ -200,13 +203,53 @@ static int autolog_ipl(struct cp_user *u, struct cp_sink *sink)
 	return cp_execute(u, line, sink);
 }
 
-/* AUTOLOG userid [password] / XAUTOLOG userid: logged on, disconnected,
- * IPL of what the directory's IPL statement names. */
+/* The user is free (here and in the SSI cluster): log it on, IPL. */
+static int autolog_start(struct dir_user *d, struct cp_sink *sink, const char *by)
+{
+	struct cp_user *u;
+
+	if (cp_user_find(d->id))
+		return cp_sink_msg(sink, MSG_ALREADY_LOGGED_ON, d->id);
+	if (cp_user_logon(d, sink, &u))
+		return cp_sink_msg(sink, MSG_LOGON_VM_FAILED, d->id, "see the CP log");
+	log_info("%s: AUTOLOG by %s", u->id, by);
+	cp_sink_msg(sink, MSG_AUTOLOG_ACCEPTED);
+	cp_sink_msg(sink, MSG_AUTO_LOGON, u->id, cp_user_count());
+	autolog_ipl(u, sink);
+	return 0;
+}
+
+/* An AUTOLOG waiting for the SSI cluster's answer: who asked, for whom. */
+struct autolog_claim {
+	char by[DIR_ID_MAX + 1];
+	char id[DIR_ID_MAX + 1];
+};
+
+static void autolog_claimed(void *opaque, int rc, const char *member, const char *err)
+{
+	struct autolog_claim *c = opaque;
+	struct cp_user *by = cp_user_find(c->by);
+	struct cp_sink *sink = by ? &by->sink : NULL;
+	struct dir_user *d = dir_find(cp_sys.dir, c->id);
+
+	if (rc || !d)
+		cp_ssi_refused(sink, c->id, rc ? rc : -ENOENT, member, err);
+	else
+		autolog_start(d, sink, c->by);
+	free(c);
+}
+
+/*
+ * AUTOLOG userid [password] / XAUTOLOG userid: logged on, disconnected,
+ * IPL of what the directory's IPL statement names.  In an SSI cluster the
+ * user is claimed first; the answer then comes to the issuer's terminal
+ * when the cluster has decided.
+ */
 int cmd_autolog(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
 	bool x = toupper((unsigned char)argv[0][0]) == 'X';
+	struct autolog_claim *c;
 	struct dir_user *d;
-	struct cp_user *u;
 
 	if (argc < 2)
 		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
@@ -222,12 +265,17 @@ int cmd_autolog(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		return cp_msg(ctx, MSG_LOGON_NOT_ALLOWED, d->id);
 	if (argc == 3 && !dir_check_password(d, argv[2]))
 		return cp_msg(ctx, MSG_LOGON_FAILED);
-	if (cp_user_logon(d, ctx->sink, &u))
-		return cp_msg(ctx, MSG_LOGON_VM_FAILED, d->id, "see the CP log");
-	log_info("%s: AUTOLOG by %s", u->id, ctx->user->id);
-	cp_msg(ctx, MSG_AUTOLOG_ACCEPTED);
-	cp_msg(ctx, MSG_AUTO_LOGON, u->id, cp_user_count());
-	autolog_ipl(u, ctx->sink);
+	if (!cp_sys.ssi)
+		return autolog_start(d, ctx->sink, ctx->user->id);
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return cp_msg(ctx, MSG_SSI_UNAVAILABLE, d->id);
+	snprintf(c->by, sizeof(c->by), "%s", ctx->user->id);
+	snprintf(c->id, sizeof(c->id), "%s", d->id);
+	if (cp_ssi_claim(d->id, autolog_claimed, c)) {
+		free(c);
+		return cp_msg(ctx, MSG_SSI_UNAVAILABLE, d->id);
+	}
 	return 0;
 }
 

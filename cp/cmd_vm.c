@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <sys/sysinfo.h>
 
+#include "cp/cmd_cpu.h"
 #include "cp/cmd_disk.h"
 #include "cp/net.h"
 #include "cp/commands.h"
@@ -149,6 +150,8 @@ int cmd_define(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	if (argc >= 2 && strlen(argv[1]) >= 3 && strlen(argv[1]) <= 7 &&
 	    !strncasecmp(argv[1], "SEGMENT", strlen(argv[1])))
 		return cmd_define_segment(ctx, argc - 1, argv + 1);
+	if (argc >= 2 && cpu_is_define(argv[1]))
+		return cmd_define_cpu(ctx, argc - 1, argv + 1);
 	if (argc < 3)
 		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
 	n = strlen(argv[1]);

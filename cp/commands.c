@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "cp/cmd_exec.h"
+#include "cp/cmd_ssi.h"
 #include "cp/commands.h"
 #include "cp/net.h"
 #include "cp/nss.h"
@@ -27,7 +28,7 @@ const struct cp_command cp_commands[] = {
 	{"BEGIN",      1, "G",  0, cmd_begin,      ""},
 	{"IPL",        1, "G",  0, cmd_ipl,        "vdev|name [PARM text]"},
 	{"QUERY",      1, "*",  0, cmd_query,      "VIRTUAL|TERMINAL|NAMES|USERS|TIME|userid ..."},
-	{"DEFINE",     3, "G",  0, cmd_define,     "STORAGE nnnM | T9336|VFB-512 vdev BLK n | NIC vdev QDIO | VSWITCH name [NAT] | LAN name | SEGMENT name [EXCLUSIVE]"},
+	{"DEFINE",     3, "G",  0, cmd_define,     "STORAGE nnnM | CPU nn | T9336|VFB-512 vdev BLK n | NIC vdev QDIO | VSWITCH name [NAT] | LAN name | SEGMENT name [EXCLUSIVE]"},
 	{"SYSTEM",     3, "G",  0, cmd_system,     "RESET|CLEAR"},
 	{"SET",        3, "G",  0, cmd_set,        "LINEND char|ON|OFF | MSG ON|OFF"},
 	{"TERMINAL",   4, "G",  0, cmd_terminal,   "LINEND char|ON|OFF"},
@@ -56,11 +57,12 @@ const struct cp_command cp_commands[] = {
 };
 
 const struct cp_command cp_query_commands[] = {
-	{"VIRTUAL",    1, "G",  0, cmd_q_virtual,  "STORAGE|DASD|SEGMENTS|ALL"},
+	{"VIRTUAL",    1, "G",  0, cmd_q_virtual,  "STORAGE|CPUS|DASD|SEGMENTS|ALL"},
 	{"TERMINAL",   1, "G",  0, cmd_q_terminal, ""},
 	{"NAMES",      1, "*",  0, cmd_q_names,    ""},
 	{"USERS",      1, "*",  0, cmd_q_users,    "[userid]"},
 	{"TIME",       3, "*",  0, cmd_q_time,     ""},
+	{"SSI",        3, "ABCDEG", 0, cmd_q_ssi,  ""},
 	/* Named Saved Systems: NSS, TRACE */
 	{"NSS",        3, "E",  0, cmd_q_nss,      "[ALL|NAME name|USERS name|MAP]"},
 	{"TRACE",      2, "G",  0, cmd_q_trace,    ""},

@@ -231,6 +231,8 @@ static int dir_stmt_user(struct dir_parser *p, char **tok, int ntok)
 		if (!isupper((unsigned char)*c) && !(*c >= '1' && *c <= '6'))
 			return dir_error(p, "bad privilege class '%c' (A-Z, 1-6)", *c);
 	strcpy(u->classes, tok[5]);
+	u->maxcpus = 1;
+	u->base_cpu = -1;
 	return 0;
 }
 
@@ -442,6 +444,65 @@ static int dir_stmt_ipl(struct dir_parser *p, char **tok, int ntok, const char *
 	return 0;
 }
 
+/* MACHINE ESA [n]: the architecture (ESA, XA, XC or Z: all the one machine) and the most CPUs. */
+static int dir_stmt_machine(struct dir_parser *p, char **tok, int ntok)
+{
+	struct dir_user *u = dir_current(p);
+	char *end;
+	long n = 1;
+
+	if (!u)
+		return dir_error(p, "MACHINE before any USER statement");
+	if (ntok < 2 || ntok > 3 ||
+	    (strcasecmp(tok[1], "ESA") && strcasecmp(tok[1], "XA") && strcasecmp(tok[1], "XC") &&
+	     strcasecmp(tok[1], "Z")))
+		return dir_error(p, "MACHINE needs: MACHINE ESA [n]");
+	if (ntok == 3) {
+		n = strtol(tok[2], &end, 10);
+		if (end == tok[2] || *end || n < 1 || n > DIR_MAX_CPUS)
+			return dir_error(p, "MACHINE ESA %s: rvcp offers 1 to %d virtual CPUs",
+					 tok[2], DIR_MAX_CPUS);
+	}
+	if (__builtin_popcountll(u->cpus) > n)
+		return dir_error(p, "MACHINE ESA %ld, but %d CPU statements come before it", n,
+				 __builtin_popcountll(u->cpus));
+	u->maxcpus = (int)n;
+	return 0;
+}
+
+/* CPU nn [BASE]: a virtual CPU defined at LOGON. */
+static int dir_stmt_cpu(struct dir_parser *p, char **tok, int ntok)
+{
+	struct dir_user *u = dir_current(p);
+	bool base = false;
+	unsigned long a;
+	char *end;
+
+	if (!u)
+		return dir_error(p, "CPU before any USER statement");
+	for (int i = 2; i < ntok; i++) {
+		if (strcasecmp(tok[i], "BASE"))
+			return dir_error(p, "CPU %s: unknown operand '%s' (rvcp knows BASE)",
+					 tok[1], tok[i]);
+		base = true;
+	}
+	if (ntok < 2)
+		return dir_error(p, "CPU needs: CPU nn [BASE]");
+	a = strtoul(tok[1], &end, 16);
+	if (end == tok[1] || *end || strlen(tok[1]) > 2 || a > DIR_CPU_ADDR_MAX)
+		return dir_error(p, "bad CPU address '%s' (hex 00 to 3F)", tok[1]);
+	if (u->cpus & (1ULL << a))
+		return dir_error(p, "CPU %02lX defined twice", a);
+	if (base && u->base_cpu >= 0)
+		return dir_error(p, "two BASE CPUs (%02X and %02lX)", u->base_cpu, a);
+	if (__builtin_popcountll(u->cpus) + 1 > u->maxcpus)
+		return dir_error(p, "CPU %02lX: more CPUs than MACHINE allows (%d)", a, u->maxcpus);
+	u->cpus |= 1ULL << a;
+	if (base)
+		u->base_cpu = (int)a;
+	return 0;
+}
+
 /* OPTION CPU engine: the only OPTION rvcp knows; any other keyword is an error. */
 static int dir_stmt_option(struct dir_parser *p, char **tok, int ntok)
 {
@@ -498,6 +559,10 @@ static int dir_statement(struct dir_parser *p, char *line)
 		rc = dir_stmt_nicdef(p, tok, ntok);
 	else if (!strcasecmp(tok[0], "OPTION"))
 		rc = dir_stmt_option(p, tok, ntok);
+	else if (!strcasecmp(tok[0], "MACHINE"))
+		rc = dir_stmt_machine(p, tok, ntok);
+	else if (!strcasecmp(tok[0], "CPU"))
+		rc = dir_stmt_cpu(p, tok, ntok);
 	else
 		rc = dir_error(p, "unknown statement '%s'", tok[0]);
 	free(raw);
@@ -665,23 +730,35 @@ struct dir_user *dir_find(const struct directory *d, const char *id)
 	return NULL;
 }
 
+bool dir_password_matches(const char *stored, bool hashed, const char *password,
+			  struct crypt_data *cd)
+{
+	const char *h;
+
+	if (!hashed)
+		return !strcasecmp(stored, password); /* z/VM passwords ignore case */
+	h = crypt_r(password, stored, cd);
+	return h && h[0] != '*' && !strcmp(h, stored);
+}
+
 bool dir_check_password(const struct dir_user *u, const char *password)
 {
 	struct crypt_data *cd;
-	const char *h;
 	bool ok;
 
-	if (!strcasecmp(u->password, "NOLOG") || !strcasecmp(u->password, "AUTOONLY"))
+	if (!dir_may_logon(u))
 		return false;
-	if (!u->hashed)
-		return !strcasecmp(u->password, password); /* z/VM passwords ignore case */
 	cd = calloc(1, sizeof(*cd));
 	if (!cd)
 		return false;
-	h = crypt_r(password, u->password, cd);
-	ok = h && h[0] != '*' && !strcmp(h, u->password);
+	ok = dir_password_matches(u->password, u->hashed, password, cd);
 	free(cd);
 	return ok;
+}
+
+bool dir_may_logon(const struct dir_user *u)
+{
+	return strcasecmp(u->password, "NOLOG") && strcasecmp(u->password, "AUTOONLY");
 }
 
 bool dir_user_has_class(const struct dir_user *u, const char *classes)

@@ -18,6 +18,13 @@
  *                                       a virtual NIC (virtio-net), coupled at
  *                                       LOGON to guest LAN or VSWITCH name
  *                                       (owner SYSTEM, or the LAN's user)
+ *   MACHINE ESA [n]                     the most virtual CPUs the user may
+ *                                       have (1 to 8 in rvcp; 1 without it)
+ *   CPU nn [BASE]                       virtual CPU nn (hex 00-3F) defined at
+ *                                       LOGON; BASE (else the lowest) is the
+ *                                       guest's boot hart 0, the others follow
+ *                                       in address order; no more than MACHINE
+ *                                       allows (so MACHINE comes first)
  *   OPTION CPU INTERP|JIT|LOCKSTEP      (rvcp) the CPU engine of the user's VM:
  *                                       the interpreter, the translator, or
  *                                       both compared (a checking mode); without
@@ -32,8 +39,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DIR_ID_MAX   8
-#define DIR_MAX_SEGS 8 /* MACHINE_MAX_SEGMENTS */
+#define DIR_ID_MAX	 8
+#define DIR_MAX_SEGS	 8    /* MACHINE_MAX_SEGMENTS */
+#define DIR_MAX_CPUS	 8    /* MACHINE_MAX_CPUS */
+#define DIR_CPU_ADDR_MAX 0x3f /* virtual CPU addresses 00-3F, as z/VM's */
 
 enum dir_mode {
 	DIR_MODE_R,  /* read-only, refused while another user has write access */
@@ -82,6 +91,9 @@ struct dir_user {
 	char *ipl;	/* IPL statement operand, NULL if none */
 	char *ipl_parm; /* its PARM text, NULL if none */
 	char cpu[12];	/* OPTION CPU, lower case ("jit"), "" if none */
+	int maxcpus;	/* MACHINE ESA n; 1 without */
+	uint64_t cpus;	/* CPU statements: bit n = address n; 0: none (CPU 00 alone) */
+	int base_cpu;	/* the BASE CPU's address, -1: the lowest */
 	int line;
 };
 
@@ -99,7 +111,15 @@ struct directory {
 int dir_load(const char *path, struct directory **out, char *err, size_t errlen);
 void dir_free(struct directory *d);
 struct dir_user *dir_find(const struct directory *d, const char *id);
+/* In CP's loop, for privileged commands (AUTOLOG with a password); a
+ * terminal's LOGON checks through cp/pwcheck.h, off the loop. */
 bool dir_check_password(const struct dir_user *u, const char *password);
+/* Not NOLOG or AUTOONLY: a password may log it on. */
+bool dir_may_logon(const struct dir_user *u);
+struct crypt_data;
+/* stored: a crypt(3) hash (hashed) or a plaintext password. */
+bool dir_password_matches(const char *stored, bool hashed, const char *password,
+			  struct crypt_data *cd);
 bool dir_user_has_class(const struct dir_user *u, const char *classes);
 bool dir_namesave(const struct dir_user *u, const char *name);
 /* "64M" -> bytes; 0 or -EINVAL. */

@@ -2,13 +2,16 @@
 /*
  * rvcp cp --directory FILE --spool DIR [--listen HOST:PORT] [--logon-timeout S]
  *         [--user NAME] [--exec-storage SIZE] [--exec-cpu SECONDS]
- *         [--logon-per-address N] [--config SYSTEM-CONFIG]:
+ *         [--logon-per-address N] [--logon-lock-user N] [--logon-lock-address N]
+ *         [--logon-delay MS] [--config SYSTEM-CONFIG]
+ *         [--ssi URL[,URL...] --member NAME [--ssi-ttl S] [--ssi-name NAME]]:
  * the control program daemon.  One process, one epoll loop (util/evloop.h); signals
  * arrive through a signalfd: SIGTERM/SIGINT shut down cleanly, SIGCHLD
  * reaps VM processes.
  *
  * The parts of CP, each with its header, in the order their calls run:
- *   terminal.h   telnet line-mode terminals, LOGON, routing of typed lines
+ *   terminal.h   telnet line-mode terminals, LOGON, routing of typed lines;
+ *                logon_guard.h and pwcheck.h guard and check its passwords
  *   commands.h   the command table and cp_execute(); the handlers in
  *                cmd_user.c, cmd_vm.c, cmd_query.c, and those of
  *   nss.h        Named Saved Systems (cmd_nss.c, cmd_trace.c, nss.c) and
@@ -16,6 +19,7 @@
  *   user.h       logged-on users, their consoles, what their VMs report
  *   vmctl.h      the VM processes and their minidisk links
  *   directory.h  the user directory;  messages.h  the numbered messages
+ *   cmd_ssi.h    membership of a single system image (ssi/ssi.h, on etcd)
  * Calls go down this list; what comes up (guest output, a VM's reports)
  * comes through struct cp_console and struct vmctl_events.  The user layer
  * runs commands for its VM (a reboot's re-IPL, a guest's CP request).
@@ -44,6 +48,7 @@
 
 #include "cp/childlog.h"
 #include "cp/cmd_exec.h"
+#include "cp/cmd_ssi.h"
 #include "cp/main.h"
 #include "cp/net.h"
 #include "cp/nss.h"
@@ -83,8 +88,12 @@ static int cp_usage(void)
 	fprintf(stderr, "usage: rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]\n"
 			"               [--logon-timeout SECONDS (300; 0: none)] [--user NAME]\n"
 			"               [--logon-per-address N (32; 0: no limit)]\n"
+			"               [--logon-lock-user N (5)] [--logon-lock-address N (20)]\n"
+			"               [--logon-delay MS (1500)]\n"
 			"               [--exec-storage SIZE (256M)] [--exec-cpu SECONDS (60)]\n"
-			"               [--config SYSTEM-CONFIG]\n");
+			"               [--config SYSTEM-CONFIG]\n"
+			"               [--ssi URL[,URL...] --member NAME [--ssi-ttl SECONDS (15)]\n"
+			"                [--ssi-name NAME]]\n");
 	return 2;
 }
 
@@ -156,15 +165,24 @@ int cp_main(int argc, char **argv)
 	    {"exec-storage", required_argument, NULL, 'm'},
 	    {"exec-cpu", required_argument, NULL, 'P'},
 	    {"config", required_argument, NULL, 'c'},
+	    {"logon-lock-user", required_argument, NULL, 'U'},
+	    {"logon-lock-address", required_argument, NULL, 'A'},
+	    {"logon-delay", required_argument, NULL, 'D'},
+	    {"ssi", required_argument, NULL, 'S'},
+	    {"member", required_argument, NULL, 'M'},
+	    {"ssi-ttl", required_argument, NULL, 'T'},
+	    {"ssi-name", required_argument, NULL, 'N'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dirfile = NULL, *listen = "127.0.0.1:2323", *user = NULL, *config = NULL;
-	uint64_t exec_mem = 0, exec_cpu = 0, per_address;
+	const char *ssi = NULL, *member = NULL, *ssi_name = NULL;
+	uint64_t exec_mem = 0, exec_cpu = 0, per_address, lock_user = 5, lock_addr = 20,
+		 delay = 1500, ssi_ttl = 15;
 	char err[512] = "";
 	int c, rc = 1, sigfd = -1;
 
 	log_set_name("rvcp cp");
-	while ((c = getopt_long(argc, argv, "d:s:l:t:u:m:P:a:c:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:l:t:u:m:P:a:c:U:A:D:S:M:T:N:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dirfile = optarg;
@@ -199,6 +217,31 @@ int cp_main(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
+		case 'U':
+			if (cp_number(optarg, 100000, &lock_user))
+				return cp_usage();
+			break;
+		case 'A':
+			if (cp_number(optarg, 100000, &lock_addr))
+				return cp_usage();
+			break;
+		case 'D':
+			if (cp_number(optarg, 60000, &delay))
+				return cp_usage();
+			break;
+		case 'S':
+			ssi = optarg;
+			break;
+		case 'M':
+			member = optarg;
+			break;
+		case 'N':
+			ssi_name = optarg;
+			break;
+		case 'T':
+			if (cp_number(optarg, 3600, &ssi_ttl) || ssi_ttl < 2)
+				return cp_usage();
+			break;
 		case 'P':
 			if (cp_number(optarg, 86400, &exec_cpu) || !exec_cpu)
 				return cp_usage();
@@ -207,8 +250,9 @@ int cp_main(int argc, char **argv)
 			return cp_usage();
 		}
 	}
-	if (!dirfile || !cp_sys.spool || optind != argc)
+	if (!dirfile || !cp_sys.spool || optind != argc || !ssi != !member)
 		return cp_usage();
+	term_set_logon_guard((unsigned)lock_user, (unsigned)lock_addr, (unsigned)delay);
 	if (dir_load(dirfile, &cp_sys.dir, err, sizeof(err))) {
 		fprintf(stderr, "rvcp cp: bad directory: %s\n", err);
 		return 1;
@@ -240,10 +284,13 @@ int cp_main(int argc, char **argv)
 	}
 	if (nss_cp_init())
 		goto out;
+	if (ssi && cp_ssi_join(ssi, member, listen, (unsigned)ssi_ttl, ssi_name))
+		goto out;
 	log_info("ready on %s: %d users in %s, spool %s", listen, cp_sys.dir->nusers, dirfile,
 		 cp_sys.spool);
 	rc = evloop_run(cp_sys.loop) ? 1 : 0;
 	cp_shutdown();
+	cp_ssi_leave();
 	vmctl_wait_all();
 	net_shutdown();
 	childlog_close_all();

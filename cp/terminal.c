@@ -18,7 +18,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cp/cmd_ssi.h"
 #include "cp/commands.h"
+#include "cp/logon_guard.h"
+#include "cp/pwcheck.h"
 #include "cp/terminal.h"
 #include "cp/user.h"
 #include "util/log.h"
@@ -26,7 +29,6 @@
 #define TERM_LINE_MAX  2048
 #define TERM_TYPEAHEAD 4096	 /* lines typed while an IPL is in flight */
 #define TERM_OUT_MAX   (1 << 20) /* beyond this, guest output is dropped */
-#define LOGON_DELAY_MS 1500	 /* after a failed LOGON */
 /* Terminals at once: each costs a descriptor and ~16 KiB, so a flood of
  * connections is refused beyond this rather than exhausting CP. */
 #define TERM_MAX	512
@@ -36,11 +38,17 @@
  * so idle connections cannot hold every TERM_MAX slot. */
 static unsigned logon_timeout_s = 300;
 static unsigned logon_per_address = 32; /* --logon-per-address */
+/* --logon-lock-user, --logon-lock-address, --logon-delay (cp/logon_guard.h) */
+static struct logon_guard_cfg guard_cfg = {
+    .lock_user = 5, .lock_address = 20, .base_ms = LOGON_GUARD_BASE_MS};
+static struct logon_guard *guard;
 
 enum term_state {
 	TERM_CP,       /* no user yet: LOGON */
 	TERM_PASSWORD, /* the next line is the password for pending_id */
+	TERM_CHECKING, /* the password is being checked (cp/pwcheck.h) */
 	TERM_DELAY,    /* a failed LOGON: input ignored until the timer */
+	TERM_CLAIM,    /* the SSI cluster is asked whether pending_id is free */
 	TERM_USER,     /* logged on */
 	TERM_CLOSING,  /* flushing, then closed */
 };
@@ -228,6 +236,13 @@ void term_set_logon_per_address(unsigned n)
 	logon_per_address = n;
 }
 
+void term_set_logon_guard(unsigned lock_user, unsigned lock_address, unsigned delay_ms)
+{
+	guard_cfg.lock_user = lock_user;
+	guard_cfg.lock_address = lock_address;
+	guard_cfg.base_ms = delay_ms;
+}
+
 /* Terminals from host that have no user (connected, in LOGON, or closing). */
 static unsigned term_pending_from(const char *host)
 {
@@ -300,8 +315,37 @@ static void term_release(struct cp_term *t)
 	cp_sink_msg(&t->sink, MSG_LOGO);
 }
 
+/* A LOGON refused before its password: a locked address or userid. */
+static bool term_logon_refused(struct cp_term *t, const char *userid)
+{
+	uint64_t wait_ms;
+	unsigned secs;
+
+	switch (logon_guard_check(guard, userid, t->host, evloop_now_ms(), &wait_ms)) {
+	case LOGON_GO:
+		return false;
+	case LOGON_ADDR_LOCKED:
+		secs = (unsigned)((wait_ms + 999) / 1000);
+		cp_sink_msg(&t->sink, MSG_LOGON_ADDR_LOCKED, t->host, secs);
+		break;
+	case LOGON_USER_LOCKED:
+		secs = (unsigned)((wait_ms + 999) / 1000);
+		cp_sink_msg(&t->sink, MSG_LOGON_USER_LOCKED, userid, t->host, secs);
+		break;
+	case LOGON_USER_SLOWED:
+		secs = (unsigned)((wait_ms + 999) / 1000);
+		cp_sink_msg(&t->sink, MSG_LOGON_USER_SLOWED, userid, secs);
+		break;
+	}
+	log_warn("LOGON of %s from %s (%s) refused: too many incorrect passwords", userid, t->name,
+		 t->peer);
+	return true;
+}
+
 static void term_logon_prompt(struct cp_term *t, const char *userid)
 {
+	if (term_logon_refused(t, userid))
+		return;
 	snprintf(t->pending_id, sizeof(t->pending_id), "%s", userid);
 	t->state = TERM_PASSWORD;
 	/* The client stops echoing (before it shows the prompt); we do not
@@ -353,33 +397,123 @@ static void term_attach(struct cp_term *t, struct cp_user *u, bool reconnected)
 	cp_sink_msg(&t->sink, MSG_LOGON_AT, when);
 }
 
+static struct cp_term *term_by_number(uint64_t number)
+{
+	for (struct cp_term *t = terms; t; t = t->next)
+		if ((uint64_t)t->number == number)
+			return t;
+	return NULL;
+}
+
+/* A new user on t; or, when it got logged on meanwhile, a reconnection. */
+static void term_logon_user(struct cp_term *t, struct dir_user *d)
+{
+	struct cp_user *u = cp_user_find(d->id);
+
+	t->state = TERM_CP;
+	if (u) {
+		log_info("%s: reconnected on %s (%s)", u->id, t->name, t->peer);
+		term_attach(t, u, true);
+		return;
+	}
+	if (cp_user_logon(d, &t->sink, &u))
+		return;
+	log_info("%s: LOGON on %s (%s)", u->id, t->name, t->peer);
+	term_attach(t, u, false);
+}
+
+/* The terminal's number and the user, for the cluster's answer. */
+struct term_claim {
+	int number;
+	char id[DIR_ID_MAX + 1];
+};
+
+static void term_claimed(void *opaque, int rc, const char *member, const char *err)
+{
+	struct term_claim *c = opaque;
+	struct cp_term *t = term_by_number((uint64_t)c->number);
+	struct dir_user *d = dir_find(cp_sys.dir, c->id);
+
+	/* The terminal went, or the user left the directory: nobody logs on. */
+	if (t && t->state == TERM_CLAIM && !strcmp(t->pending_id, c->id)) {
+		t->state = TERM_CP;
+		if (rc || !d)
+			cp_ssi_refused(&t->sink, c->id, rc ? rc : -ENOENT, member, err);
+		else
+			term_logon_user(t, d);
+	}
+	free(c);
+}
+
+/* The password was right: in an SSI cluster, claim the user first. */
+static void term_logon_claim(struct cp_term *t, struct dir_user *d)
+{
+	struct term_claim *c;
+
+	if (!cp_sys.ssi || cp_user_find(d->id)) {
+		term_logon_user(t, d);
+		return;
+	}
+	c = malloc(sizeof(*c));
+	if (!c) {
+		t->state = TERM_CP;
+		cp_sink_msg(&t->sink, MSG_SSI_UNAVAILABLE, d->id);
+		return;
+	}
+	c->number = t->number;
+	snprintf(c->id, sizeof(c->id), "%s", d->id);
+	t->state = TERM_CLAIM; /* typed lines are ignored until the answer */
+	if (cp_ssi_claim(d->id, term_claimed, c)) {
+		free(c);
+		t->state = TERM_CP;
+		cp_sink_msg(&t->sink, MSG_SSI_UNAVAILABLE, d->id);
+	}
+}
+
 static void term_password(struct cp_term *t, const char *password)
 {
 	struct dir_user *d = dir_find(cp_sys.dir, t->pending_id);
-	struct cp_user *u;
 
 	if (t->echo_off) {
 		telnet_negotiate(t->tn, TELNET_WONT, TELNET_TELOPT_ECHO);
 		t->echo_off = false;
 		term_write_line(t, ""); /* the Enter the client did not echo */
 	}
-	if (!d || !dir_check_password(d, password)) {
-		log_warn("LOGON of %s from %s (%s) failed", t->pending_id, t->name, t->peer);
-		t->state = TERM_DELAY;
-		t->timer = evloop_timer(cp_sys.loop, LOGON_DELAY_MS, term_logon_delayed, t);
+	if (d && !dir_may_logon(d))
+		d = NULL; /* NOLOG, AUTOONLY: the answer of a wrong password */
+	if (pwcheck_submit((uint64_t)t->number, d ? d->password : NULL, d && d->hashed, password)) {
+		t->state = TERM_CP;
+		cp_sink_msg(&t->sink, MSG_LOGON_BUSY);
 		return;
 	}
-	u = cp_user_find(d->id);
-	if (u) {
-		log_info("%s: reconnected on %s (%s)", u->id, t->name, t->peer);
-		term_attach(t, u, true);
+	t->state = TERM_CHECKING;
+}
+
+static void term_password_wrong(struct cp_term *t)
+{
+	uint64_t delay = logon_guard_failed(guard, t->pending_id, t->host, evloop_now_ms());
+
+	log_warn("LOGON of %s from %s (%s) failed", t->pending_id, t->name, t->peer);
+	t->state = TERM_DELAY;
+	t->timer = evloop_timer(cp_sys.loop, delay, term_logon_delayed, t);
+}
+
+/* The answer of cp/pwcheck.h, in the loop; the terminal may be gone. */
+static void term_password_checked(uint64_t tag, bool ok)
+{
+	struct cp_term *t = term_by_number(tag);
+	struct dir_user *d;
+
+	if (!t || t->state != TERM_CHECKING)
+		return;
+	/* The directory may have changed meanwhile: look the user up again. */
+	d = dir_find(cp_sys.dir, t->pending_id);
+	if (!ok || !d || !dir_may_logon(d)) {
+		term_password_wrong(t);
 		return;
 	}
-	t->state = TERM_CP;
-	if (cp_user_logon(d, &t->sink, &u))
-		return;
-	log_info("%s: LOGON on %s (%s)", u->id, t->name, t->peer);
-	term_attach(t, u, false);
+	logon_guard_succeeded(guard, d->id, evloop_now_ms());
+	term_logon_claim(t, d);
 }
 
 static void term_run(struct cp_term *t, const char *cmd)
@@ -501,7 +635,7 @@ static void term_line(struct cp_term *t, char *line)
 		term_user_line(t, line);
 		break;
 	default:
-		break; /* DELAY, CLOSING: ignored */
+		break; /* CHECKING, DELAY, CLOSING: ignored */
 	}
 }
 
@@ -756,6 +890,14 @@ static void term_accept(void *opaque, int fd, uint32_t events)
 	cp_sink_msg(&t->sink, MSG_LOGO);
 }
 
+static int term_guard_init(void)
+{
+	guard = logon_guard_new(&guard_cfg);
+	if (!guard)
+		return -ENOMEM;
+	return pwcheck_init(cp_sys.loop, term_password_checked);
+}
+
 int term_listen(const char *hostport)
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE}, *ai = NULL;
@@ -781,7 +923,9 @@ int term_listen(const char *hostport)
 		close(fd);
 		goto out;
 	}
-	rc = evloop_add(cp_sys.loop, fd, EPOLLIN, term_accept, NULL);
+	rc = term_guard_init();
+	if (!rc)
+		rc = evloop_add(cp_sys.loop, fd, EPOLLIN, term_accept, NULL);
 	if (rc) {
 		close(fd);
 		goto out;
@@ -794,6 +938,9 @@ out:
 
 void term_close_all(void)
 {
+	pwcheck_shutdown();
+	logon_guard_free(guard);
+	guard = NULL;
 	if (listen_fd >= 0) {
 		evloop_del(cp_sys.loop, listen_fd);
 		close(listen_fd);

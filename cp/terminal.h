@@ -31,8 +31,13 @@
  * The password prompt: IAC WILL ECHO (the client stops echoing, CP does not
  * echo) is sent only to clients that end lines with CR or speak telnet; nc
  * and socat end lines with LF alone and would print the option bytes.  A
- * failed LOGON (an unknown user gets the same answer) is answered after
- * 1.5 s by a timer, and logged.
+ * password is checked off the loop (cp/pwcheck.h), so a costly hash stalls
+ * no one.  A failed LOGON (an unknown user gets the same answer) is answered
+ * after a delay that grows with the source address's failures, and logged;
+ * too many failures lock the address, or the userid against the addresses
+ * that failed on it (cp/logon_guard.h: HCPLGA1290E-1292E; rvcp cp
+ * --logon-lock-user N (5), --logon-lock-address N (20), 0 = never;
+ * --logon-delay MS (1500), the first failure's delay).
  *
  * LOGON of a user connected elsewhere: the new terminal takes over, the old
  * one gets HCPLGA1050I and is dropped.  LOGOFF and DISCONNECT drop the line,
@@ -62,6 +67,7 @@
 void term_set_logon_timeout(unsigned seconds);
 /* Terminals without a user one source address may hold; 0: no limit. */
 void term_set_logon_per_address(unsigned n);
+void term_set_logon_guard(unsigned lock_user, unsigned lock_address, unsigned delay_ms);
 /* Listen on "host:port"; 0 or -errno. */
 int term_listen(const char *hostport);
 /* Close everything (shutdown). */

@@ -11,9 +11,12 @@
 
 #include "cp/net.h"
 #include "cp/cmd_exec.h"
+#include "cp/cmd_ssi.h"
 #include "cp/commands.h"
 #include "cp/nss.h"
 #include "cp/user.h"
+
+#include "cp/cmd_cpu.h"
 #include "cp/vmctl.h"
 #include "util/log.h"
 #include "vm/proto.h"
@@ -168,6 +171,7 @@ int cp_user_logon(struct dir_user *d, struct cp_sink *sink, struct cp_user **out
 	u->dir = d;
 	u->id = d->id;
 	u->storage = d->storage;
+	cpu_user_logon(u);
 	u->linend = '#';
 	u->logon_time = time(NULL);
 	u->sink.line = cp_user_sink_line;
@@ -194,6 +198,8 @@ void cp_user_logoff(struct cp_user *u)
 	nss_logoff(u);
 	net_user_logoff(u);
 	vmctl_destroy(u);
+	if (!u->ssi_lost)
+		cp_ssi_release(u->id);
 	if (u->term)
 		u->term->leave(u->term, false); /* detaches itself from u */
 	for (pp = &cp_sys.users; *pp; pp = &(*pp)->next) {

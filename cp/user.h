@@ -37,6 +37,7 @@
 #include "util/evloop.h"
 
 struct cp_vm;
+struct ssi;
 
 /*
  * A user's console: the terminal it is connected to, as CP's core sees it.
@@ -73,6 +74,8 @@ struct cp_user {
 	struct cp_vm *vm;	 /* the VM process, NULL if none (ended) */
 	uint64_t storage;	 /* current storage (DEFINE STORAGE) */
 	uint64_t seg_span;	 /* the VM's room for shared segments: up to this real address */
+	uint64_t cpus;		 /* virtual CPUs: bit n = address n (cp/cmd_cpu.h) */
+	int base_cpu;		 /* the address of hart 0 */
 	char linend;		 /* 0: LINEND OFF */
 	bool running;		 /* guest running (RUNNING), else CP READ */
 	bool ipled;		 /* an IPL was done: BEGIN may resume */
@@ -89,6 +92,7 @@ struct cp_user {
 	bool msg_off;	     /* SET MSG OFF: other users' MSGs are refused */
 	unsigned msg_tokens; /* MSGs this user may send now (cp/cmd_user.c) */
 	uint64_t msg_ms;     /* when msg_tokens was last topped up */
+	bool ssi_lost;	     /* its SSI key is another member's: LOGOFF leaves it */
 	struct cp_user *next;
 };
 
@@ -98,6 +102,7 @@ struct cp_system {
 	struct directory *dir;
 	char *spool;	       /* spool folder */
 	struct cp_user *users; /* logged-on users */
+	struct ssi *ssi;       /* the SSI member (cp/cmd_ssi.h), NULL without --ssi */
 };
 extern struct cp_system cp_sys;
 

@@ -20,6 +20,8 @@
 #include "cp/net.h"
 #include "cp/user.h"
 #include "cp/vmctl.h"
+
+#include "cp/cmd_cpu.h"
 #include "util/log.h"
 #include "util/sandbox.h"
 #include "vm/proto.h"
@@ -261,6 +263,7 @@ int vmctl_setup(struct cp_user *u)
 	memset(&m, 0, sizeof(m));
 	m.s.mem_size = u->storage;
 	m.s.mem_span = u->seg_span;
+	m.s.ncpus = (uint32_t)cpu_count(u);
 	m.s.ndisks = vm->nlinks;
 	for (int i = 0; i < vm->nlinks; i++) {
 		m.s.disks[i].vdev = vm->links[i].vdev;

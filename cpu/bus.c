@@ -15,7 +15,7 @@ int bus_register(struct bus *b, uint64_t base, uint64_t size, mmio_fn fn, void *
 	return 0;
 }
 
-bool bus_access(struct bus *b, uint64_t pa, uint64_t *val, int size, bool is_write)
+static bool bus_find(struct bus *b, uint64_t pa, uint64_t *val, int size, bool is_write)
 {
 	for (int i = 0; i < b->n; i++) {
 		struct mmio_region *r = &b->r[i];
@@ -29,4 +29,16 @@ bool bus_access(struct bus *b, uint64_t pa, uint64_t *val, int size, bool is_wri
 		}
 	}
 	return false;
+}
+
+bool bus_access(struct bus *b, uint64_t pa, uint64_t *val, int size, bool is_write)
+{
+	bool ok;
+
+	if (!b->lock)
+		return bus_find(b, pa, val, size, is_write);
+	pthread_mutex_lock(b->lock);
+	ok = bus_find(b, pa, val, size, is_write);
+	pthread_mutex_unlock(b->lock);
+	return ok;
 }

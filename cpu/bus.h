@@ -8,6 +8,7 @@
  * device pointer).  An access no device claims, or one a device refuses,
  * is an access fault in the guest — never a host error.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -29,6 +30,7 @@ struct mmio_region {
 struct bus {
 	struct mmio_region r[BUS_MAX_DEVICES];
 	int n;
+	pthread_mutex_t *lock; /* held around every access when set (several harts) */
 };
 
 int bus_register(struct bus *b, uint64_t base, uint64_t size, mmio_fn fn, void *dev);

@@ -14,7 +14,14 @@
  *    an instruction trace range is hit, or an ecall hook asks to stop;
  *  - devices raise interrupts with hart_set_irq(); the timer is compared at
  *    block boundaries against mtimecmp (CLINT) and sbi_timecmp (SBI timer);
- *  - everything SAVESYS saves lives in struct hart_state.
+ *  - everything SAVESYS saves lives in struct hart_state;
+ *  - several harts share one guest_mem, each run by its own host thread
+ *    (machine/smp.c).  What another thread may do to a hart: raise or
+ *    lower its interrupt lines (hart_set_irq), set its mtimecmp
+ *    (hart_set_mtimecmp), ask it to flush (hart_request), stop it
+ *    (hart_stop): all atomic, all noticed at the hart's next chunk
+ *    boundary at the latest.  Everything else belongs to the hart's own
+ *    thread, or to anyone while the hart does not run.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -82,6 +89,14 @@ struct hart {
 	bool stop_req;	   /* set to make hart_run return HART_EXIT_STOP */
 	uint64_t trace_pc; /* pc of the trace hit (HART_EXIT_TRACE) */
 	uint64_t insns;	   /* instructions retired since hart_new (for --stats) */
+	uint32_t hartid;   /* mhartid, set by the machine */
+	/* Set by an ecall hook: the hart waits as after WFI once the call is done, */
+	bool ecall_wfi;
+	/* and goes on there instead of after the ecall (0: after it). */
+	uint64_t ecall_resume;
+	/* Wakes the hart's thread if it sleeps (called from any thread; NULL: none). */
+	void (*kick)(void *opaque, struct hart *h);
+	void *kick_opaque;
 };
 
 /* A hart on storage mem and the bus, reset to RAM_BASE; NULL if out of memory. */
@@ -90,8 +105,27 @@ void hart_free(struct hart *h);
 /* Power-on reset: M-mode, pc = entry, all CSRs at reset values. */
 void hart_reset(struct hart *h, uint64_t entry);
 enum hart_exit hart_run(struct hart *h, uint64_t max_insns);
-/* Level-triggered interrupt lines from devices (MIP_* bits). */
+/* Level-triggered interrupt lines from devices (MIP_* bits); any thread. */
 void hart_set_irq(struct hart *h, uint64_t mask, bool level);
+/* An interrupt is pending and enabled in mie (what ends WFI). */
+bool hart_irq_pending(struct hart *h);
+/* The CLINT's compare register (raises MTIP when mtime reaches it); any thread. */
+void hart_set_mtimecmp(struct hart *h, uint64_t v);
+uint64_t hart_get_mtimecmp(struct hart *h);
+/* Makes hart_run return HART_EXIT_STOP at its next look; any thread. */
+void hart_stop(struct hart *h);
+/*
+ * Remote fences (SBI RFENCE, IPIs of an M-mode kernel): from any thread,
+ * asks h to flush its TLB (HART_REQ_TLB) or to look for code other harts
+ * wrote (HART_REQ_FENCE_I) before it runs on.  hart_request_wait(self, h)
+ * returns once h has done so or is not running guest code (a hart that
+ * does not run takes its requests before it runs again); self, the
+ * caller's own hart or NULL, takes requests to it meanwhile, so two harts
+ * fencing each other do not wait for ever.
+ */
+enum { HART_REQ_TLB = 1, HART_REQ_FENCE_I = 2 };
+void hart_request(struct hart *h, unsigned req);
+void hart_request_wait(struct hart *self, struct hart *h);
 /* The timer, in TIMEBASE_HZ ticks, from the host clock. */
 uint64_t hart_mtime(struct hart *h);
 /* Sets the timer (a CLINT mtime write): it goes on counting from v. */

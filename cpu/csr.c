@@ -135,14 +135,32 @@ static void sie_write(struct hart *h, unsigned csr, uint64_t v)
 
 static uint64_t sip_read(struct hart *h, unsigned csr)
 {
-	return h->s.mip & h->s.mideleg;
+	return __atomic_load_n(&h->s.mip, __ATOMIC_RELAXED) & h->s.mideleg;
+}
+
+/* mip's bits under m become v's: atomically, as other harts' devices raise lines in it. */
+static void mip_update(struct hart *h, uint64_t m, uint64_t v)
+{
+	uint64_t old = __atomic_load_n(&h->s.mip, __ATOMIC_RELAXED);
+
+	while (!__atomic_compare_exchange_n(&h->s.mip, &old, (old & ~m) | (v & m), false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		;
 }
 
 static void sip_write(struct hart *h, unsigned csr, uint64_t v)
 {
-	uint64_t m = h->s.mideleg & MIP_SSIP;
+	mip_update(h, h->s.mideleg & MIP_SSIP, v);
+}
 
-	h->s.mip = (h->s.mip & ~m) | (v & m);
+static void mip_write(struct hart *h, unsigned csr, uint64_t v)
+{
+	mip_update(h, MIP_WMASK, v);
+}
+
+static uint64_t mip_read(struct hart *h, unsigned csr)
+{
+	return __atomic_load_n(&h->s.mip, __ATOMIC_RELAXED);
 }
 
 static void satp_write(struct hart *h, unsigned csr, uint64_t v)
@@ -162,6 +180,11 @@ static void satp_write(struct hart *h, unsigned csr, uint64_t v)
 static uint64_t zero_read(struct hart *h, unsigned csr)
 {
 	return 0;
+}
+
+static uint64_t mhartid_read(struct hart *h, unsigned csr)
+{
+	return h->hartid;
 }
 
 static uint64_t cycle_read(struct hart *h, unsigned csr)
@@ -247,7 +270,7 @@ static const struct csr_op csr_ops[] = {
     {ONE(CSR_MEPC, "mepc"), STATE(mepc, ~1ULL)},
     {ONE(CSR_MCAUSE, "mcause"), STATE(mcause, ~0ULL)},
     {ONE(CSR_MTVAL, "mtval"), STATE(mtval, ~0ULL)},
-    {ONE(CSR_MIP, "mip"), .flags = CSR_IRQ, STATE(mip, MIP_WMASK)},
+    {ONE(CSR_MIP, "mip"), .flags = CSR_IRQ, FUNCS(mip_read, mip_write)},
     {ONE(CSR_PMPCFG0, "pmpcfg0"), FIELD(pmpcfg[0], ~0ULL)}, /* PMP: kept, not enforced */
     {ONE(CSR_PMPCFG2, "pmpcfg2"), FIELD(pmpcfg[1], ~0ULL)},
     {RANGE(CSR_PMPADDR0, CSR_PMPADDR15, "pmpaddr", 0), FIELD(pmpaddr, PMPADDR_WMASK)},
@@ -262,7 +285,7 @@ static const struct csr_op csr_ops[] = {
     {ONE(CSR_MVENDORID, "mvendorid"), .read = zero_read},
     {ONE(CSR_MARCHID, "marchid"), .read = zero_read},
     {ONE(CSR_MIMPID, "mimpid"), .read = zero_read},
-    {ONE(CSR_MHARTID, "mhartid"), .read = zero_read},
+    {ONE(CSR_MHARTID, "mhartid"), .read = mhartid_read},
     {ONE(CSR_MCONFIGPTR, "mconfigptr"), .read = zero_read},
 };
 #define CSR_OPS (sizeof(csr_ops) / sizeof(csr_ops[0]))
@@ -338,7 +361,7 @@ bool csr_access(struct hart *h, uint32_t insn)
 	if (write) {
 		csr_put(h, op, csr, v);
 		if (op->flags & CSR_IRQ)
-			cpu_of(h)->brk = true;
+			hart_break(h);
 	}
 	h->s.x[rd] = old;
 	h->s.x[0] = 0;

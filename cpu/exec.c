@@ -117,17 +117,76 @@ static uint64_t amo_compute(unsigned f5, uint64_t old, uint64_t src, int size)
 	}
 }
 
-static inline uint64_t host_read(const void *p, int size)
+/*
+ * An AMO on storage, atomic with the other harts' (host atomics on the
+ * guest's word); returns the old value, zero-extended.
+ */
+static uint64_t amo_host(unsigned f5, void *p, uint64_t src, int size)
 {
-	uint32_t w;
-	uint64_t d;
-
 	if (size == 4) {
-		memcpy(&w, p, 4);
-		return w;
+		uint32_t *w = p, v = (uint32_t)src, old;
+
+		switch (f5) {
+		case AMO_SWAP:
+			return __atomic_exchange_n(w, v, __ATOMIC_SEQ_CST);
+		case AMO_ADD:
+			return __atomic_fetch_add(w, v, __ATOMIC_SEQ_CST);
+		case AMO_XOR:
+			return __atomic_fetch_xor(w, v, __ATOMIC_SEQ_CST);
+		case AMO_AND:
+			return __atomic_fetch_and(w, v, __ATOMIC_SEQ_CST);
+		case AMO_OR:
+			return __atomic_fetch_or(w, v, __ATOMIC_SEQ_CST);
+		}
+		old = __atomic_load_n(w, __ATOMIC_RELAXED);
+		while (!__atomic_compare_exchange_n(w, &old, (uint32_t)amo_compute(f5, old, src, 4),
+						    false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+			;
+		return old;
 	}
-	memcpy(&d, p, 8);
-	return d;
+	uint64_t *d = p, old;
+
+	switch (f5) {
+	case AMO_SWAP:
+		return __atomic_exchange_n(d, src, __ATOMIC_SEQ_CST);
+	case AMO_ADD:
+		return __atomic_fetch_add(d, src, __ATOMIC_SEQ_CST);
+	case AMO_XOR:
+		return __atomic_fetch_xor(d, src, __ATOMIC_SEQ_CST);
+	case AMO_AND:
+		return __atomic_fetch_and(d, src, __ATOMIC_SEQ_CST);
+	case AMO_OR:
+		return __atomic_fetch_or(d, src, __ATOMIC_SEQ_CST);
+	}
+	old = __atomic_load_n(d, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(d, &old, amo_compute(f5, old, src, 8), false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		;
+	return old;
+}
+
+static uint64_t host_load_atomic(void *p, int size)
+{
+	if (size == 4)
+		return __atomic_load_n((uint32_t *)p, __ATOMIC_SEQ_CST);
+	return __atomic_load_n((uint64_t *)p, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * SC on storage: stores only if the word still holds what LR read (a
+ * compare-and-swap; a store by another hart of the same value goes
+ * unnoticed, which no LR/SC sequence can tell from a store before the LR).
+ */
+static bool sc_host(void *p, uint64_t expect, uint64_t v, int size)
+{
+	if (size == 4) {
+		uint32_t e = (uint32_t)expect;
+
+		return __atomic_compare_exchange_n((uint32_t *)p, &e, (uint32_t)v, false,
+						   __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+	}
+	return __atomic_compare_exchange_n((uint64_t *)p, &expect, v, false, __ATOMIC_SEQ_CST,
+					   __ATOMIC_RELAXED);
 }
 
 /* The funct5 values of OPC_AMO that exist. */
@@ -172,32 +231,35 @@ static void exec_amo(struct hart *h, uint32_t insn, uint64_t npc)
 	} else if (!mmu_amo_ptr(h, addr, size, lr, sc, &host, &pa)) {
 		return;
 	}
+	hart_sync(h); /* an atomic may publish stores to another hart */
 	if (sc) {
-		if (c->res_valid && c->res_addr == pa) {
-			if (host)
-				memcpy(host, &X(RS2), size);
-			else if (!bus_access(h->bus, pa, &X(RS2), size, true))
-				goto access_fault;
+		/* a reservation is of storage only (LR on a device faults) */
+		res = 1;
+		if (c->res_valid && c->res_addr == pa && c->res_size == size && host &&
+		    sc_host(host, c->res_val, X(RS2), size)) {
+			mmu_stored(h, pa - RAM_BASE);
 			res = 0;
-		} else {
-			res = 1;
 		}
 		c->res_valid = false;
 		goto done;
 	}
-	if (host)
-		old = host_read(host, size);
-	else if (!bus_access(h->bus, pa, &old, size, false))
-		goto access_fault;
-	if (lr) {
+	if (host && lr) {
+		old = host_load_atomic(host, size);
 		c->res_valid = true;
 		c->res_addr = pa;
+		c->res_val = old;
+		c->res_size = (uint8_t)size;
+	} else if (host) {
+		old = amo_host(f5, host, X(RS2), size);
+		mmu_stored(h, pa - RAM_BASE);
 	} else {
-		uint64_t nv = amo_compute(f5, old, X(RS2), size);
+		/* a device: a read and a write under the device lock, not one access */
+		uint64_t nv;
 
-		if (host)
-			memcpy(host, &nv, size);
-		else if (!bus_access(h->bus, pa, &nv, size, true))
+		if (!bus_access(h->bus, pa, &old, size, false))
+			goto access_fault;
+		nv = amo_compute(f5, old, X(RS2), size);
+		if (!bus_access(h->bus, pa, &nv, size, true))
 			goto access_fault;
 	}
 	res = size == 4 ? sext32(old) : old;
@@ -216,7 +278,6 @@ static void fs_dirty(struct hart *h)
 
 static int exec_system(struct hart *h, uint32_t insn, uint32_t raw, uint64_t npc)
 {
-	struct cpu *c = cpu_of(h);
 	uint64_t priv = h->s.priv;
 
 	if (F3 == SYS_RESERVED)
@@ -229,12 +290,22 @@ static int exec_system(struct hart *h, uint32_t insn, uint32_t raw, uint64_t npc
 	}
 	switch (insn) {
 	case INSN_ECALL:
+		/* an SBI call may signal another hart: stores before it must be seen */
+		if (priv == PRV_S && h->ecall)
+			hart_sync(h);
 		if (priv == PRV_S && h->ecall && h->ecall(h->ecall_opaque, h)) {
 			h->s.x[0] = 0;
-			h->s.pc = npc;
+			h->s.pc = h->ecall_resume ? h->ecall_resume : npc;
+			h->ecall_resume = 0;
 			hart_update_timer(h); /* the SBI may have moved sbi_timecmp */
-			c->brk = true;
-			return h->stop_req ? EX_STOP : EX_OK;
+			hart_break(h);
+			if (__atomic_load_n(&h->stop_req, __ATOMIC_RELAXED))
+				return EX_STOP;
+			if (h->ecall_wfi) {
+				h->ecall_wfi = false;
+				return hart_pending_irqs(h) ? EX_OK : EX_WFI;
+			}
+			return EX_OK;
 		}
 		hart_raise(h, CAUSE_ECALL_U + priv, 0);
 		return EX_OK;
@@ -245,20 +316,20 @@ static int exec_system(struct hart *h, uint32_t insn, uint32_t raw, uint64_t npc
 		if (priv < PRV_S || (priv == PRV_S && (h->s.mstatus & MSTATUS_TSR)))
 			goto illegal;
 		hart_sret(h);
-		c->brk = true;
+		hart_break(h);
 		return EX_OK;
 	case INSN_MRET:
 		if (priv != PRV_M)
 			goto illegal;
 		hart_mret(h);
-		c->brk = true;
+		hart_break(h);
 		return EX_OK;
 	case INSN_WFI:
 		if (priv == PRV_U || (priv == PRV_S && (h->s.mstatus & MSTATUS_TW)))
 			goto illegal;
 		h->s.pc = npc;
 		hart_update_timer(h);
-		c->brk = true;
+		hart_break(h);
 		return hart_pending_irqs(h) ? EX_OK : EX_WFI;
 	}
 	if ((insn & INSN_SFENCE_VMA_MASK) == INSN_SFENCE_VMA) {
@@ -308,9 +379,12 @@ static int exec(struct hart *h, uint32_t insn, uint32_t raw, unsigned len)
 	uint64_t npc = h->s.pc + len;
 
 	switch (insn & OPC_MASK) {
-	case OPC_MISC_MEM: /* fetch reads storage directly, so FENCE.I has nothing to do */
+	case OPC_MISC_MEM:
+		/* fetch reads storage directly; FENCE.I looks for code other harts wrote */
 		if (F3 != MEM_FENCE && F3 != MEM_FENCE_I)
 			goto illegal;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		hart_sync(h);
 		break;
 	case OPC_SYSTEM:
 		return exec_system(h, insn, raw, npc);
@@ -624,7 +698,7 @@ op_slow:
 	x[0] = 0;
 	RELOAD();
 	instret++;
-	if (unlikely(r != EX_OK || c->brk)) {
+	if (unlikely(r != EX_OK || hart_brk(c))) {
 		if (r == EX_WFI)
 			ret = HART_EXIT_WFI;
 		else if (r == EX_STOP)
@@ -636,13 +710,13 @@ slow_next: /* a load or store done by mmu.c: a device may have raised an interru
 	RELOAD();
 	pc += (insn & 3) == 3 ? 4 : 2;
 	instret++;
-	if (unlikely(c->brk))
+	if (unlikely(hart_brk(c)))
 		goto out;
 	DISPATCH();
 trapped: /* hart_raise set the pc and took the instruction back from minstret */
 	RELOAD();
 	instret++;
-	if (unlikely(c->brk))
+	if (unlikely(hart_brk(c)))
 		goto out;
 	DISPATCH();
 
@@ -723,7 +797,7 @@ int interp_slow(struct hart *h, uint32_t raw)
 	return r == EX_WFI ? JIT_EXIT_WFI : r == EX_STOP ? JIT_EXIT_STOP : JIT_GO_ON;
 }
 
-enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
+static enum hart_exit run_chunks(struct hart *h, uint64_t max_insns)
 {
 	struct cpu *c = cpu_of(h);
 	uint64_t done = 0;
@@ -732,14 +806,15 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 		uint64_t n;
 		int ret;
 
-		if (h->stop_req) {
-			h->stop_req = false;
+		if (__atomic_load_n(&h->stop_req, __ATOMIC_RELAXED)) {
+			__atomic_store_n(&h->stop_req, false, __ATOMIC_RELAXED);
 			return HART_EXIT_STOP;
 		}
 		if (c->mem_gen != c->mem->gen) {
 			tlb_flush(h);
 			jit_flush(h);
 		}
+		hart_sync(h);
 		/* the clock is sampled once a chunk, not after every early break */
 		if (c->timer_age >= CHUNK || done == 0) {
 			hart_update_timer(h);
@@ -749,14 +824,31 @@ enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
 		if (done >= max_insns)
 			return HART_EXIT_BUDGET;
 		n = max_insns - done < CHUNK ? max_insns - done : CHUNK;
-		c->brk = false;
+		__atomic_store_n(&c->brk, false, __ATOMIC_RELAXED);
 		ret = c->jit ? jit_chunk(h, n, &n) : run_chunk(h, n, &n);
 		done += n;
 		h->insns += n;
 		c->timer_age += n;
 		if (ret == HART_EXIT_STOP)
-			h->stop_req = false;
+			__atomic_store_n(&h->stop_req, false, __ATOMIC_RELAXED);
 		if (ret >= 0)
 			return (enum hart_exit)ret;
 	}
+}
+
+/*
+ * active tells other harts' remote fences that this one runs guest code:
+ * set before the first look at requests (hart_request_wait's other half).
+ */
+enum hart_exit hart_run(struct hart *h, uint64_t max_insns)
+{
+	struct cpu *c = cpu_of(h);
+	enum hart_exit ex;
+
+	__atomic_store_n(&c->active, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&c->req, __ATOMIC_SEQ_CST))
+		hart_sync(h);
+	ex = run_chunks(h, max_insns);
+	__atomic_store_n(&c->active, 0, __ATOMIC_SEQ_CST);
+	return ex;
 }

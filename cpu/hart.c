@@ -7,6 +7,7 @@
 
 #include <errno.h>
 
+#include <sched.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -33,22 +34,85 @@ uint64_t hart_mtime(struct hart *h)
 	return hart_host_ticks() + (uint64_t)c->time_offset;
 }
 
+/* One line of mip to level, atomically (other threads raise lines too); no write if it is so. */
+static void mip_line(struct hart *h, uint64_t bit, bool level)
+{
+	uint64_t mip = hart_mip(h);
+
+	if (level && !(mip & bit))
+		__atomic_fetch_or(&h->s.mip, bit, __ATOMIC_SEQ_CST);
+	else if (!level && (mip & bit))
+		__atomic_fetch_and(&h->s.mip, ~bit, __ATOMIC_SEQ_CST);
+}
+
 /* Timer interrupt lines from the compare registers; called at block boundaries. */
 void hart_update_timer(struct hart *h)
 {
 	uint64_t now = hart_mtime(h);
 
-	if (now >= h->s.mtimecmp)
-		h->s.mip |= MIP_MTIP;
-	else
-		h->s.mip &= ~MIP_MTIP;
+	mip_line(h, MIP_MTIP, now >= hart_get_mtimecmp(h));
 	/* The SBI timer owns STIP while it is armed; moving it clears STIP. */
-	if (h->s.sbi_timecmp != UINT64_MAX) {
-		if (now >= h->s.sbi_timecmp)
-			h->s.mip |= MIP_STIP;
-		else
-			h->s.mip &= ~MIP_STIP;
+	if (h->s.sbi_timecmp != UINT64_MAX)
+		mip_line(h, MIP_STIP, now >= h->s.sbi_timecmp);
+}
+
+void hart_set_mtimecmp(struct hart *h, uint64_t v)
+{
+	__atomic_store_n(&h->s.mtimecmp, v, __ATOMIC_RELAXED);
+	hart_set_irq(h, MIP_MTIP, hart_mtime(h) >= v);
+}
+
+uint64_t hart_get_mtimecmp(struct hart *h)
+{
+	return __atomic_load_n(&h->s.mtimecmp, __ATOMIC_RELAXED);
+}
+
+bool hart_irq_pending(struct hart *h)
+{
+	return hart_pending_irqs(h) != 0;
+}
+
+void hart_stop(struct hart *h)
+{
+	__atomic_store_n(&h->stop_req, true, __ATOMIC_RELAXED);
+	hart_break(h);
+	if (h->kick)
+		h->kick(h->kick_opaque, h);
+}
+
+void hart_request(struct hart *h, unsigned req)
+{
+	__atomic_fetch_or(&cpu_of(h)->req, req, __ATOMIC_SEQ_CST);
+	hart_break(h);
+}
+
+void hart_request_wait(struct hart *self, struct hart *h)
+{
+	struct cpu *c = cpu_of(h);
+
+	while (__atomic_load_n(&c->req, __ATOMIC_SEQ_CST) &&
+	       __atomic_load_n(&c->active, __ATOMIC_SEQ_CST)) {
+		if (self)
+			hart_sync(self);
+		sched_yield();
 	}
+}
+
+/* Requests of other harts, code they marked or wrote. */
+void hart_sync(struct hart *h)
+{
+	struct cpu *c = cpu_of(h);
+	unsigned req = __atomic_load_n(&c->req, __ATOMIC_RELAXED);
+
+	if (req) {
+		req = __atomic_exchange_n(&c->req, 0, __ATOMIC_SEQ_CST);
+		if (req & HART_REQ_TLB)
+			tlb_flush(h);
+	}
+	if (__atomic_load_n(&c->mem->code_mark_gen, __ATOMIC_RELAXED) != c->seen_mark)
+		mmu_take_marks(h);
+	if (__atomic_load_n(&c->mem->code_wgen, __ATOMIC_RELAXED) != c->seen_wgen)
+		jit_revalidate(h);
 }
 
 void hart_set_mtime(struct hart *h, uint64_t v)
@@ -65,7 +129,7 @@ uint64_t hart_deadline_ns(struct hart *h)
 	__int128 ticks;
 
 	if (h->s.mie & MIP_MTIP)
-		cmp = h->s.mtimecmp;
+		cmp = hart_get_mtimecmp(h);
 	if (h->s.sbi_timecmp < cmp)
 		cmp = h->s.sbi_timecmp;
 	if (cmp == UINT64_MAX)
@@ -202,6 +266,8 @@ void hart_reset(struct hart *h, uint64_t entry)
 	h->s.sbi_timecmp = UINT64_MAX;
 	c->time_offset = -(int64_t)hart_host_ticks(); /* mtime starts at 0 */
 	c->res_valid = false;
+	c->seen_wgen = __atomic_load_n(&c->mem->code_wgen, __ATOMIC_SEQ_CST);
+	c->seen_mark = __atomic_load_n(&c->mem->code_mark_gen, __ATOMIC_SEQ_CST);
 	c->cycle_delta = 0;
 	c->mcountinhibit = 0;
 	memset(c->pmpcfg, 0, sizeof(c->pmpcfg));
@@ -213,13 +279,13 @@ void hart_reset(struct hart *h, uint64_t entry)
 
 void hart_set_irq(struct hart *h, uint64_t mask, bool level)
 {
-	struct cpu *c = cpu_of(h);
-
 	if (level)
-		h->s.mip |= mask;
+		__atomic_fetch_or(&h->s.mip, mask, __ATOMIC_SEQ_CST);
 	else
-		h->s.mip &= ~mask;
-	c->brk = true;
+		__atomic_fetch_and(&h->s.mip, ~mask, __ATOMIC_SEQ_CST);
+	hart_break(h);
+	if (level && h->kick)
+		h->kick(h->kick_opaque, h);
 }
 
 void hart_set_trace(struct hart *h, uint64_t lo, uint64_t hi)

@@ -59,7 +59,9 @@ struct cpu {
 	uint64_t fetch_page; /* virtual page of the current fetch host page, or 1 */
 	uintptr_t fetch_addend;
 	uint64_t res_addr; /* LR/SC reservation: physical address, valid if res_valid */
+	uint64_t res_val;  /* the value LR read: SC stores only if it is still there */
 	bool res_valid;
+	uint8_t res_size;
 	bool trace_on;
 	bool trace_skip;      /* the next instruction at trace_pc runs without stopping */
 	bool brk;	      /* end the current chunk: re-check interrupts */
@@ -70,6 +72,11 @@ struct cpu {
 	uint64_t pmpcfg[2];   /* PMP: stored for firmware, not enforced */
 	uint64_t pmpaddr[16];
 	uint64_t mcountinhibit;
+	/* Several harts (see cpu.h): set by other threads, with atomics. */
+	uint32_t req;	    /* HART_REQ_* not yet taken */
+	uint32_t active;    /* inside hart_run: requests wait for it */
+	uint64_t seen_wgen; /* mem->code_wgen when this hart last looked at code pages */
+	uint64_t seen_mark; /* mem->code_mark_gen when its write TLB was last checked */
 	struct dinsn dcache[DCACHE_WAYS << DCACHE_SET_BITS];
 
 	/* The translator (cpu/jit.h); jit NULL: the interpreter only. */
@@ -133,8 +140,26 @@ enum {
 /* access kinds for translation */
 enum { ACC_R = 0, ACC_W = 1, ACC_X = 2 };
 
+/* Ends the current chunk (the hart looks at interrupts and requests); any thread. */
+static inline void hart_break(struct hart *h)
+{
+	__atomic_store_n(&cpu_of(h)->brk, true, __ATOMIC_RELAXED);
+}
+
+static inline bool hart_brk(struct cpu *c)
+{
+	return __atomic_load_n(&c->brk, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t hart_mip(struct hart *h)
+{
+	return __atomic_load_n(&h->s.mip, __ATOMIC_RELAXED);
+}
+
 /* hart.c */
 uint64_t hart_host_ticks(void);
+/* At a fence, an atomic, an ecall and each chunk: other harts' requests and code marks. */
+void hart_sync(struct hart *h);
 void hart_update_timer(struct hart *h);
 void hart_update_ctx(struct hart *h);
 void tlb_flush(struct hart *h);
@@ -155,6 +180,10 @@ uint32_t rvc_expand(uint16_t c);
 int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa);
 bool mmu_load(struct hart *h, uint64_t va, int size, uint64_t *val);
 bool mmu_store(struct hart *h, uint64_t va, int size, uint64_t val);
+/* A store into storage at real is done: translations of its page (any hart's) are stale. */
+void mmu_stored(struct hart *h, uint64_t real);
+/* Other harts gave pages translations: drop write entries for them (mem->code_mark_gen). */
+void mmu_take_marks(struct hart *h);
 /* Host pointer for an aligned atomic access, or NULL with *pa set for MMIO; false = trapped. */
 bool mmu_amo_ptr(struct hart *h, uint64_t va, int size, bool lr, bool sc, void **host,
 		 uint64_t *pa);

@@ -40,6 +40,7 @@ struct jit_page {
 	uint64_t page; /* real address; ~0: free */
 	int32_t blocks;
 	int32_t next;
+	uint32_t epoch; /* mem->code_epoch of the page, read before its code */
 };
 
 struct ls_store {
@@ -114,36 +115,65 @@ static void tlb_drop_writes(struct hart *h, const uint8_t *host)
 	}
 }
 
+static void page_drop(struct hart *h, uint64_t page);
+
+/* This hart's translations of the page are still of its code. */
+static bool page_current(struct hart *h, const struct jit_page *p)
+{
+	struct guest_mem *m = cpu_of(h)->mem;
+
+	return __atomic_load_n(&m->code_epoch[p->page >> PAGE_SHIFT], __ATOMIC_SEQ_CST) ==
+		   p->epoch &&
+	       (__atomic_load_n(&m->flags[p->page >> PAGE_SHIFT], __ATOMIC_RELAXED) & MEM_PG_CODE);
+}
+
+/*
+ * The page's entry, made before its code is read: the epoch first, then
+ * the mark (so a store that takes the mark away afterwards moves the
+ * epoch past the one kept), then this hart's write entries go, and a page
+ * newly marked tells the other harts to drop theirs (mmu_take_marks).
+ */
 static struct jit_page *page_get(struct hart *h, uint64_t page)
 {
-	struct jit *j = cpu_of(h)->jit;
+	struct cpu *c = cpu_of(h);
+	struct jit *j = c->jit;
 	struct jit_page *p = page_find(j, page);
 	unsigned b = phash_of(page);
+	uint8_t old;
 
-	if (p)
+	if (p && page_current(h, p))
 		return p;
+	if (p)
+		page_drop(h, page);
 	if (j->npages >= JIT_MAX_PAGES)
 		return NULL;
 	p = &j->pages[j->npages];
 	p->page = page;
 	p->blocks = LINK(NONE);
 	p->next = j->phash[b];
+	p->epoch = __atomic_load_n(&c->mem->code_epoch[page >> PAGE_SHIFT], __ATOMIC_SEQ_CST);
 	j->phash[b] = LINK(j->npages++);
-	cpu_of(h)->mem->flags[page >> PAGE_SHIFT] |= MEM_PG_CODE;
-	tlb_drop_writes(h, cpu_of(h)->mem->base + page);
+	old = __atomic_fetch_or(&c->mem->flags[page >> PAGE_SHIFT], MEM_PG_CODE, __ATOMIC_SEQ_CST);
+	tlb_drop_writes(h, c->mem->base + page);
+	if (!(old & MEM_PG_CODE)) {
+		uint64_t g = __atomic_fetch_add(&c->mem->code_mark_gen, 1, __ATOMIC_SEQ_CST);
+
+		if (g == c->seen_mark) /* this hart's own TLB has no write entry for it */
+			c->seen_mark = g + 1;
+	}
 	return p;
 }
 
+/*
+ * Marks are left in place: another hart may hold translations of the page,
+ * and a mark with none behind it costs one slow store, which takes it away.
+ */
 void jit_flush(struct hart *h)
 {
 	struct jit *j = cpu_of(h)->jit;
 
 	if (!j)
 		return;
-	for (unsigned i = 0; i < j->npages; i++)
-		if (j->pages[i].page != ~0ULL && j->pages[i].page < cpu_of(h)->mem->span)
-			cpu_of(h)->mem->flags[j->pages[i].page >> PAGE_SHIFT] &=
-			    (uint8_t)~MEM_PG_CODE;
 	j->npages = 0;
 	j->nblocks = 0;
 	j->generation++;
@@ -166,7 +196,6 @@ static void page_drop(struct hart *h, uint64_t page)
 			j->jc[i].code = NULL, j->jc[i].pc = 1;
 	p->page = ~0ULL;
 	p->blocks = LINK(NONE);
-	cpu_of(h)->mem->flags[page >> PAGE_SHIFT] &= (uint8_t)~MEM_PG_CODE;
 	cpu_of(h)->jit_dirty = true;
 }
 
@@ -176,18 +205,23 @@ void jit_code_written(struct hart *h, uint64_t real)
 		page_drop(h, real & ~(PAGE_SIZE - 1));
 }
 
-/* Device DMA wrote pages with translations (mem_dma noted them). */
-static void take_dma_writes(struct hart *h)
+/* Some hart or device wrote code (mem->code_wgen moved): drop this hart's stale pages. */
+void jit_revalidate(struct hart *h)
 {
-	struct guest_mem *m = cpu_of(h)->mem;
+	struct cpu *c = cpu_of(h);
+	struct jit *j = c->jit;
 
-	if (m->code_ndirty > MEM_CODE_DIRTY_MAX) {
-		jit_flush(h);
-	} else {
-		for (unsigned i = 0; i < m->code_ndirty; i++)
-			page_drop(h, m->code_dirty[i]);
-	}
-	m->code_ndirty = 0;
+	c->seen_wgen = __atomic_load_n(&c->mem->code_wgen, __ATOMIC_SEQ_CST);
+	for (unsigned i = 0; j && i < j->npages; i++)
+		if (j->pages[i].page != ~0ULL && !page_current(h, &j->pages[i]))
+			page_drop(h, j->pages[i].page);
+}
+
+static inline bool code_moved(struct hart *h)
+{
+	struct cpu *c = cpu_of(h);
+
+	return __atomic_load_n(&c->mem->code_wgen, __ATOMIC_RELAXED) != c->seen_wgen;
 }
 
 static bool is_transfer(unsigned op)
@@ -255,25 +289,30 @@ static struct jit_block *translate(struct hart *h, uint64_t pc, uint64_t page)
 
 	if (!src)
 		return NULL;
-	if (!block_read(src, pc, cpu_of(h)->mem->base + page, &pure))
-		goto out;
-	for (unsigned i = 0; j->mutate && i < src->n; i++)
-		if (src->in[i].op == OP_ADD)
-			src->in[i].op = OP_SUB;
 	if (j->nblocks >= JIT_MAX_BLOCKS || j->npages >= JIT_MAX_PAGES) {
 		jit_flush(h);
 		j->flushes++;
 	}
+	/* the page (epoch, mark) before its code is read: cpu/jit.h */
+	p = page_get(h, page);
+	if (!p || !block_read(src, pc, cpu_of(h)->mem->base + page, &pure))
+		goto out;
+	for (unsigned i = 0; j->mutate && i < src->n; i++)
+		if (src->in[i].op == OP_ADD)
+			src->in[i].op = OP_SUB;
 	rc = jitb_translate(&j->code, src, &entry);
 	if (rc == -ENOSPC) {
+		uint64_t epoch = p->epoch;
+
 		jit_flush(h);
 		j->flushes++;
+		p = page_get(h, page);
+		/* the flush dropped the entry: the code read stays valid only for the same epoch */
+		if (!p || p->epoch != epoch)
+			goto out;
 		rc = jitb_translate(&j->code, src, &entry);
 	}
 	if (rc)
-		goto out;
-	p = page_get(h, page);
-	if (!p)
 		goto out;
 	blk = &j->blocks[j->nblocks];
 	blk->pc = pc;
@@ -383,9 +422,9 @@ int jit_chunk(struct hart *h, uint64_t n, uint64_t *done)
 
 	if (cpu_of(h)->trace_on)
 		return interp_chunk(h, n, done);
-	while (left && r < 0 && !cpu_of(h)->brk) {
-		if (cpu_of(h)->mem->code_ndirty)
-			take_dma_writes(h);
+	while (left && r < 0 && !hart_brk(cpu_of(h))) {
+		if (code_moved(h))
+			jit_revalidate(h);
 		r = dispatch(h, &left);
 	}
 	*done = n - left;
@@ -398,7 +437,7 @@ static int helper_done(struct hart *h, unsigned len)
 {
 	h->s.pc += len;
 	h->s.minstret++;
-	if (cpu_of(h)->brk || cpu_of(h)->jit_dirty || cpu_of(h)->mem->code_ndirty)
+	if (hart_brk(cpu_of(h)) || cpu_of(h)->jit_dirty || code_moved(h))
 		return JIT_EXIT_NORMAL;
 	return JIT_GO_ON;
 }
@@ -439,8 +478,8 @@ int jit_h_slow(struct hart *h, uint64_t raw)
 
 	if (r != JIT_GO_ON)
 		return r;
-	if ((raw >> 32) || cpu_of(h)->brk || h->s.pc != npc || cpu_of(h)->jit_dirty ||
-	    cpu_of(h)->mem->code_ndirty)
+	if ((raw >> 32) || hart_brk(cpu_of(h)) || h->s.pc != npc || cpu_of(h)->jit_dirty ||
+	    code_moved(h))
 		return JIT_EXIT_NORMAL;
 	return JIT_GO_ON;
 }
@@ -532,7 +571,7 @@ static void lockstep_run(struct hart *h, struct jit_block *blk, int *r)
 	*r = jitb_run(&cpu_of(h)->jit->code, h, blk->code);
 	ls->blocks++;
 	if (!blk->pure || cpu_of(h)->jit_mmio || ls->overflow ||
-	    (*r != JIT_EXIT_NORMAL && *r != JIT_EXIT_CHAIN) || cpu_of(h)->brk ||
+	    (*r != JIT_EXIT_NORMAL && *r != JIT_EXIT_CHAIN) || hart_brk(cpu_of(h)) ||
 	    cpu_of(h)->jit_dirty) {
 		cpu_of(h)->jit_log = false;
 		return;

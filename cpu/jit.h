@@ -25,21 +25,33 @@
  *
  * Self-modifying code: a real page with translations carries MEM_PG_CODE;
  * the TLB never holds a write entry for it, so every store to it takes the
- * slow path, which drops the page's translations (jit_code_written) before
- * storing; device DMA into such a page is noted by mem_dma and handled at
- * the next dispatch.  FENCE.I therefore has nothing to flush.
+ * slow path, which (after storing) takes the mark away, moves the page's
+ * epoch (mem->code_epoch) and code_wgen, and drops this hart's own
+ * translations at once.  FENCE.I therefore has nothing to flush for the
+ * hart's own stores.
+ *
+ * Several harts (one struct jit per hart, each on its own thread): a hart
+ * keeps with each page the epoch it read before the mark and the code;
+ * whenever code_wgen moved (at each dispatch, FENCE, FENCE.I, atomic,
+ * ecall and chunk) it drops the pages whose epoch is no longer theirs.  A
+ * store that takes a mark away moves the epoch after it, so a page marked
+ * again by another hart meanwhile is dropped, never kept stale.  A write
+ * entry another hart filled before the mark may let its stores past: a new
+ * mark moves code_mark_gen, and every hart, at the same points, drops its
+ * write entries for marked pages and counts each as a write.  So a store
+ * of one hart is seen by another's translations once the storing hart has
+ * passed a FENCE, an atomic or an ecall (which is how RISC-V code hands
+ * code over: store, fence, signal; the other hart's FENCE.I) and the other
+ * hart has reached one of those points itself.  Device DMA into a marked
+ * page moves the epoch too (mem_dma).  Translated code sees its budget in
+ * a host register: another thread's interrupt or request ends a chain at
+ * the chunk's end (at most 4096 instructions).  A sandbox must allow
+ * memfd_create and a PROT_EXEC shared mapping.
  *
  * Lockstep (hart engine "lockstep") translates every block it meets and
  * runs each once translated, then again interpreted from the same state,
  * comparing the hart state and the stores; the TLB gets no write entries in
  * that mode, so stores are logged (and undone) by mmu.c.
- *
- * Not yet done for several harts (one struct jit per hart): a store by one
- * hart to a page another hart translated drops only its own translations,
- * and translated code sees the budget in a host register, so another
- * thread cannot cut a chain short; both need a shared per-page code
- * generation and a flag in memory before harts run in parallel.  A
- * sandbox must allow memfd_create and a PROT_EXEC shared mapping.
  */
 #include "cpu/internal.h"
 
@@ -122,8 +134,10 @@ void jit_destroy(struct hart *h);
 void jit_flush(struct hart *h);
 /* Runs up to n instructions like run_chunk (returns a hart_exit or -1 to go on). */
 int jit_chunk(struct hart *h, uint64_t n, uint64_t *done);
-/* A store is about to change a real page marked MEM_PG_CODE. */
+/* This hart stored into a real page that was marked MEM_PG_CODE: its translations go. */
 void jit_code_written(struct hart *h, uint64_t real);
+/* mem->code_wgen moved: drops the pages whose epoch moved (also without a translator). */
+void jit_revalidate(struct hart *h);
 /* Lockstep mode: log of stores, kept by mmu.c while h->jit_log is set. */
 void jit_log_store(struct hart *h, void *host, int size, const void *val);
 

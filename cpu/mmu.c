@@ -21,11 +21,59 @@
 static const uint8_t page_fault[3] = {CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE, CAUSE_FETCH_PAGE};
 static const uint8_t access_fault[3] = {CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS, CAUSE_FETCH_ACCESS};
 
-/* A store into storage at real: a page with translations loses them first. */
-static inline void code_store(struct hart *h, uint64_t real)
+static inline uint8_t page_flags(struct hart *h, uint64_t real)
 {
-	if (unlikely(cpu_of(h)->mem->flags[real >> PAGE_SHIFT] & MEM_PG_CODE))
-		jit_code_written(h, real);
+	return __atomic_load_n(&cpu_of(h)->mem->flags[real >> PAGE_SHIFT], __ATOMIC_RELAXED);
+}
+
+/*
+ * After a store into storage at real: if any hart may have translations of
+ * the page, it loses the mark and its epoch moves (the protocol is in
+ * cpu/jit.h); this hart's own translations go at once.
+ */
+void mmu_stored(struct hart *h, uint64_t real)
+{
+	struct cpu *c = cpu_of(h);
+	struct guest_mem *m = c->mem;
+	uint64_t old;
+
+	if (likely(!(page_flags(h, real) & MEM_PG_CODE)))
+		return;
+	if (!(__atomic_fetch_and(&m->flags[real >> PAGE_SHIFT], (uint8_t)~MEM_PG_CODE,
+				 __ATOMIC_SEQ_CST) &
+	      MEM_PG_CODE))
+		return;
+	__atomic_fetch_add(&m->code_epoch[real >> PAGE_SHIFT], 1, __ATOMIC_SEQ_CST);
+	old = __atomic_fetch_add(&m->code_wgen, 1, __ATOMIC_SEQ_CST);
+	if (old == c->seen_wgen) /* nobody else wrote code since this hart looked */
+		c->seen_wgen = old + 1;
+	jit_code_written(h, real);
+}
+
+/*
+ * Another hart gave pages translations: a write entry this hart filled
+ * before may have let stores past the mark.  Drop each for a marked page,
+ * and count it as a write (its translations may be stale).
+ */
+void mmu_take_marks(struct hart *h)
+{
+	struct cpu *c = cpu_of(h);
+	struct guest_mem *m = c->mem;
+
+	c->seen_mark = __atomic_load_n(&m->code_mark_gen, __ATOMIC_SEQ_CST);
+	for (unsigned i = 0; i < TLB_SIZE; i++) {
+		struct tlb_entry *e = &c->tlb_w[i];
+		uint64_t real;
+
+		if (!e->tag)
+			continue;
+		real = (uint64_t)(((e->tag & ~0xfffULL) + e->addend) - (uintptr_t)m->base);
+		if (real >= m->size || !(page_flags(h, real) & MEM_PG_CODE))
+			continue;
+		e->tag = 0;
+		__atomic_fetch_add(&m->code_epoch[real >> PAGE_SHIFT], 1, __ATOMIC_SEQ_CST);
+		__atomic_fetch_add(&m->code_wgen, 1, __ATOMIC_SEQ_CST);
+	}
 }
 
 /* The bytes a store writes (lockstep mode compares them), then the store. */
@@ -77,7 +125,9 @@ static bool pte_allows(struct hart *h, uint64_t pte, int acc, int priv)
  * Virtual to physical.  Returns 0, or the exception cause to raise with the
  * virtual address as tval.  Sets A (and D for a write) in the leaf PTE.
  */
-int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa)
+#define WALK_AGAIN (-1) /* another hart changed the PTE whose A/D bits were being set */
+
+static int walk(struct hart *h, uint64_t va, int acc, uint64_t *pa)
 {
 	struct cpu *c = cpu_of(h);
 	int priv = effective_priv(h, acc);
@@ -101,7 +151,9 @@ int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa)
 
 		if (!hp)
 			return access_fault[acc];
-		memcpy(&pte, hp, 8);
+		if (pte_pa & 7)
+			return access_fault[acc]; /* satp's PPN is page aligned: cannot be */
+		pte = __atomic_load_n((uint64_t *)hp, __ATOMIC_RELAXED);
 		if (!(pte & PTE_V) || ((pte & PTE_W) && !(pte & PTE_R)) || (pte & PTE_RESERVED))
 			return page_fault[acc];
 		uint64_t ppn = (pte & PTE_PPN_MASK) >> 10;
@@ -122,14 +174,25 @@ int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa)
 			/* hardware A/D update; a page table in read-only storage cannot take it */
 			if (mem_page_ro(c->mem, pte_pa - RAM_BASE))
 				return access_fault[acc];
-			pte |= need;
-			code_store(h, pte_pa - RAM_BASE);
-			memcpy(hp, &pte, 8);
+			/* another hart may change the PTE meanwhile: then walk again */
+			if (!__atomic_compare_exchange_n((uint64_t *)hp, &pte, pte | need, false,
+							 __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+				return WALK_AGAIN;
+			mmu_stored(h, pte_pa - RAM_BASE);
 		}
 		*pa = ((ppn | ((va >> 12) & lowmask)) << 12) | (va & 0xfff);
 		return 0;
 	}
 	return page_fault[acc];
+}
+
+int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa)
+{
+	int r;
+
+	while ((r = walk(h, va, acc, pa)) == WALK_AGAIN)
+		;
+	return r;
 }
 
 static void tlb_fill(struct hart *h, struct tlb_entry *t, uint64_t va, uint64_t pa, uint64_t ctx)
@@ -142,8 +205,8 @@ static void tlb_fill(struct hart *h, struct tlb_entry *t, uint64_t va, uint64_t 
 	if (!host)
 		return;
 	/* no write entry for a page with translations, nor under lockstep (it logs stores) */
-	if (t == c->tlb_w && ((c->mem->flags[(pa - RAM_BASE) >> PAGE_SHIFT] & MEM_PG_CODE) ||
-			      c->engine == HART_ENGINE_LOCKSTEP))
+	if (t == c->tlb_w &&
+	    ((page_flags(h, pa - RAM_BASE) & MEM_PG_CODE) || c->engine == HART_ENGINE_LOCKSTEP))
 		return;
 	e->tag = (va & ~0xfffULL) | ctx;
 	e->addend = (uintptr_t)host - (uintptr_t)(va & ~0xfffULL);
@@ -168,10 +231,10 @@ static bool access_page(struct hart *h, uint64_t va, int size, uint64_t *val, in
 				hart_raise(h, CAUSE_STORE_ACCESS, va);
 				return false;
 			}
-			code_store(h, pa - RAM_BASE);
 			tlb_fill(h, c->tlb_w, va, pa, c->dctx);
 			tlb_fill(h, c->tlb_r, va, pa, c->dctx);
 			store_bytes(h, hp, val, size);
+			mmu_stored(h, pa - RAM_BASE);
 		} else {
 			tlb_fill(h, c->tlb_r, va, pa, c->dctx);
 			*val = 0;
@@ -234,10 +297,10 @@ static bool access_split(struct hart *h, uint64_t va, int size, uint64_t *val, i
 	}
 	uint8_t *b = (uint8_t *)val;
 	if (acc == ACC_W) {
-		code_store(h, pa1 - RAM_BASE);
-		code_store(h, pa2 - RAM_BASE);
 		store_bytes(h, h1, b, n1);
 		store_bytes(h, h2, b + n1, size - n1);
+		mmu_stored(h, pa1 - RAM_BASE);
+		mmu_stored(h, pa2 - RAM_BASE);
 	} else {
 		*val = 0;
 		memcpy(b, h1, n1);
@@ -288,10 +351,8 @@ bool mmu_amo_ptr(struct hart *h, uint64_t va, int size, bool lr, bool sc, void *
 	if (!*host)
 		c->jit_mmio = true;
 	if (*host) {
-		if (!lr) {
-			code_store(h, *pa - RAM_BASE);
+		if (!lr)
 			tlb_fill(h, c->tlb_w, va, *pa, c->dctx);
-		}
 		tlb_fill(h, c->tlb_r, va, *pa, c->dctx);
 	}
 	return true;

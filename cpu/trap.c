@@ -10,7 +10,7 @@ static const uint8_t irq_order[] = {11, 3, 7, 9, 1, 5};
 
 uint64_t hart_pending_irqs(struct hart *h)
 {
-	return h->s.mip & h->s.mie;
+	return hart_mip(h) & h->s.mie;
 }
 
 static void trap_enter(struct hart *h, uint64_t cause, uint64_t tval, bool irq)
@@ -54,7 +54,7 @@ void hart_raise(struct hart *h, uint64_t cause, uint64_t tval)
 /* Takes the highest-priority pending and enabled interrupt, if any. */
 bool hart_take_interrupt(struct hart *h)
 {
-	uint64_t pend = h->s.mip & h->s.mie, m, s;
+	uint64_t pend = hart_mip(h) & h->s.mie, m, s;
 	bool mie, sie;
 
 	if (likely(!pend))

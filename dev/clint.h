@@ -2,7 +2,7 @@
 #ifndef RVCP_CLINT_H
 #define RVCP_CLINT_H
 /*
- * CLINT / ACLINT for one hart: msip (offset 0), mtimecmp (0x4000) and mtime
+ * CLINT / ACLINT: per hart n msip (offset 4n) and mtimecmp (0x4000 + 8n), and mtime
  * (0xbff8), as on QEMU's virt board and SiFive parts.  The registers live in
  * the hart (its public state's mtimecmp and mip.MSIP, the timer through
  * hart_mtime/hart_set_mtime, cpu/cpu.h), so SAVESYS captures them with the
@@ -17,7 +17,9 @@
 #define CLINT_MTIME    0xbff8
 
 struct clint {
-	struct hart *hart;
+	struct hart *const *harts; /* hart n has msip 4n and mtimecmp 0x4000 + 8n */
+	int nharts;
+	struct hart *one; /* clint_init's */
 };
 
 extern const struct dev_ops clint_device;

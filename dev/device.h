@@ -85,7 +85,9 @@ struct dev_env {
 	int index;	     /* which instance of its row (0, 1, ...) */
 	struct bus *bus;
 	struct guest_mem *mem;
-	struct hart *hart;
+	struct hart *hart;	   /* hart 0 */
+	struct hart *const *harts; /* every hart: the CLINT's and PLIC's targets */
+	int nharts;
 	struct plic *plic; /* the interrupt controller (NULL while it is made) */
 	const struct dev_host *host;
 };
@@ -95,6 +97,7 @@ struct dev_res {
 	uint64_t base, size;
 	uint32_t irq;
 	int index;
+	int nharts; /* the machine's harts (the CLINT's and PLIC's nodes name each) */
 };
 
 struct dev_ops {

@@ -11,9 +11,11 @@
 #include <stdint.h>
 
 /* Phandles: one list, so that no two devices take the same. */
-#define DT_PHANDLE_CPU_INTC 1
-#define DT_PHANDLE_PLIC	    2
-#define DT_PHANDLE_SYSCON   3 /* the poweroff/reset syscon (regmap of /poweroff, /reboot) */
+#define DT_MAX_HARTS	       8		       /* MACHINE_MAX_CPUS */
+#define DT_PHANDLE_CPU_INTC(i) (0x100 + (uint32_t)(i)) /* hart i's interrupt controller */
+#define DT_PHANDLE_CPU(i)      (0x200 + (uint32_t)(i)) /* hart i (cpu-map) */
+#define DT_PHANDLE_PLIC	       2
+#define DT_PHANDLE_SYSCON      3 /* the poweroff/reset syscon (regmap of /poweroff, /reboot) */
 
 struct dt {
 	void *fdt;

@@ -16,8 +16,6 @@
 #define PLIC_CTX_SZ    0x1000
 #define PLIC_VALID     (((1ULL << (PLIC_NDEV + 1)) - 1) & ~1ULL) /* sources 1..NDEV */
 
-static const uint64_t ctx_mip[PLIC_CONTEXTS] = {MIP_MEIP, MIP_SEIP};
-
 /* The best source a context could claim now, 0 if none beats its threshold. */
 static int plic_best(const struct plic *p, int ctx)
 {
@@ -37,8 +35,8 @@ static int plic_best(const struct plic *p, int ctx)
 static void plic_update(struct plic *p)
 {
 	p->pending = p->level & ~p->claimed;
-	for (int c = 0; c < PLIC_CONTEXTS; c++)
-		hart_set_irq(p->hart, ctx_mip[c], plic_best(p, c) != 0);
+	for (int c = 0; c < 2 * p->nharts; c++)
+		hart_set_irq(p->harts[c / 2], c & 1 ? MIP_SEIP : MIP_MEIP, plic_best(p, c) != 0);
 }
 
 void plic_set_irq(struct plic *p, int src, bool level)
@@ -82,7 +80,7 @@ static bool plic_context_access(struct plic *p, uint64_t off, uint64_t *val, boo
 {
 	uint64_t ctx = (off - PLIC_CONTEXT) / PLIC_CTX_SZ, reg = (off - PLIC_CONTEXT) % PLIC_CTX_SZ;
 
-	if (ctx >= PLIC_CONTEXTS)
+	if (ctx >= 2 * (uint64_t)p->nharts)
 		return true; /* contexts of harts that do not exist: reads zero */
 	if (reg == 0) {
 		if (is_write) {
@@ -126,7 +124,7 @@ static bool plic_mmio(void *dev, uint64_t off, uint64_t *val, int size, bool is_
 		uint64_t ctx = (off - PLIC_ENABLE) / PLIC_ENABLE_SZ;
 		uint64_t word = (off - PLIC_ENABLE) % PLIC_ENABLE_SZ / 4;
 
-		if (ctx >= PLIC_CONTEXTS || word != 0)
+		if (ctx >= 2 * (uint64_t)p->nharts || word != 0)
 			return true;
 		if (is_write) {
 			p->enable[ctx] = *val & PLIC_VALID;
@@ -187,14 +185,23 @@ static int plic_init(void *dev, const struct dev_env *env)
 {
 	struct plic *p = dev;
 
-	p->hart = env->hart;
+	p->harts = env->harts;
+	p->nharts = env->nharts;
 	return bus_register(env->bus, env->base, env->size, plic_mmio, p);
 }
 
 static void plic_fdt(struct dt *w, const struct dev_res *r)
 {
 	static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
-	const uint32_t irqs[] = {DT_PHANDLE_CPU_INTC, 11, DT_PHANDLE_CPU_INTC, 9};
+	uint32_t irqs[4 * DT_MAX_HARTS];
+	int n = 0;
+
+	for (int i = 0; i < r->nharts && i < DT_MAX_HARTS; i++) {
+		irqs[n++] = DT_PHANDLE_CPU_INTC(i);
+		irqs[n++] = 11;
+		irqs[n++] = DT_PHANDLE_CPU_INTC(i);
+		irqs[n++] = 9;
+	}
 
 	dt_begin_at(w, "plic", r->base);
 	dt_strs(w, "compatible", compat, sizeof(compat));
@@ -202,7 +209,7 @@ static void plic_fdt(struct dt *w, const struct dev_res *r)
 	dt_u32(w, "#address-cells", 0);
 	dt_u32(w, "#interrupt-cells", 1);
 	dt_empty(w, "interrupt-controller");
-	dt_cells(w, "interrupts-extended", irqs, 4);
+	dt_cells(w, "interrupts-extended", irqs, n);
 	dt_u32(w, "riscv,ndev", PLIC_NDEV);
 	dt_u32(w, "phandle", DT_PHANDLE_PLIC);
 	dt_end(w);

@@ -4,7 +4,8 @@
 /*
  * The platform-level interrupt controller, in the SiFive "riscv,plic0"
  * register layout that Linux's irq-sifive-plic driver and OpenSBI expect.
- * One hart, two contexts: 0 = M-mode (drives MEIP), 1 = S-mode (SEIP).
+ * Two contexts per hart: 2n = hart n's M-mode (drives its MEIP), 2n + 1
+ * its S-mode (SEIP), as on QEMU's virt board.
  * Sources are level-triggered: a device calls plic_set_irq() with the
  * current level of its line.
  */
@@ -14,10 +15,11 @@
 #include "dev/device.h"
 
 #define PLIC_NDEV     31 /* sources 1..31 (source 0 does not exist) */
-#define PLIC_CONTEXTS 2
+#define PLIC_CONTEXTS 16 /* 2 per hart, MACHINE_MAX_CPUS harts */
 
 struct plic {
-	struct hart *hart;
+	struct hart *const *harts;
+	int nharts;
 	uint32_t priority[PLIC_NDEV + 1];
 	uint32_t level;	  /* bit n: line n is high */
 	uint32_t pending; /* bit n: waiting to be claimed */

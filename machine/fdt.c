@@ -21,27 +21,55 @@
 #include "machine/machine.h"
 #include "mem/mem.h"
 
-static void w_cpus(struct dt *w)
+static void w_cpu(struct dt *w, int i)
 {
-	dt_begin(w, "cpus");
-	dt_u32(w, "#address-cells", 1);
-	dt_u32(w, "#size-cells", 0);
-	dt_u32(w, "timebase-frequency", TIMEBASE_HZ);
-	dt_begin(w, "cpu@0");
+	char name[16];
+
+	snprintf(name, sizeof(name), "cpu@%x", i);
+	dt_begin(w, name);
 	dt_str(w, "device_type", "cpu");
-	dt_u32(w, "reg", 0);
+	dt_u32(w, "reg", (uint32_t)i);
 	dt_str(w, "status", "okay");
 	dt_str(w, "compatible", "riscv");
 	dt_str(w, "riscv,isa", "rv64imafdc_zicsr_zifencei");
 	dt_str(w, "mmu-type", "riscv,sv39");
+	dt_u32(w, "phandle", DT_PHANDLE_CPU(i));
 	dt_begin(w, "interrupt-controller");
 	dt_u32(w, "#address-cells", 0);
 	dt_u32(w, "#interrupt-cells", 1);
 	dt_empty(w, "interrupt-controller");
 	dt_str(w, "compatible", "riscv,cpu-intc");
-	dt_u32(w, "phandle", DT_PHANDLE_CPU_INTC);
+	dt_u32(w, "phandle", DT_PHANDLE_CPU_INTC(i));
 	dt_end(w);
 	dt_end(w);
+}
+
+/* One cluster of one core per hart, as QEMU's virt board describes its harts. */
+static void w_cpu_map(struct dt *w, int n)
+{
+	char name[16];
+
+	dt_begin(w, "cpu-map");
+	dt_begin(w, "cluster0");
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "core%d", i);
+		dt_begin(w, name);
+		dt_u32(w, "cpu", DT_PHANDLE_CPU(i));
+		dt_end(w);
+	}
+	dt_end(w);
+	dt_end(w);
+}
+
+static void w_cpus(struct dt *w, int n)
+{
+	dt_begin(w, "cpus");
+	dt_u32(w, "#address-cells", 1);
+	dt_u32(w, "#size-cells", 0);
+	dt_u32(w, "timebase-frequency", TIMEBASE_HZ);
+	for (int i = 0; i < n; i++)
+		w_cpu(w, i);
+	w_cpu_map(w, n);
 	dt_end(w);
 }
 
@@ -117,6 +145,7 @@ static void w_devices(struct dt *w, const struct machine_fdt_params *p, bool roo
 		for (int n = 0; node && n < board_count(r, p->nvirtio, p->nnics); n++) {
 			struct dev_res res = board_res(r, n);
 
+			res.nharts = p->nharts ? p->nharts : 1;
 			node(w, &res);
 		}
 	}
@@ -150,7 +179,7 @@ int machine_fdt_build(void *buf, size_t len, const struct machine_fdt_params *p)
 	w_chosen(&w, p);
 	w_memory(&w, p);
 	w_segments(&w, p);
-	w_cpus(&w);
+	w_cpus(&w, p->nharts ? p->nharts : 1);
 	w_soc(&w, p);
 	w_devices(&w, p, true);
 	dt_end(&w);

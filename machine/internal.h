@@ -13,8 +13,9 @@
 #include "machine/machine.h"
 #include "mem/mem.h"
 
-#define MACHINE_OUTBUF	 4096
-#define MACHINE_WAIT_FDS (8 + BOARD_MAX_DEVICES) /* machine_wait: the caller's + the devices' */
+#define MACHINE_OUTBUF 4096
+#define MACHINE_WAIT_FDS                                                                           \
+	(9 + BOARD_MAX_DEVICES) /* machine_wait: the caller's, devices', hart 0's */
 
 /* One device instance: its board row, which instance of it, its state. */
 struct machine_dev {
@@ -23,11 +24,25 @@ struct machine_dev {
 	void *state; /* row->ops->size bytes, owned by the machine */
 };
 
+/* SBI HSM states (SBI 1.0), and one of smp.c's own while a start is set up. */
+enum {
+	SMP_HSM_STARTED = 0,
+	SMP_HSM_STOPPED = 1,
+	SMP_HSM_START_PENDING = 2,
+	SMP_HSM_CLAIMED = 100,
+};
+
+struct smp;
+
 struct machine {
 	struct machine_config cfg;
 	struct guest_mem mem;
 	struct bus bus;
-	struct hart *hart;
+	struct hart *hart; /* harts[0], the one on the caller's thread */
+	struct hart *harts[MACHINE_MAX_CPUS];
+	int nharts;
+	struct smp *smp;			   /* machine/smp.c */
+	int trace_hart;				   /* which hart hit the trace (MACHINE_TRACE) */
 	struct machine_dev dev[BOARD_MAX_DEVICES]; /* the board's devices, in table order */
 	int ndev;
 	struct dev_host host;	     /* what the devices may ask of the machine */
@@ -59,5 +74,24 @@ void machine_request(struct machine *m, enum machine_event ev);
 
 /* sbi.c: the hart's ECALL hook. */
 bool sbi_ecall(void *opaque, struct hart *h);
+
+/* smp.c: the harts after the first, each on its own thread (decisions there). */
+int smp_init(struct machine *m);
+void smp_exit(struct machine *m);
+void smp_resume(struct machine *m);
+void smp_hold_all(struct machine *m);
+enum hart_exit smp_run_hart(struct machine *m, struct hart *h, uint64_t n);
+int smp_hsm(struct machine *m, int id);
+void smp_set_hsm(struct machine *m, int id, int hsm);
+/* -EINVAL: no such hart; -EALREADY: it is not stopped. */
+int smp_hart_start(struct machine *m, uint64_t id, uint64_t pc, uint64_t arg, bool mmode);
+void smp_hart_stop(struct machine *m, struct hart *h);
+bool smp_hart0_runs(struct machine *m);
+int smp_hart0_sleep_begin(struct machine *m);
+bool smp_hart0_wake_now(struct machine *m);
+void smp_hart0_sleep_end(struct machine *m);
+/* The devices' lock (recursive; none with one hart). */
+void machine_lock(struct machine *m);
+void machine_unlock(struct machine *m);
 
 #endif

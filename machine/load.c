@@ -62,6 +62,7 @@ static int load_fdt(struct machine *m, const char *bootargs)
 	    .nnics = m->cfg.nnics,
 	    .segs = m->segs,
 	    .nsegs = m->nsegs,
+	    .nharts = m->nharts,
 	};
 	uint64_t room = m->bios ? m->mem.size - m->fdt_real : IPL_FDT_MAX;
 	void *dst = load_ptr(m, m->fdt_real, room);
@@ -73,6 +74,7 @@ static int load_fdt(struct machine *m, const char *bootargs)
 
 int machine_write_fdt(struct machine *m, const char *bootargs)
 {
+	machine_pause(m);
 	return load_fdt(m, bootargs);
 }
 
@@ -145,10 +147,9 @@ static int load_info(struct machine *m, uint64_t kernel, uint64_t klen)
 	return 0;
 }
 
-/* The hart as OpenSBI would hand it to Linux: S-mode, delegation set up. */
-static void start_supervisor(struct machine *m, uint64_t pc)
+/* A hart as OpenSBI would hand it to Linux: S-mode, delegation set up. */
+static void hart_supervisor(struct hart *h, uint64_t pc)
 {
-	struct hart *h = m->hart;
 	struct hart_state s;
 
 	hart_reset(h, pc);
@@ -162,6 +163,15 @@ static void start_supervisor(struct machine *m, uint64_t pc)
 	 * and its vDSO (clock_gettime) reads the time CSR in user mode. */
 	s.scounteren = 7;
 	hart_set_state(h, &s);
+}
+
+/* Hart 0 starts at pc; the others wait, set up the same, for SBI hart_start. */
+static void start_supervisor(struct machine *m, uint64_t pc)
+{
+	for (int i = 0; i < m->nharts; i++) {
+		hart_supervisor(m->harts[i], pc);
+		smp_set_hsm(m, i, i == 0 ? SMP_HSM_STARTED : SMP_HSM_STOPPED);
+	}
 	machine_set_sbi(m, true);
 }
 
@@ -264,8 +274,10 @@ int machine_load_kernel(struct machine *m, const void *kernel, size_t klen, cons
 			size_t ilen, const char *cmdline)
 {
 	char err[256];
-	int rc = load_images(m, kernel, klen, initrd, ilen, err, sizeof(err));
+	int rc;
 
+	machine_pause(m);
+	rc = load_images(m, kernel, klen, initrd, ilen, err, sizeof(err));
 	if (!rc)
 		rc = finish_ipl(m, klen, cmdline, err, sizeof(err));
 	if (rc)
@@ -280,6 +292,7 @@ int machine_load_bios(struct machine *m, const void *fw, size_t fwlen, const voi
 	uint64_t used;
 	int rc;
 
+	machine_pause(m);
 	if (fwlen > IPL_KERNEL_REAL) {
 		fprintf(stderr, "rvcp: the firmware (%zu bytes) overlaps the kernel at %llx\n",
 			fwlen, (unsigned long long)(RAM_BASE + IPL_KERNEL_REAL));
@@ -311,6 +324,8 @@ int machine_load_bios(struct machine *m, const void *fw, size_t fwlen, const voi
 	hart_reset(m->hart, RAM_BASE);
 	m->hart->s.x[10] = 0;
 	m->hart->s.x[11] = RAM_BASE + m->fdt_real;
+	/* every hart enters the firmware, as on hardware (OpenSBI picks one to boot) */
+	machine_start_all(m, RAM_BASE, RAM_BASE + m->fdt_real);
 	machine_set_sbi(m, false); /* the firmware is the SBI */
 	return 0;
 }
@@ -356,6 +371,7 @@ int machine_ipl_disk(struct machine *m, int disk, const char *parm, char *err, s
 	uint64_t klen = 0;
 	int rc;
 
+	machine_pause(m);
 	if (disk < 0 || disk >= m->cfg.ndisks)
 		return errbuf_set(err, errlen, -ENODEV, "no disk %d", disk);
 	d = &m->cfg.disks[disk];

@@ -17,9 +17,11 @@
 
 void machine_flush_output(struct machine *m)
 {
+	machine_lock(m);
 	if (m->nout && m->cfg.console_out)
 		m->cfg.console_out(m->cfg.console_opaque, m->out, m->nout);
 	m->nout = 0;
+	machine_unlock(m);
 }
 
 static void machine_emit_raw(void *opaque, const uint8_t *buf, size_t len)
@@ -77,11 +79,13 @@ static void machine_uart_out(void *opaque, uint8_t c)
 	machine_putc(opaque, c);
 }
 
-/* The guest asked to power off or reset: end the slice and report it. */
+/* The guest asked to power off or reset (any hart): every hart stops, and it is reported. */
 void machine_request(struct machine *m, enum machine_event ev)
 {
+	machine_lock(m);
 	m->event = ev;
-	m->hart->stop_req = true;
+	smp_hold_all(m);
+	machine_unlock(m);
 }
 
 static void machine_power(void *opaque, enum dev_power what, uint32_t code)
@@ -142,15 +146,19 @@ static int machine_check_nics(const struct machine_config *c)
 
 int machine_nic_link(struct machine *m, uint16_t vdev, int fd)
 {
-	for (int i = 0; i < m->cfg.nnics; i++) {
+	int rc = -ENODEV;
+
+	machine_lock(m);
+	for (int i = 0; i < m->cfg.nnics && rc; i++) {
 		struct virtio_net *n = machine_device(m, &virtio_net_device, i);
 
 		if (n && n->vdev == vdev) {
 			virtio_net_set_link(n, fd);
-			return 0;
+			rc = 0;
 		}
 	}
-	return -ENODEV;
+	machine_unlock(m);
+	return rc;
 }
 
 /* Disks take virtio slots in vdev order, so the lowest vdev is the first the guest finds. */
@@ -193,6 +201,8 @@ static int machine_add_device(struct machine *m, const struct board_row *r, int 
 	    .bus = &m->bus,
 	    .mem = &m->mem,
 	    .hart = m->hart,
+	    .harts = m->harts,
+	    .nharts = m->nharts,
 	    .plic = m->plic,
 	    .host = &m->host,
 	};
@@ -248,9 +258,40 @@ static int machine_add_devices(struct machine *m)
 	return m->plic && m->uart ? 0 : -ENODEV;
 }
 
+static void machine_free_harts(struct machine *m)
+{
+	for (int i = 0; i < m->nharts; i++)
+		hart_free(m->harts[i]);
+	m->nharts = 0;
+}
+
+static int machine_add_harts(struct machine *m, int n)
+{
+	const struct machine_config *cfg = &m->cfg;
+
+	for (int i = 0; i < n; i++) {
+		struct hart *h = hart_new(&m->mem, &m->bus);
+		int rc = 0;
+
+		if (!h)
+			return -ENOMEM;
+		m->harts[m->nharts++] = h;
+		h->hartid = (uint32_t)i;
+		h->ecall = sbi_ecall;
+		h->ecall_opaque = m;
+		if (cfg->cpu > 0)
+			rc = hart_set_engine(h, (enum hart_engine)(cfg->cpu - 1));
+		if (rc)
+			return rc;
+	}
+	m->hart = m->harts[0];
+	return 0;
+}
+
 struct machine *machine_create(const struct machine_config *cfg)
 {
 	struct machine *m = calloc(1, sizeof(*m));
+	int ncpus = cfg->ncpus ? cfg->ncpus : 1;
 	int rc;
 
 	if (!m) {
@@ -259,22 +300,16 @@ struct machine *machine_create(const struct machine_config *cfg)
 	}
 	m->cfg = *cfg;
 	m->sbi = true;
-	rc = machine_sort_disks(m);
+	rc = ncpus < 1 || ncpus > MACHINE_MAX_CPUS ? -EINVAL : machine_sort_disks(m);
 	if (!rc)
 		rc = machine_check_nics(cfg);
 	if (!rc)
 		rc = mem_init_span(&m->mem, cfg->mem_size, cfg->mem_span);
 	if (rc)
 		goto fail;
-	m->hart = hart_new(&m->mem, &m->bus);
-	if (!m->hart) {
-		rc = -ENOMEM;
-		goto fail_mem;
-	}
-	m->hart->ecall = sbi_ecall;
-	m->hart->ecall_opaque = m;
-	if (cfg->cpu > 0)
-		rc = hart_set_engine(m->hart, (enum hart_engine)(cfg->cpu - 1));
+	rc = machine_add_harts(m, ncpus);
+	if (!rc)
+		rc = smp_init(m);
 	if (!rc)
 		rc = machine_add_devices(m);
 	if (rc)
@@ -282,9 +317,9 @@ struct machine *machine_create(const struct machine_config *cfg)
 	m->fdt_real = IPL_FDT_REAL;
 	return m;
 fail_devices:
+	smp_exit(m);
 	machine_free_devices(m);
-	hart_free(m->hart);
-fail_mem:
+	machine_free_harts(m);
 	mem_exit(&m->mem);
 fail:
 	free(m);
@@ -296,19 +331,25 @@ void machine_destroy(struct machine *m)
 {
 	if (!m)
 		return;
+	machine_pause(m);
 	machine_flush_output(m);
+	smp_exit(m);
 	machine_free_devices(m);
-	hart_free(m->hart);
+	machine_free_harts(m);
 	mem_exit(&m->mem);
 	free(m);
 }
 
 void machine_reset(struct machine *m, bool clear)
 {
+	machine_pause(m);
 	machine_flush_output(m);
 	if (clear)
 		mem_reset(&m->mem);
-	hart_reset(m->hart, RAM_BASE);
+	for (int i = 0; i < m->nharts; i++) {
+		hart_reset(m->harts[i], RAM_BASE);
+		smp_set_hsm(m, i, i == 0 ? SMP_HSM_STARTED : SMP_HSM_STOPPED);
+	}
 	for (int i = 0; i < m->ndev; i++)
 		if (m->dev[i].row->ops->reset)
 			m->dev[i].row->ops->reset(m->dev[i].state);
@@ -318,28 +359,89 @@ void machine_reset(struct machine *m, bool clear)
 	m->initrd_start = m->initrd_end = 0;
 	cpreq_reset(&m->cpreq);
 	m->dsr.n = 0;
-	hart_flush_tlb(m->hart);
+	for (int i = 0; i < m->nharts; i++) {
+		__atomic_store_n(&m->harts[i]->stop_req, false, __ATOMIC_SEQ_CST);
+		hart_flush_tlb(m->harts[i]);
+	}
+}
+
+void machine_start_all(struct machine *m, uint64_t pc, uint64_t arg)
+{
+	machine_pause(m);
+	for (int i = 1; i < m->nharts; i++) {
+		smp_set_hsm(m, i, SMP_HSM_STOPPED);
+		smp_hart_start(m, (uint64_t)i, pc, arg, true);
+	}
+}
+
+void machine_set_trace(struct machine *m, uint64_t lo, uint64_t hi)
+{
+	machine_pause(m);
+	for (int i = 0; i < m->nharts; i++)
+		hart_set_trace(m->harts[i], lo, hi);
+}
+
+int machine_trace_hart(struct machine *m)
+{
+	return m->trace_hart;
+}
+
+uint64_t machine_trace_pc(struct machine *m)
+{
+	return m->harts[m->trace_hart]->trace_pc;
+}
+
+int machine_ncpus(struct machine *m)
+{
+	return m->nharts;
+}
+
+struct hart *machine_cpu(struct machine *m, int i)
+{
+	return i >= 0 && i < m->nharts ? m->harts[i] : NULL;
 }
 
 void machine_set_sbi(struct machine *m, bool on)
 {
 	m->sbi = on;
-	m->hart->ecall = on ? sbi_ecall : NULL;
+	for (int i = 0; i < m->nharts; i++)
+		m->harts[i]->ecall = on ? sbi_ecall : NULL;
 }
 
+/* The other harts go on, unless an event came meanwhile (it holds them). */
+static void machine_resume(struct machine *m)
+{
+	machine_lock(m);
+	if (m->event == MACHINE_RUNNING)
+		smp_resume(m);
+	machine_unlock(m);
+}
+
+/* An event of the whole machine: every hart is parked when it is reported. */
 static enum machine_event machine_take_event(struct machine *m)
 {
-	enum machine_event ev = m->event;
+	enum machine_event ev;
 
-	if (ev != MACHINE_RUNNING) {
+	machine_lock(m);
+	ev = m->event;
+	if (ev != MACHINE_RUNNING)
 		m->event = MACHINE_RUNNING;
-		return ev;
-	}
-	if (m->stop_req) {
-		m->stop_req = false;
-		return MACHINE_STOPPED;
-	}
-	return MACHINE_RUNNING;
+	else if (m->stop_req)
+		ev = MACHINE_STOPPED;
+	m->stop_req = false;
+	machine_unlock(m);
+	if (ev != MACHINE_RUNNING)
+		machine_pause(m);
+	return ev;
+}
+
+static void machine_poll_devices(struct machine *m)
+{
+	machine_lock(m);
+	for (int i = 0; i < m->ndev; i++)
+		if (m->dev[i].row->ops->poll)
+			m->dev[i].row->ops->poll(m->dev[i].state);
+	machine_unlock(m);
 }
 
 enum machine_event machine_run(struct machine *m, uint64_t max_insns)
@@ -349,10 +451,12 @@ enum machine_event machine_run(struct machine *m, uint64_t max_insns)
 
 	if (ev != MACHINE_RUNNING)
 		return ev;
-	for (int i = 0; i < m->ndev; i++)
-		if (m->dev[i].row->ops->poll)
-			m->dev[i].row->ops->poll(m->dev[i].state);
-	ex = hart_run(m->hart, max_insns);
+	machine_resume(m);
+	machine_poll_devices(m);
+	/* hart 0 stopped (SBI HSM): the others may run on; this one idles */
+	ex = smp_hart0_runs(m) ? smp_run_hart(m, m->hart, max_insns) : HART_EXIT_WFI;
+	if (ex == HART_EXIT_TRACE)
+		m->trace_hart = 0;
 	if (ex == HART_EXIT_WFI)
 		machine_release_output(m);
 	machine_flush_output(m);
@@ -361,22 +465,24 @@ enum machine_event machine_run(struct machine *m, uint64_t max_insns)
 		ev = MACHINE_IDLE;
 		break;
 	case HART_EXIT_TRACE:
+		machine_pause(m);
 		ev = MACHINE_TRACE;
 		break;
 	default:
 		ev = MACHINE_RUNNING;
 		break;
 	}
-	/* A poweroff or stop request outranks why the slice ended. */
-	if (m->event != MACHINE_RUNNING || m->stop_req)
+	/* A poweroff or stop request (of any hart) outranks why the slice ended. */
+	if (__atomic_load_n(&m->event, __ATOMIC_SEQ_CST) != MACHINE_RUNNING || m->stop_req)
 		return machine_take_event(m);
 	return ev;
 }
 
 uint64_t machine_deadline_ns(struct machine *m)
 {
-	uint64_t t = hart_deadline_ns(m->hart);
+	uint64_t t = smp_hsm(m, 0) == SMP_HSM_STARTED ? hart_deadline_ns(m->hart) : UINT64_MAX;
 
+	machine_lock(m);
 	for (int i = 0; i < m->ndev; i++) {
 		const struct dev_ops *o = m->dev[i].row->ops;
 		uint64_t d = o->deadline_ns ? o->deadline_ns(m->dev[i].state) : UINT64_MAX;
@@ -384,18 +490,26 @@ uint64_t machine_deadline_ns(struct machine *m)
 		if (d < t)
 			t = d;
 	}
+	machine_unlock(m);
 	return t;
 }
 
 size_t machine_console_input(struct machine *m, const uint8_t *buf, size_t len)
 {
-	return uart_input(m->uart, buf, len);
+	size_t n;
+
+	machine_lock(m);
+	n = uart_input(m->uart, buf, len);
+	machine_unlock(m);
+	return n;
 }
 
 void machine_stop(struct machine *m)
 {
+	machine_lock(m);
 	m->stop_req = true;
-	m->hart->stop_req = true;
+	machine_unlock(m);
+	hart_stop(m->hart);
 }
 
 /* The caller's descriptors, then those the devices wait on. */
@@ -405,7 +519,8 @@ static int machine_pollfds(struct machine *m, struct pollfd *all, const struct p
 	int n = nfds;
 
 	memcpy(all, fds, (size_t)nfds * sizeof(*fds));
-	for (int i = 0; i < m->ndev && n < MACHINE_WAIT_FDS; i++) {
+	machine_lock(m);
+	for (int i = 0; i < m->ndev && n < MACHINE_WAIT_FDS - 1; i++) {
 		const struct dev_ops *o = m->dev[i].row->ops;
 		int fd;
 		short ev;
@@ -413,6 +528,7 @@ static int machine_pollfds(struct machine *m, struct pollfd *all, const struct p
 		if (o->pollfd && o->pollfd(m->dev[i].state, &fd, &ev))
 			all[n++] = (struct pollfd){.fd = fd, .events = ev};
 	}
+	machine_unlock(m);
 	return n;
 }
 
@@ -421,11 +537,16 @@ int machine_wait(struct machine *m, struct pollfd *fds, int nfds)
 	uint64_t deadline = machine_deadline_ns(m), now;
 	struct timespec ts, *tsp = NULL;
 	struct pollfd all[MACHINE_WAIT_FDS];
-	int n, rc;
+	int n, rc, kick;
 
-	if (nfds < 0 || nfds > MACHINE_WAIT_FDS - BOARD_MAX_DEVICES)
+	if (nfds < 0 || nfds > MACHINE_WAIT_FDS - BOARD_MAX_DEVICES - 1)
 		return -1;
+	machine_resume(m);
 	n = machine_pollfds(m, all, fds, nfds);
+	/* another hart wakes this one (an IPI, hart_start, an event) through its eventfd */
+	kick = smp_hart0_sleep_begin(m);
+	if (kick >= 0)
+		all[n++] = (struct pollfd){.fd = kick, .events = POLLIN};
 
 	if (deadline != UINT64_MAX) {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -438,7 +559,10 @@ int machine_wait(struct machine *m, struct pollfd *fds, int nfds)
 	/* a guest about to sleep for a second or more gives its translations back */
 	if (!tsp || deadline >= MACHINE_IDLE_RELEASE_NS)
 		hart_release_caches(m->hart);
+	if (smp_hart0_wake_now(m))
+		tsp = &(struct timespec){0, 0};
 	rc = ppoll(all, (nfds_t)n, tsp, NULL);
+	smp_hart0_sleep_end(m);
 	for (int i = 0; i < nfds; i++)
 		fds[i].revents = all[i].revents;
 	return rc;

@@ -20,6 +20,7 @@
 #include "mem/mem.h"
 
 #define MACHINE_MAX_DISKS VIRTIO_MAX_DISKS
+#define MACHINE_MAX_CPUS  8 /* harts of one machine (PLIC contexts, the guest's NR_CPUS) */
 #define VIRTIO_MAX_DISKS  8
 
 struct machine_disk {
@@ -50,6 +51,8 @@ struct machine_config {
 	void *console_opaque;
 	/* The CPU engine: 1 + enum hart_engine (cpu/cpu.h); 0: hart_engine_default(). */
 	int cpu;
+	/* Harts, 1 .. MACHINE_MAX_CPUS (0: one); each runs on its own thread (smp.c). */
+	int ncpus;
 };
 
 enum machine_event {
@@ -169,10 +172,28 @@ size_t machine_state_size(struct machine *m);
 size_t machine_state_max(void);
 ssize_t machine_save_state(struct machine *m, void *buf, size_t len);
 int machine_load_state(struct machine *m, const void *buf, size_t len, char *err, size_t errlen);
+/* The harts of the machine a valid blob was saved from, or -EINVAL. */
+int machine_state_cpus(const void *buf, size_t len);
 /* The host's wall clock (ns since the epoch) when a valid blob was saved; -EINVAL. */
 int machine_state_saved_at(const void *buf, size_t len, int64_t *realtime_ns);
 
 struct hart *machine_hart(struct machine *m);
+/* The machine's harts: how many, and hart i (NULL past the last). */
+int machine_ncpus(struct machine *m);
+struct hart *machine_cpu(struct machine *m, int i);
+/*
+ * Parks every hart but the first until the next machine_run() or
+ * machine_wait() (machine/smp.c): call it before using the machine
+ * between those calls (the machine's own functions do).
+ */
+void machine_pause(struct machine *m);
+/* Instruction trace on every hart (cpu.h hart_set_trace). */
+void machine_set_trace(struct machine *m, uint64_t lo, uint64_t hi);
+/* The hart that hit the trace of the last MACHINE_TRACE, and where. */
+int machine_trace_hart(struct machine *m);
+uint64_t machine_trace_pc(struct machine *m);
+/* run-elf, firmware: every hart starts at pc in M-mode, a0 = hart id, a1 = arg. */
+void machine_start_all(struct machine *m, uint64_t pc, uint64_t arg);
 struct guest_mem *machine_mem(struct machine *m);
 
 #endif

@@ -2,9 +2,17 @@
 /*
  * The SBI, answered inside the emulator so that Linux starts in S-mode with
  * no firmware: BASE, TIME, IPI, RFENCE, HSM and SRST, plus the legacy
- * console calls that earlycon=sbi and hvc_riscv_sbi use.  One hart only.
+ * console calls that earlycon=sbi and hvc_riscv_sbi use.  Each call runs
+ * on the calling hart's thread; other harts are reached with interrupts
+ * and requests (cpu/cpu.h), a remote fence returns once every target has
+ * flushed or is not running guest code (so a page the guest frees after
+ * it is never written through a stale TLB entry), and HSM hands starts to
+ * machine/smp.c.  The legacy IPI and fence calls (whose hart mask is in
+ * guest virtual memory) reach every hart.
  */
 #include "machine/internal.h"
+
+#include <errno.h>
 
 #define SBI_SPEC_VERSION (1U << 24) /* 1.0 */
 #define SBI_IMPL_ID	 0x7276	    /* "rv": rvcp's own SBI */
@@ -14,6 +22,7 @@
 #define SBI_ERR_FAILED		  -1
 #define SBI_ERR_NOT_SUPPORTED	  -2
 #define SBI_ERR_INVALID_PARAM	  -3
+#define SBI_ERR_INVALID_ADDRESS	  -5
 #define SBI_ERR_ALREADY_AVAILABLE -6
 
 enum {
@@ -34,7 +43,8 @@ enum {
 	SBI_EXT_SRST = 0x53525354,
 };
 
-#define HSM_STARTED 0
+#define HSM_SUSPEND_RETENTIVE	  0
+#define HSM_SUSPEND_NON_RETENTIVE 0x80000000ULL
 
 struct sbiret {
 	int64_t error;
@@ -63,18 +73,41 @@ static void sbi_set_timer(struct hart *h, uint64_t when)
 	hart_set_irq(h, MIP_STIP, false); /* the hart raises it again when due */
 }
 
-/* An IPI to this hart is a supervisor software interrupt. */
-static void sbi_ipi_self(struct hart *h)
+/*
+ * The harts a call names: bit i of mask is hart base + i; base ~0 is every
+ * hart.  false when it names a hart the machine does not have.
+ */
+static bool sbi_harts(struct machine *m, uint64_t mask, uint64_t base, uint64_t *set)
 {
-	hart_set_irq(h, MIP_SSIP, true);
+	if (base == UINT64_MAX) {
+		*set = (1ULL << m->nharts) - 1;
+		return true;
+	}
+	if (base >= (uint64_t)m->nharts)
+		return mask == 0 && (*set = 0, true);
+	if (base && (mask >> (64 - base)))
+		return false; /* bits past hart 63 */
+	*set = mask << base;
+	return !(*set >> m->nharts);
 }
 
-/* hart_mask selects harts hart_mask_base + bit; hart 0 is the only one. */
-static bool sbi_mask_has_hart0(uint64_t mask, uint64_t base)
+/* An IPI is a supervisor software interrupt on each target. */
+static void sbi_ipi(struct machine *m, uint64_t set)
 {
-	if (base == UINT64_MAX)
-		return true; /* "all harts" */
-	return base == 0 && (mask & 1);
+	for (int i = 0; i < m->nharts; i++)
+		if (set & (1ULL << i))
+			hart_set_irq(m->harts[i], MIP_SSIP, true);
+}
+
+/* Every target flushes before it runs on; this hart's own flush follows the call. */
+static void sbi_fence(struct machine *m, struct hart *self, uint64_t set, unsigned req)
+{
+	for (int i = 0; i < m->nharts; i++)
+		if (set & (1ULL << i))
+			hart_request(m->harts[i], req);
+	for (int i = 0; i < m->nharts; i++)
+		if ((set & (1ULL << i)) && m->harts[i] != self)
+			hart_request_wait(self, m->harts[i]);
 }
 
 static struct sbiret sbi_base(uint64_t fid, uint64_t a0)
@@ -97,18 +130,53 @@ static struct sbiret sbi_base(uint64_t fid, uint64_t a0)
 	}
 }
 
-static struct sbiret sbi_hsm(uint64_t fid, uint64_t hartid)
+/* hart_suspend: retentive waits as WFI; non-retentive goes on at resume_addr (S, satp 0). */
+static struct sbiret sbi_suspend(struct machine *m, struct hart *h)
 {
+	uint64_t type = h->s.x[10], at = h->s.x[11], arg = h->s.x[12];
+
+	if (type == HSM_SUSPEND_NON_RETENTIVE) {
+		if (at < RAM_BASE || at - RAM_BASE >= m->mem.size)
+			return (struct sbiret){SBI_ERR_INVALID_ADDRESS, 0};
+		h->s.satp = 0;
+		h->s.mstatus &= ~(1ULL << 1); /* SIE */
+		h->s.x[10] = h->hartid;
+		h->s.x[11] = arg;
+		h->ecall_resume = at;
+	} else if (type != HSM_SUSPEND_RETENTIVE) {
+		return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
+	}
+	h->ecall_wfi = true;
+	return (struct sbiret){SBI_SUCCESS, 0};
+}
+
+static struct sbiret sbi_hsm(struct machine *m, struct hart *h, uint64_t fid)
+{
+	uint64_t id = h->s.x[10];
+
 	switch (fid) {
-	case 0: /* hart_start */
-		return (struct sbiret){
-		    hartid == 0 ? SBI_ERR_ALREADY_AVAILABLE : SBI_ERR_INVALID_PARAM, 0};
-	case 1: /* hart_stop: the last hart cannot stop */
-		return (struct sbiret){SBI_ERR_FAILED, 0};
-	case 2: /* hart_get_status */
-		if (hartid != 0)
+	case 0: /* hart_start(hartid, start_addr, opaque) */
+		if (h->s.x[11] < RAM_BASE || h->s.x[11] - RAM_BASE >= m->mem.size)
+			return (struct sbiret){id < (uint64_t)m->nharts ? SBI_ERR_INVALID_ADDRESS
+									: SBI_ERR_INVALID_PARAM,
+					       0};
+		switch (smp_hart_start(m, id, h->s.x[11], h->s.x[12], false)) {
+		case 0:
+			return (struct sbiret){SBI_SUCCESS, 0};
+		case -EALREADY:
+			return (struct sbiret){SBI_ERR_ALREADY_AVAILABLE, 0};
+		default:
 			return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
-		return (struct sbiret){SBI_SUCCESS, HSM_STARTED};
+		}
+	case 1: /* hart_stop: returns only on failure */
+		smp_hart_stop(m, h);
+		return (struct sbiret){SBI_SUCCESS, 0};
+	case 2: /* hart_get_status */
+		if (id >= (uint64_t)m->nharts)
+			return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
+		return (struct sbiret){SBI_SUCCESS, (uint64_t)smp_hsm(m, (int)id)};
+	case 3:
+		return sbi_suspend(m, h);
 	default:
 		return (struct sbiret){SBI_ERR_NOT_SUPPORTED, 0};
 	}
@@ -133,7 +201,7 @@ static struct sbiret sbi_srst(struct machine *m, uint64_t fid, uint64_t type)
 
 static struct sbiret sbi_call(struct machine *m, struct hart *h, uint64_t ext, uint64_t fid)
 {
-	uint64_t a0 = h->s.x[10], a1 = h->s.x[11];
+	uint64_t a0 = h->s.x[10], a1 = h->s.x[11], set;
 
 	switch (ext) {
 	case SBI_EXT_BASE:
@@ -146,17 +214,20 @@ static struct sbiret sbi_call(struct machine *m, struct hart *h, uint64_t ext, u
 	case SBI_EXT_IPI:
 		if (fid != 0)
 			break;
-		if (sbi_mask_has_hart0(a0, a1))
-			sbi_ipi_self(h);
+		if (!sbi_harts(m, a0, a1, &set))
+			return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
+		sbi_ipi(m, set);
 		return (struct sbiret){SBI_SUCCESS, 0};
 	case SBI_EXT_RFENCE:
 		if (fid > 6)
 			break;
-		/* One hart: every remote fence is a local TLB and fetch flush. */
-		hart_flush_tlb(h);
+		if (!sbi_harts(m, a0, a1, &set))
+			return (struct sbiret){SBI_ERR_INVALID_PARAM, 0};
+		/* fence.i, or one of the sfence.vma forms (all flush the whole TLB) */
+		sbi_fence(m, h, set, fid == 0 ? HART_REQ_FENCE_I : HART_REQ_TLB);
 		return (struct sbiret){SBI_SUCCESS, 0};
 	case SBI_EXT_HSM:
-		return sbi_hsm(fid, a0);
+		return sbi_hsm(m, h, fid);
 	case SBI_EXT_SRST:
 		return sbi_srst(m, fid, a0);
 	}
@@ -171,22 +242,32 @@ static int64_t sbi_legacy(struct machine *m, struct hart *h, uint64_t ext)
 		sbi_set_timer(h, h->s.x[10]);
 		return 0;
 	case SBI_LEGACY_PUTCHAR:
+		machine_lock(m);
 		machine_putc(m, (uint8_t)h->s.x[10]);
+		machine_unlock(m);
 		return 0;
-	case SBI_LEGACY_GETCHAR:
-		return uart_getchar(m->uart);
+	case SBI_LEGACY_GETCHAR: {
+		int64_t c;
+
+		machine_lock(m);
+		c = uart_getchar(m->uart);
+		machine_unlock(m);
+		return c;
+	}
 	case SBI_LEGACY_CLEAR_IPI:
 		hart_set_irq(h, MIP_SSIP, false);
 		return 0;
 	case SBI_LEGACY_SEND_IPI:
-		/* a0 points at a hart mask in guest virtual memory; hart 0 is the only target. */
-		sbi_ipi_self(h);
+		sbi_ipi(m, (1ULL << m->nharts) - 1);
 		return 0;
 	case SBI_LEGACY_SHUTDOWN:
 		machine_request(m, MACHINE_POWEROFF);
 		return 0;
-	default: /* the remote fences */
-		hart_flush_tlb(h);
+	case SBI_LEGACY_FENCE_I:
+		sbi_fence(m, h, (1ULL << m->nharts) - 1, HART_REQ_FENCE_I);
+		return 0;
+	default: /* the remote sfence.vma */
+		sbi_fence(m, h, (1ULL << m->nharts) - 1, HART_REQ_TLB);
 		return 0;
 	}
 }

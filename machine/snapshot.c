@@ -15,7 +15,7 @@
 
 #include "machine/internal.h"
 
-#define SNAP_NSECT_MAX (2 + BOARD_MAX_DEVICES)
+#define SNAP_NSECT_MAX (1 + MACHINE_MAX_CPUS + BOARD_MAX_DEVICES)
 
 static size_t snap_pad(size_t n)
 {
@@ -40,7 +40,7 @@ size_t machine_state_size(struct machine *m)
 	size_t n = sizeof(struct snap_hdr);
 
 	n += snap_sect_size(sizeof(struct snap_machine));
-	n += snap_sect_size(sizeof(struct hart_state));
+	n += (size_t)m->nharts * snap_sect_size(sizeof(struct hart_state));
 	for (int i = 0; i < m->ndev; i++)
 		if (m->dev[i].row->snap)
 			n += snap_sect_size(snap_dev_len(&m->dev[i]));
@@ -52,7 +52,7 @@ size_t machine_state_max(void)
 	size_t n = sizeof(struct snap_hdr);
 
 	n += snap_sect_size(sizeof(struct snap_machine));
-	n += snap_sect_size(sizeof(struct hart_state));
+	n += MACHINE_MAX_CPUS * snap_sect_size(sizeof(struct hart_state));
 	for (int r = 0; r < board_nrows; r++)
 		if (board[r].snap)
 			n += (size_t)board_count(&board[r], MACHINE_MAX_DISKS, MACHINE_MAX_NICS) *
@@ -102,6 +102,9 @@ static void snap_put_machine(struct machine *m, struct snap_out *o)
 		sm.disk[i].slot = (uint8_t)m->slot[i];
 		sm.disk[i].size = m->cfg.disks[i].size;
 	}
+	sm.ncpus = (uint32_t)m->nharts;
+	for (int i = 0; i < m->nharts; i++)
+		sm.hsm[i] = (uint8_t)smp_hsm(m, i);
 	memcpy(snap_add(o, SNAP_MACHINE, 0, sizeof(sm)), &sm, sizeof(sm));
 }
 
@@ -109,8 +112,10 @@ static void snap_put_devices(struct machine *m, struct snap_out *o)
 {
 	struct hart_state hs;
 
-	hart_get_state(m->hart, &hs);
-	memcpy(snap_add(o, SNAP_HART, 0, sizeof(hs)), &hs, sizeof(hs));
+	for (int i = 0; i < m->nharts; i++) {
+		hart_get_state(m->harts[i], &hs);
+		memcpy(snap_add(o, SNAP_HART, (uint32_t)i, sizeof(hs)), &hs, sizeof(hs));
+	}
 	for (int i = 0; i < m->ndev; i++) {
 		const struct machine_dev *d = &m->dev[i];
 
@@ -128,6 +133,7 @@ ssize_t machine_save_state(struct machine *m, void *buf, size_t len)
 
 	if (len < size)
 		return -ENOSPC;
+	machine_pause(m);
 	memset(buf, 0, size); /* padding and reserved fields are zero */
 	snap_put_machine(m, &o);
 	snap_put_devices(m, &o);
@@ -147,7 +153,8 @@ ssize_t machine_save_state(struct machine *m, void *buf, size_t len)
 /* The sections of a blob, found and length-checked. */
 struct snap_in {
 	struct machine *m; /* NULL: only the MACHINE section is wanted */
-	const uint8_t *machine, *hart;
+	const uint8_t *machine, *hart[MACHINE_MAX_CPUS];
+	uint32_t nhart;
 	const uint8_t *dev[BOARD_MAX_DEVICES]; /* m->dev[i]'s section */
 	uint32_t len[BOARD_MAX_DEVICES];
 	const struct snap_sect *orphan; /* a device section this machine has no device for */
@@ -173,7 +180,9 @@ static int snap_check_header(struct snap_in *in, const uint8_t *buf, size_t len,
 	if (memcmp(h->magic, SNAP_MAGIC, sizeof(h->magic)))
 		return snap_fail(in, "machine state: no %s header", SNAP_MAGIC);
 	if (h->version != SNAP_VERSION)
-		return snap_fail(in, "machine state: version %u, this rvcp reads version %u",
+		return snap_fail(in,
+				 "machine state: version %u, this rvcp reads version %u "
+				 "(a system saved by another rvcp: save it again)",
 				 h->version, SNAP_VERSION);
 	if (h->hdr_size != sizeof(*h) || h->size < sizeof(*h) || h->size > len)
 		return snap_fail(in, "machine state: size %llu in the header, %zu given",
@@ -205,19 +214,23 @@ static const char *snap_name(uint32_t id)
 	return r ? r->ops->name : "?";
 }
 
-/* MACHINE or HART: once, instance 0, exactly its structure's length. */
+/* MACHINE (instance 0) or HART n: once, exactly its structure's length. */
 static int snap_take_own(struct snap_in *in, const struct snap_sect *s, const uint8_t *data)
 {
-	const uint8_t **slot = s->id == SNAP_MACHINE ? &in->machine : &in->hart;
-	size_t want =
-	    s->id == SNAP_MACHINE ? sizeof(struct snap_machine) : sizeof(struct hart_state);
+	bool hart = s->id == SNAP_HART;
+	const uint8_t **slot;
+	size_t want = hart ? sizeof(struct hart_state) : sizeof(struct snap_machine);
 
 	if (s->len != want)
 		return snap_fail(in, "machine state: section %s is %u bytes, expected %zu",
 				 snap_name(s->id), s->len, want);
-	if (s->instance || *slot)
+	if (s->instance >= (hart ? MACHINE_MAX_CPUS : 1))
+		return snap_fail(in, "machine state: section %s %u", snap_name(s->id), s->instance);
+	slot = hart ? &in->hart[s->instance] : &in->machine;
+	if (*slot)
 		return snap_fail(in, "machine state: repeated section %s", snap_name(s->id));
 	*slot = data;
+	in->nhart += hart;
 	return 0;
 }
 
@@ -276,7 +289,7 @@ static int snap_parse(struct snap_in *in, const uint8_t *buf, size_t len)
 		return snap_fail(in, "machine state: %zu bytes after the last section", len - off);
 	if (!rc && !in->machine)
 		return snap_fail(in, "machine state: no MACHINE section");
-	if (!rc && !in->hart)
+	if (!rc && !in->hart[0])
 		return snap_fail(in, "machine state: no HART section");
 	return rc;
 }
@@ -303,8 +316,17 @@ static int snap_check_machine(struct machine *m, struct snap_in *in, struct snap
 				 (unsigned long long)(sm->mem_size >> 10),
 				 (unsigned long long)(m->mem.size >> 10));
 	if (sm->sbi > 1 || sm->bios > 1 || sm->initrd_start > sm->initrd_end ||
-	    sm->fdt_real >= m->mem.size)
+	    sm->fdt_real >= m->mem.size || sm->ncpus < 1 || sm->ncpus > MACHINE_MAX_CPUS ||
+	    sm->ncpus != in->nhart)
 		return snap_fail(in, "machine state: bad MACHINE section");
+	for (uint32_t i = 0; i < sm->ncpus; i++)
+		if (!in->hart[i] ||
+		    (sm->hsm[i] != SMP_HSM_STARTED && sm->hsm[i] != SMP_HSM_STOPPED &&
+		     sm->hsm[i] != SMP_HSM_START_PENDING))
+			return snap_fail(in, "machine state: bad MACHINE section");
+	if (sm->ncpus != (uint32_t)m->nharts)
+		return snap_fail(in, "the saved machine had %u CPUs, this one %d", sm->ncpus,
+				 m->nharts);
 	if (sm->ndisks != (uint32_t)m->cfg.ndisks)
 		return snap_fail(in, "the saved machine had %u disks, this one %d", sm->ndisks,
 				 m->cfg.ndisks);
@@ -322,11 +344,11 @@ static int snap_check_machine(struct machine *m, struct snap_in *in, struct snap
 	return 0;
 }
 
-static int snap_check_hart(struct snap_in *in, struct hart_state *hs)
+static int snap_check_hart(struct snap_in *in, const uint8_t *data, struct hart_state *hs)
 {
 	uint64_t mode;
 
-	memcpy(hs, in->hart, sizeof(*hs));
+	memcpy(hs, data, sizeof(*hs));
 	mode = hs->satp >> 60;
 	if (hs->priv == 2 || hs->priv > PRV_M || hs->pc & 1 || hs->x[0] ||
 	    (mode != 0 && mode != 8 && mode != 9))
@@ -334,12 +356,18 @@ static int snap_check_hart(struct snap_in *in, struct hart_state *hs)
 	return 0;
 }
 
-/* Devices after the hart, so their interrupt lines end up in its mip. */
-static int snap_apply(struct machine *m, struct snap_in *in, const struct hart_state *hs)
+/* Devices after the harts, so their interrupt lines end up in their mip. */
+static int snap_apply(struct machine *m, struct snap_in *in, const struct hart_state *hs,
+		      const struct snap_machine *sm)
 {
 	char why[160];
 
-	hart_set_state(m->hart, hs);
+	for (int i = 0; i < m->nharts; i++) {
+		hart_set_state(m->harts[i], &hs[i]);
+		/* a start half done when saved is done now: the state holds its registers */
+		smp_set_hsm(m, i,
+			    sm->hsm[i] == SMP_HSM_STOPPED ? SMP_HSM_STOPPED : SMP_HSM_STARTED);
+	}
 	for (int i = 0; i < m->ndev; i++) {
 		const struct machine_dev *d = &m->dev[i];
 
@@ -366,24 +394,38 @@ int machine_state_saved_at(const void *buf, size_t len, int64_t *realtime_ns)
 	return 0;
 }
 
+int machine_state_cpus(const void *buf, size_t len)
+{
+	char err[8];
+	struct snap_in in = {.err = err, .errlen = sizeof(err)};
+	struct snap_machine sm;
+
+	if (snap_parse(&in, buf, len))
+		return -EINVAL;
+	memcpy(&sm, in.machine, sizeof(sm));
+	return sm.ncpus == in.nhart && sm.ncpus >= 1 && sm.ncpus <= MACHINE_MAX_CPUS ? (int)sm.ncpus
+										     : -EINVAL;
+}
+
 int machine_load_state(struct machine *m, const void *buf, size_t len, char *err, size_t errlen)
 {
 	struct snap_in in = {.m = m, .err = err, .errlen = errlen};
 	struct snap_machine sm;
-	struct hart_state hs;
+	struct hart_state hs[MACHINE_MAX_CPUS];
 	int rc;
 
+	machine_pause(m);
 	rc = snap_parse(&in, buf, len);
 	if (!rc)
 		rc = snap_check_machine(m, &in, &sm);
 	if (!rc)
 		rc = snap_check_devices(m, &in);
-	if (!rc)
-		rc = snap_check_hart(&in, &hs);
+	for (int i = 0; !rc && i < m->nharts; i++)
+		rc = snap_check_hart(&in, in.hart[i], &hs[i]);
 	if (rc)
 		return rc; /* nothing changed yet */
 	machine_reset(m, false);
-	rc = snap_apply(m, &in, &hs);
+	rc = snap_apply(m, &in, hs, &sm);
 	if (rc) {
 		machine_reset(m, false); /* never half loaded */
 		return rc;
@@ -393,6 +435,7 @@ int machine_load_state(struct machine *m, const void *buf, size_t len, char *err
 	m->fdt_real = sm.fdt_real;
 	m->initrd_start = sm.initrd_start;
 	m->initrd_end = sm.initrd_end;
-	hart_flush_tlb(m->hart);
+	for (int i = 0; i < m->nharts; i++)
+		hart_flush_tlb(m->harts[i]);
 	return 0;
 }

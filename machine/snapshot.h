@@ -18,8 +18,9 @@
  *   MACHINE  1  0      struct snap_machine: when it was saved, storage size,
  *                      SBI, device tree and initrd places, the disks (vdev,
  *                      size, read-only, slot)
- *   HART     2  0      struct hart_state (cpu/cpu.h); the CLINT's registers
- *                      (msip = mip.MSIP, mtimecmp, mtime) live in it
+ *   HART     2  n      struct hart_state (cpu/cpu.h) of hart n, one per hart
+ *                      (snap_machine.ncpus); the CLINT's registers (msip =
+ *                      mip.MSIP, mtimecmp, mtime) live in it
  *   PLIC     3  0      struct plic_state (dev/plic.h)
  *   UART     4  0      struct uart_state + rx_count bytes of waiting input
  *   RTC      5  0      struct rtc_state (dev/rtc.h)
@@ -39,7 +40,7 @@
 #include "machine/machine.h"
 
 #define SNAP_MAGIC   "RVCPSTAT" /* 8 bytes, no NUL */
-#define SNAP_VERSION 4		/* 4: two queues per virtio device, virtio-net */
+#define SNAP_VERSION 5		/* 5: harts (HART n, HSM), PLIC contexts per hart; 4: virtio-net */
 #define SNAP_ALIGN   8
 
 struct snap_hdr {
@@ -85,6 +86,9 @@ struct snap_machine {
 	uint8_t pad[2];
 	uint32_t ndisks;
 	struct snap_disk disk[MACHINE_MAX_DISKS];
+	uint32_t ncpus;		       /* harts: as many HART sections */
+	uint8_t hsm[MACHINE_MAX_CPUS]; /* each one's SBI HSM state (started, stopped) */
+	uint8_t pad2[4];
 };
 
 #endif

@@ -37,7 +37,11 @@ int mem_init_span(struct guest_mem *m, uint64_t size, uint64_t span)
 		return -errno;
 	}
 	m->flags = calloc(span >> PAGE_SHIFT, 1);
-	if (!m->flags) {
+	/* untouched (calloc of large sizes maps zero pages): only code pages cost */
+	m->code_epoch = calloc(span >> PAGE_SHIFT, sizeof(*m->code_epoch));
+	if (!m->flags || !m->code_epoch) {
+		free(m->flags);
+		free(m->code_epoch);
 		munmap(m->base, span);
 		m->base = NULL;
 		return -ENOMEM;
@@ -52,6 +56,7 @@ void mem_exit(struct guest_mem *m)
 	if (m->base)
 		munmap(m->base, m->span);
 	free(m->flags);
+	free(m->code_epoch);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -121,7 +126,7 @@ bool mem_seg_pages(const struct guest_mem *m, uint64_t real, uint64_t len)
 	if (real < m->size || real >= m->span || len > m->span - real || len == 0)
 		return false;
 	for (uint64_t p = real >> PAGE_SHIFT; p <= (real + len - 1) >> PAGE_SHIFT; p++)
-		if (!(m->flags[p] & MEM_PG_SEG))
+		if (!(__atomic_load_n(&m->flags[p], __ATOMIC_RELAXED) & MEM_PG_SEG))
 			return false;
 	return true;
 }
@@ -159,15 +164,6 @@ int mem_seg_clear(struct guest_mem *m)
 	return 0;
 }
 
-/* The hart drops its translations of the page before it runs it again. */
-static void mem_note_code_write(struct guest_mem *m, uint64_t real)
-{
-	if (m->code_ndirty < MEM_CODE_DIRTY_MAX)
-		m->code_dirty[m->code_ndirty] = real;
-	if (m->code_ndirty <= MEM_CODE_DIRTY_MAX)
-		m->code_ndirty++;
-}
-
 void *mem_dma(struct guest_mem *m, uint64_t real, uint64_t len, bool write)
 {
 	if (!mem_guest_contains(m, real, len))
@@ -178,9 +174,18 @@ void *mem_dma(struct guest_mem *m, uint64_t real, uint64_t len, bool write)
 		for (uint64_t p = first; p <= last; p++)
 			if (m->flags[p] & MEM_PG_RO)
 				return NULL;
+		/*
+		 * Noted before the device writes: a hart translating the page
+		 * while a device fills it runs code it cannot expect to see.
+		 */
 		for (uint64_t p = first; p <= last; p++)
-			if (m->flags[p] & MEM_PG_CODE)
-				mem_note_code_write(m, p << PAGE_SHIFT);
+			if ((__atomic_load_n(&m->flags[p], __ATOMIC_RELAXED) & MEM_PG_CODE) &&
+			    (__atomic_fetch_and(&m->flags[p], (uint8_t)~MEM_PG_CODE,
+						__ATOMIC_SEQ_CST) &
+			     MEM_PG_CODE)) {
+				__atomic_fetch_add(&m->code_epoch[p], 1, __ATOMIC_SEQ_CST);
+				__atomic_fetch_add(&m->code_wgen, 1, __ATOMIC_SEQ_CST);
+			}
 	}
 	return m->base + real;
 }

@@ -29,10 +29,9 @@
 #define PAGE_SIZE  (1ULL << PAGE_SHIFT)
 
 /* Per-page flags. */
-#define MEM_PG_RO	   0x01 /* guest stores fault, device DMA into it fails */
-#define MEM_PG_CODE	   0x02 /* the hart has translations of this page (cpu/jit.h) */
-#define MEM_PG_SEG	   0x04 /* a segment's page beyond storage: the guest may access it */
-#define MEM_CODE_DIRTY_MAX 16
+#define MEM_PG_RO   0x01 /* guest stores fault, device DMA into it fails */
+#define MEM_PG_CODE 0x02 /* a hart may have translations of this page (cpu/jit.h) */
+#define MEM_PG_SEG  0x04 /* a segment's page beyond storage: the guest may access it */
 
 enum mem_map_kind {
 	MEM_MAP_PRIVATE,    /* EW: private copy-on-write map of a file */
@@ -49,11 +48,18 @@ struct guest_mem {
 	uint8_t *flags; /* one byte per page of span, MEM_PG_* */
 	uint64_t gen;	/* bumped when flags or mappings change: harts flush TLBs */
 	/*
-	 * Device DMA into MEM_PG_CODE pages since the hart last looked: their
-	 * real addresses, or code_ndirty > MEM_CODE_DIRTY_MAX when too many.
+	 * Written code, for the translators of every hart (cpu/jit.h): a
+	 * write into a MEM_PG_CODE page (a store or device DMA) bumps the
+	 * page's code_epoch and then code_wgen; a hart holds a page's
+	 * translations with the epoch it read before the code, and looks
+	 * again whenever code_wgen moved.  code_mark_gen is bumped when a
+	 * page newly gets MEM_PG_CODE: other harts then drop the write TLB
+	 * entries they may hold for it.  All three are used with atomics
+	 * (several harts run on their own threads).
 	 */
-	unsigned code_ndirty;
-	uint64_t code_dirty[MEM_CODE_DIRTY_MAX];
+	uint32_t *code_epoch; /* one per page */
+	uint64_t code_wgen;
+	uint64_t code_mark_gen;
 };
 
 int mem_init(struct guest_mem *m, uint64_t size);
@@ -90,7 +96,7 @@ static inline bool mem_guest_contains(const struct guest_mem *m, uint64_t real, 
 
 static inline bool mem_page_ro(const struct guest_mem *m, uint64_t real)
 {
-	return m->flags[real >> PAGE_SHIFT] & MEM_PG_RO;
+	return __atomic_load_n(&m->flags[real >> PAGE_SHIFT], __ATOMIC_RELAXED) & MEM_PG_RO;
 }
 
 /*

@@ -30,6 +30,7 @@ LAYERS = [
     ["net", "spool"],
     ["vm"],
     ["rexx"],
+    ["ssi"],
     ["cp"],
     ["cli", "."],
 ]

@@ -99,6 +99,7 @@ static const struct sb_rule sandbox_rules[] = {
 	/* Waiting: an idle guest sleeps in ppoll() until its timer. */
 	{"poll",            BOTH, ANY},
 	{"ppoll",           BOTH, ANY},
+	{"eventfd2",        VM,   ANY},		/* a sleeping hart is woken by its eventfd */
 	{"nanosleep",       BOTH, ANY},
 	{"clock_nanosleep", BOTH, ANY},
 	{"sched_yield",     BOTH, ANY},

@@ -42,7 +42,7 @@ void vm_stopped(struct vm *vm, enum proto_stop_reason why)
 
 	vm->running = false;
 	if (vm->m)
-		s.pc = machine_hart(vm->m)->trace_pc - RAM_BASE;
+		s.pc = machine_trace_pc(vm->m) - RAM_BASE;
 	if (why != PROTO_STOP_TRACE && vm->m)
 		s.pc = 0;
 	proto_send(vm->sock, PROTO_STATE, &s, sizeof(s), NULL, 0);
@@ -53,10 +53,9 @@ void vm_apply_trace(struct vm *vm)
 	if (!vm->m)
 		return;
 	if (vm->trace_on)
-		hart_set_trace(machine_hart(vm->m), RAM_BASE + vm->trace_lo,
-			       RAM_BASE + vm->trace_hi);
+		machine_set_trace(vm->m, RAM_BASE + vm->trace_lo, RAM_BASE + vm->trace_hi);
 	else
-		hart_set_trace(machine_hart(vm->m), 1, 0);
+		machine_set_trace(vm->m, 1, 0);
 }
 
 static void vm_console_out(void *opaque, const uint8_t *buf, size_t len)
@@ -92,6 +91,7 @@ static void vm_setup(struct vm *vm, struct proto_msg *msg)
 	struct machine_config cfg = {.console_out = vm_console_out, .console_opaque = vm};
 
 	if (msg->len < sizeof(*s) || s->ndisks > MACHINE_MAX_DISKS || s->nnics > MACHINE_MAX_NICS ||
+	    s->ncpus > MACHINE_MAX_CPUS ||
 	    msg->len < sizeof(*s) + s->ndisks * sizeof(s->disks[0]) +
 			   s->nnics * sizeof(struct proto_setup_nic) ||
 	    (uint32_t)msg->nfds != s->ndisks) {
@@ -108,6 +108,7 @@ static void vm_setup(struct vm *vm, struct proto_msg *msg)
 	vm->cfg.ndisks = 0;
 	cfg.mem_size = s->mem_size;
 	cfg.mem_span = s->mem_span;
+	cfg.ncpus = (int)(s->ncpus ? s->ncpus : 1);
 	cfg.ndisks = s->ndisks;
 	cfg.cpu = vm->cpu;
 	for (uint32_t i = 0; i < s->ndisks; i++) {
@@ -273,6 +274,9 @@ static const struct vm_handler vm_handlers[] = {
 
 static void vm_dispatch(struct vm *vm, struct proto_msg *msg)
 {
+	/* the other harts stay parked while a message is handled (machine/smp.c) */
+	if (vm->m)
+		machine_pause(vm->m);
 	for (const struct vm_handler *h = vm_handlers; h->fn; h++) {
 		if (h->type == msg->type) {
 			h->fn(vm, msg);

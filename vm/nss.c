@@ -259,10 +259,11 @@ static int load_devices(struct machine *m, int fd, const struct proto_nss_ipl *p
 		gap = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - saved;
 	if (gap > NSS_CLOCK_STEP_MAX)
 		gap = NSS_CLOCK_STEP_MAX;
-	if (resumed && gap > 0) {
-		hart_get_state(machine_hart(m), &hs);
+	/* every hart's timer (they run in step) */
+	for (int i = 0; resumed && gap > 0 && i < machine_ncpus(m); i++) {
+		hart_get_state(machine_cpu(m, i), &hs);
 		hs.mtime += ns_to_ticks((uint64_t)gap);
-		hart_set_state(machine_hart(m), &hs);
+		hart_set_state(machine_cpu(m, i), &hs);
 	}
 out:
 	if (ret < 0)
