@@ -21,6 +21,8 @@
 #include "machine/machine.h"
 #include "mem/mem.h"
 
+static const char isa_ext[] = "i\0m\0a\0f\0d\0c\0zicsr\0zifencei";
+
 static void w_cpu(struct dt *w, int i)
 {
 	char name[16];
@@ -32,6 +34,9 @@ static void w_cpu(struct dt *w, int i)
 	dt_str(w, "status", "okay");
 	dt_str(w, "compatible", "riscv");
 	dt_str(w, "riscv,isa", "rv64imafdc_zicsr_zifencei");
+	/* The same as a list: newer kernels read only this unless told to fall back. */
+	dt_str(w, "riscv,isa-base", "rv64i");
+	dt_strs(w, "riscv,isa-extensions", isa_ext, sizeof(isa_ext));
 	dt_str(w, "mmu-type", "riscv,sv39");
 	dt_u32(w, "phandle", DT_PHANDLE_CPU(i));
 	dt_begin(w, "interrupt-controller");

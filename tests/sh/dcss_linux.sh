@@ -92,7 +92,10 @@ try:
     # build the segment in the guest and save it from there
     t.send("IPL 200")
     shell(t, "MAINT")
-    run(t, "ls -l /dev/pmem0 && echo have-$((1+1))", r"have-2")
+    m = run(t, "[ -b /dev/pmem0 ] && echo pmem-$((1+1)) || echo nopmem-$((2+2))", r"pmem-2|nopmem-4")
+    if m.group(0) == "nopmem-4":
+        # The CP side above ran; the rest needs a guest kernel with DAX.
+        skip("the guest kernel has no persistent-memory (DAX) support: no /dev/pmem0")
     run(t, "mke2fs -q -b 4096 /dev/pmem0 && mount /dev/pmem0 /mnt && echo mk-$((2+2))", r"mk-4")
     run(t, "mkdir /mnt/bin && cp /bin/busybox /mnt/bin/ && echo version-one >/mnt/version"
            " && printf '#!/mnt/bin/busybox sh\\necho from-the-segment-$((6*7))\\n' >/mnt/bin/hello"
@@ -153,8 +156,7 @@ try:
         r"HCPNSS440I Saved segment BBX was successfully saved in fileid 0002\.")
     t.send("#CP Q NSS NAME BBX")
     t.expect(r"0001 DCSS P  2048")
-    run(users[0], "echo 3 >/proc/sys/vm/drop_caches; /mnt/bin/busybox cat /mnt/version",
-        r"version-one")
+    run(users[0], "/mnt/bin/busybox cat /mnt/version", r"version-one")
     users[0].send("#CP IPL 200")
     shell(users[0], "LINUX01 again")
     run(users[0], "mount -o ro,dax /dev/pmem0 /mnt && cat /mnt/version", r"version-two")
