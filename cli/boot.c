@@ -162,20 +162,13 @@ static int segment_add(struct boot_opts *o, const char *arg)
 static int parse_opts(int argc, char **argv, struct boot_opts *o)
 {
 	static const struct option opts[] = {
-	    {"kernel", required_argument, NULL, 'k'},
-	    {"initrd", required_argument, NULL, 'i'},
-	    {"disk", required_argument, NULL, 'd'},
-	    {"append", required_argument, NULL, 'a'},
-	    {"memory", required_argument, NULL, 'm'},
-	    {"bios", required_argument, NULL, 'b'},
-	    {"ipl", required_argument, NULL, 'I'},
-	    {"dumpdtb", required_argument, NULL, 'D'},
-	    {"stats", no_argument, NULL, 's'},
-	    {"cpu", required_argument, NULL, 'c'},
-	    {"segment", required_argument, NULL, 'S'},
-	    {"cpus", required_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
+	    {"kernel", required_argument, NULL, 'k'},  {"initrd", required_argument, NULL, 'i'},
+	    {"disk", required_argument, NULL, 'd'},    {"append", required_argument, NULL, 'a'},
+	    {"memory", required_argument, NULL, 'm'},  {"bios", required_argument, NULL, 'b'},
+	    {"ipl", required_argument, NULL, 'I'},     {"dumpdtb", required_argument, NULL, 'D'},
+	    {"stats", no_argument, NULL, 's'},	       {"cpu", required_argument, NULL, 'c'},
+	    {"segment", required_argument, NULL, 'S'}, {"cpus", required_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},	       {0},
 	};
 	int c, rc;
 

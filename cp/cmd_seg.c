@@ -26,6 +26,12 @@
  * a new version against the skeleton of the last DEFSEG, which must
  * describe the same pages.
  *
+ * The guest's kernel needs ZONE_DEVICE, LIBNVDIMM, OF_PMEM and FS_DAX for
+ * that (Debian's 6.12 kernel has them: OF_PMEM as a module).  The lean
+ * guest's 6.1 kernel has no ZONE_DEVICE on RISC-V, so it ignores the
+ * pmem-region nodes: its guests IPL with their segments mapped but see no
+ * /dev/pmem0 (tests/sh/dcss_linux.sh then skips its Linux part).
+ *
  * Room: the VM process reserves address space for the segments above its
  * storage (struct proto_setup mem_span, counted in its limit); an IPL that
  * needs more first starts a new VM process with enough.
@@ -236,8 +242,7 @@ int cmd_q_segments(struct cp_ctx *ctx)
 		if (!loaded && f && spool_file_segment(f))
 			first = file_first(f), last = file_last(f);
 		cp_msg(ctx, MSG_SEG_Q_ROW, s->name, first, last,
-		       s->exclusive ? "EXCLUSIVE" : "SHARED",
-		       loaded ? "LOADED" : "AT NEXT IPL");
+		       s->exclusive ? "EXCLUSIVE" : "SHARED", loaded ? "LOADED" : "AT NEXT IPL");
 	}
 	return 0;
 }
@@ -267,8 +272,8 @@ static int msg_fd(struct seg_msg *m, int fd, bool own)
 	return m->nfds++;
 }
 
-static int msg_part(struct seg_msg *m, uint64_t real, uint64_t len, uint64_t off, int fdi,
-		    int kind, int region)
+static int msg_part(struct seg_msg *m, uint64_t real, uint64_t len, uint64_t off, int fdi, int kind,
+		    int region)
 {
 	struct proto_nss_seg *p;
 

@@ -17,7 +17,7 @@ struct machine_fdt_params {
 	int nnics;			   /* virtio-net slots 0 .. nnics-1 in use */
 	const struct machine_seg *segs;	   /* shared segments: pmem-region nodes */
 	int nsegs;
-	int nharts;			   /* harts (0: one) */
+	int nharts; /* harts (0: one) */
 };
 
 /* Writes the blob into buf; 0 or a negative errno (-ENOSPC: buf too small). */

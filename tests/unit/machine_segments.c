@@ -20,11 +20,11 @@
 #include "machine/machine.h"
 #include "tests/unit/check.h"
 
-#define MB	   (1ull << 20)
-#define SEG_REAL   (256 * MB)
-#define SEG_LEN	   (4 * MB)
-#define SEG2_REAL  (SEG_REAL + SEG_LEN)
-#define STORAGE	   (64 * MB)
+#define MB	  (1ull << 20)
+#define SEG_REAL  (256 * MB)
+#define SEG_LEN	  (4 * MB)
+#define SEG2_REAL (SEG_REAL + SEG_LEN)
+#define STORAGE	  (64 * MB)
 
 static int seg_file(uint8_t fill)
 {
@@ -55,7 +55,7 @@ static void test_mem(void)
 	CHECK(mem_seg_map(&m, SEG_REAL + 1, 4096, ro, 0, MEM_MAP_SHARED_RO) < 0);
 	CHECK(mem_guest_contains(&m, SEG_REAL, SEG_LEN));
 	CHECK(mem_guest_contains(&m, SEG_REAL, 2 * SEG_LEN)); /* two adjacent segments */
-	CHECK(!mem_guest_contains(&m, STORAGE, 4096));	     /* the room in between */
+	CHECK(!mem_guest_contains(&m, STORAGE, 4096));	      /* the room in between */
 	CHECK(!mem_guest_contains(&m, SEG_REAL - 4096, 8192));
 	/* device DMA: reads of both, writes only into the writable one */
 	p = mem_dma(&m, SEG_REAL + 100, 16, false);
@@ -97,10 +97,10 @@ static void test_hart(void)
 {
 	struct machine_config cfg = {.mem_size = STORAGE, .mem_span = SEG_REAL + SEG_LEN};
 	int fd = seg_file(0x11);
-	struct machine_seg s = {.real = SEG_REAL, .len = SEG_LEN, .fd = fd,
-				.kind = MEM_MAP_SHARED_RO};
+	struct machine_seg s = {
+	    .real = SEG_REAL, .len = SEG_LEN, .fd = fd, .kind = MEM_MAP_SHARED_RO};
 	const uint32_t ld = 8u << 20 | 5u << 15 | 3u << 12 | 6u << 7 | 0x03; /* ld x6, 8(x5) */
-	const uint32_t sd = 5u << 15 | 3u << 12 | 8u << 7 | 0x23;	   /* sd x0, 8(x5) */
+	const uint32_t sd = 5u << 15 | 3u << 12 | 8u << 7 | 0x23;	     /* sd x0, 8(x5) */
 	struct machine *m = machine_create(&cfg);
 	struct hart *h;
 	char why[128];
@@ -112,7 +112,7 @@ static void test_hart(void)
 	CHECK(machine_set_segments(m, &s, 1, why, sizeof(why)) == 0);
 	h->s.x[5] = RAM_BASE + SEG_REAL;
 	CHECK(run1(m, ld) == -1 && h->s.x[6] == 0x1111111111111111ull);
-	CHECK(run1(m, sd) == 7); /* store access fault */
+	CHECK(run1(m, sd) == 7);	/* store access fault */
 	h->s.x[5] = RAM_BASE + STORAGE; /* the room between storage and the segment */
 	CHECK(run1(m, ld) == 5);	/* load access fault */
 	machine_destroy(m);
@@ -125,7 +125,10 @@ static void test_list(void)
 	int fd = seg_file(0);
 	struct machine_seg s[3] = {
 	    {.real = SEG_REAL, .len = SEG_LEN / 2, .fd = fd, .kind = MEM_MAP_SHARED_RO},
-	    {.real = SEG_REAL + SEG_LEN / 2, .len = SEG_LEN / 2, .off = SEG_LEN / 2, .fd = -1,
+	    {.real = SEG_REAL + SEG_LEN / 2,
+	     .len = SEG_LEN / 2,
+	     .off = SEG_LEN / 2,
+	     .fd = -1,
 	     .kind = MEM_MAP_PRIVATE},
 	    {.real = SEG2_REAL, .len = SEG_LEN, .fd = fd, .kind = MEM_MAP_SHARED_RW, .region = 1},
 	};
