@@ -4,6 +4,7 @@
 #   make            build/rvcp
 #   make check      ISA tests, unit tests, guest, all tests; then again under ASan+UBSan
 #   make guest      the Linux guest (kernel, busybox root disk) from Debian packages
+#   make stress     the long load and fault suites (tests/stress)
 #   make bench      benchmarks -> build/bench/report.md, results.json, plots
 #   make demo       the main job: guest, SAVELX, users sharing LXSHR, a report
 #   make graph      the folder-level include graph, checked against the layers
@@ -33,7 +34,7 @@ ISAELFS  := $(ISASRCS:tests/isa/%.S=$(BUILD)/tests/isa/%.elf)
 ISAFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
 	    -mcmodel=medany -T tests/isa/link.ld -Itests/isa -Wl,--no-warn-rwx-segments
 
-.PHONY: all check check-plain check-asan check-lockstep tests guest bench demo clean format fuzz graph
+.PHONY: all check check-plain check-asan check-lockstep tests guest bench demo clean format fuzz graph stress
 all: $(BUILD)/rvcp
 
 $(BUILD)/rvcp: $(MAINOBJ) $(BUILD)/librvcp.a
@@ -99,7 +100,7 @@ tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROGS) $(LPELFS)
 # the translator on x86-64), then the same suite under AddressSanitizer +
 # UndefinedBehaviorSanitizer with the interpreter, so that both engines run
 # everything; then the translator checked against the interpreter.
-check: guest
+check: guest debian-kernel
 	$(MAKE) check-plain
 	$(MAKE) check-asan
 	$(MAKE) check-lockstep
@@ -108,6 +109,12 @@ check: guest
 
 check-plain: tests
 	tests/run.sh --rvcp $(BUILD)/rvcp --build $(BUILD) --log $(BUILD)/test-plain.log
+
+# The long suites (tests/stress): load, faults, many guests.  Not in make
+# check, which runs a short version of each (tests/sh).
+stress: tests guest debian-kernel
+	tests/run.sh --rvcp $(BUILD)/rvcp --build $(BUILD) --log $(BUILD)/test-stress.log \
+	  --suite tests/stress
 
 # The translator checked against the interpreter after every block: the ISA
 # programs (every block translated) and a Linux boot to the shell.
@@ -126,7 +133,7 @@ check-asan:
 # libFuzzer binaries, one per target of tests/fuzz/targets.c (not part of
 # make check, which runs the same targets a fixed number of times in
 # tests/unit/fuzz_parsers).  Run e.g. build/fuzz/fuzz_spool -max_total_time=60.
-FUZZTARGETS := directory defsys spool ipl elf snapshot proto mmio net hart
+FUZZTARGETS := directory defsys spool ipl elf snapshot proto mmio net hart tn3270
 fuzz:
 	$(MAKE) BUILD=build/fuzz CC=clang OPT=-O1 \
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
@@ -138,8 +145,9 @@ fuzz:
 	done
 
 include guest/guest.mk
+include guest/debian-kernel.mk
 
-bench: $(BUILD)/rvcp guest
+bench: $(BUILD)/rvcp guest debian-kernel
 	bench/run.sh
 
 demo: $(BUILD)/rvcp guest

@@ -2,6 +2,7 @@
 /* QUERY, SET, TERMINAL and HELP. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -12,22 +13,141 @@
 #include "cp/nss.h"
 #include "cp/vmctl.h"
 
-int cmd_set(struct cp_ctx *ctx, int argc, char **argv, char **rest)
-{
-	return cp_subcommand(ctx, cp_set_commands, argc - 1, argv + 1, rest + 1);
-}
-
-/* TERMINAL LINEND x: z/VM's own spelling of SET LINEND. */
-int cmd_terminal(struct cp_ctx *ctx, int argc, char **argv, char **rest)
-{
-	return cp_subcommand(ctx, cp_set_commands, argc - 1, argv + 1, rest + 1);
-}
-
 static bool cmd_word(const char *typed, const char *name, size_t minlen)
 {
 	size_t n = strlen(typed);
 
 	return n >= minlen && n <= strlen(name) && !strncasecmp(typed, name, n);
+}
+
+/* "PF12" or "PF3": the key's number (1 .. CP_PF_KEYS), else 0. */
+static int cmd_pf_number(const char *word)
+{
+	char *end;
+	long n;
+
+	if (strncasecmp(word, "PF", 2) || !isdigit((unsigned char)word[2]))
+		return 0;
+	n = strtol(word + 2, &end, 10);
+	return *end || n < 1 || n > CP_PF_KEYS ? 0 : (int)n;
+}
+
+int cmd_set(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	if (argc >= 2 && !strncasecmp(argv[1], "PF", 2) && argv[1][2])
+		return cmd_set_pf(ctx, argc - 1, argv + 1, rest + 1);
+	return cp_subcommand(ctx, cp_set_commands, argc - 1, argv + 1, rest + 1);
+}
+
+/* TERMINAL LINEND x (z/VM's own spelling of SET LINEND), MORE, HOLD. */
+int cmd_terminal(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	return cp_subcommand(ctx, cp_terminal_commands, argc - 1, argv + 1, rest + 1);
+}
+
+/* "0" .. "255": seconds of TERMINAL MORE. */
+static bool cmd_seconds(const char *word, unsigned *out)
+{
+	char *end;
+	long n = strtol(word, &end, 10);
+
+	if (!isdigit((unsigned char)word[0]) || *end || n > 255)
+		return false;
+	*out = (unsigned)n;
+	return true;
+}
+
+/* TERMINAL MORE n m: MORE... waits n seconds, m after an ENTER in between. */
+int cmd_term_more(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	unsigned n, m;
+
+	if (argc < 3)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	if (!cmd_seconds(argv[1], &n))
+		return cp_msg(ctx, MSG_CMD_INVALID_OPERAND, argv[1]);
+	if (!cmd_seconds(argv[2], &m))
+		return cp_msg(ctx, MSG_CMD_INVALID_OPERAND, argv[2]);
+	if (argc > 3)
+		return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[3]);
+	ctx->user->more_s = n;
+	ctx->user->more2_s = m;
+	return 0;
+}
+
+/* TERMINAL HOLD ON|OFF */
+int cmd_term_hold(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	if (argc < 2)
+		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
+	if (!strcasecmp(argv[1], "ON"))
+		ctx->user->hold = true;
+	else if (!strcasecmp(argv[1], "OFF"))
+		ctx->user->hold = false;
+	else
+		return cp_msg(ctx, MSG_CMD_INVALID_OPERAND, argv[1]);
+	return 0;
+}
+
+/*
+ * SET PFnn [IMMED|DELAYED] command | RETRIEVE, or SET PFnn alone (the key
+ * does nothing).  IMMED (the default) runs the command as if typed;
+ * DELAYED puts it into the input area to be edited and sent with ENTER.
+ */
+int cmd_set_pf(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	struct cp_user *u = ctx->user;
+	int n = cmd_pf_number(argv[0]) - 1, i = 1;
+	enum cp_pf how = CP_PF_IMMED;
+	char *text;
+
+	if (n < 0)
+		return cp_msg(ctx, MSG_PF_INVALID, argv[0], CP_PF_KEYS);
+	if (argc > 1 && cmd_word(argv[1], "IMMED", 3))
+		i++;
+	else if (argc > 1 && cmd_word(argv[1], "DELAYED", 5))
+		how = CP_PF_DELAYED, i++;
+	if (argc == 2 && cmd_word(argv[1], "RETRIEVE", 3))
+		how = CP_PF_RETRIEVE;
+	else if (i >= argc)
+		how = CP_PF_NONE;
+	text = how == CP_PF_IMMED || how == CP_PF_DELAYED ? strdup(rest[i]) : NULL;
+	if ((how == CP_PF_IMMED || how == CP_PF_DELAYED) && !text)
+		return -1;
+	free(u->pf[n]);
+	u->pf[n] = text;
+	u->pf_how[n] = how;
+	return 0;
+}
+
+static void cmd_q_pf_one(struct cp_ctx *ctx, int n)
+{
+	static const char *const hows[] = {
+	    [CP_PF_NONE] = "UNDEFINED",
+	    [CP_PF_RETRIEVE] = "RETRIEVE",
+	    [CP_PF_IMMED] = "IMMED",
+	    [CP_PF_DELAYED] = "DELAYED",
+	};
+	const char *text = ctx->user->pf[n];
+
+	cp_msg(ctx, MSG_Q_PF, n + 1, hows[ctx->user->pf_how[n]], text ? " " : "", text ? text : "");
+}
+
+/* QUERY PF [nn]: what the keys do. */
+int cmd_q_pf(struct cp_ctx *ctx, int argc, char **argv, char **rest)
+{
+	int n;
+
+	if (argc < 2) {
+		for (n = 0; n < CP_PF_KEYS; n++)
+			cmd_q_pf_one(ctx, n);
+		return 0;
+	}
+	n = atoi(argv[1]);
+	if (!isdigit((unsigned char)argv[1][0]) || n < 1 || n > CP_PF_KEYS)
+		return cp_msg(ctx, MSG_PF_INVALID, argv[1], CP_PF_KEYS);
+	cmd_q_pf_one(ctx, n - 1);
+	return 0;
 }
 
 static int cmd_q_storage(struct cp_ctx *ctx)
@@ -95,7 +215,9 @@ int cmd_q_terminal(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		snprintf(linend, sizeof(linend), "%c", ctx->user->linend);
 	cp_msg(ctx, MSG_Q_TERMINAL_1, linend);
 	cp_msg(ctx, MSG_Q_TERMINAL_2);
-	return cp_msg(ctx, MSG_Q_TERMINAL_3, "BREAK");
+	cp_msg(ctx, MSG_Q_TERMINAL_3, ctx->term && ctx->term->is3270 ? "PA1" : "BREAK");
+	return cp_msg(ctx, MSG_Q_TERMINAL_4, ctx->user->more_s, ctx->user->more2_s,
+		      ctx->user->hold ? "ON" : "OFF");
 }
 
 static const char *cmd_user_where(const struct cp_user *u)

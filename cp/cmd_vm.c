@@ -73,6 +73,7 @@ int cmd_ipl(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	u->ipled = false;
 	free(u->last_ipl);
 	u->last_ipl = strdup(ctx->line);
+	cp_user_memo(u);
 	if (disk >= 0) {
 		int ret = nss_seg_ipl(ctx);
 

@@ -30,8 +30,8 @@ const struct cp_command cp_commands[] = {
 	{"QUERY",      1, "*",  0, cmd_query,      "VIRTUAL|TERMINAL|NAMES|USERS|TIME|userid ..."},
 	{"DEFINE",     3, "G",  0, cmd_define,     "STORAGE nnnM | CPU nn | T9336|VFB-512 vdev BLK n | NIC vdev QDIO | VSWITCH name [NAT] | LAN name | SEGMENT name [EXCLUSIVE]"},
 	{"SYSTEM",     3, "G",  0, cmd_system,     "RESET|CLEAR"},
-	{"SET",        3, "G",  0, cmd_set,        "LINEND char|ON|OFF | MSG ON|OFF"},
-	{"TERMINAL",   4, "G",  0, cmd_terminal,   "LINEND char|ON|OFF"},
+	{"SET",        3, "G",  0, cmd_set,        "LINEND char|ON|OFF | MSG ON|OFF | PFnn [IMMED|DELAYED] cmd|RETRIEVE"},
+	{"TERMINAL",   4, "G",  0, cmd_terminal,   "LINEND char|ON|OFF | MORE n m | HOLD ON|OFF"},
 	{"MESSAGE",    1, "ABCDEFG", 0, cmd_msg,   "userid|* text"},
 	{"MSG",        3, "ABCDEFG", 0, cmd_msg,   "userid|* text"},
 	{"AUTOLOG",    4, "AB", 0, cmd_autolog,    "userid [password]"},
@@ -63,6 +63,7 @@ const struct cp_command cp_query_commands[] = {
 	{"USERS",      1, "*",  0, cmd_q_users,    "[userid]"},
 	{"TIME",       3, "*",  0, cmd_q_time,     ""},
 	{"SSI",        3, "ABCDEG", 0, cmd_q_ssi,  ""},
+	{"PF",         2, "G",  0, cmd_q_pf,       "[nn]"},
 	/* Named Saved Systems: NSS, TRACE */
 	{"NSS",        3, "E",  0, cmd_q_nss,      "[ALL|NAME name|USERS name|MAP]"},
 	{"TRACE",      2, "G",  0, cmd_q_trace,    ""},
@@ -76,6 +77,16 @@ const struct cp_command cp_set_commands[] = {
 	{"LINEND",     5, "G",  0, cmd_set_linend, "char|ON|OFF"},
 	{"MSG",        3, "ABCDEFG", 0, cmd_set_msg, "ON|OFF"},
 	{"VSWITCH",    3, "B",  0, cmd_set_vswitch, "name HOSTFWD TCP|UDP [addr:]port userid port | ... OFF"},
+	/* "PFnn" is matched by cmd_set: the key's number is part of the word */
+	{"PF",         2, "G",  0, cmd_set_pf,     "nn [IMMED|DELAYED] command | RETRIEVE | (empty: undefined)"},
+	{NULL},
+};
+
+/* TERMINAL operands: the console's own settings (the 3270's MORE and HOLD). */
+const struct cp_command cp_terminal_commands[] = {
+	{"LINEND",     5, "G",  0, cmd_set_linend, "char|ON|OFF"},
+	{"MORE",       4, "G",  0, cmd_term_more,  "n m   seconds to MORE... clearing, and after an ENTER"},
+	{"HOLD",       4, "G",  0, cmd_term_hold,  "ON|OFF   a full screen waits for CLEAR or PA2"},
 	{NULL},
 };
 /* clang-format on */

@@ -66,9 +66,10 @@ struct cp_command {
 	const char *help; /* operands, one line */
 };
 
-extern const struct cp_command cp_commands[];	    /* NULL-terminated */
-extern const struct cp_command cp_query_commands[]; /* QUERY operands */
-extern const struct cp_command cp_set_commands[];   /* SET operands */
+extern const struct cp_command cp_commands[];	       /* NULL-terminated */
+extern const struct cp_command cp_query_commands[];    /* QUERY operands */
+extern const struct cp_command cp_set_commands[];      /* SET operands */
+extern const struct cp_command cp_terminal_commands[]; /* TERMINAL operands */
 
 /* exec_implied(): no such EXEC (a return code besides message numbers). */
 #define CP_RC_NOT_HANDLED (-1)
@@ -113,5 +114,9 @@ int cmd_q_users(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_q_time(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_set_linend(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_set_msg(struct cp_ctx *ctx, int argc, char **argv, char **rest);
+int cmd_set_pf(struct cp_ctx *ctx, int argc, char **argv, char **rest);
+int cmd_q_pf(struct cp_ctx *ctx, int argc, char **argv, char **rest);
+int cmd_term_more(struct cp_ctx *ctx, int argc, char **argv, char **rest);
+int cmd_term_hold(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 
 #endif

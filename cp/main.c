@@ -3,11 +3,14 @@
  * rvcp cp --directory FILE --spool DIR [--listen HOST:PORT] [--logon-timeout S]
  *         [--user NAME] [--exec-storage SIZE] [--exec-cpu SECONDS]
  *         [--logon-per-address N] [--logon-lock-user N] [--logon-lock-address N]
- *         [--logon-delay MS] [--config SYSTEM-CONFIG]
- *         [--ssi URL[,URL...] --member NAME [--ssi-ttl S] [--ssi-name NAME]]:
+ *         [--logon-delay MS] [--orphan-wait S] [--config SYSTEM-CONFIG]
+ *         [--ssi URL[,URL...] --member NAME [--ssi-ttl S] [--ssi-name NAME]
+ *          [--ssi-key FILE] [--ssi-fetch HOST:PORT]]:
  * the control program daemon.  One process, one epoll loop (util/evloop.h); signals
- * arrive through a signalfd: SIGTERM/SIGINT shut down cleanly, SIGCHLD
- * reaps VM processes.
+ * arrive through a signalfd: SIGTERM/SIGINT shut down cleanly, SIGQUIT ends
+ * CP leaving the guests running for the next CP, SIGCHLD reaps VM processes.
+ * VM processes outlive a CP that crashes or is killed: a CP started on the
+ * same spool takes them over (cp/vmctl.h, --orphan-wait SECONDS).
  *
  * The parts of CP, each with its header, in the order their calls run:
  *   terminal.h   telnet line-mode terminals, LOGON, routing of typed lines;
@@ -57,9 +60,18 @@
 #include "cp/vmctl.h"
 #include "util/log.h"
 
+/* SIGQUIT: CP ends and leaves the guests running for the next CP (an
+ * upgrade); SIGTERM and SIGINT log everybody off first. */
+static bool cp_leaving;
+
 /* Shutdown, once the loop has ended: log everybody off, close the terminals. */
 static void cp_shutdown(void)
 {
+	if (cp_leaving) {
+		log_info("leaving %d users' guests running for the next CP", cp_user_count());
+		term_close_all();
+		return;
+	}
 	log_info("shutdown: logging off %d users", cp_user_count());
 	while (cp_sys.users)
 		cp_user_logoff(cp_sys.users);
@@ -77,6 +89,7 @@ static void cp_signal(void *opaque, int fd, uint32_t events)
 			while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 				vmctl_reaped(pid, status);
 		} else {
+			cp_leaving = si.ssi_signo == SIGQUIT;
 			log_info("signal %d: shutting down", (int)si.ssi_signo);
 			evloop_quit(cp_sys.loop);
 		}
@@ -89,11 +102,11 @@ static int cp_usage(void)
 			"               [--logon-timeout SECONDS (300; 0: none)] [--user NAME]\n"
 			"               [--logon-per-address N (32; 0: no limit)]\n"
 			"               [--logon-lock-user N (5)] [--logon-lock-address N (20)]\n"
-			"               [--logon-delay MS (1500)]\n"
+			"               [--logon-delay MS (1500)] [--orphan-wait SECONDS (300)]\n"
 			"               [--exec-storage SIZE (256M)] [--exec-cpu SECONDS (60)]\n"
 			"               [--config SYSTEM-CONFIG]\n"
 			"               [--ssi URL[,URL...] --member NAME [--ssi-ttl SECONDS (15)]\n"
-			"                [--ssi-name NAME]]\n");
+			"                [--ssi-name NAME] [--ssi-key FILE] [--ssi-fetch HOST:PORT]]\n");
 	return 2;
 }
 
@@ -145,6 +158,7 @@ static int cp_signals(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGQUIT);
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -168,21 +182,25 @@ int cp_main(int argc, char **argv)
 	    {"logon-lock-user", required_argument, NULL, 'U'},
 	    {"logon-lock-address", required_argument, NULL, 'A'},
 	    {"logon-delay", required_argument, NULL, 'D'},
+	    {"orphan-wait", required_argument, NULL, 'O'},
 	    {"ssi", required_argument, NULL, 'S'},
 	    {"member", required_argument, NULL, 'M'},
 	    {"ssi-ttl", required_argument, NULL, 'T'},
 	    {"ssi-name", required_argument, NULL, 'N'},
+	    {"ssi-key", required_argument, NULL, 'K'},
+	    {"ssi-fetch", required_argument, NULL, 'F'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dirfile = NULL, *listen = "127.0.0.1:2323", *user = NULL, *config = NULL;
-	const char *ssi = NULL, *member = NULL, *ssi_name = NULL;
+	struct cp_ssi_options ssi = {.ttl = 15};
 	uint64_t exec_mem = 0, exec_cpu = 0, per_address, lock_user = 5, lock_addr = 20,
-		 delay = 1500, ssi_ttl = 15;
+		 delay = 1500, orphan_wait, ssi_ttl;
 	char err[512] = "";
 	int c, rc = 1, sigfd = -1;
 
 	log_set_name("rvcp cp");
-	while ((c = getopt_long(argc, argv, "d:s:l:t:u:m:P:a:c:U:A:D:S:M:T:N:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:l:t:u:m:P:a:c:U:A:D:O:S:M:T:N:K:F:", opts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'd':
 			dirfile = optarg;
@@ -229,18 +247,30 @@ int cp_main(int argc, char **argv)
 			if (cp_number(optarg, 60000, &delay))
 				return cp_usage();
 			break;
+		case 'O':
+			if (cp_number(optarg, 86400, &orphan_wait))
+				return cp_usage();
+			vmctl_set_orphan_wait((unsigned)orphan_wait);
+			break;
 		case 'S':
-			ssi = optarg;
+			ssi.urls = optarg;
 			break;
 		case 'M':
-			member = optarg;
+			ssi.member = optarg;
 			break;
 		case 'N':
-			ssi_name = optarg;
+			ssi.name = optarg;
+			break;
+		case 'K':
+			ssi.keyfile = optarg;
+			break;
+		case 'F':
+			ssi.fetch = optarg;
 			break;
 		case 'T':
 			if (cp_number(optarg, 3600, &ssi_ttl) || ssi_ttl < 2)
 				return cp_usage();
+			ssi.ttl = (unsigned)ssi_ttl;
 			break;
 		case 'P':
 			if (cp_number(optarg, 86400, &exec_cpu) || !exec_cpu)
@@ -250,7 +280,7 @@ int cp_main(int argc, char **argv)
 			return cp_usage();
 		}
 	}
-	if (!dirfile || !cp_sys.spool || optind != argc || !ssi != !member)
+	if (!dirfile || !cp_sys.spool || optind != argc || !ssi.urls != !ssi.member)
 		return cp_usage();
 	term_set_logon_guard((unsigned)lock_user, (unsigned)lock_addr, (unsigned)delay);
 	if (dir_load(dirfile, &cp_sys.dir, err, sizeof(err))) {
@@ -284,14 +314,17 @@ int cp_main(int argc, char **argv)
 	}
 	if (nss_cp_init())
 		goto out;
-	if (ssi && cp_ssi_join(ssi, member, listen, (unsigned)ssi_ttl, ssi_name))
+	ssi.address = listen;
+	if (ssi.urls && cp_ssi_join(&ssi))
 		goto out;
+	cp_user_adopt_all(); /* guests a previous CP left running */
 	log_info("ready on %s: %d users in %s, spool %s", listen, cp_sys.dir->nusers, dirfile,
 		 cp_sys.spool);
 	rc = evloop_run(cp_sys.loop) ? 1 : 0;
 	cp_shutdown();
 	cp_ssi_leave();
-	vmctl_wait_all();
+	if (!cp_leaving)
+		vmctl_wait_all();
 	net_shutdown();
 	childlog_close_all();
 	log_info("shutdown complete");

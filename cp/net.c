@@ -443,6 +443,22 @@ void net_after_setup(struct cp_user *u)
 			nu->nic[i].coupled = false;
 }
 
+void net_adopt(struct cp_user *u, const struct proto_setup_nic *nics, int n)
+{
+	struct net_user *nu = net_of(u);
+
+	for (int i = 0; nu && i < nu->n; i++)
+		for (int k = 0; k < n; k++)
+			if (nics[k].vdev == nu->nic[i].vdev &&
+			    !memcmp(nics[k].mac, nu->nic[i].mac, 6))
+				nu->nic[i].in_machine = true;
+	/* Couple what the directory couples: the old CP's switch ports are gone. */
+	for (int i = 0; nu && i < nu->n; i++)
+		if (!nu->nic[i].in_machine)
+			nu->nic[i].coupled = false;
+	net_after_setup(u);
+}
+
 void net_release(struct cp_user *u)
 {
 	struct net_user *nu = net_of(u);

@@ -49,6 +49,9 @@ void net_user_logoff(struct cp_user *u);
 int net_setup_nics(struct cp_user *u, struct proto_setup_nic *out, int max);
 /* After SETUP: fresh ports for the coupled NICs, sent with NIC_LINK. */
 void net_after_setup(struct cp_user *u);
+/* An adopted VM (cp/vmctl.h) has these NICs: the user's that match are
+ * in its machine, and are coupled again as the directory says. */
+void net_adopt(struct cp_user *u, const struct proto_setup_nic *nics, int n);
 /* Before IPL and resets: NICs defined or detached since apply now. */
 void net_release(struct cp_user *u);
 

@@ -68,6 +68,23 @@ void nss_release(struct cp_user *u)
 	nss_seg_release(u);
 }
 
+unsigned nss_user_spoolid(const struct cp_user *u)
+{
+	const struct nss_user *n = u->nss;
+
+	return n && n->file ? n->file->meta.hdr.spoolid : 0;
+}
+
+void nss_adopt(struct cp_user *u, unsigned spoolid)
+{
+	struct spool_file *f = spool_by_id(&nss_spool, spoolid);
+	struct nss_user *n = nss_user_get(u);
+
+	if (!f || !n || n->file || spool_adopt_user(&nss_spool, f, u->id))
+		return;
+	n->file = f;
+}
+
 void nss_logoff(struct cp_user *u)
 {
 	struct nss_user *n = u->nss;

@@ -102,6 +102,11 @@ int nss_cp_init(void);
 struct nss_user *nss_user_get(struct cp_user *u);
 /* The VM's storage is going (IPL, reset, logoff, the VM ended). */
 void nss_release(struct cp_user *u);
+/* The spool id of the saved system the user's VM runs, 0 if none. */
+unsigned nss_user_spoolid(const struct cp_user *u);
+/* An adopted VM (cp/vmctl.h) runs saved system spoolid: counted as its user
+ * (PURGE waits for it); a stale or unknown id is ignored. */
+void nss_adopt(struct cp_user *u, unsigned spoolid);
 /* The user logs off: frees u->nss. */
 void nss_logoff(struct cp_user *u);
 /* Sends the user's trap to its VM (after IPL, or when set). */

@@ -23,6 +23,7 @@
 #include "cp/logon_guard.h"
 #include "cp/pwcheck.h"
 #include "cp/terminal.h"
+#include "cp/tn3270.h"
 #include "cp/user.h"
 #include "util/log.h"
 
@@ -32,7 +33,10 @@
 /* Terminals at once: each costs a descriptor and ~16 KiB, so a flood of
  * connections is refused beyond this rather than exhausting CP. */
 #define TERM_MAX	512
-#define ACCEPT_RETRY_MS 200 /* out of descriptors: stop accepting this long */
+#define ACCEPT_RETRY_MS 200    /* out of descriptors: stop accepting this long */
+#define TERM_SYSNAME	"RVCP" /* the system's name in a 3270's status area */
+/* A client that has not answered DO TN3270E by then is a line-mode one. */
+#define TERM_NEGOTIATE_MS 500
 
 /* A terminal that has not logged on this long is dropped (--logon-timeout),
  * so idle connections cannot hold every TERM_MAX slot. */
@@ -77,6 +81,9 @@ struct cp_term {
 	char *out;
 	size_t outlen, outcap;
 	bool dropping;
+	struct tn3270 *s3270; /* negotiating a 3270, or one (cp/tn3270.h) */
+	bool logo_pending;    /* the logo waits for the negotiation's outcome */
+	struct ev_timer *negotiate_timer;
 	struct ev_timer *timer;
 	struct ev_timer *close_timer;
 	struct ev_timer *logon_timer; /* the LOGON grace period runs */
@@ -90,6 +97,11 @@ static int nterms; /* connected terminals */
 
 static const telnet_telopt_t term_telopts[] = {
     {TELNET_TELOPT_ECHO, TELNET_WILL, TELNET_DONT},
+    /* what a 3270 client may offer (cp/tn3270.h) */
+    {TELNET_TELOPT_BINARY, TELNET_WILL, TELNET_DO},
+    {TELNET_TELOPT_EOR, TELNET_WILL, TELNET_DO},
+    {TELNET_TELOPT_TTYPE, TELNET_WONT, TELNET_DO},
+    {40, TELNET_WONT, TELNET_DO}, /* TN3270E */
     {-1, 0, 0},
 };
 
@@ -118,6 +130,8 @@ static void term_destroy(struct cp_term *t)
 		evloop_timer_cancel(cp_sys.loop, t->close_timer);
 	if (t->logon_timer)
 		evloop_timer_cancel(cp_sys.loop, t->logon_timer);
+	if (t->negotiate_timer)
+		evloop_timer_cancel(cp_sys.loop, t->negotiate_timer);
 	evloop_del(cp_sys.loop, t->fd);
 	close(t->fd);
 	for (pp = &terms; *pp; pp = &(*pp)->next) {
@@ -129,6 +143,7 @@ static void term_destroy(struct cp_term *t)
 	nterms--;
 	log_info("terminal %s (%s) closed", t->name, t->peer);
 	telnet_free(t->tn);
+	tn3270_free(t->s3270);
 	free(t->out);
 	free(t);
 }
@@ -197,10 +212,20 @@ static void term_queue(struct cp_term *t, const char *buf, size_t len)
 	t->outlen += len;
 }
 
+static bool term_is3270(const struct cp_term *t)
+{
+	return tn3270_active(t->s3270);
+}
+
 static void term_write_raw(struct cp_term *t, const void *buf, size_t len)
 {
 	if (t->state == TERM_CLOSING)
 		return;
+	if (term_is3270(t)) {
+		tn3270_guest(t->s3270, buf, len);
+		term_flush(t);
+		return;
+	}
 	telnet_send(t->tn, buf, len); /* escapes IAC, lands in term_queue */
 	term_flush(t);
 }
@@ -209,6 +234,11 @@ static void term_write_line(struct cp_term *t, const char *text)
 {
 	if (t->state == TERM_CLOSING)
 		return;
+	if (term_is3270(t)) {
+		tn3270_line(t->s3270, text);
+		term_flush(t);
+		return;
+	}
 	telnet_send(t->tn, text, strlen(text));
 	telnet_send(t->tn, "\r\n", 2);
 	term_flush(t);
@@ -349,8 +379,10 @@ static void term_logon_prompt(struct cp_term *t, const char *userid)
 	snprintf(t->pending_id, sizeof(t->pending_id), "%s", userid);
 	t->state = TERM_PASSWORD;
 	/* The client stops echoing (before it shows the prompt); we do not
-	 * echo either. */
-	if (t->telnet) {
+	 * echo either.  A 3270's input area becomes non-display. */
+	if (term_is3270(t)) {
+		tn3270_hidden(t->s3270, true);
+	} else if (t->telnet) {
 		/* Raw clients (nc, socat) end lines with LF alone and would show
 		 * the option bytes as garbage: they are not sent to them. */
 		telnet_negotiate(t->tn, TELNET_WILL, TELNET_TELOPT_ECHO);
@@ -474,6 +506,8 @@ static void term_password(struct cp_term *t, const char *password)
 {
 	struct dir_user *d = dir_find(cp_sys.dir, t->pending_id);
 
+	if (term_is3270(t))
+		tn3270_hidden(t->s3270, false);
 	if (t->echo_off) {
 		telnet_negotiate(t->tn, TELNET_WONT, TELNET_TELOPT_ECHO);
 		t->echo_off = false;
@@ -554,8 +588,13 @@ static void term_guest_line(struct cp_term *t, const char *line)
 
 	memcpy(buf, line, n);
 	buf[n++] = '\n';
-	if (cp_user_console_in(u, buf, n) == -ENOBUFS)
-		cp_sink_msg(&t->sink, MSG_TERM_TYPEAHEAD_FULL);
+	if (t->s3270)
+		tn3270_guest_input(t->s3270);
+	if (cp_user_console_in(u, buf, n) != -ENOBUFS)
+		return;
+	cp_sink_msg(&t->sink, MSG_TERM_TYPEAHEAD_FULL);
+	if (t->s3270)
+		tn3270_not_accepted(t->s3270);
 }
 
 /* Keeps a line typed while the user is held; one that does not fit is dropped. */
@@ -565,6 +604,8 @@ static void term_typeahead_add(struct cp_term *t, const char *line)
 
 	if (t->talen + n > sizeof(t->typeahead)) {
 		cp_sink_msg(&t->sink, MSG_TERM_TYPEAHEAD_FULL);
+		if (t->s3270)
+			tn3270_not_accepted(t->s3270);
 		return;
 	}
 	memcpy(t->typeahead + t->talen, line, n);
@@ -696,10 +737,210 @@ static void term_attention(struct cp_term *t, unsigned char cmd)
 	cp_user_stop(u);
 }
 
+/* ---- 3270 terminals: the session's host (cp/tn3270.h) ---- */
+
+static telnet_t *t3270_telnet(void *opaque)
+{
+	return ((struct cp_term *)opaque)->tn;
+}
+
+static bool t3270_room(void *opaque, size_t len)
+{
+	return ((struct cp_term *)opaque)->outlen + len <= TERM_OUT_MAX;
+}
+
+/* Not a 3270: a line-mode terminal from now on, as before. */
+static void term_line_mode(struct cp_term *t)
+{
+	tn3270_free(t->s3270);
+	t->s3270 = NULL;
+	if (t->negotiate_timer)
+		evloop_timer_cancel(cp_sys.loop, t->negotiate_timer);
+	t->negotiate_timer = NULL;
+	if (t->logo_pending) {
+		t->logo_pending = false;
+		cp_sink_msg(&t->sink, MSG_LOGO);
+	}
+}
+
+/* No answer to DO TN3270E: nc, socat; a client mid-negotiation goes on. */
+static void term_negotiate_expired(void *opaque)
+{
+	struct cp_term *t = opaque;
+
+	t->negotiate_timer = NULL;
+	if (t->s3270 && !tn3270_active(t->s3270) && !tn3270_answered(t->s3270))
+		term_line_mode(t);
+}
+
+static void t3270_flush(void *opaque)
+{
+	term_flush(opaque);
+}
+
+static void t3270_mode(void *opaque, enum tn3270_mode mode)
+{
+	struct cp_term *t = opaque;
+	int rows, cols;
+
+	switch (mode) {
+	case TN3270_LINE: /* the session calls nothing after this */
+		term_line_mode(t);
+		break;
+	case TN3270_3270:
+		tn3270_size(t->s3270, &rows, &cols);
+		log_info("terminal %s: 3270 (%s, %dx%d)", t->name, tn3270_type(t->s3270), rows,
+			 cols);
+		t->telnet = true;
+		t->logo_pending = false;
+		t->con.is3270 = true;
+		if (t->state == TERM_USER || t->state == TERM_PASSWORD)
+			break; /* nothing to show again */
+		cp_sink_msg(&t->sink, MSG_LOGO);
+		break;
+	case TN3270_DROP:
+		log_warn("terminal %s (%s): 3270 protocol broken, dropped", t->name, t->peer);
+		term_hangup(t);
+		break;
+	}
+}
+
+/* Typed lines are shown in the output area, as z/VM does, except what
+ * goes to a running guest (which echoes it) and passwords. */
+static void t3270_echo(struct cp_term *t, const char *line)
+{
+	struct cp_user *u = t->user;
+
+	if (t->state == TERM_PASSWORD || t->state == TERM_DELAY)
+		return;
+	if (t->state == TERM_USER && u && u->running && !(u->input && u->input->line) &&
+	    !(u->linend && line[0] == u->linend && !strncasecmp(line + 1, "CP", 2)))
+		return;
+	tn3270_line(t->s3270, line);
+}
+
+static void t3270_line(void *opaque, char *line)
+{
+	struct cp_term *t = opaque;
+
+	t3270_echo(t, line);
+	term_line(t, line);
+	if (t->s3270 && t->state != TERM_CLOSING)
+		tn3270_refresh(t->s3270);
+}
+
+/* A PF key: the user's SET PFnn (RETRIEVE on PF12 before LOGON too). */
+static void t3270_pf(struct cp_term *t, int n)
+{
+	struct cp_user *u = t->state == TERM_USER ? t->user : NULL;
+	enum cp_pf how = u ? u->pf_how[n] : n == 11 ? CP_PF_RETRIEVE : CP_PF_NONE;
+	char line[TERM_LINE_MAX];
+
+	switch (how) {
+	case CP_PF_RETRIEVE:
+		tn3270_retrieve(t->s3270);
+		break;
+	case CP_PF_DELAYED:
+		tn3270_set_input(t->s3270, u->pf[n]);
+		break;
+	case CP_PF_IMMED:
+		snprintf(line, sizeof(line), "%s", u->pf[n]);
+		t3270_line(t, line);
+		break;
+	default:
+		tn3270_not_accepted(t->s3270);
+		break;
+	}
+}
+
+static void t3270_key(void *opaque, enum tn3270_key key)
+{
+	struct cp_term *t = opaque;
+
+	if (key >= TN3270_PF1 && key < TN3270_PF1 + CP_PF_KEYS) {
+		t3270_pf(t, key - TN3270_PF1);
+		return;
+	}
+	if (key == TN3270_PA1 && t->state == TERM_USER && t->user) {
+		term_attention(t, TELNET_BREAK); /* the break key, as #CP alone */
+		if (t->s3270)
+			tn3270_refresh(t->s3270);
+		return;
+	}
+	tn3270_not_accepted(t->s3270);
+}
+
+static enum tn3270_state t3270_state(void *opaque)
+{
+	struct cp_term *t = opaque;
+
+	if (t->state != TERM_USER || !t->user)
+		return TN3270_NO_USER;
+	return t->user->running ? TN3270_RUNNING : TN3270_CP_READ;
+}
+
+static void t3270_more(void *opaque, unsigned *n, unsigned *m, bool *hold)
+{
+	struct cp_term *t = opaque;
+
+	if (t->state != TERM_USER || !t->user)
+		return;
+	*n = t->user->more_s;
+	*m = t->user->more2_s;
+	*hold = t->user->hold;
+}
+
+static const struct tn3270_host t3270_host = {
+    .telnet = t3270_telnet,
+    .room = t3270_room,
+    .flush = t3270_flush,
+    .mode = t3270_mode,
+    .line = t3270_line,
+    .key = t3270_key,
+    .state = t3270_state,
+    .more = t3270_more,
+};
+
+/* A telnet event the 3270 session takes; false: line mode handles it. */
+static bool term_3270_event(struct cp_term *t, telnet_event_t *ev)
+{
+	if (!t->s3270 || t->state == TERM_CLOSING)
+		return t->state == TERM_CLOSING;
+	switch (ev->type) {
+	case TELNET_EV_DATA:
+		if (!tn3270_active(t->s3270)) {
+			term_line_mode(t); /* typed before negotiating: no 3270 */
+			return false;
+		}
+		tn3270_data(t->s3270, (const uint8_t *)ev->data.buffer, ev->data.size);
+		return true;
+	case TELNET_EV_WILL:
+	case TELNET_EV_WONT:
+	case TELNET_EV_DO:
+	case TELNET_EV_DONT:
+		t->telnet = true;
+		tn3270_negotiated(t->s3270, ev->type, ev->neg.telopt);
+		return true;
+	case TELNET_EV_SUBNEGOTIATION:
+		tn3270_subnegotiation(t->s3270, ev->sub.telopt, (const uint8_t *)ev->sub.buffer,
+				      ev->sub.size);
+		return true;
+	case TELNET_EV_IAC:
+		if (ev->iac.cmd != TELNET_EOR || !tn3270_active(t->s3270))
+			return false;
+		tn3270_eor(t->s3270);
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void term_telnet_event(telnet_t *tn, telnet_event_t *ev, void *opaque)
 {
 	struct cp_term *t = opaque;
 
+	if (ev->type != TELNET_EV_SEND && term_3270_event(t, ev))
+		return;
 	switch (ev->type) {
 	case TELNET_EV_DATA:
 		term_data(t, ev->data.buffer, ev->data.size);
@@ -778,7 +1019,11 @@ static void con_leave(struct cp_console *c, bool hold)
 
 static void con_resume(struct cp_console *c)
 {
-	term_typeahead_replay(term_of(c));
+	struct cp_term *t = term_of(c);
+
+	term_typeahead_replay(t);
+	if (t->s3270 && t->state != TERM_CLOSING)
+		tn3270_refresh(t->s3270);
 }
 
 static void con_logon(struct cp_console *c, const char *userid)
@@ -875,9 +1120,14 @@ static void term_accept(void *opaque, int fd, uint32_t events)
 	t->sink.line = term_sink_line;
 	term_console_init(t);
 	t->tn = telnet_init(term_telopts, term_telnet_event, 0, t);
-	if (!t->tn || evloop_add(cp_sys.loop, cfd, EPOLLIN, term_event, t)) {
+	struct tn3270_host th = t3270_host;
+
+	th.opaque = t;
+	t->s3270 = tn3270_new(&th, cp_sys.loop, TERM_SYSNAME);
+	if (!t->tn || !t->s3270 || evloop_add(cp_sys.loop, cfd, EPOLLIN, term_event, t)) {
 		if (t->tn)
 			telnet_free(t->tn);
+		tn3270_free(t->s3270);
 		free(t);
 		close(cfd);
 		return;
@@ -887,7 +1137,15 @@ static void term_accept(void *opaque, int fd, uint32_t events)
 	nterms++;
 	log_info("terminal %s connected from %s", t->name, t->peer);
 	term_logon_arm(t);
-	cp_sink_msg(&t->sink, MSG_LOGO);
+	/* Is it a 3270?  The client's answer decides; meanwhile (and for nc,
+	 * which never answers) it is a line-mode terminal. */
+	tn3270_start(t->s3270);
+	term_flush(t);
+	t->logo_pending = true;
+	t->negotiate_timer =
+	    evloop_timer(cp_sys.loop, TERM_NEGOTIATE_MS, term_negotiate_expired, t);
+	if (!t->negotiate_timer)
+		term_line_mode(t);
 }
 
 static int term_guard_init(void)

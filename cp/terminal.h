@@ -2,7 +2,15 @@
 #ifndef RVCP_CP_TERMINAL_H
 #define RVCP_CP_TERMINAL_H
 /*
- * Line-mode terminals: telnet (through libtelnet), nc and socat.  The top
+ * Terminals: telnet (through libtelnet), nc and socat in line mode, and
+ * 3270s (x3270, c3270, s3270: TN3270 and TN3270E) on the same port.  At
+ * connect CP asks DO TN3270E and DO TERMINAL-TYPE; a client that answers
+ * with a 3270 type gets a 3270 session (cp/tn3270.h: the screen, the
+ * keys, the status area), any other line mode.  The logo waits for the
+ * answer (at most 0.5 s, for nc and socat, which do not answer).  On a
+ * 3270 the input area is the typed line, ENTER sends it, PA1 is the
+ * break, PF keys do what SET PFnn says (PF12: RETRIEVE); the rest below
+ * holds for both kinds.  The top
  * of CP's core: it calls the commands (cp/commands.h) and the users
  * (cp/user.h), and is reached from below only through the struct
  * cp_console it gives each user.

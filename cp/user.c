@@ -161,22 +161,34 @@ static const struct vmctl_events cp_user_vm_events = {
     .nss_message = nss_vm_message,
 };
 
-int cp_user_logon(struct dir_user *d, struct cp_sink *sink, struct cp_user **out)
+static struct cp_user *user_new(struct dir_user *d)
 {
 	struct cp_user *u = calloc(1, sizeof(*u));
-	int rc;
 
 	if (!u)
-		return -ENOMEM;
+		return NULL;
 	u->dir = d;
 	u->id = d->id;
 	u->storage = d->storage;
 	cpu_user_logon(u);
 	u->linend = '#';
+	u->more_s = CP_MORE_S;
+	u->more2_s = CP_MORE2_S;
+	u->pf_how[11] = CP_PF_RETRIEVE; /* PF12, as z/VM's default */
 	u->logon_time = time(NULL);
 	u->sink.line = cp_user_sink_line;
 	u->next = cp_sys.users;
 	cp_sys.users = u;
+	return u;
+}
+
+int cp_user_logon(struct dir_user *d, struct cp_sink *sink, struct cp_user **out)
+{
+	struct cp_user *u = user_new(d);
+	int rc;
+
+	if (!u)
+		return -ENOMEM;
 	rc = vmctl_create(u, &cp_user_vm_events, sink);
 	if (rc) {
 		cp_sink_msg(sink, MSG_LOGON_VM_FAILED, u->id, strerror(-rc));
@@ -210,7 +222,92 @@ void cp_user_logoff(struct cp_user *u)
 	}
 	log_info("%s: logged off", u->id);
 	free(u->last_ipl);
+	for (int i = 0; i < CP_PF_KEYS; i++)
+		free(u->pf[i]);
 	free(u);
+}
+
+/*
+ * CP's memo to the VM (PROTO_MEMO): what a CP that takes the VM over after
+ * a restart needs and the VM does not know — the last IPL command (a
+ * guest's reboot IPLs it again) and the saved system in use.  One line
+ * each, "ipl TEXT" and "nss SPOOLID".
+ */
+void cp_user_memo(struct cp_user *u)
+{
+	char memo[PROTO_MEMO_MAX];
+	unsigned nss = nss_user_spoolid(u);
+	int n = 0;
+
+	memo[0] = 0;
+	if (u->last_ipl && strlen(u->last_ipl) < sizeof(memo) - 32)
+		n = snprintf(memo, sizeof(memo), "ipl %s\n", u->last_ipl);
+	if (nss)
+		snprintf(memo + n, sizeof(memo) - (size_t)n, "nss %u\n", nss);
+	if (u->vm && u->vm->sock >= 0)
+		cp_vm_send(u, PROTO_MEMO, memo, strlen(memo) + 1, NULL, 0);
+}
+
+/* The memo back from an adopted VM: as hostile as anything it says. */
+static void user_read_memo(struct cp_user *u, const char *memo)
+{
+	const char *line = memo;
+
+	while (*line) {
+		const char *end = strchr(line, '\n');
+		size_t n = end ? (size_t)(end - line) : strlen(line);
+		unsigned id;
+
+		if (n > 4 && !strncmp(line, "ipl ", 4)) {
+			free(u->last_ipl);
+			u->last_ipl = strndup(line + 4, n - 4);
+		} else if (n > 4 && sscanf(line, "nss %u", &id) == 1) {
+			nss_adopt(u, id);
+		}
+		line += n + (end ? 1 : 0);
+	}
+}
+
+static void user_adopt(struct vmctl_orphan *o)
+{
+	struct dir_user *d = dir_find(cp_sys.dir, o->r.user);
+	struct proto_reattach r;
+	struct cp_user *u;
+
+	if (!d || cp_user_find(d->id) || o->r.mem_size > d->maxstorage) {
+		vmctl_orphan_reject(o, !d ? "not in the directory"
+				       : cp_user_find(d->id)
+					   ? "the user is logged on"
+					   : "more storage than the directory allows");
+		return;
+	}
+	r = o->r; /* vmctl_adopt() frees o */
+	u = user_new(d);
+	if (!u || net_user_logon(u)) {
+		vmctl_orphan_reject(o, strerror(ENOMEM));
+		if (u)
+			cp_user_logoff(u);
+		return;
+	}
+	if (vmctl_adopt(u, &cp_user_vm_events, o)) {
+		cp_user_logoff(u);
+		return;
+	}
+	if (r.mem_size)
+		u->storage = r.mem_size;
+	u->running = r.running;
+	u->ipled = r.mem_size && (r.running || r.memo[0]);
+	user_read_memo(u, r.memo);
+	net_adopt(u, r.nics, (int)r.nnics);
+	cp_user_memo(u);
+	log_info("%s: logged on again (disconnected), its guest %s", u->id,
+		 u->running ? "running" : "stopped");
+	cp_ssi_adopted(u->id);
+}
+
+void cp_user_adopt_all(void)
+{
+	vmctl_find_orphans(user_adopt);
 }
 
 void cp_user_hold(struct cp_user *u)

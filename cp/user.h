@@ -57,6 +57,7 @@ struct cp_console {
 	/* LOGON userid was typed on it: ask the password. */
 	void (*logon)(struct cp_console *c, const char *userid);
 	const char *name; /* "L0001": the terminal's name in QUERY NAMES */
+	bool is3270;	  /* a 3270 (cp/tn3270.h): its break key is PA1 */
 };
 
 /* Terminal input diverted from CP (an EXEC's PULL, a running EXEC's break). */
@@ -65,6 +66,12 @@ struct cp_input_hook {
 	void (*attn)(void *opaque); /* the break key */
 	void *opaque;
 };
+
+/* What a PF key of the user's 3270 does (SET PFnn). */
+enum cp_pf { CP_PF_NONE, CP_PF_RETRIEVE, CP_PF_IMMED, CP_PF_DELAYED };
+#define CP_PF_KEYS 24
+#define CP_MORE_S  50 /* TERMINAL MORE's defaults, as z/VM's */
+#define CP_MORE2_S 10
 
 /* A logged-on user. */
 struct cp_user {
@@ -93,6 +100,11 @@ struct cp_user {
 	unsigned msg_tokens; /* MSGs this user may send now (cp/cmd_user.c) */
 	uint64_t msg_ms;     /* when msg_tokens was last topped up */
 	bool ssi_lost;	     /* its SSI key is another member's: LOGOFF leaves it */
+	/* The 3270 screen (cp/tn3270.h): TERMINAL MORE n m, TERMINAL HOLD, SET PFnn. */
+	unsigned more_s, more2_s;
+	bool hold;
+	enum cp_pf pf_how[CP_PF_KEYS];
+	char *pf[CP_PF_KEYS]; /* the command of an IMMED or DELAYED key */
 	struct cp_user *next;
 };
 
@@ -110,6 +122,11 @@ struct cp_user *cp_user_find(const char *id);
 int cp_user_count(void);
 /* Creates the user and its VM process (LOGON, AUTOLOG); messages to sink. */
 int cp_user_logon(struct dir_user *d, struct cp_sink *sink, struct cp_user **out);
+/* The VMs a previous CP left running, taken over as disconnected users
+ * (cp/vmctl.h); at start, before anyone logs on. */
+void cp_user_adopt_all(void);
+/* Tells the VM what a later CP needs to take it over (its last IPL, its NSS). */
+void cp_user_memo(struct cp_user *u);
 /* Ends the VM process, leaves the terminal (dropped), frees u. */
 void cp_user_logoff(struct cp_user *u);
 /* An EXEC's own text (SAY) to the user's terminal. */

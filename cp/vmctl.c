@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -190,26 +192,87 @@ static void vmctl_flush(struct cp_user *u)
 	evloop_mod(cp_sys.loop, vm->sock, EPOLLIN);
 }
 
-/* The VM program, sandboxed (util/sandbox.h): stderr into CP's log, the socket at 3. */
+static unsigned orphan_wait_s = 300; /* --orphan-wait */
+
+void vmctl_set_orphan_wait(unsigned seconds)
+{
+	orphan_wait_s = seconds;
+}
+
+/* SPOOL/vm/USERID.sock: where a VM that outlived CP waits for the next one. */
+static int vmctl_sock_path(const char *user, struct sockaddr_un *sa)
+{
+	int n;
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	n = snprintf(sa->sun_path, sizeof(sa->sun_path), "%s/" VMCTL_SOCK_DIR "/%s.sock",
+		     cp_sys.spool, user);
+	return n > 0 && (size_t)n < sizeof(sa->sun_path) ? 0 : -ENAMETOOLONG;
+}
+
+/* The VM's listening socket, or -1 (the VM then ends with CP). */
+static int vmctl_listener(struct cp_user *u)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	if (!orphan_wait_s || vmctl_sock_path(u->id, &sa))
+		return -1;
+	unlink(sa.sun_path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1) < 0) {
+		log_warn("%s: %s: %s; the VM ends with CP", u->id, sa.sun_path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void vmctl_unlink_sock(const char *user)
+{
+	struct sockaddr_un sa;
+
+	if (!vmctl_sock_path(user, &sa))
+		unlink(sa.sun_path);
+}
+
+/* The VM program, sandboxed (util/sandbox.h): stderr into CP's log, the
+ * socket at 3, its listening socket at 4. */
 static pid_t vmctl_start(struct cp_user *u, int sock, int errfd)
 {
-	char *argv[] = {"rvcp",
-			"vm",
-			"--fd",
-			"3",
-			"--user",
-			(char *)u->id,
-			u->dir->cpu[0] ? "--cpu" : NULL,
-			u->dir->cpu,
-			NULL};
-	const int fds[] = {-1, -1, errfd, sock};
+	char uid[16], wait[16];
+	char *argv[16] = {"rvcp", "vm", "--fd", "3", "--user", (char *)u->id};
+	int lfd = vmctl_listener(u), argc = 6;
+	const int fds[] = {-1, -1, errfd, sock, lfd};
 	const struct sandbox_limits lim = {
 	    /* the room for segments is address space too (their pages are CP's files) */
 	    .mem = (u->seg_span > u->storage ? u->seg_span : u->storage) + VMCTL_MEM_OVERHEAD,
 	    .nofile = VMCTL_NOFILE,
 	};
+	pid_t pid;
 
-	return sandbox_spawn(fds, 4, &lim, argv, sandbox_env());
+	if (u->dir->cpu[0]) {
+		argv[argc++] = "--cpu";
+		argv[argc++] = u->dir->cpu;
+	}
+	if (lfd >= 0) {
+		snprintf(uid, sizeof(uid), "%u", (unsigned)getuid());
+		snprintf(wait, sizeof(wait), "%u", orphan_wait_s);
+		argv[argc++] = "--listen-fd";
+		argv[argc++] = "4";
+		argv[argc++] = "--cp-uid";
+		argv[argc++] = uid;
+		argv[argc++] = "--orphan-wait";
+		argv[argc++] = wait;
+	}
+	argv[argc] = NULL;
+	pid = sandbox_spawn(fds, lfd >= 0 ? 5 : 4, &lim, argv, sandbox_env());
+	if (lfd >= 0)
+		close(lfd);
+	return pid;
 }
 
 static int vmctl_spawn(struct cp_user *u)
@@ -290,11 +353,26 @@ int vmctl_create(struct cp_user *u, const struct vmctl_events *ev, struct cp_sin
 	u->vm->user = u;
 	u->vm->ev = ev;
 	u->vm->sock = -1;
+	u->vm->pidfd = -1;
 	if (!u->net && net_user_logon(u))
 		return -ENOMEM;
 	for (int i = 0; i < u->dir->ndisks; i++)
 		vmctl_link(u, &u->dir->disks[i], sink);
 	return vmctl_spawn(u);
+}
+
+/* SIGKILL the process: CP's child by its pid, an adopted one by its pidfd. */
+static void vmctl_kill(struct cp_vm *vm)
+{
+	if (vm->pidfd >= 0) {
+		syscall(SYS_pidfd_send_signal, vm->pidfd, SIGKILL, NULL, 0);
+		close(vm->pidfd);
+		vm->pidfd = -1;
+		vm->reaped = true; /* not our child: init reaps it */
+		return;
+	}
+	if (vm->pid && !vm->reaped)
+		kill(vm->pid, SIGKILL);
 }
 
 /* Close the connection; the process ends on QUIT or on the closed socket. */
@@ -335,8 +413,7 @@ int vmctl_restart(struct cp_user *u)
 	if (vm->sock >= 0)
 		proto_send(vm->sock, PROTO_QUIT, NULL, 0, NULL, 0);
 	vmctl_disconnect(vm);
-	if (vm->pid && !vm->reaped)
-		kill(vm->pid, SIGKILL); /* reaped later; no user's VM has its pid then */
+	vmctl_kill(vm); /* reaped later; no user's VM has its pid then */
 	vm->pid = 0;
 	return vmctl_spawn(u);
 }
@@ -351,8 +428,8 @@ void vmctl_destroy(struct cp_user *u)
 	if (vm->sock >= 0)
 		proto_send(vm->sock, PROTO_QUIT, NULL, 0, NULL, 0);
 	vmctl_disconnect(vm);
-	if (vm->pid && !vm->reaped)
-		kill(vm->pid, SIGKILL); /* nothing in it to save: CP holds all state */
+	vmctl_kill(vm); /* nothing in it to save: CP holds all state */
+	vmctl_unlink_sock(u->id);
 	for (int i = 0; i < vm->nlinks; i++)
 		close(vm->links[i].fd);
 	/* The pid is reaped by the SIGCHLD handler; nothing refers to vm then. */
@@ -542,9 +619,100 @@ static void vmctl_event(void *opaque, int fd, uint32_t events)
 			if (rc < 0)
 				log_warn("%s: VM connection: %s", u->id, strerror(-rc));
 			vmctl_disconnect(u->vm);
+			if (u->vm->pidfd >= 0) { /* adopted: no SIGCHLD will come */
+				close(u->vm->pidfd);
+				u->vm->pidfd = -1;
+				u->vm->reaped = true;
+				u->vm->status = 0;
+			}
 			vmctl_gone(u);
 			return;
 		}
 		vmctl_message(u, &m);
 	}
+}
+
+/* One of the adopted VM's disks: which of u's links it is. */
+static int vmctl_adopt_link(struct cp_user *u, struct cp_link *l, int fd,
+			    const struct proto_setup_disk *sd)
+{
+	int acc = fcntl(fd, F_GETFL) & O_ACCMODE;
+	struct stat st, ds;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return -EBADF;
+	memset(l, 0, sizeof(*l));
+	l->fd = fd;
+	l->vdev = sd->vdev;
+	l->size = sd->size;
+	l->dev = st.st_dev;
+	l->ino = st.st_ino;
+	l->write = !sd->readonly && acc == O_RDWR;
+	if (fcntl(fd, F_GET_SEALS) >= 0) {
+		l->kind = CP_LINK_VDSK; /* a memfd */
+		return 0;
+	}
+	if (st.st_nlink == 0) {
+		l->kind = CP_LINK_TEMP; /* an unlinked file */
+		return 0;
+	}
+	for (int i = 0; i < u->dir->ndisks; i++) {
+		const struct dir_disk *d = &u->dir->disks[i];
+
+		if (d->vdev == sd->vdev && stat(d->path, &ds) == 0 && ds.st_dev == st.st_dev &&
+		    ds.st_ino == st.st_ino) {
+			l->kind = CP_LINK_MDISK;
+			l->disk = d;
+			l->write = l->write && (d->mode == DIR_MODE_W || d->mode == DIR_MODE_MR);
+			return 0;
+		}
+	}
+	return -EPERM; /* not a disk of this user's directory entry */
+}
+
+/* Its stderr into CP's log again. */
+static void vmctl_adopt_log(struct cp_user *u)
+{
+	char who[32];
+	int errfd;
+
+	snprintf(who, sizeof(who), "vm %s", u->id);
+	errfd = childlog_open(who);
+	if (errfd < 0)
+		return;
+	cp_vm_send(u, PROTO_LOG_FD, NULL, 0, &errfd, 1);
+	close(errfd);
+}
+
+int vmctl_adopt(struct cp_user *u, const struct vmctl_events *ev, struct vmctl_orphan *o)
+{
+	struct cp_vm *vm = calloc(1, sizeof(*vm));
+
+	if (!vm) {
+		vmctl_orphan_reject(o, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	for (int i = 0; i < o->nfds; i++) {
+		if (vmctl_adopt_link(u, &vm->links[i], o->fds[i], &o->r.disks[i])) {
+			vmctl_orphan_reject(o, "a disk that is not the user's");
+			free(vm);
+			return -EPERM;
+		}
+		vm->nlinks++;
+	}
+	vm->user = u;
+	vm->ev = ev;
+	vm->sock = o->sock;
+	vm->pid = o->r.pid;
+	vm->pidfd = o->pidfd;
+	vm->runs = o->r.runs;
+	u->vm = vm;
+	fcntl(vm->sock, F_SETFL, O_NONBLOCK);
+	evloop_add(cp_sys.loop, vm->sock, EPOLLIN, vmctl_event, u);
+	free(o);
+	vmctl_adopt_log(u);
+	/* CP's traps went with the old CP: the VM's go too. */
+	cp_vm_send(u, PROTO_TRACE_CLEAR, NULL, 0, NULL, 0);
+	log_info("%s: VM process %d taken over, %d disks", u->id, (int)vm->pid, vm->nlinks);
+	return 0;
 }

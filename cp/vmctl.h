@@ -12,8 +12,8 @@
  * gave vmctl_create().
  *
  * One VM process per logged-on user, created at LOGON or AUTOLOG:
- * /proc/self/exe vm --fd 3 --user ID, with PR_SET_NO_NEW_PRIVS,
- * PR_SET_PDEATHSIG and cwd /.  CP opens the minidisk images itself and
+ * /proc/self/exe vm --fd 3 --user ID, with PR_SET_NO_NEW_PRIVS and cwd /
+ * (and PR_SET_PDEATHSIG when it cannot outlive CP, below).  CP opens the minidisk images itself and
  * passes the descriptors (SCM_RIGHTS), so the VM process needs no file
  * system access.  If the process dies the user gets HCPVMP1058E and CP READ;
  * the next request (IPL) starts a new one.  An idle guest sleeps in ppoll()
@@ -118,10 +118,39 @@ struct cp_vm {
 	uint32_t runs; /* IPL and BEGIN requests sent (see struct proto_state) */
 	struct cp_link links[MACHINE_MAX_DISKS];
 	int nlinks;
+	int pidfd;			    /* an adopted process (not CP's child), or -1 */
 	struct vmctl_out *outq, *outq_tail; /* sent in order on EPOLLOUT */
 	int noutq;
 	size_t outq_input; /* CONSOLE_IN bytes in outq */
 };
+
+/*
+ * VM processes outlive CP (vm/vm.h, cp/vmctl_adopt.c).  Each VM gets a
+ * listening socket SPOOL/VMCTL_SOCK_DIR/USERID.sock; a CP that starts on
+ * the spool connects to every one there and adopts the VMs that answer
+ * with REATTACH.  --orphan-wait S (300; 0: VMs end with CP) is how long a
+ * VM left without CP waits before it stops its guest and ends.
+ */
+#define VMCTL_SOCK_DIR "vm"
+void vmctl_set_orphan_wait(unsigned seconds);
+
+/* A VM process that outlived the previous CP, as it reported itself. */
+struct vmctl_orphan {
+	int sock;
+	int pidfd;
+	struct proto_reattach r;
+	int fds[PROTO_REATTACH_DISKS]; /* the disks, r.disks[] order */
+	int nfds;
+};
+/* Connects to the VMs waiting in the spool; fn for each that reports
+ * itself (later, from the loop); fn owns the orphan. */
+void vmctl_find_orphans(void (*fn)(struct vmctl_orphan *o));
+/* Ends a VM that cannot be adopted (it gets QUIT) and frees o. */
+void vmctl_orphan_reject(struct vmctl_orphan *o, const char *why);
+/* Takes o over as u's VM: its disks become u's links (each must be one of
+ * u's directory minidisks, a T-disk or a V-disk); frees o.  0 or -errno
+ * (o is then rejected). */
+int vmctl_adopt(struct cp_user *u, const struct vmctl_events *ev, struct vmctl_orphan *o);
 
 /* Link the user's minidisks (messages for refused ones) and start the process. */
 int vmctl_create(struct cp_user *u, const struct vmctl_events *ev, struct cp_sink *sink);

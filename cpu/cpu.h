@@ -130,6 +130,8 @@ void hart_request_wait(struct hart *self, struct hart *h);
 uint64_t hart_mtime(struct hart *h);
 /* Sets the timer (a CLINT mtime write): it goes on counting from v. */
 void hart_set_mtime(struct hart *h, uint64_t v);
+/* to's timer reads what from's does (the harts of a machine share one mtime). */
+void hart_copy_time(struct hart *to, const struct hart *from);
 /* Host CLOCK_MONOTONIC ns at which the next timer interrupt is due, or UINT64_MAX. */
 uint64_t hart_deadline_ns(struct hart *h);
 /* Storage mappings or page flags changed (mem->gen), or satp rewritten from outside. */

@@ -122,6 +122,11 @@ void hart_set_mtime(struct hart *h, uint64_t v)
 	c->time_offset = (int64_t)(v - hart_host_ticks());
 }
 
+void hart_copy_time(struct hart *to, const struct hart *from)
+{
+	cpu_of(to)->time_offset = ((const struct cpu *)from)->time_offset;
+}
+
 uint64_t hart_deadline_ns(struct hart *h)
 {
 	struct cpu *c = cpu_of(h);

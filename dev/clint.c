@@ -25,8 +25,9 @@ static uint64_t extract64(uint64_t reg, uint64_t off, int size)
 /* mtime is one for the machine: a write moves every hart's timer. */
 static void clint_set_mtime(struct clint *c, uint64_t v)
 {
+	hart_set_mtime(c->harts[0], v);
 	for (int i = 0; i < c->nharts; i++) {
-		hart_set_mtime(c->harts[i], v);
+		hart_copy_time(c->harts[i], c->harts[0]);
 		hart_set_irq(c->harts[i], MIP_MTIP,
 			     hart_mtime(c->harts[i]) >= hart_get_mtimecmp(c->harts[i]));
 	}

@@ -72,6 +72,19 @@ static int load_fdt(struct machine *m, const char *bootargs)
 	return machine_fdt_build(dst, room, &p);
 }
 
+int machine_set_initrd(struct machine *m, uint64_t start, uint64_t end)
+{
+	m->initrd_start = m->initrd_end = 0;
+	if (start == end)
+		return 0;
+	if (start > end || start < RAM_BASE ||
+	    !mem_contains(&m->mem, start - RAM_BASE, end - start))
+		return -EINVAL;
+	m->initrd_start = start;
+	m->initrd_end = end;
+	return 0;
+}
+
 int machine_write_fdt(struct machine *m, const char *bootargs)
 {
 	machine_pause(m);
@@ -170,6 +183,7 @@ static void start_supervisor(struct machine *m, uint64_t pc)
 {
 	for (int i = 0; i < m->nharts; i++) {
 		hart_supervisor(m->harts[i], pc);
+		hart_copy_time(m->harts[i], m->hart);
 		smp_set_hsm(m, i, i == 0 ? SMP_HSM_STARTED : SMP_HSM_STOPPED);
 	}
 	machine_set_sbi(m, true);

@@ -348,6 +348,7 @@ void machine_reset(struct machine *m, bool clear)
 		mem_reset(&m->mem);
 	for (int i = 0; i < m->nharts; i++) {
 		hart_reset(m->harts[i], RAM_BASE);
+		hart_copy_time(m->harts[i], m->hart);
 		smp_set_hsm(m, i, i == 0 ? SMP_HSM_STARTED : SMP_HSM_STOPPED);
 	}
 	for (int i = 0; i < m->ndev; i++)

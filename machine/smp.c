@@ -45,12 +45,12 @@
 struct smp_hart {
 	struct machine *m;
 	struct hart *h;
-	int efd;	       /* wakes the hart's thread while it sleeps */
-	uint32_t sleeping;     /* atomic: the thread sleeps (or is about to) */
-	uint32_t hsm;	       /* atomic: SMP_HSM_* */
-	uint64_t start_pc;     /* hart_start / resume: where it goes, */
-	uint64_t start_arg;    /* and its a1 */
-	bool start_m;	       /* start in M-mode (firmware, run-elf) */
+	int efd;	    /* wakes the hart's thread while it sleeps */
+	uint32_t sleeping;  /* atomic: the thread sleeps (or is about to) */
+	uint32_t hsm;	    /* atomic: SMP_HSM_* */
+	uint64_t start_pc;  /* hart_start / resume: where it goes, */
+	uint64_t start_arg; /* and its a1 */
+	bool start_m;	    /* start in M-mode (firmware, run-elf) */
 	pthread_t th;
 	bool thread;
 };
@@ -124,6 +124,9 @@ static void smp_take_start(struct smp_hart *sh)
 	}
 	h->s.x[10] = h->hartid;
 	h->s.x[11] = sh->start_arg;
+	/* one mtime for the machine: hart 0's (set only while the harts are parked) */
+	if (h != sh->m->harts[0])
+		hart_copy_time(h, sh->m->harts[0]);
 	__atomic_store_n(&sh->hsm, SMP_HSM_STARTED, __ATOMIC_SEQ_CST);
 }
 

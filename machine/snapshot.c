@@ -364,6 +364,7 @@ static int snap_apply(struct machine *m, struct snap_in *in, const struct hart_s
 
 	for (int i = 0; i < m->nharts; i++) {
 		hart_set_state(m->harts[i], &hs[i]);
+		hart_copy_time(m->harts[i], m->hart); /* saved a moment apart: hart 0's */
 		/* a start half done when saved is done now: the state holds its registers */
 		smp_set_hsm(m, i,
 			    sm->hsm[i] == SMP_HSM_STOPPED ? SMP_HSM_STOPPED : SMP_HSM_STARTED);

@@ -9,7 +9,7 @@
 # SRC (the checkout) and TMPDIR (a private scratch folder) in the environment.
 # Prints PASS/FAIL/SKIP per test and closes with "N passed, N failed, N skipped".
 set -u
-RVCP=build/rvcp BUILD=build LOG=/dev/null SANITIZED=0 FILTER=
+RVCP=build/rvcp BUILD=build LOG=/dev/null SANITIZED=0 FILTER= SUITE=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rvcp) RVCP=$2; shift ;;
@@ -17,6 +17,7 @@ while [ $# -gt 0 ]; do
 	--log) LOG=$2; shift ;;
 	--sanitized) SANITIZED=1 ;;
 	--filter) FILTER=$2; shift ;;
+	--suite) SUITE=$2; shift ;;
 	--cpu) export RVCP_CPU=$2; shift ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -50,6 +51,15 @@ run_one() { # name, timeout, command...
 	fi
 }
 
+# --suite DIR: only DIR's scripts (make stress: tests/stress), no ISA or unit tests.
+if [ -n "$SUITE" ]; then
+	for f in "$SUITE"/*.sh; do
+		[ -e "$f" ] && run_one "$(basename "$SUITE")/$(basename "$f")" 7200 "$f"
+	done
+	echo "$pass passed, $fail failed, $skip skipped" | tee -a "$LOG"
+	[ $fail -eq 0 ]
+	exit
+fi
 for f in "$BUILD"/tests/isa/*.elf; do
 	[ -e "$f" ] || continue
 	run_one "isa/$(basename "$f" .elf)" 60 "$RVCP" run-elf --timeout 30 "$f"

@@ -96,6 +96,9 @@ static const struct sb_rule sandbox_rules[] = {
 	{"recvmmsg",        VM,   ANY},
 	{"shutdown",        BOTH, ANY},
 	{"getsockopt",      VM,   ANY},
+	/* A VM that outlived its CP takes the next one on the listening
+	 * socket CP passed it (vm/orphan.c). */
+	{"accept4",         VM,   ANY},
 	/* Waiting: an idle guest sleeps in ppoll() until its timer. */
 	{"poll",            BOTH, ANY},
 	{"ppoll",           BOTH, ANY},

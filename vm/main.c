@@ -62,6 +62,10 @@ static void vm_console_out(void *opaque, const uint8_t *buf, size_t len)
 {
 	struct vm *vm = opaque;
 
+	if (vm->sock < 0) {
+		vm_orphan_hold(vm, buf, len);
+		return;
+	}
 	while (len) {
 		size_t n = len > PROTO_MAX_PAYLOAD ? PROTO_MAX_PAYLOAD : len;
 
@@ -252,6 +256,16 @@ static void vm_quit(struct vm *vm, struct proto_msg *msg)
 	vm->quit = true;
 }
 
+static void vm_memo(struct vm *vm, struct proto_msg *msg)
+{
+	vm_set_memo(vm, msg);
+}
+
+static void vm_log_fd(struct vm *vm, struct proto_msg *msg)
+{
+	vm_set_log(vm, msg);
+}
+
 /* clang-format off */
 static const struct vm_handler vm_handlers[] = {
 	{PROTO_SETUP,       vm_setup},
@@ -264,6 +278,8 @@ static const struct vm_handler vm_handlers[] = {
 	{PROTO_TRACE_CLEAR, vm_trace_clear},
 	{PROTO_QUIT,        vm_quit},
 	{PROTO_NIC_LINK,    vm_nic_link},
+	{PROTO_MEMO,        vm_memo},
+	{PROTO_LOG_FD,      vm_log_fd},
 	/* Named Saved Systems (vm/nss.c) */
 	{PROTO_NSS_SAVE,    vm_nss_save},
 	{PROTO_NSS_IPL,     vm_nss_ipl},
@@ -292,6 +308,10 @@ static bool vm_messages(struct vm *vm)
 {
 	static struct proto_msg msg;
 
+	if (vm->sock < 0) {
+		vm_orphan_poll(vm); /* no CP now (vm/orphan.c) */
+		return true;
+	}
 	while (!vm->quit) {
 		int rc = proto_recv(vm->sock, &msg, MSG_DONTWAIT);
 
@@ -308,6 +328,8 @@ static bool vm_wait(struct vm *vm, bool idle)
 {
 	struct pollfd pfd = {.fd = vm->sock, .events = POLLIN};
 
+	if (vm->sock < 0)
+		return vm_orphan_wait(vm, idle);
 	if (idle)
 		machine_wait(vm->m, &pfd, 1);
 	else
@@ -343,26 +365,41 @@ static void vm_event(struct vm *vm, enum machine_event ev)
 	}
 }
 
+/* CP's socket ended (false from vm_wait or vm_messages): go on without it? */
+static bool vm_go_on(struct vm *vm)
+{
+	if (vm->sock < 0 || !vm_cp_lost(vm)) {
+		if (vm_orphan_expired(vm))
+			vm_orphan_shutdown(vm);
+		return false;
+	}
+	return true;
+}
+
 static int vm_loop(struct vm *vm)
 {
 	proto_send(vm->sock, PROTO_HELLO, NULL, 0, NULL, 0);
 	while (!vm->quit) {
 		enum machine_event ev;
 
+		if (vm_orphan_expired(vm)) {
+			vm_orphan_shutdown(vm);
+			break;
+		}
 		if (!vm->running || !vm->m) {
-			if (!vm_wait(vm, false))
+			if (!vm_wait(vm, false) && !vm_go_on(vm))
 				break;
 			continue;
 		}
 		ev = machine_run(vm->m, VM_SLICE);
 		vm_feed_console(vm);
 		if (ev == MACHINE_IDLE) {
-			if (!vm_wait(vm, true))
+			if (!vm_wait(vm, true) && !vm_go_on(vm))
 				break;
 			continue;
 		}
 		vm_event(vm, ev);
-		if (!vm_messages(vm))
+		if (!vm_messages(vm) && !vm_go_on(vm))
 			break;
 	}
 	return 0;
@@ -374,11 +411,16 @@ int vm_main(int argc, char **argv)
 	    {"fd", required_argument, NULL, 'f'},
 	    {"user", required_argument, NULL, 'u'},
 	    {"cpu", required_argument, NULL, 'c'},
+	    {"listen-fd", required_argument, NULL, 'l'},
+	    {"cp-uid", required_argument, NULL, 'U'},
+	    {"orphan-wait", required_argument, NULL, 'w'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct vm vm = {.sock = -1, .user = "?"};
+	struct vm vm = {.sock = -1, .user = "?", .listen_fd = -1};
+	int c, rc, listen_fd = -1;
+	unsigned orphan_wait = 300;
+	uint32_t cp_uid = getuid();
 	char name[32];
-	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "f:u:", opts, NULL)) != -1) {
 		switch (c) {
@@ -395,8 +437,19 @@ int vm_main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'l':
+			listen_fd = atoi(optarg);
+			break;
+		case 'U':
+			cp_uid = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		case 'w':
+			orphan_wait = (unsigned)strtoul(optarg, NULL, 10);
+			break;
 		default:
-			fprintf(stderr, "usage: rvcp vm --fd N [--user ID] [--cpu ENGINE]\n");
+			fprintf(stderr,
+				"usage: rvcp vm --fd N [--user ID] [--cpu ENGINE]\n"
+				"               [--listen-fd N --cp-uid UID --orphan-wait S]\n");
 			return 2;
 		}
 	}
@@ -406,10 +459,13 @@ int vm_main(int argc, char **argv)
 	}
 	snprintf(name, sizeof(name), "rvcp vm %s", vm.user);
 	log_set_name(name);
-	/* If CP dies, so do we. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (getppid() == 1)
-		return 1; /* CP died before that */
+	/* Without a way to reach a new CP, if CP dies, so do we. */
+	vm_orphan_init(&vm, listen_fd, cp_uid, orphan_wait);
+	if (vm.listen_fd < 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (getppid() == 1)
+			return 1; /* CP died before that */
+	}
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN); /* a file-size limit: the guest gets an I/O error */
 	/* From here on no file system, no privileges: before the first message. */
@@ -424,7 +480,9 @@ int vm_main(int argc, char **argv)
 	for (int i = 0; i < vm.cfg.ndisks; i++)
 		close(vm.cfg.disks[i].fd);
 	free(vm.in);
-	close(vm.sock);
+	free(vm.held);
+	if (vm.sock >= 0)
+		close(vm.sock);
 	fflush(NULL);
 	_exit(rc); /* exit handlers would need calls the sandbox refuses */
 }

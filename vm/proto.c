@@ -44,6 +44,14 @@ static void proto_take_fds(struct msghdr *mh, struct proto_msg *m)
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
 		size_t n;
 
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred cred;
+
+			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+			m->pid = cred.pid;
+			continue;
+		}
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
 			continue;
 		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
@@ -64,7 +72,8 @@ int proto_recv(int sock, struct proto_msg *m, int flags)
 	struct proto_hdr h;
 	struct iovec iov[2] = {{&h, sizeof(h)}, {m->payload, PROTO_MAX_PAYLOAD}};
 	union {
-		char buf[CMSG_SPACE(sizeof(int) * PROTO_MAX_FDS)];
+		char
+		    buf[CMSG_SPACE(sizeof(int) * PROTO_MAX_FDS) + CMSG_SPACE(sizeof(struct ucred))];
 		struct cmsghdr align;
 	} u;
 	struct msghdr mh = {
@@ -72,6 +81,7 @@ int proto_recv(int sock, struct proto_msg *m, int flags)
 	ssize_t n;
 
 	m->nfds = 0;
+	m->pid = 0;
 	do
 		n = recvmsg(sock, &mh, flags | MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
@@ -126,6 +136,12 @@ const char *proto_type_name(uint32_t type)
 		return "NIC_LINK";
 	case PROTO_QUIT:
 		return "QUIT";
+	case PROTO_MEMO:
+		return "MEMO";
+	case PROTO_LOG_FD:
+		return "LOG_FD";
+	case PROTO_REATTACH:
+		return "REATTACH";
 	case PROTO_HELLO:
 		return "HELLO";
 	case PROTO_RESULT:

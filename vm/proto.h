@@ -28,6 +28,11 @@
  *   NIC_LINK     struct proto_nic_link, with one fd (the switch port's
  *                socket, non-blocking) when up: couple NIC vdev to it, or
  *                uncouple it.  The guest sees its link go up or down.
+ *   MEMO         CP's notes on this VM (text, at most PROTO_MEMO_MAX bytes
+ *                with its NUL), kept by the VM and given back in REATTACH,
+ *                so a new CP learns what only the old one knew.  Opaque to
+ *                the VM; CP trusts it no more than anything else a VM says.
+ *   LOG_FD       one fd: the VM's stderr from now on (after a REATTACH).
  *
  *  VM -> CP
  *   HELLO        no payload: the VM process is up and waits for SETUP.
@@ -39,6 +44,9 @@
  *                console (machine/cpreq.h), NUL-terminated.  The guest is
  *                held right after the request: CP runs the command as the
  *                user's and sends BEGIN unless the command stopped the VM.
+ *   REATTACH     struct proto_reattach, its disks' fds in disks[] order:
+ *                the first message on a connection from a new CP after the
+ *                old one ended (vm/vm.h: a VM outlives its CP).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -58,12 +66,15 @@ enum proto_type {
 	PROTO_TRACE_CLEAR = 8,
 	PROTO_QUIT = 9,
 	PROTO_NIC_LINK = 10,
+	PROTO_MEMO = 11,
+	PROTO_LOG_FD = 12,
 	/* VM -> CP */
 	PROTO_HELLO = 64,
 	PROTO_RESULT = 65,
 	PROTO_CONSOLE_OUT = 66,
 	PROTO_STATE = 67,
 	PROTO_CP_REQUEST = 68,
+	PROTO_REATTACH = 69,
 	/* Named Saved Systems (vm/nss.c, cp/cmd_nss.c) */
 	PROTO_NSS_FIRST = 128,
 	PROTO_NSS_LAST = 191,
@@ -135,6 +146,27 @@ struct proto_state {
 	uint64_t pc; /* real address of the next instruction */
 };
 
+#define PROTO_MEMO_MAX	       1024
+#define PROTO_REATTACH_DISKS   16
+#define PROTO_REATTACH_NICS    8
+#define PROTO_REATTACH_VERSION 1
+
+/* What a VM that outlived its CP tells the next one. */
+struct proto_reattach {
+	uint32_t version; /* PROTO_REATTACH_VERSION */
+	int32_t pid;
+	char user[16];	   /* NUL-terminated, as given by --user */
+	uint64_t mem_size; /* 0: no machine (no SETUP yet) */
+	uint32_t runs;	   /* see struct proto_state */
+	uint8_t running;   /* the guest runs (not stopped, not held) */
+	uint8_t pad[3];
+	uint32_t ndisks; /* one fd each */
+	uint32_t nnics;
+	struct proto_setup_disk disks[PROTO_REATTACH_DISKS];
+	struct proto_setup_nic nics[PROTO_REATTACH_NICS];
+	char memo[PROTO_MEMO_MAX]; /* the last MEMO, NUL-terminated */
+};
+
 /* A received message: payload copied out, fds owned by the receiver. */
 struct proto_msg {
 	uint32_t type;
@@ -142,6 +174,7 @@ struct proto_msg {
 	uint8_t payload[PROTO_MAX_PAYLOAD + 1]; /* always NUL-terminated */
 	int fds[PROTO_MAX_FDS];
 	int nfds;
+	int32_t pid; /* the sender's, when the socket has SO_PASSCRED; else 0 */
 };
 
 /* 0, or -errno (-EAGAIN on a non-blocking socket that is full). */

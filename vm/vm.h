@@ -10,6 +10,16 @@
  *
  * Message handlers are rows of vm_handlers[] (vm/main.c); the NSS module
  * adds its rows (types PROTO_NSS_FIRST..LAST) with handlers in vm/nss.c.
+ *
+ * A VM outlives its CP (vm/orphan.c): CP passes, besides its socket, a
+ * listening socket (--listen-fd) bound in its spool folder.  When CP's
+ * socket ends without a QUIT (CP crashed, was killed, or is being
+ * upgraded), the guest goes on running, its console output held, and the
+ * VM waits --orphan-wait seconds for a new CP to connect there (as CP's
+ * uid, --cp-uid); the new CP is sent REATTACH (vm/proto.h) and carries on.
+ * Without one, the guest is stopped, its writable disks synced, and the
+ * process ends.  A CP request the guest made meanwhile is lost: the guest
+ * stays held until the user's BEGIN.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,6 +41,14 @@ struct vm {
 	size_t inlen, incap;
 	bool quit;
 	void *nss; /* the NSS module's state */
+	/* Outliving CP (vm/orphan.c). */
+	int listen_fd;		 /* -1: the VM ends with its CP */
+	uint32_t cp_uid;	 /* who may connect to listen_fd */
+	uint64_t orphan_wait_ms; /* how long to wait for a new CP */
+	uint64_t orphaned_at;	 /* CLOCK_MONOTONIC ms; 0 while CP is there */
+	uint8_t *held;		 /* console output while no CP was there */
+	size_t heldlen;
+	char memo[PROTO_MEMO_MAX]; /* CP's notes (PROTO_MEMO) */
 };
 
 struct vm_handler {
@@ -44,6 +62,22 @@ void vm_result(struct vm *vm, uint32_t req, int rc, const char *text);
 void vm_stopped(struct vm *vm, enum proto_stop_reason why);
 /* Apply the instruction trace range to the hart (after IPL, reset, SETUP). */
 void vm_apply_trace(struct vm *vm);
+
+/* vm/orphan.c */
+void vm_orphan_init(struct vm *vm, int listen_fd, uint32_t cp_uid, unsigned wait_s);
+/* CP's socket ended: true if the VM goes on as an orphan, false if it ends. */
+bool vm_cp_lost(struct vm *vm);
+/* Console output while no CP is there (the newest VM_HELD_OUT bytes kept). */
+void vm_orphan_hold(struct vm *vm, const uint8_t *buf, size_t len);
+/* Between slices of a busy guest: has a new CP come? */
+void vm_orphan_poll(struct vm *vm);
+/* Waits for a new CP or the guest's timer; false when the wait is over. */
+bool vm_orphan_wait(struct vm *vm, bool idle);
+bool vm_orphan_expired(struct vm *vm);
+/* The orphan wait is over: stop the guest, sync its writable disks. */
+void vm_orphan_shutdown(struct vm *vm);
+void vm_set_memo(struct vm *vm, const struct proto_msg *msg);
+void vm_set_log(struct vm *vm, struct proto_msg *msg);
 
 /* `rvcp vm --fd N [--user ID]` (vm/main.c): argv[0] is the subcommand name. */
 int vm_main(int argc, char **argv);

@@ -11,6 +11,7 @@
  * binary per target (tests/fuzz/libfuzzer.c).
  */
 #include <errno.h>
+#include <libtelnet.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <xxhash.h>
 
 #include "cp/directory.h"
+#include "cp/tn3270.h"
 #include "machine/internal.h"
 #include "machine/ipl.h"
 #include "machine/layout.h"
@@ -628,4 +630,163 @@ int fuzz_hart(const uint8_t *data, size_t size)
 	}
 	hart_run(m->hart, 4000);
 	return 0;
+}
+
+/* ---- 3270 sessions (cp/tn3270.c) ---- */
+
+/* A terminal as cp/terminal.c is one, without the sockets: the fuzz input
+ * is what the client sends, through libtelnet, to a session whose host
+ * answers every typed line with CP lines and guest output. */
+struct fuzz_term {
+	telnet_t *tn;
+	struct tn3270 *s;
+	size_t queued;
+	int mode; /* 0 negotiating, 1 3270, 2 dropped, 3 line mode */
+	int lines;
+	char last[TN3270_INPUT_MAX];
+	bool running, hold;
+};
+static struct fuzz_term fuzz_t;
+
+static telnet_t *ft_telnet(void *o)
+{
+	return ((struct fuzz_term *)o)->tn;
+}
+
+static bool ft_room(void *o, size_t len)
+{
+	return ((struct fuzz_term *)o)->queued + len <= (1 << 20);
+}
+
+static void ft_flush(void *o)
+{
+}
+
+static void ft_mode(void *o, enum tn3270_mode m)
+{
+	struct fuzz_term *t = o;
+
+	t->mode = m == TN3270_3270 ? 1 : m == TN3270_DROP ? 2 : 3;
+	if (m == TN3270_3270)
+		tn3270_line(t->s, "Enter LOGON userid to log on.");
+}
+
+static void ft_line(void *o, char *line)
+{
+	struct fuzz_term *t = o;
+	static const char out[] = "\x1b[1mbold\x1b[0m\ttab\r\nla\xc3\xa9\xe2\x82\xac\xff\b\n$ ";
+
+	t->lines++;
+	snprintf(t->last, sizeof(t->last), "%s", line);
+	if (line[0] == 'h')
+		tn3270_hidden(t->s, line[1] == '1');
+	t->running = line[0] == 'r';
+	t->hold = line[0] == 'H';
+	tn3270_line(t->s, line);
+	for (int i = 0; i < (line[0] == 'm' ? 60 : 1); i++)
+		tn3270_guest(t->s, out, sizeof(out) - 1);
+}
+
+static void ft_key(void *o, enum tn3270_key k)
+{
+	struct fuzz_term *t = o;
+
+	if (k == TN3270_PF1 + 11)
+		tn3270_retrieve(t->s);
+	else if (k == TN3270_PF1 + 3)
+		tn3270_set_input(t->s, "delayed");
+	else
+		tn3270_not_accepted(t->s);
+}
+
+static enum tn3270_state ft_state(void *o)
+{
+	return ((struct fuzz_term *)o)->running ? TN3270_RUNNING : TN3270_CP_READ;
+}
+
+static void ft_more(void *o, unsigned *n, unsigned *m, bool *hold)
+{
+	*hold = ((struct fuzz_term *)o)->hold;
+}
+
+static void ft_event(telnet_t *tn, telnet_event_t *ev, void *o)
+{
+	struct fuzz_term *t = o;
+
+	if (ev->type == TELNET_EV_SEND) {
+		t->queued += ev->data.size;
+		return;
+	}
+	if (t->mode >= 2)
+		return; /* dropped, or line mode: no session */
+	switch (ev->type) {
+	case TELNET_EV_DATA:
+		tn3270_data(t->s, (const uint8_t *)ev->data.buffer, ev->data.size);
+		break;
+	case TELNET_EV_WILL:
+	case TELNET_EV_WONT:
+	case TELNET_EV_DO:
+	case TELNET_EV_DONT:
+		tn3270_negotiated(t->s, ev->type, ev->neg.telopt);
+		break;
+	case TELNET_EV_SUBNEGOTIATION:
+		tn3270_subnegotiation(t->s, ev->sub.telopt, (const uint8_t *)ev->sub.buffer,
+				      ev->sub.size);
+		break;
+	case TELNET_EV_IAC:
+		if (ev->iac.cmd == TELNET_EOR)
+			tn3270_eor(t->s);
+		break;
+	default:
+		break;
+	}
+}
+
+int fuzz_tn3270(const uint8_t *data, size_t size)
+{
+	static const telnet_telopt_t opts[] = {
+	    {TELNET_TELOPT_BINARY, TELNET_WILL, TELNET_DO},
+	    {TELNET_TELOPT_EOR, TELNET_WILL, TELNET_DO},
+	    {TELNET_TELOPT_TTYPE, TELNET_WONT, TELNET_DO},
+	    {40, TELNET_WONT, TELNET_DO},
+	    {-1, 0, 0},
+	};
+	struct tn3270_host host = {
+	    .telnet = ft_telnet,
+	    .room = ft_room,
+	    .flush = ft_flush,
+	    .mode = ft_mode,
+	    .line = ft_line,
+	    .key = ft_key,
+	    .state = ft_state,
+	    .more = ft_more,
+	    .opaque = &fuzz_t,
+	};
+	struct fuzz_term *t = &fuzz_t;
+
+	memset(t, 0, sizeof(*t));
+	t->tn = telnet_init(opts, ft_event, 0, t);
+	t->s = tn3270_new(&host, NULL, "FUZZ");
+	if (t->tn && t->s) {
+		tn3270_start(t->s);
+		/* in pieces, as reads from a socket come */
+		for (size_t pos = 0; pos < size && t->mode < 2;) {
+			size_t n = size - pos < 97 ? size - pos : 97;
+
+			telnet_recv(t->tn, (const char *)data + pos, n);
+			pos += n;
+		}
+	}
+	tn3270_free(t->s);
+	if (t->tn)
+		telnet_free(t->tn);
+	t->s = NULL;
+	t->tn = NULL;
+	return 0;
+}
+
+int fuzz_tn3270_result(char *last_line, size_t size)
+{
+	snprintf(last_line, size, "%s", fuzz_t.last);
+	return fuzz_t.mode | fuzz_t.lines << 4;
 }

@@ -27,11 +27,14 @@ int fuzz_proto(const uint8_t *data, size_t size);     /* vm/proto.c, rexx/exec.c
 int fuzz_mmio(const uint8_t *data, size_t size);      /* dev/, virtio/ */
 int fuzz_hart(const uint8_t *data, size_t size);      /* cpu/: any saved hart state */
 int fuzz_net(const uint8_t *data, size_t size);	      /* virtio/net.c: rings, frames, links */
+int fuzz_tn3270(const uint8_t *data, size_t size);    /* cp/tn3270.c: a client's telnet stream */
 #define FUZZ_MMIO_OP 11				      /* bytes of one operation of fuzz_mmio */
 /* A valid state blob (flag byte first) for fuzz_snapshot; its length. */
 size_t fuzz_snapshot_seed(uint8_t *buf, size_t len);
 /* The machine of fuzz_net (its storage shows what the last input did). */
 struct machine *fuzz_net_machine(void);
+/* What the last fuzz_tn3270 input did: 1 = 3270 mode, 2 = dropped; lines typed. */
+int fuzz_tn3270_result(char *last_line, size_t size);
 /* Frees the machine the IPL and snapshot targets share. */
 void fuzz_cleanup(void);
 

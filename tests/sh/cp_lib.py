@@ -35,13 +35,13 @@ def free_port():
 
 
 class CP:
-    def __init__(self, directory, name="cp", args=(), pass_fds=()):
+    def __init__(self, directory, name="cp", args=(), pass_fds=(), port=None):
         self.dir = os.path.join(TMP, name)
         os.makedirs(self.dir, exist_ok=True)
         self.dirfile = os.path.join(self.dir, "user.direct")
         with open(self.dirfile, "w") as f:
             f.write(directory)
-        self.port = free_port()
+        self.port = port or free_port()
         self.logfile = os.path.join(self.dir, "cp.log")
         self.log = open(self.logfile, "w")
         self.proc = subprocess.Popen(
@@ -53,13 +53,17 @@ class CP:
         while True:
             if self.proc.poll() is not None:
                 fail("cp ended at start:\n" + self.logtext())
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    fail("cp does not listen")
-                time.sleep(0.05)
+            # Listening is not ready: CP binds its port first, then loads
+            # the spool and takes over VMs a previous CP left running.
+            if "ready on" in self.logtext():
+                try:
+                    socket.create_connection(("127.0.0.1", self.port), 1).close()
+                    break
+                except OSError:
+                    pass
+            if time.monotonic() > deadline:
+                fail("cp does not listen")
+            time.sleep(0.05)
 
     def logtext(self):
         with open(self.logfile, errors="replace") as f:
@@ -126,6 +130,17 @@ class CP:
                         fail("VM process %d still running after shutdown" % pid)
 
     def kill(self):
+        """SIGKILL CP and its VMs (which would otherwise wait for a new CP)."""
+        vms = list(self.vm_pids().values()) if self.proc.poll() is None else []
+        self.kill_cp_only()
+        for pid in vms:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def kill_cp_only(self):
+        """SIGKILL CP alone: its VM processes go on and wait for a new CP."""
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
@@ -238,3 +253,121 @@ def mem_rollup(pid):
             elif line.startswith("Pss:"):
                 pss = int(line.split()[1])
     return rss, pss
+
+
+def spool_maps(pid, spool):
+    """(Rss, Pss) KiB of the shared (SR) mappings of spool files in pid."""
+    rss = pss = 0
+    cur = False
+    with open("/proc/%d/smaps" % pid) as f:
+        for line in f:
+            parts = line.split()
+            if "-" in parts[0] and len(parts) >= 5 and ":" in parts[3]:
+                path = parts[5] if len(parts) > 5 else ""
+                # the spool file, or its activation's sealed copy (spool/spool.h)
+                copy = re.match(r"/memfd:\d{4}\.nss$", path)
+                cur = (path.startswith(spool) or copy) and parts[1].endswith("s")
+            elif cur and parts[0] == "Rss:":
+                rss += int(parts[1])
+            elif cur and parts[0] == "Pss:":
+                pss += int(parts[1])
+    return rss, pss
+
+
+class S3270:
+    """A 3270 terminal: Debian's s3270 (scripted x3270) driven through its
+    stdin, code page 037.  host may carry x3270's prefixes ("N:" plain
+    TN3270, no TN3270E).  Waits poll the screen (generous timeouts)."""
+
+    def __init__(self, port, model="3279-4-E", host="127.0.0.1", args=()):
+        self.proc = subprocess.Popen(
+            ["s3270", "-codepage", "cp037", "-model", model] + list(args),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            encoding="utf-8", errors="replace")
+        ok, data, _ = self.do("Connect(%s:%d)" % (host, port))
+        if not ok:
+            fail("s3270 Connect: %r" % data)
+        self.wait_screen(r"\S", WAIT)
+
+    def do(self, command):
+        """Runs one s3270 action: (ok, data lines, status line)."""
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        data, status = [], ""
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                fail("s3270 ended during %s; data %r" % (command, data))
+            line = line.rstrip("\n")
+            if line in ("ok", "error"):
+                return line == "ok", data, status
+            if line.startswith("data: "):
+                data.append(line[6:])
+            elif line.startswith("data:"):
+                data.append("")
+            else:
+                status = line
+
+    def rows(self):
+        ok, data, _ = self.do("Ascii()")
+        return data if ok else []
+
+    def text(self):
+        return "\n".join(r.rstrip() for r in self.rows())
+
+    def status(self):
+        """The status area: the last row's last 20 columns."""
+        r = self.rows()
+        return r[-1][-20:].strip() if r else ""
+
+    def connected(self):
+        _, _, st = self.do("Query(ConnectionState)")
+        fields = st.split()
+        return len(fields) > 3 and fields[3].startswith("C")
+
+    def wait(self, cond, what, timeout=WAIT, clear_more=False):
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.text()
+            got = cond(screen)
+            if got:
+                return got
+            if clear_more and self.status().startswith(("MORE...", "HOLDING")):
+                self.key("Clear()")
+            if time.monotonic() > deadline:
+                fail("3270: expected %s, screen:\n%s" % (what, screen))
+            time.sleep(0.2)
+
+    def wait_screen(self, pattern, timeout=WAIT, clear_more=False):
+        rx = re.compile(pattern, re.M)
+        return self.wait(lambda s: rx.search(s), repr(pattern), timeout, clear_more)
+
+    def wait_status(self, word, timeout=WAIT):
+        return self.wait(lambda s: self.status().startswith(word), "status " + word,
+                         timeout)
+
+    def type(self, text):
+        quoted = text.replace("\\", "\\\\").replace('"', '\\"')
+        ok, data, _ = self.do('String("%s")' % quoted)
+        if not ok:
+            fail("s3270 String: %r" % data)
+
+    def key(self, action):
+        ok, data, _ = self.do(action)
+        if not ok:
+            fail("s3270 %s: %r" % (action, data))
+
+    def enter(self, text=None):
+        if text is not None:
+            self.type(text)
+        self.key("Enter()")
+
+    def close(self):
+        try:
+            self.do("Disconnect()")
+            self.proc.stdin.write("Quit()\n")
+            self.proc.stdin.flush()
+            self.proc.wait(WAIT)
+        except (OSError, subprocess.TimeoutExpired, SystemExit):
+            self.proc.kill()
+            self.proc.wait()

@@ -64,7 +64,7 @@ static void test_capture(void)
 	CHECK(rc == 0 && cap.n == 1 && !strcmp(cap.lines[0], "STORAGE = 64M"));
 	cp_capture_free(&cap);
 	rc = cp_execute(&g, "CP Q TERM", &cap.sink);
-	CHECK(rc == 0 && cap.n == 3 &&
+	CHECK(rc == 0 && cap.n == 4 &&
 	      !strcmp(cap.lines[0], "LINEND #, LINESIZE 080, ATTN OFF, APL OFF"));
 	cp_capture_free(&cap);
 	/* an unknown command and a class A command: RC 1, HCPCMD001E */

@@ -74,7 +74,7 @@ static void address_locked(void)
 {
 	struct logon_guard *g = logon_guard_new(&cfg);
 	uint64_t wait;
-	char id[8];
+	char id[16];
 
 	for (int i = 0; i < 6; i++) {
 		snprintf(id, sizeof(id), "U%d", i); /* a different userid each time */
@@ -83,8 +83,7 @@ static void address_locked(void)
 	CHECK(logon_guard_check(g, "NEW", "192.0.2.7", 10, &wait) == LOGON_ADDR_LOCKED);
 	CHECK(wait == LOGON_GUARD_LOCK_MS - 5); /* locked at the sixth failure, t = 5 */
 	CHECK(logon_guard_check(g, "NEW", "192.0.2.8", 10, &wait) == LOGON_GO);
-	CHECK(logon_guard_check(g, "NEW", "192.0.2.7", 5 + LOGON_GUARD_LOCK_MS, &wait) ==
-	      LOGON_GO);
+	CHECK(logon_guard_check(g, "NEW", "192.0.2.7", 5 + LOGON_GUARD_LOCK_MS, &wait) == LOGON_GO);
 	logon_guard_free(g);
 }
 

@@ -487,6 +487,44 @@ static size_t seed_hart(uint8_t *buf, size_t cap)
 	return sizeof(hs) + sizeof(code);
 }
 
+/* Append bytes; the new length. */
+static size_t put(uint8_t *buf, size_t o, const void *b, size_t n)
+{
+	memcpy(buf + o, b, n);
+	return o + n;
+}
+
+/*
+ * A TN3270E client (x3270's way): WILL TN3270E, WILL TERMINAL-TYPE, the
+ * device type, FUNCTIONS BIND-IMAGE, then records: ENTER with "LOGON" in
+ * the input area, a Query Reply (Usable Area 80x43), CLEAR, PA1, PF12.
+ */
+static size_t seed_tn3270(uint8_t *buf, size_t cap)
+{
+	static const uint8_t neg[] = {255, 251, 40, 255, 251, 24};
+	static const uint8_t dev[] = {255, 250, 40,  2,	  7,   'I', 'B', 'M', '-', '3',
+				      '2', '7', '8', '-', '2', '-', 'E', 255, 240};
+	static const uint8_t fn[] = {255, 250, 40, 3, 7, 0, 255, 240};
+	/* header, ENTER, cursor, SBA to row 22 column 1, "LOGON" */
+	static const uint8_t enter[] = {0,    0,    0,	  0,	0,    0x7d, 0x5b, 0x61, 0x11,
+					0x5b, 0x61, 0xd3, 0xd6, 0xc7, 0xd6, 0xd5, 255,	239};
+	static const uint8_t query[] = {0,    0, 0, 0, 1,  0x88, 0,  10,  0x81,
+					0x81, 0, 0, 0, 80, 0,	 43, 255, 239};
+	static const uint8_t keys[] = {0, 0, 0, 0,    2,    0x6d, 255, 239, 0,
+				       0, 0, 0, 3,    0x6c, 255,  239, 0,   0,
+				       0, 0, 4, 0x7c, 0x5b, 0x61, 255, 239};
+	size_t o = 0;
+
+	if (cap < 256)
+		return 0;
+	o = put(buf, o, neg, sizeof(neg));
+	o = put(buf, o, dev, sizeof(dev));
+	o = put(buf, o, fn, sizeof(fn));
+	o = put(buf, o, enter, sizeof(enter));
+	o = put(buf, o, query, sizeof(query));
+	return put(buf, o, keys, sizeof(keys));
+}
+
 int main(int argc, char **argv)
 {
 	static uint8_t seed[SEED_MAX];
@@ -558,6 +596,20 @@ int main(int argc, char **argv)
 	run("net", fuzz_net, seed, n, iters, NULL);
 	n = seed_hart(seed, sizeof(seed));
 	run("hart", fuzz_hart, seed, n, iters, NULL);
+	n = seed_tn3270(seed, sizeof(seed));
+	fuzz_tn3270(seed, n);
+	{
+		/* The seed reaches 3270 mode and its ENTER types LOGON. */
+		char line[64];
+		int r = fuzz_tn3270_result(line, sizeof(line));
+
+		if ((r & 15) != 1 || r >> 4 != 1 || strcmp(line, "LOGON")) {
+			fprintf(stderr, "the 3270 seed: mode %d, %d lines, last %s\n", r & 15,
+				r >> 4, line);
+			return 1;
+		}
+	}
+	run("tn3270", fuzz_tn3270, seed, n, iters, NULL);
 	n = seed_proto(seed, sizeof(seed));
 	run("proto", fuzz_proto, seed, n, iters, NULL);
 	seed[0] = 1; /* the same packets to the EXEC protocol's reader */
