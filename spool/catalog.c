@@ -564,7 +564,8 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 	h = &sv->meta.hdr;
 	h->cls = h->rstd ? 'R' : 'A';
 	h->ndisks = (uint16_t)ndisks;
-	memcpy(sv->meta.disk, disks, (size_t)ndisks * sizeof(*disks));
+	if (ndisks)
+		memcpy(sv->meta.disk, disks, (size_t)ndisks * sizeof(*disks));
 	h->hart_size = hart_size;
 	h->dev_size = dev_size;
 	h->mem_size = mem_size;
