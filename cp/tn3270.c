@@ -103,7 +103,7 @@ struct tn3270 {
 	uint16_t seq;
 	/* inbound */
 	uint8_t *rec;
-	size_t reclen;
+	size_t reclen, reccap;
 	/* the output area */
 	uint8_t *area;
 	int next_row;
@@ -957,10 +957,19 @@ void tn3270_data(struct tn3270 *s, const uint8_t *buf, size_t len)
 		s->host.mode(s->host.opaque, TN3270_DROP);
 		return;
 	}
-	if (!s->rec)
-		s->rec = malloc(TN3270_RECORD_MAX);
-	if (!s->rec)
-		return;
+	if (s->reclen + len > s->reccap) {
+		/* grows with what the client sends: most records are a few bytes */
+		size_t ncap = s->reccap ? s->reccap : 256;
+		uint8_t *n;
+
+		while (ncap < s->reclen + len)
+			ncap *= 2;
+		n = realloc(s->rec, ncap);
+		if (!n)
+			return;
+		s->rec = n;
+		s->reccap = ncap;
+	}
 	memcpy(s->rec + s->reclen, buf, len);
 	s->reclen += len;
 }
