@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cp/cmd_cpu.h"
+#include "cp/cmd_ssi.h"
 #include "cp/nss.h"
 #include "cp/vmctl.h"
 #include "cpu/cpu.h"
@@ -187,6 +188,7 @@ static void save_done(struct cp_user *u, struct nss_user *n, const struct proto_
 	}
 	log_info("%s: saved system %s in %04u (%.1f ms in the VM)", u->id, name,
 		 f->meta.hdr.spoolid, (double)r->ns / 1e6);
+	cp_ssi_nss_saved(f);
 	cp_user_msg(u, MSG_NSS_SAVED, name, (unsigned)f->meta.hdr.spoolid);
 out:
 	free(sv);
@@ -302,6 +304,12 @@ int nss_ipl_name(struct cp_ctx *ctx, const char *name, const char *parm)
 	char why[160];
 	int ret, fd, nmap;
 
+	if (!f && n) {
+		/* Another SSI member may have saved it (over a skeleton seen here). */
+		ret = cp_ssi_nss_fetch(ctx, name);
+		if (ret != CP_RC_NOT_HANDLED)
+			return ret;
+	}
 	if (!f && spool_by_name(&nss_spool, name, false))
 		return cp_msg(ctx, MSG_NSS_NOT_SAVED, name);
 	if (!f || !n)
@@ -502,6 +510,8 @@ static int purge_id(struct cp_ctx *ctx, const char *what)
 		f = spool_by_id(&nss_spool, (unsigned)id);
 	if (!f || f->cls == 'P')
 		return cp_msg(ctx, MSG_NSS_NO_FILE, what);
+	if (!f->saving)
+		cp_ssi_nss_purged(f);
 	ret = spool_purge(&nss_spool, f);
 	if (ret == -EBUSY)
 		return cp_msg(ctx, MSG_NSS_SAVE_BUSY, f->meta.hdr.name);
@@ -520,6 +530,8 @@ static int purge_name(struct cp_ctx *ctx, const char *name)
 		next = f->next;
 		if (strcasecmp(f->meta.hdr.name, name) || f->cls == 'P')
 			continue;
+		if (!f->saving)
+			cp_ssi_nss_purged(f);
 		if (spool_purge(&nss_spool, f) == 0)
 			n++;
 		else

@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cp/cmd_ssi.h"
+#include "cp/nss.h"
 #include "ssi/ssi.h"
 #include "util/log.h"
 
@@ -44,25 +46,110 @@ static void cp_ssi_lost(void *opaque, const char *userid, const char *member)
 
 static const struct ssi_events cp_ssi_events = {.lost = cp_ssi_lost};
 
-int cp_ssi_join(const char *urls, const char *member, const char *address, unsigned ttl,
-		const char *name)
+int cp_ssi_join(const struct cp_ssi_options *o)
 {
-	struct ssi_config c = {
-	    .urls = urls, .member = member, .address = address, .ttl = ttl, .events = &cp_ssi_events};
+	struct ssi_config c = {.urls = o->urls,
+			       .member = o->member,
+			       .address = o->address,
+			       .ttl = o->ttl,
+			       .spool = cp_sys.spool,
+			       .keyfile = o->keyfile,
+			       .fetch = o->fetch,
+			       .events = &cp_ssi_events};
 	char err[512] = "";
 
-	if (name) {
-		if (ssi_check_name(name)) {
-			log_err("--ssi-name %s: 1-8 of A-Z 0-9 @ # $", name);
+	if (o->name) {
+		if (ssi_check_name(o->name)) {
+			log_err("--ssi-name %s: 1-8 of A-Z 0-9 @ # $", o->name);
 			return -1;
 		}
-		snprintf(ssi_name, sizeof(ssi_name), "%s", name);
+		snprintf(ssi_name, sizeof(ssi_name), "%s", o->name);
 	}
 	cp_sys.ssi = ssi_join(cp_sys.loop, &c, err, sizeof(err));
 	if (!cp_sys.ssi) {
-		log_err("cannot join the SSI cluster at %s: %s", urls, err);
+		log_err("cannot join the SSI cluster at %s: %s", o->urls, err);
 		return -1;
 	}
+	for (const struct spool_file *f = nss_spool.files; f; f = f->next)
+		cp_ssi_nss_saved(f);
+	return 0;
+}
+
+void cp_ssi_nss_saved(const struct spool_file *f)
+{
+	if (cp_sys.ssi && (f->cls == 'A' || f->cls == 'R'))
+		ssi_nss_publish(cp_sys.ssi, f->meta.hdr.name, f->meta.hdr.checksum,
+				f->meta.hdr.seq);
+}
+
+void cp_ssi_nss_purged(const struct spool_file *f)
+{
+	if (cp_sys.ssi && (f->cls == 'A' || f->cls == 'R'))
+		ssi_nss_withdraw(cp_sys.ssi, f->meta.hdr.name, f->meta.hdr.checksum);
+}
+
+/* An IPL waiting for the cluster: whose, and the command as typed. */
+struct cp_fetch {
+	char userid[DIR_ID_MAX + 1];
+	char name[SPOOL_NAME_MAX + 1];
+	char line[];
+};
+
+static bool cp_fetch_again; /* the IPL run again after a fetch asks no more */
+
+static void cp_ssi_located(void *opaque, int rc, uint64_t checksum, int fd, const char *err)
+{
+	struct cp_fetch *c = opaque;
+	struct cp_user *u = cp_user_find(c->userid);
+	struct spool_file *f = NULL;
+	char why[160] = "";
+
+	if (!rc && fd >= 0)
+		rc = spool_import(&nss_spool, fd, checksum, &f, why, sizeof(why));
+	else if (!rc)
+		rc = spool_adopt(&nss_spool, checksum, &f, why, sizeof(why));
+	else
+		snprintf(why, sizeof(why), "%s", err);
+	if (fd >= 0)
+		close(fd);
+	if (f)
+		cp_ssi_nss_saved(f);
+	if (rc && !why[0])
+		snprintf(why, sizeof(why), "%s", strerror(-rc));
+	if (rc)
+		log_warn("ssi: %s for %s: %s", c->name, c->userid, why);
+	if (u) {
+		cp_user_unhold(u); /* the IPL run now holds the user again */
+		if (rc && rc != -ENOENT) {
+			cp_user_msg(u, MSG_SSI_FETCH_FAILED, c->name, why);
+		} else {
+			/* Had, or unknown to the cluster: this member's answer. */
+			cp_fetch_again = true;
+			cp_execute(u, c->line, &u->sink);
+			cp_fetch_again = false;
+		}
+	}
+	free(c);
+}
+
+int cp_ssi_nss_fetch(struct cp_ctx *ctx, const char *name)
+{
+	size_t len = strlen(ctx->line);
+	struct cp_fetch *c;
+
+	if (!cp_sys.ssi || cp_fetch_again || !ctx->user)
+		return CP_RC_NOT_HANDLED;
+	c = calloc(1, sizeof(*c) + len + 1);
+	if (!c)
+		return cp_msg(ctx, MSG_SSI_FETCH_FAILED, name, strerror(ENOMEM));
+	snprintf(c->userid, sizeof(c->userid), "%s", ctx->user->id);
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	memcpy(c->line, ctx->line, len + 1);
+	if (ssi_nss_locate(cp_sys.ssi, name, cp_ssi_located, c)) {
+		free(c);
+		return cp_msg(ctx, MSG_SSI_FETCH_FAILED, name, strerror(EAGAIN));
+	}
+	cp_user_hold(ctx->user);
 	return 0;
 }
 
@@ -115,6 +202,25 @@ int cp_ssi_claim(const char *userid, cp_ssi_claim_fn fn, void *opaque)
 	c->next = claims;
 	claims = c;
 	return 0;
+}
+
+static void cp_ssi_adopt_claimed(void *opaque, int rc, const char *member, const char *err)
+{
+	char *id = opaque;
+
+	if (rc == -EEXIST)
+		cp_ssi_lost(NULL, id, member);
+	else if (rc)
+		log_warn("ssi: %s runs here unclaimed: %s", id, err);
+	free(id);
+}
+
+void cp_ssi_adopted(const char *userid)
+{
+	char *id = cp_sys.ssi ? strdup(userid) : NULL;
+
+	if (id && cp_ssi_claim(userid, cp_ssi_adopt_claimed, id))
+		free(id);
 }
 
 void cp_ssi_release(const char *userid)

@@ -4,7 +4,8 @@
  *         [--user NAME] [--exec-storage SIZE] [--exec-cpu SECONDS]
  *         [--logon-per-address N] [--logon-lock-user N] [--logon-lock-address N]
  *         [--logon-delay MS] [--orphan-wait S] [--config SYSTEM-CONFIG]
- *         [--ssi URL[,URL...] --member NAME [--ssi-ttl S] [--ssi-name NAME]]:
+ *         [--ssi URL[,URL...] --member NAME [--ssi-ttl S] [--ssi-name NAME]
+ *          [--ssi-key FILE] [--ssi-fetch HOST:PORT]]:
  * the control program daemon.  One process, one epoll loop (util/evloop.h); signals
  * arrive through a signalfd: SIGTERM/SIGINT shut down cleanly, SIGQUIT ends
  * CP leaving the guests running for the next CP, SIGCHLD reaps VM processes.
@@ -105,7 +106,7 @@ static int cp_usage(void)
 			"               [--exec-storage SIZE (256M)] [--exec-cpu SECONDS (60)]\n"
 			"               [--config SYSTEM-CONFIG]\n"
 			"               [--ssi URL[,URL...] --member NAME [--ssi-ttl SECONDS (15)]\n"
-			"                [--ssi-name NAME]]\n");
+			"                [--ssi-name NAME] [--ssi-key FILE] [--ssi-fetch HOST:PORT]]\n");
 	return 2;
 }
 
@@ -186,17 +187,20 @@ int cp_main(int argc, char **argv)
 	    {"member", required_argument, NULL, 'M'},
 	    {"ssi-ttl", required_argument, NULL, 'T'},
 	    {"ssi-name", required_argument, NULL, 'N'},
+	    {"ssi-key", required_argument, NULL, 'K'},
+	    {"ssi-fetch", required_argument, NULL, 'F'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dirfile = NULL, *listen = "127.0.0.1:2323", *user = NULL, *config = NULL;
-	const char *ssi = NULL, *member = NULL, *ssi_name = NULL;
+	struct cp_ssi_options ssi = {.ttl = 15};
 	uint64_t exec_mem = 0, exec_cpu = 0, per_address, lock_user = 5, lock_addr = 20,
-		 delay = 1500, orphan_wait, ssi_ttl = 15;
+		 delay = 1500, orphan_wait, ssi_ttl;
 	char err[512] = "";
 	int c, rc = 1, sigfd = -1;
 
 	log_set_name("rvcp cp");
-	while ((c = getopt_long(argc, argv, "d:s:l:t:u:m:P:a:c:U:A:D:O:S:M:T:N:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:l:t:u:m:P:a:c:U:A:D:O:S:M:T:N:K:F:", opts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'd':
 			dirfile = optarg;
@@ -249,17 +253,24 @@ int cp_main(int argc, char **argv)
 			vmctl_set_orphan_wait((unsigned)orphan_wait);
 			break;
 		case 'S':
-			ssi = optarg;
+			ssi.urls = optarg;
 			break;
 		case 'M':
-			member = optarg;
+			ssi.member = optarg;
 			break;
 		case 'N':
-			ssi_name = optarg;
+			ssi.name = optarg;
+			break;
+		case 'K':
+			ssi.keyfile = optarg;
+			break;
+		case 'F':
+			ssi.fetch = optarg;
 			break;
 		case 'T':
 			if (cp_number(optarg, 3600, &ssi_ttl) || ssi_ttl < 2)
 				return cp_usage();
+			ssi.ttl = (unsigned)ssi_ttl;
 			break;
 		case 'P':
 			if (cp_number(optarg, 86400, &exec_cpu) || !exec_cpu)
@@ -269,7 +280,7 @@ int cp_main(int argc, char **argv)
 			return cp_usage();
 		}
 	}
-	if (!dirfile || !cp_sys.spool || optind != argc || !ssi != !member)
+	if (!dirfile || !cp_sys.spool || optind != argc || !ssi.urls != !ssi.member)
 		return cp_usage();
 	term_set_logon_guard((unsigned)lock_user, (unsigned)lock_addr, (unsigned)delay);
 	if (dir_load(dirfile, &cp_sys.dir, err, sizeof(err))) {
@@ -303,7 +314,8 @@ int cp_main(int argc, char **argv)
 	}
 	if (nss_cp_init())
 		goto out;
-	if (ssi && cp_ssi_join(ssi, member, listen, (unsigned)ssi_ttl, ssi_name))
+	ssi.address = listen;
+	if (ssi.urls && cp_ssi_join(&ssi))
 		goto out;
 	cp_user_adopt_all(); /* guests a previous CP left running */
 	log_info("ready on %s: %d users in %s, spool %s", listen, cp_sys.dir->nusers, dirfile,

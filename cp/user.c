@@ -302,6 +302,7 @@ static void user_adopt(struct vmctl_orphan *o)
 	cp_user_memo(u);
 	log_info("%s: logged on again (disconnected), its guest %s", u->id,
 		 u->running ? "running" : "stopped");
+	cp_ssi_adopted(u->id);
 }
 
 void cp_user_adopt_all(void)

@@ -15,6 +15,7 @@
 
 #include "mem/mem.h"
 #include "spool/spool.h"
+#include "util/errbuf.h"
 #include "util/file.h"
 
 #define SPOOL_MAX_ID 9999
@@ -1000,4 +1001,177 @@ void spool_file_date(const struct spool_file *f, char date[6], char tm[9])
 		 (unsigned)lt.tm_mday % 100u);
 	snprintf(tm, 9, "%02u:%02u:%02u", (unsigned)lt.tm_hour % 100u, (unsigned)lt.tm_min % 100u,
 		 (unsigned)lt.tm_sec % 100u);
+}
+
+/* ---- Saved systems from elsewhere: another member's, a shared folder's ---- */
+
+int spool_find_checksum(int dirfd, uint64_t checksum, unsigned *id)
+{
+	/* A descriptor of its own: a dup() would share (and leave) the offset. */
+	int dfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), found = -ENOENT;
+	struct dirent *de;
+	DIR *d;
+
+	if (dfd < 0)
+		return -errno;
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return -errno;
+	}
+	while (found < 0 && (de = readdir(d))) {
+		struct spool_meta m;
+		unsigned fid;
+		int n = 0, fd;
+
+		if (sscanf(de->d_name, "%4u.nss%n", &fid, &n) != 1 || de->d_name[n] || n != 8)
+			continue;
+		fd = spool_open_regular(dirfd, de->d_name);
+		if (fd < 0)
+			continue;
+		memset(&m, 0, sizeof(m));
+		if (spool_meta_read(fd, &m, NULL, 0) == 0 && m.hdr.checksum == checksum &&
+		    m.hdr.cls != 'S' && m.hdr.spoolid == fid) {
+			found = fd;
+			if (id)
+				*id = fid;
+		} else {
+			close(fd);
+		}
+		spool_meta_free(&m);
+	}
+	closedir(d);
+	return found;
+}
+
+/* The saved system of f's name here, other than f. */
+static struct spool_file *import_other(struct spool *sp, const struct spool_file *f)
+{
+	for (struct spool_file *o = sp->files; o; o = o->next)
+		if (o != f && (o->cls == 'A' || o->cls == 'R') &&
+		    !strcmp(o->meta.hdr.name, f->meta.hdr.name))
+			return o;
+	return NULL;
+}
+
+/* f (just inserted) is newer than the one of its name here: that one goes. */
+static void import_replace(struct spool *sp, struct spool_file *f)
+{
+	struct spool_file *old = import_other(sp, f);
+
+	if (!old)
+		return;
+	if (old->nusers) {
+		if (file_pend(sp, old))
+			sp->log("spool: cannot mark %04u pending purge\n", old->meta.hdr.spoolid);
+	} else {
+		file_delete(sp, old);
+	}
+}
+
+/* Checks fd's metadata and data against checksum; meta filled. */
+static int import_check(int fd, uint64_t checksum, struct spool_meta *m, char *why, size_t wl)
+{
+	int ret = spool_meta_read(fd, m, why, wl);
+
+	if (ret)
+		return ret;
+	if (m->hdr.checksum != checksum || m->hdr.cls == 'S')
+		return errbuf_set(why, wl, -EINVAL, "not the saved system asked for");
+	return spool_data_verify(fd, m, why, wl);
+}
+
+int spool_import(struct spool *sp, int fd, uint64_t checksum, struct spool_file **out, char *why,
+		 size_t wl)
+{
+	struct spool_file *f = file_new();
+	char proc[64], dst[32];
+	int ret;
+
+	if (!f)
+		return -ENOMEM;
+	ret = import_check(fd, checksum, &f->meta, why, wl);
+	if (ret)
+		goto fail;
+	if (import_other(sp, f) && import_other(sp, f)->meta.hdr.seq > f->meta.hdr.seq) {
+		ret = errbuf_set(why, wl, -ESTALE, "a newer %s is here", f->meta.hdr.name);
+		goto fail;
+	}
+	/* The same spool id where it is free here, so the file stays byte for
+	 * byte what was saved (and can be served on by its checksum). */
+	file_path(dst, sizeof(dst), f->meta.hdr.spoolid, "nss");
+	if (spool_by_id(sp, f->meta.hdr.spoolid) || faccessat(sp->dirfd, dst, F_OK, 0) == 0) {
+		ret = id_alloc(sp);
+		if (ret < 0)
+			goto fail;
+		f->meta.hdr.spoolid = (uint16_t)ret;
+		ret = spool_meta_write(fd, &f->meta);
+		if (ret)
+			goto fail;
+		file_path(dst, sizeof(dst), f->meta.hdr.spoolid, "nss");
+	}
+	if (f->meta.hdr.spoolid > sp->last_id)
+		sp->last_id = f->meta.hdr.spoolid;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (fsync(fd) < 0 || linkat(AT_FDCWD, proc, sp->dirfd, dst, AT_SYMLINK_FOLLOW) < 0) {
+		ret = errbuf_set(why, wl, -errno, "cannot keep the file: %s", strerror(errno));
+		goto fail;
+	}
+	sync_dir(sp);
+	f->cls = (char)f->meta.hdr.cls;
+	f->verified = false; /* the first IPL checks its copy again */
+	list_insert(sp, f);
+	import_replace(sp, f);
+	if (out)
+		*out = f;
+	return 0;
+fail:
+	spool_meta_free(&f->meta);
+	file_free(f);
+	return ret;
+}
+
+int spool_adopt(struct spool *sp, uint64_t checksum, struct spool_file **out, char *why, size_t wl)
+{
+	struct spool_file *f;
+	unsigned id;
+	int fd = spool_find_checksum(sp->dirfd, checksum, &id), ret;
+
+	if (fd < 0)
+		return fd;
+	f = spool_by_id(sp, id);
+	if (f && f->meta.hdr.checksum == checksum) { /* known already */
+		close(fd);
+		*out = f;
+		return 0;
+	}
+	if (f && (f->nusers || f->saving || f->cls == 'P')) {
+		close(fd);
+		return errbuf_set(why, wl, -EBUSY, "spool file %04u is in use here", id);
+	}
+	if (f) { /* what this member read before the other one saved over it */
+		list_remove(sp, f);
+		file_free(f);
+	}
+	f = file_new();
+	if (!f) {
+		close(fd);
+		return -ENOMEM;
+	}
+	ret = import_check(fd, checksum, &f->meta, why, wl);
+	close(fd);
+	if (!ret && import_other(sp, f) && import_other(sp, f)->meta.hdr.seq > f->meta.hdr.seq)
+		ret = errbuf_set(why, wl, -ESTALE, "a newer %s is here", f->meta.hdr.name);
+	if (ret) {
+		spool_meta_free(&f->meta);
+		file_free(f);
+		return ret;
+	}
+	if (id > sp->last_id)
+		sp->last_id = id;
+	f->cls = (char)f->meta.hdr.cls;
+	list_insert(sp, f);
+	import_replace(sp, f);
+	*out = f;
+	return 0;
 }

@@ -315,6 +315,32 @@ void spool_detach(struct spool *sp, struct spool_file *f, const char *user);
 /* The saved system the user is attached to, or NULL. */
 struct spool_file *spool_user_file(struct spool *sp, const char *user);
 
+/*
+ * Saved systems that come from elsewhere (an SSI member, ssi/ssi.h), each
+ * known by its header checksum (hdr.checksum, which covers the metadata and
+ * so the XXH3 of every range's data):
+ *   spool_find_checksum  a read-only descriptor of the NNNN.nss in dirfd
+ *                        whose header has that checksum (its id in *id), or
+ *                        -ENOENT; reads only the folder, so any thread may
+ *   spool_import         fd (e.g. an O_TMPFILE in the folder) holds a file
+ *                        fetched from another member: its metadata and every
+ *                        range are checked against checksum, then it is
+ *                        linked in as NNNN.nss (its own id when free here,
+ *                        else a new one) and catalogued as saved; an older
+ *                        one of its name goes (class P while in use)
+ *   spool_adopt          a folder shared with other members: the file of
+ *                        that checksum someone else wrote there is checked
+ *                        and catalogued (replacing what this member had
+ *                        read of that spool id, e.g. the skeleton that
+ *                        SAVESYS at the other member saved over)
+ * Both refuse (-ESTALE) a file older than the one of its name here.
+ */
+int spool_find_checksum(int dirfd, uint64_t checksum, unsigned *id);
+int spool_import(struct spool *sp, int fd, uint64_t checksum, struct spool_file **out, char *why,
+		 size_t whylen);
+int spool_adopt(struct spool *sp, uint64_t checksum, struct spool_file **out, char *why,
+		size_t whylen);
+
 /* Number of 4 KiB pages of data and of the whole DEFSYS definition. */
 uint64_t spool_file_pages(const struct spool_file *f);
 /* QUERY NSS style timestamp fields: "MM/DD" and "HH:MM:SS" (local time). */

@@ -57,7 +57,8 @@ struct etcd *etcd_open(const char *urls, char *err, size_t errlen)
 		goto fail;
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (e->nurls == ETCD_MAX_URLS) {
-			errbuf_set(err, errlen, -EINVAL, "more than %d etcd endpoints", ETCD_MAX_URLS);
+			errbuf_set(err, errlen, -EINVAL, "more than %d etcd endpoints",
+				   ETCD_MAX_URLS);
 			goto fail;
 		}
 		if (strncmp(tok, "http://", 7) && strncmp(tok, "https://", 8)) {
@@ -150,8 +151,8 @@ static json_object *etcd_call(struct etcd *e, const char *path, json_object *req
 		}
 		ans = out.p ? json_tokener_parse(out.p) : NULL;
 		if (!ans || !json_object_is_type(ans, json_type_object)) {
-			errbuf_set(err, errlen, -EIO, "etcd %s: HTTP %ld, no JSON answer", e->urls[k],
-				   status);
+			errbuf_set(err, errlen, -EIO, "etcd %s: HTTP %ld, no JSON answer",
+				   e->urls[k], status);
 			json_object_put(ans);
 			ans = NULL;
 		} else if (status == 503) {
@@ -426,8 +427,8 @@ int etcd_get(struct etcd *e, const char *key, char **value, char *err, size_t er
 
 int etcd_delete(struct etcd *e, const char *key, char *err, size_t errlen)
 {
-	json_object *ans = etcd_call(e, "/v3/kv/deleterange", etcd_range_req(key, false), err,
-				     errlen);
+	json_object *ans =
+	    etcd_call(e, "/v3/kv/deleterange", etcd_range_req(key, false), err, errlen);
 	int rc;
 
 	if (!ans)
@@ -445,8 +446,8 @@ static bool etcd_succeeded(json_object *ans)
 	return json_object_object_get_ex(ans, "succeeded", &v) && json_object_get_boolean(v);
 }
 
-int etcd_create(struct etcd *e, const char *key, const char *value, int64_t lease,
-		char **existing, char *err, size_t errlen)
+int etcd_create(struct etcd *e, const char *key, const char *value, int64_t lease, char **existing,
+		char *err, size_t errlen)
 {
 	json_object *req = json_object_new_object(), *cmp = json_object_new_object();
 	json_object *cmps = json_object_new_array(), *ok = json_object_new_array();
@@ -495,8 +496,7 @@ int etcd_create(struct etcd *e, const char *key, const char *value, int64_t leas
 	return rc;
 }
 
-int etcd_delete_if(struct etcd *e, const char *key, const char *value, char *err,
-		   size_t errlen)
+int etcd_delete_if(struct etcd *e, const char *key, const char *value, char *err, size_t errlen)
 {
 	json_object *req = json_object_new_object(), *cmp = json_object_new_object();
 	json_object *cmps = json_object_new_array(), *ok = json_object_new_array(), *op, *ans;

@@ -56,10 +56,9 @@ int etcd_delete(struct etcd *e, const char *key, char *err, size_t errlen);
  * (create_revision == 0); otherwise -EEXIST and *existing (malloc'ed, if
  * existing is not NULL) is its value.
  */
-int etcd_create(struct etcd *e, const char *key, const char *value, int64_t lease,
-		char **existing, char *err, size_t errlen);
+int etcd_create(struct etcd *e, const char *key, const char *value, int64_t lease, char **existing,
+		char *err, size_t errlen);
 /* Atomically: delete key if its value is still `value`; -ENOENT otherwise. */
-int etcd_delete_if(struct etcd *e, const char *key, const char *value, char *err,
-		   size_t errlen);
+int etcd_delete_if(struct etcd *e, const char *key, const char *value, char *err, size_t errlen);
 
 #endif

@@ -4,6 +4,9 @@
  * of requests from CP's loop, a queue of results back to it (an eventfd).
  */
 #include <ctype.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <pthread.h>
@@ -14,8 +17,11 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "spool/spool.h"
 #include "ssi/etcd.h"
+#include "ssi/fetch.h"
 #include "ssi/ssi.h"
+#include "util/errbuf.h"
 #include "util/log.h"
 
 #define SSI_PREFIX "/rvcp/"
@@ -25,6 +31,9 @@ enum ssi_job_kind {
 	SSI_JOB_CLAIM,
 	SSI_JOB_RELEASE,
 	SSI_JOB_LOST, /* a result only: a user lost while the lease was gone */
+	SSI_JOB_NSS_PUBLISH,
+	SSI_JOB_NSS_WITHDRAW,
+	SSI_JOB_NSS_LOCATE, /* its own thread; the result comes back */
 };
 
 struct ssi_job {
@@ -35,7 +44,20 @@ struct ssi_job {
 	int rc;
 	char member[SSI_NAME_MAX + 1];
 	char err[256];
+	/* saved systems */
+	struct ssi *s;
+	char name[SPOOL_NAME_MAX + 1];
+	uint64_t checksum;
+	int64_t seq;
+	int fd;
+	ssi_nss_fn nfn;
 	struct ssi_job *next;
+};
+
+struct ssi_nss_row {
+	char name[SPOOL_NAME_MAX + 1];
+	uint64_t checksum;
+	int64_t seq;
 };
 
 struct ssi_user_row {
@@ -70,9 +92,19 @@ struct ssi {
 	struct ssi_user_row *users;
 	size_t nusers;
 
-	/* The worker's own: the users this member holds. */
+	/* The worker's own: the users this member holds, the files it has. */
 	char (*held)[SSI_ID_MAX + 1];
 	size_t nheld, capheld;
+	struct ssi_nss_row *have;
+	size_t nhave;
+
+	/* Saved-system files (ssi/fetch.h). */
+	char *spool;
+	unsigned char key[FETCH_KEY_MAX];
+	size_t keylen; /* 0: no key, no fetching */
+	struct fetch_server *server;
+	char fetch_addr[64];
+	atomic_int locating; /* ssi_nss_locate threads running */
 };
 
 int ssi_check_name(const char *name)
@@ -148,6 +180,8 @@ static void ssi_value_member(const char *value, char *member, size_t size)
 	json_object_put(o);
 }
 
+static void ssi_republish(struct ssi *s);
+
 /* Requests, in the worker. */
 
 static void ssi_do_claim(struct ssi *s, struct ssi_job *j)
@@ -155,8 +189,8 @@ static void ssi_do_claim(struct ssi *s, struct ssi_job *j)
 	char key[128], *existing = NULL;
 
 	ssi_key(key, sizeof(key), "user", j->userid);
-	j->rc = etcd_create(s->etcd, key, s->user_value, s->lease, &existing, j->err,
-			    sizeof(j->err));
+	j->rc =
+	    etcd_create(s->etcd, key, s->user_value, s->lease, &existing, j->err, sizeof(j->err));
 	if (j->rc == -EEXIST) {
 		ssi_value_member(existing ? existing : "", j->member, sizeof(j->member));
 		if (!strcmp(j->member, s->name))
@@ -199,6 +233,7 @@ static void ssi_member_value(struct ssi *s, char *buf, size_t size)
 	json_object_object_add(o, "slot", json_object_new_int(s->slot));
 	json_object_object_add(o, "address", json_object_new_string(s->address));
 	json_object_object_add(o, "state", json_object_new_string("Joined"));
+	json_object_object_add(o, "fetch", json_object_new_string(s->fetch_addr));
 	json_object_object_add(o, "heartbeat", json_object_new_int64((int64_t)time(NULL)));
 	snprintf(buf, size, "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
@@ -234,6 +269,7 @@ static void ssi_rejoin(struct ssi *s)
 		return;
 	}
 	log_warn("ssi: lease lost and taken again; claiming %zu users", s->nheld);
+	ssi_republish(s);
 	while (i < s->nheld) {
 		struct ssi_job j = {.kind = SSI_JOB_CLAIM};
 
@@ -285,9 +321,13 @@ static void ssi_refresh(struct ssi *s)
 				continue;
 			o = json_tokener_parse(mems[k].value);
 			if (o && json_object_object_get_ex(o, "state", &v))
-				snprintf(m->state, sizeof(m->state), "%s", json_object_get_string(v));
+				snprintf(m->state, sizeof(m->state), "%s",
+					 json_object_get_string(v));
 			if (o && json_object_object_get_ex(o, "address", &v))
 				snprintf(m->address, sizeof(m->address), "%s",
+					 json_object_get_string(v));
+			if (o && json_object_object_get_ex(o, "fetch", &v))
+				snprintf(m->fetch, sizeof(m->fetch), "%s",
 					 json_object_get_string(v));
 			if (o && json_object_object_get_ex(o, "heartbeat", &v))
 				m->heartbeat = (time_t)json_object_get_int64(v);
@@ -299,7 +339,8 @@ static void ssi_refresh(struct ssi *s)
 
 			ssi_key(key, sizeof(key), "down", m->name);
 			if (!etcd_get(s->etcd, key, &down, NULL, 0))
-				snprintf(m->state, sizeof(m->state), "Down (shut down successfully)");
+				snprintf(m->state, sizeof(m->state),
+					 "Down (shut down successfully)");
 			free(down);
 		}
 		n++;
@@ -349,6 +390,194 @@ static void ssi_tick(struct ssi *s)
 	ssi_refresh(s);
 }
 
+/* Saved systems, in the worker. */
+
+static void ssi_have_key(struct ssi *s, uint64_t checksum, char *key, size_t size)
+{
+	snprintf(key, size, SSI_PREFIX "have/%016" PRIx64 "/%s", checksum, s->name);
+}
+
+/* The catalogue's entry of name: its checksum and seq; -ENOENT if none. */
+static int ssi_nss_entry(struct etcd *e, const char *name, uint64_t *checksum, int64_t *seq,
+			 char *err, size_t errlen)
+{
+	char key[128], *value = NULL;
+	json_object *o, *v;
+	int rc;
+
+	ssi_key(key, sizeof(key), "nss", name);
+	rc = etcd_get(e, key, &value, err, errlen);
+	if (rc)
+		return rc;
+	o = json_tokener_parse(value);
+	free(value);
+	if (!o || !json_object_object_get_ex(o, "checksum", &v)) {
+		json_object_put(o);
+		snprintf(err, errlen, "the cluster's entry of %s makes no sense", name);
+		return -EINVAL;
+	}
+	*checksum = strtoull(json_object_get_string(v), NULL, 16);
+	*seq = json_object_object_get_ex(o, "seq", &v) ? json_object_get_int64(v) : 0;
+	json_object_put(o);
+	return 0;
+}
+
+static void ssi_have_add(struct ssi *s, const struct ssi_job *j)
+{
+	void *np;
+
+	for (size_t i = 0; i < s->nhave; i++)
+		if (s->have[i].checksum == j->checksum)
+			return;
+	np = realloc(s->have, (s->nhave + 1) * sizeof(*s->have));
+	if (!np)
+		return;
+	s->have = np;
+	snprintf(s->have[s->nhave].name, sizeof(s->have[0].name), "%s", j->name);
+	s->have[s->nhave].checksum = j->checksum;
+	s->have[s->nhave++].seq = j->seq;
+}
+
+static void ssi_have_del(struct ssi *s, uint64_t checksum)
+{
+	for (size_t i = 0; i < s->nhave; i++)
+		if (s->have[i].checksum == checksum) {
+			s->have[i] = s->have[--s->nhave];
+			return;
+		}
+}
+
+/* This member has the file; the catalogue names it unless a newer save does. */
+static void ssi_do_publish(struct ssi *s, struct ssi_job *j)
+{
+	char key[128], value[256];
+	uint64_t cur = 0;
+	int64_t seq = 0;
+	int rc;
+
+	ssi_have_add(s, j);
+	ssi_have_key(s, j->checksum, key, sizeof(key));
+	rc = etcd_put(s->etcd, key, "", s->lease, j->err, sizeof(j->err));
+	if (!rc) {
+		rc = ssi_nss_entry(s->etcd, j->name, &cur, &seq, j->err, sizeof(j->err));
+		if (rc == -ENOENT || (!rc && seq < j->seq)) {
+			snprintf(value, sizeof(value),
+				 "{\"checksum\":\"%016" PRIx64 "\",\"seq\":%lld,\"member\":\"%s\"}",
+				 j->checksum, (long long)j->seq, s->name);
+			ssi_key(key, sizeof(key), "nss", j->name);
+			rc = etcd_put(s->etcd, key, value, 0, j->err, sizeof(j->err));
+		}
+	}
+	if (rc && rc != -ENOENT)
+		log_warn("ssi: publishing %s: %s", j->name, j->err);
+}
+
+/* PURGE: this member's file is gone, and the catalogue forgets that save. */
+static void ssi_do_withdraw(struct ssi *s, struct ssi_job *j)
+{
+	char key[128];
+	uint64_t cur = 0;
+	int64_t seq = 0;
+
+	ssi_have_del(s, j->checksum);
+	ssi_have_key(s, j->checksum, key, sizeof(key));
+	etcd_delete(s->etcd, key, j->err, sizeof(j->err));
+	if (!ssi_nss_entry(s->etcd, j->name, &cur, &seq, j->err, sizeof(j->err)) &&
+	    cur == j->checksum) {
+		ssi_key(key, sizeof(key), "nss", j->name);
+		etcd_delete(s->etcd, key, j->err, sizeof(j->err));
+	}
+}
+
+/* After a new lease: the files this member has, said again. */
+static void ssi_republish(struct ssi *s)
+{
+	for (size_t i = 0; i < s->nhave; i++) {
+		char key[128], err[256];
+
+		ssi_have_key(s, s->have[i].checksum, key, sizeof(key));
+		if (etcd_put(s->etcd, key, "", s->lease, err, sizeof(err)))
+			log_warn("ssi: %s", err);
+	}
+}
+
+/* Fetch from the members that have it, into an unnamed file of the spool. */
+static int ssi_fetch_from(struct ssi *s, struct etcd *e, struct ssi_job *j)
+{
+	char prefix[128];
+	struct etcd_kv *kvs;
+	size_t n;
+	int rc;
+
+	if (!s->keylen)
+		return errbuf_set(j->err, sizeof(j->err), -ENODATA,
+				  "not in this member's spool, and no --ssi-key to fetch it");
+	snprintf(prefix, sizeof(prefix), SSI_PREFIX "have/%016" PRIx64 "/", j->checksum);
+	rc = etcd_list(e, prefix, &kvs, &n, j->err, sizeof(j->err));
+	if (rc)
+		return rc;
+	rc = errbuf_set(j->err, sizeof(j->err), -ENODATA, "no member that has it answers");
+	for (size_t i = 0; i < n && rc; i++) {
+		const char *m = kvs[i].key + strlen(prefix);
+		char key[128], *value = NULL, addr[64] = "";
+		json_object *o, *v;
+		int fd;
+
+		ssi_key(key, sizeof(key), "member", m);
+		if (!strcmp(m, s->name) || etcd_get(e, key, &value, NULL, 0))
+			continue;
+		o = json_tokener_parse(value);
+		free(value);
+		if (o && json_object_object_get_ex(o, "fetch", &v))
+			snprintf(addr, sizeof(addr), "%s", json_object_get_string(v));
+		json_object_put(o);
+		if (!addr[0])
+			continue;
+		fd = open(s->spool, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			rc = errbuf_set(j->err, sizeof(j->err), -errno, "%s: %s", s->spool,
+					strerror(errno));
+			break;
+		}
+		rc = fetch_file(addr, s->key, s->keylen, j->checksum, fd, j->err, sizeof(j->err));
+		if (rc) {
+			log_warn("ssi: fetching %s from %s: %s", j->name, m, j->err);
+			close(fd);
+			continue;
+		}
+		log_info("ssi: fetched %s (%016" PRIx64 ") from %s", j->name, j->checksum, m);
+		j->fd = fd;
+	}
+	etcd_kvs_free(kvs, n);
+	return rc;
+}
+
+static void *ssi_locate_thread(void *opaque)
+{
+	struct ssi_job *j = opaque;
+	struct ssi *s = j->s;
+	struct etcd *e = etcd_open(s->urls, j->err, sizeof(j->err));
+	int dirfd, fd;
+
+	j->fd = -1;
+	j->rc = e ? ssi_nss_entry(e, j->name, &j->checksum, &j->seq, j->err, sizeof(j->err)) : -EIO;
+	if (!j->rc) {
+		/* a folder shared with the member that saved it: nothing to fetch */
+		dirfd = open(s->spool, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fd = dirfd >= 0 ? spool_find_checksum(dirfd, j->checksum, NULL) : -ENOENT;
+		if (dirfd >= 0)
+			close(dirfd);
+		if (fd >= 0)
+			close(fd);
+		else
+			j->rc = ssi_fetch_from(s, e, j);
+	}
+	etcd_close(e);
+	ssi_post(s, j);
+	atomic_fetch_sub(&s->locating, 1);
+	return NULL;
+}
+
 static void ssi_run_job(struct ssi *s, struct ssi_job *j)
 {
 	switch (j->kind) {
@@ -358,6 +587,14 @@ static void ssi_run_job(struct ssi *s, struct ssi_job *j)
 		break;
 	case SSI_JOB_RELEASE:
 		ssi_do_release(s, j);
+		free(j);
+		break;
+	case SSI_JOB_NSS_PUBLISH:
+		ssi_do_publish(s, j);
+		free(j);
+		break;
+	case SSI_JOB_NSS_WITHDRAW:
+		ssi_do_withdraw(s, j);
 		free(j);
 		break;
 	default:
@@ -442,6 +679,8 @@ static void ssi_results(void *opaque, int fd, uint32_t events)
 			j->fn(j->opaque, j->rc, j->member, j->err);
 		else if (j->kind == SSI_JOB_LOST && s->events.lost)
 			s->events.lost(s->events.opaque, j->userid, j->member);
+		else if (j->kind == SSI_JOB_NSS_LOCATE)
+			j->nfn(j->opaque, j->rc, j->checksum, j->fd, j->err);
 		free(j);
 	}
 }
@@ -510,6 +749,55 @@ bool ssi_user_where(struct ssi *s, const char *userid, char *member, size_t size
 	return found;
 }
 
+static void ssi_nss_queue(struct ssi *s, enum ssi_job_kind kind, const char *name,
+			  uint64_t checksum, int64_t seq)
+{
+	struct ssi_job *j = calloc(1, sizeof(*j));
+
+	if (!j) {
+		log_warn("ssi: %s not told to the cluster: out of memory", name);
+		return;
+	}
+	j->kind = kind;
+	snprintf(j->name, sizeof(j->name), "%s", name);
+	j->checksum = checksum;
+	j->seq = seq;
+	ssi_queue(s, j);
+}
+
+void ssi_nss_publish(struct ssi *s, const char *name, uint64_t checksum, int64_t seq)
+{
+	ssi_nss_queue(s, SSI_JOB_NSS_PUBLISH, name, checksum, seq);
+}
+
+void ssi_nss_withdraw(struct ssi *s, const char *name, uint64_t checksum)
+{
+	ssi_nss_queue(s, SSI_JOB_NSS_WITHDRAW, name, checksum, 0);
+}
+
+int ssi_nss_locate(struct ssi *s, const char *name, ssi_nss_fn fn, void *opaque)
+{
+	struct ssi_job *j = calloc(1, sizeof(*j));
+	pthread_t t;
+
+	if (!j)
+		return -ENOMEM;
+	j->kind = SSI_JOB_NSS_LOCATE;
+	j->s = s;
+	j->fd = -1;
+	snprintf(j->name, sizeof(j->name), "%s", name);
+	j->nfn = fn;
+	j->opaque = opaque;
+	atomic_fetch_add(&s->locating, 1);
+	if (pthread_create(&t, NULL, ssi_locate_thread, j)) {
+		atomic_fetch_sub(&s->locating, 1);
+		free(j);
+		return -EAGAIN;
+	}
+	pthread_detach(t);
+	return 0;
+}
+
 /* Joining. */
 
 /* This member's slot: the one it had, or the first free one. */
@@ -544,6 +832,9 @@ static int ssi_take_slot(struct ssi *s, char *err, size_t errlen)
 
 static void ssi_free(struct ssi *s)
 {
+	fetch_server_stop(s->server);
+	while (atomic_load(&s->locating) > 0)
+		usleep(10000); /* each ends within its fetch's timeouts */
 	if (s->efd >= 0) {
 		evloop_del(s->loop, s->efd);
 		close(s->efd);
@@ -555,10 +846,14 @@ static void ssi_free(struct ssi *s)
 		struct ssi_job *j = s->done;
 
 		s->done = j->next;
+		if (j->kind == SSI_JOB_NSS_LOCATE && j->fd >= 0)
+			close(j->fd);
 		free(j);
 	}
 	free(s->users);
 	free(s->held);
+	free(s->have);
+	free(s->spool);
 	free(s->urls);
 	free(s);
 }
@@ -587,9 +882,21 @@ static int ssi_init(struct ssi *s, struct evloop *loop, const struct ssi_config 
 	snprintf(s->address, sizeof(s->address), "%s", c->address ? c->address : "");
 	ssi_key(s->member_key, sizeof(s->member_key), "member", s->name);
 	snprintf(s->user_value, sizeof(s->user_value), "{\"member\":\"%s\"}", s->name);
+	if (c->keyfile && fetch_key_load(c->keyfile, s->key, &s->keylen, err, errlen))
+		return -EINVAL;
 	s->urls = strdup(c->urls);
+	s->spool = strdup(c->spool ? c->spool : ".");
 	s->etcd = etcd_open(c->urls, err, errlen);
-	return s->etcd && s->urls ? 0 : -EINVAL;
+	if (!s->etcd || !s->urls || !s->spool)
+		return -EINVAL;
+	if (s->keylen) {
+		s->server = fetch_server_start(c->fetch ? c->fetch : "127.0.0.1:0", s->spool,
+					       s->key, s->keylen, s->fetch_addr,
+					       sizeof(s->fetch_addr), err, errlen);
+		if (!s->server)
+			return -EINVAL;
+	}
+	return 0;
 }
 
 struct ssi *ssi_join(struct evloop *loop, const struct ssi_config *c, char *err, size_t errlen)

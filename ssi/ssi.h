@@ -31,12 +31,27 @@
  *   - ssi_leave() finishes the requests already asked, records the member
  *     as shut down, and revokes the lease (its users are freed at once).
  *
+ *   - Saved systems: ssi_nss_publish() enters a saved system in the
+ *     cluster's catalogue (its header checksum, spool/spool.h) and says
+ *     that this member has its file; ssi_nss_withdraw() takes that back
+ *     (PURGE).  ssi_nss_locate() finds the file of a name that this member
+ *     lacks, in a thread of its own (a transfer must not delay the lease):
+ *     in the spool folder itself when the members share it (the result
+ *     then has no descriptor: spool_adopt), otherwise fetched from a member
+ *     that has it (ssi/fetch.h, with the cluster's key) into an unnamed
+ *     file of the spool folder (spool_import checks it before it is kept).
+ *
  * Keys, all under /rvcp/:
  *   slot/N          member name (kept: a member keeps its slot)
  *   member/NAME     {"slot":n,"address":"host:port","state":"Joined",
  *                    "heartbeat":unix-time} under NAME's lease
  *   down/NAME       "shut down" after a clean leave (for QUERY SSI)
  *   user/USERID     {"member":"NAME"} under NAME's lease
+ *   nss/NAME        {"checksum":"16 hex","seq":n,"member":"NAME"}: the
+ *                   newest save of NAME in the cluster (kept)
+ *   have/SUM/NAME   "": member NAME has the file of checksum SUM, under
+ *                   NAME's lease
+ * and member/NAME has "fetch":"host:port" where it serves its files.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -46,7 +61,7 @@
 #include "util/evloop.h"
 
 #define SSI_MAX_MEMBERS 8 /* as z/VM's SSI */
-#define SSI_NAME_MAX 8	  /* member names are system ids: 1-8 characters */
+#define SSI_NAME_MAX	8 /* member names are system ids: 1-8 characters */
 
 struct ssi;
 
@@ -61,6 +76,9 @@ struct ssi_config {
 	const char *member;  /* this member's name */
 	const char *address; /* where its terminals connect (host:port) */
 	unsigned ttl;	     /* the lease, seconds (2..3600) */
+	const char *spool;   /* the spool folder */
+	const char *keyfile; /* the cluster's key (--ssi-key), NULL: no fetching */
+	const char *fetch;   /* where to serve files ("127.0.0.1:0" if NULL) */
 	const struct ssi_events *events;
 };
 
@@ -84,14 +102,27 @@ void ssi_user_release(struct ssi *s, const char *userid);
 struct ssi_member_info {
 	int slot;
 	char name[SSI_NAME_MAX + 1];
-	char state[40];	   /* "Joined", "Down (shut down successfully)", ... */
-	char address[64];  /* its terminals */
-	time_t heartbeat;  /* the member's last heartbeat (0: none) */
-	time_t received;   /* when this member read it */
+	char state[40];	  /* "Joined", "Down (shut down successfully)", ... */
+	char address[64]; /* its terminals */
+	char fetch[64];	  /* its file server, "" if none */
+	time_t heartbeat; /* the member's last heartbeat (0: none) */
+	time_t received;  /* when this member read it */
 };
 /* The members by slot, as last read; returns how many (<= max). */
 size_t ssi_members(struct ssi *s, struct ssi_member_info *out, size_t max);
 /* Where userid is logged on, as last read: the member's name, or false. */
 bool ssi_user_where(struct ssi *s, const char *userid, char *member, size_t size);
+
+/* Saved systems in the cluster (fire and forget: failures are logged). */
+void ssi_nss_publish(struct ssi *s, const char *name, uint64_t checksum, int64_t seq);
+void ssi_nss_withdraw(struct ssi *s, const char *name, uint64_t checksum);
+/*
+ * The result of a locate: rc 0 and fd >= 0 (fetched: an unnamed file in the
+ * spool folder, the callee owns it) or fd -1 (in the shared spool folder
+ * already); -ENOENT: the cluster has no such system; -ENODATA: nobody could
+ * give it; otherwise err says why.
+ */
+typedef void (*ssi_nss_fn)(void *opaque, int rc, uint64_t checksum, int fd, const char *err);
+int ssi_nss_locate(struct ssi *s, const char *name, ssi_nss_fn fn, void *opaque);
 
 #endif

@@ -48,7 +48,8 @@ static pid_t start_etcd(const char *dir, int cport, int pport)
 		freopen("/dev/null", "w", stderr);
 		execlp("etcd", "etcd", "--name", "u", "--data-dir", data, "--listen-client-urls", c,
 		       "--advertise-client-urls", c, "--listen-peer-urls", p,
-		       "--initial-advertise-peer-urls", p, "--initial-cluster", cluster, (char *)NULL);
+		       "--initial-advertise-peer-urls", p, "--initial-cluster", cluster,
+		       (char *)NULL);
 		_exit(127);
 	}
 	return pid;
