@@ -100,7 +100,7 @@ tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROGS) $(LPELFS)
 # the translator on x86-64), then the same suite under AddressSanitizer +
 # UndefinedBehaviorSanitizer with the interpreter, so that both engines run
 # everything; then the translator checked against the interpreter.
-check: guest
+check: guest debian-kernel
 	$(MAKE) check-plain
 	$(MAKE) check-asan
 	$(MAKE) check-lockstep
@@ -112,7 +112,7 @@ check-plain: tests
 
 # The long suites (tests/stress): load, faults, many guests.  Not in make
 # check, which runs a short version of each (tests/sh).
-stress: tests guest
+stress: tests guest debian-kernel
 	tests/run.sh --rvcp $(BUILD)/rvcp --build $(BUILD) --log $(BUILD)/test-stress.log \
 	  --suite tests/stress
 
@@ -145,8 +145,9 @@ fuzz:
 	done
 
 include guest/guest.mk
+include guest/debian-kernel.mk
 
-bench: $(BUILD)/rvcp guest
+bench: $(BUILD)/rvcp guest debian-kernel
 	bench/run.sh
 
 demo: $(BUILD)/rvcp guest

@@ -21,7 +21,8 @@ static const struct tool {
      "[--bios FW] [--ipl IMG]"},
     {"zipl", zipl_main, "--disk IMG --kernel Image [--initrd F] [--parm TEXT]"},
     {"run-elf", run_elf_main, "[--timeout SECONDS] FILE   bare-metal, M-mode, HTIF tohost"},
-    {"nssplan", nssplan_main, "VMLINUX   print the DEFSYS line that shares the most text"},
+    {"nssplan", nssplan_main,
+     "KERNEL    print the DEFSYS line that shares what the kernel never writes"},
 };
 
 static int usage(FILE *f)

@@ -61,8 +61,12 @@ def bench_mips():
 
 # --- Boot to the shell -------------------------------------------------------
 
+last_cpu_s = None  # host CPU (user + system) of the last time_to_prompt's process
+
+
 def time_to_prompt(cmd, timeout=300):
     """Seconds from start until the console shows a shell prompt that answers."""
+    global last_cpu_s
     t0 = time.monotonic()
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL, start_new_session=True)
@@ -89,7 +93,9 @@ def time_to_prompt(cmd, timeout=300):
             os.killpg(p.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        p.wait()
+        _, _, ru = os.wait4(p.pid, 0)
+        p.returncode = -signal.SIGKILL
+        last_cpu_s = ru.ru_utime + ru.ru_stime
     return answered
 
 
@@ -141,6 +147,47 @@ def bench_boot_cpus(rvcp, qemu, n):
         results["boot_s_qemu_%dcpus" % n] = round(statistics.median(b), 3)
 
 
+def bench_debian_kernel():
+    """Debian's stock kernel (make debian-kernel) with a busybox initramfs to
+    its shell: rvcp's built-in SBI against QEMU virt with Debian's OpenSBI
+    fw_jump, same Image, initramfs, command line and storage."""
+    dk = os.path.join(GUEST, "debian-kernel")
+    image, initrd = os.path.join(dk, "Image"), os.path.join(dk, "initrd.gz")
+    if not (os.path.exists(image) and os.path.exists(initrd)):
+        note("no Debian kernel (make debian-kernel): debian_kernel_boot not measured")
+        return
+    append = "console=ttyS0 quiet"
+    rvcp = [RVCP, "boot", "--kernel", image, "--initrd", initrd, "--memory", "256M",
+            "--append", append]
+    qemu = [QEMU, "-M", "virt", "-nographic", "-m", "256M", "-smp", "1",
+            "-bios", "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin",
+            "-kernel", image, "-initrd", initrd, "-append", append]
+    a, b, ca, cb = [], [], [], []
+    for _ in range(RUNS):
+        a.append(time_to_prompt(rvcp))
+        ca.append(last_cpu_s)
+        b.append(time_to_prompt(qemu))
+        cb.append(last_cpu_s)
+    # Host CPU to the prompt: on a shared, loaded host the steadier figure.
+    results["debian_kernel_boot_cpu_s"] = round(statistics.median(ca), 3)
+    results["debian_kernel_boot_cpu_s_qemu"] = round(statistics.median(cb), 3)
+    for who, xs in (("rvcp", a), ("qemu", b)):
+        if None in xs:
+            note("%s did not reach Debian's kernel's shell in %d of %d runs"
+                 % (who, xs.count(None), RUNS))
+    a = [x for x in a if x is not None]
+    b = [x for x in b if x is not None]
+    if a:
+        results["debian_kernel_boot_s"] = round(statistics.median(a), 3)
+        series["debian_kernel_boot_rvcp"] = a
+    if b:
+        results["debian_kernel_boot_s_qemu"] = round(statistics.median(b), 3)
+        series["debian_kernel_boot_qemu"] = b
+    if a and b:
+        results["debian_kernel_boot_ratio"] = round(
+            results["debian_kernel_boot_s"] / results["debian_kernel_boot_s_qemu"], 3)
+
+
 # --- CP, saved systems, many guests -------------------------------------------
 
 def main():
@@ -149,7 +196,8 @@ def main():
 
     os.makedirs(OUT, exist_ok=True)
     only = sys.argv[1:]
-    for name, fn in [("mips", bench_mips), ("boot", bench_boot)] + CP_BENCHES + NET_BENCHES:
+    for name, fn in [("mips", bench_mips), ("boot", bench_boot),
+                     ("debian_kernel", bench_debian_kernel)] + CP_BENCHES + NET_BENCHES:
         if only and name not in only:
             continue
         print("bench: %s ..." % name, file=sys.stderr)

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -21,10 +22,19 @@
 #define JIT_CODE_SIZE (16u << 20)
 #endif
 #define JIT_MAX_BLOCKS 65536
-#define JIT_HASH_BITS  12
-#define JIT_PAGE_BITS  10
-#define JIT_MAX_PAGES  8192
-#define NONE	       (-1)
+/*
+ * The (pc, page) hash starts at 2^JIT_HASH_MIN buckets and doubles, up to
+ * 2^JIT_HASH_MAX, whenever the blocks outnumber its buckets twice: a
+ * distribution kernel's boot translates tens of thousands of blocks, and
+ * the dispatcher's chain walks through a small table cost it 15 % of its
+ * time, while an idle guest's few thousand keep the table at 16 KiB (the
+ * rest of it is never touched, so never resident).
+ */
+#define JIT_HASH_MIN  12
+#define JIT_HASH_MAX  16
+#define JIT_PAGE_BITS 10
+#define JIT_MAX_PAGES 8192
+#define NONE	      (-1)
 
 struct jit_block {
 	uint64_t pc;
@@ -76,7 +86,8 @@ struct jit {
 	uint64_t generation; /* bumped by every flush: code offsets from before are void */
 	bool trapped;	     /* a helper raised an exception (lockstep counts the step) */
 	bool mutate;	     /* hart_jit_mutate(): ADD becomes SUB */
-	int32_t hash[1 << JIT_HASH_BITS] __attribute__((aligned(4096)));
+	unsigned hash_bits;  /* buckets in use: 2^hash_bits */
+	int32_t hash[1 << JIT_HASH_MAX] __attribute__((aligned(4096)));
 	int32_t phash[1 << JIT_PAGE_BITS];
 	uint16_t hot[1 << JIT_HOT_BITS];
 	struct jit_jc jc[1 << JIT_JC_BITS];
@@ -84,11 +95,29 @@ struct jit {
 };
 #define LINK(i) (~(int32_t)(i)) /* stored form of an index; LINK(NONE) == 0 */
 
-static unsigned hash_of(uint64_t pc, uint64_t page)
+static unsigned hash_of(const struct jit *j, uint64_t pc, uint64_t page)
 {
 	uint64_t k = (pc >> 1) ^ (page >> 12) * 0x9e3779b97f4a7c15ULL;
 
-	return (unsigned)(k ^ (k >> 29)) & ((1u << JIT_HASH_BITS) - 1);
+	return (unsigned)(k ^ (k >> 29)) & ((1u << j->hash_bits) - 1);
+}
+
+static void hash_insert(struct jit *j, unsigned i)
+{
+	unsigned hb = hash_of(j, j->blocks[i].pc, j->blocks[i].page);
+
+	j->blocks[i].hnext = j->hash[hb];
+	j->hash[hb] = LINK(i);
+}
+
+/* Twice the buckets; dropped blocks are left out of the new chains. */
+static void hash_grow(struct jit *j)
+{
+	j->hash_bits++;
+	memset(j->hash, 0, sizeof(j->hash[0]) << j->hash_bits);
+	for (unsigned i = 0; i < j->nblocks; i++)
+		if (j->blocks[i].page != ~0ULL)
+			hash_insert(j, i);
 }
 
 static unsigned phash_of(uint64_t page)
@@ -176,6 +205,7 @@ void jit_flush(struct hart *h)
 		return;
 	j->npages = 0;
 	j->nblocks = 0;
+	j->hash_bits = JIT_HASH_MIN;
 	j->generation++;
 	madvise(j->hash, sizeof(*j) - offsetof(struct jit, hash), MADV_DONTNEED);
 	j->code.used = j->code.stubs_end;
@@ -271,7 +301,8 @@ static bool block_read(struct jit_src *b, uint64_t pc, const uint8_t *host_page,
 
 static struct jit_block *block_find(struct jit *j, uint64_t pc, uint64_t page)
 {
-	for (int32_t i = LINK(j->hash[hash_of(pc, page)]); i != NONE; i = LINK(j->blocks[i].hnext))
+	for (int32_t i = LINK(j->hash[hash_of(j, pc, page)]); i != NONE;
+	     i = LINK(j->blocks[i].hnext))
 		if (j->blocks[i].pc == pc && j->blocks[i].page == page)
 			return &j->blocks[i];
 	return NULL;
@@ -322,9 +353,9 @@ static struct jit_block *translate(struct hart *h, uint64_t pc, uint64_t page)
 	blk->pure = pure;
 	blk->pnext = p->blocks;
 	p->blocks = LINK(j->nblocks);
-	unsigned hb = hash_of(pc, page);
-	blk->hnext = j->hash[hb];
-	j->hash[hb] = LINK(j->nblocks++);
+	if (j->nblocks >= (2u << j->hash_bits) && j->hash_bits < JIT_HASH_MAX)
+		hash_grow(j);
+	hash_insert(j, j->nblocks++);
 	j->translated++;
 out:
 	free(src);
@@ -341,6 +372,13 @@ static struct jit_block *block_at(struct hart *h, uint64_t pc, bool make)
 
 	if (e->tag != ((pc & ~0xfffULL) | cpu_of(h)->xctx))
 		return NULL;
+	if (!j->ls) {
+		/* the jump cache first: one probe where the hash is a chain walk */
+		struct jit_jc *c = &j->jc[(pc >> 1) & ((1u << JIT_JC_BITS) - 1)];
+
+		if (c->pc == pc && c->addend == e->addend && c->code)
+			return &j->blocks[c->block];
+	}
 	page =
 	    (uint64_t)((uint8_t *)(uintptr_t)((pc & ~0xfffULL) + e->addend) - cpu_of(h)->mem->base);
 	blk = block_find(j, pc, page);
@@ -388,8 +426,16 @@ static int dispatch(struct hart *h, uint64_t *left)
 	int r;
 
 	if (!blk) {
+		/*
+		 * Translated code left for a pc without a block (the body going
+		 * on in the next page, a return or indirect jump to code not
+		 * translated yet): a transfer the interpreter never sees, so it
+		 * counts here, or such code would stay interpreted for good.
+		 */
 		if (*hot >= JIT_HOT_START)
 			*hot = 0; /* not translatable now: later */
+		else
+			++*hot;
 		r = interp_chunk(h, j->ls ? 1 : *left, &d);
 		*left -= d < *left ? d : *left;
 		return r == INTERP_HOT ? -1 : r;

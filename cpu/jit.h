@@ -7,7 +7,9 @@
  *
  * Tiering: the interpreter counts taken control transfers per target in a
  * small hashed table (h->jit_hot); when a count reaches JIT_HOT_START it returns
- * INTERP_HOT and the dispatcher (jit_chunk) translates the block there.  A
+ * INTERP_HOT and the dispatcher (jit_chunk) translates the block there.  The
+ * dispatcher counts the pcs it is sent to without a block as well (the exits
+ * of translated code to the next page or to untranslated code).  A
  * block is straight-line guest code within one guest page, ended by a
  * control transfer, a SYSTEM or MISC-MEM instruction, JIT_MAX_INSNS, or the
  * page end.  Blocks are keyed by (pc, real page of the code): the code

@@ -70,6 +70,19 @@ static int load_fdt(struct machine *m, const char *bootargs)
 	return machine_fdt_build(dst, room, &p);
 }
 
+int machine_set_initrd(struct machine *m, uint64_t start, uint64_t end)
+{
+	m->initrd_start = m->initrd_end = 0;
+	if (start == end)
+		return 0;
+	if (start > end || start < RAM_BASE ||
+	    !mem_contains(&m->mem, start - RAM_BASE, end - start))
+		return -EINVAL;
+	m->initrd_start = start;
+	m->initrd_end = end;
+	return 0;
+}
+
 int machine_write_fdt(struct machine *m, const char *bootargs)
 {
 	machine_pause(m);

@@ -85,6 +85,12 @@ int machine_ipl_disk(struct machine *m, int disk, const char *parm, char *err, s
 /* Rewrite the device tree at IPL_FDT_REAL for this machine's storage and disks
  * with bootargs = base + " " + parm (IPL of a saved system). */
 int machine_write_fdt(struct machine *m, const char *bootargs);
+/*
+ * The initrd the next machine_write_fdt() names (guest physical [start,
+ * end); start == end: none).  -EINVAL, and no initrd, unless it lies in
+ * storage.
+ */
+int machine_set_initrd(struct machine *m, uint64_t start, uint64_t end);
 /* The device tree the last load wrote (host pointer into storage), or NULL. */
 const void *machine_fdt(struct machine *m);
 

@@ -154,9 +154,24 @@ static bool fdt_area_private(const struct proto_nss_ipl *p)
 	return true;
 }
 
+/* A /chosen property of one or two cells (the initrd's bounds); 0 when absent. */
+static uint64_t chosen_addr(const void *fdt, int node, const char *name)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(fdt, node, name, &len);
+
+	if (v && len == 8)
+		return (uint64_t)fdt32_to_cpu(v[0]) << 32 | fdt32_to_cpu(v[1]);
+	if (v && len == 4)
+		return fdt32_to_cpu(v[0]);
+	return 0;
+}
+
 /*
- * The saved device tree's command line plus PARM, for a tree describing
- * this machine (its storage may be larger than the saver's).
+ * The saved device tree's command line plus PARM, and its initrd (saved in
+ * the system's pages, where the saver's IPL put it), for a tree describing
+ * this machine (its storage may be larger than the saver's).  The saved
+ * tree is the saver's guest's memory: an initrd outside storage is dropped.
  */
 static int rewrite_fdt(struct machine *m, const char *parm)
 {
@@ -173,6 +188,8 @@ static int rewrite_fdt(struct machine *m, const char *parm)
 
 			if (b && len > 0 && memchr(b, 0, (size_t)len))
 				base = b;
+			machine_set_initrd(m, chosen_addr(fdt, node, "linux,initrd-start"),
+					   chosen_addr(fdt, node, "linux,initrd-end"));
 		}
 	}
 	if (asprintf(&args, "%s%s%s", base, *base && *parm ? " " : "", parm) < 0)

@@ -255,6 +255,25 @@ def mem_rollup(pid):
     return rss, pss
 
 
+def spool_maps(pid, spool):
+    """(Rss, Pss) KiB of the shared (SR) mappings of spool files in pid."""
+    rss = pss = 0
+    cur = False
+    with open("/proc/%d/smaps" % pid) as f:
+        for line in f:
+            parts = line.split()
+            if "-" in parts[0] and len(parts) >= 5 and ":" in parts[3]:
+                path = parts[5] if len(parts) > 5 else ""
+                # the spool file, or its activation's sealed copy (spool/spool.h)
+                copy = re.match(r"/memfd:\d{4}\.nss$", path)
+                cur = (path.startswith(spool) or copy) and parts[1].endswith("s")
+            elif cur and parts[0] == "Rss:":
+                rss += int(parts[1])
+            elif cur and parts[0] == "Pss:":
+                pss += int(parts[1])
+    return rss, pss
+
+
 class S3270:
     """A 3270 terminal: Debian's s3270 (scripted x3270) driven through its
     stdin, code page 037.  host may carry x3270's prefixes ("N:" plain
