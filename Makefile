@@ -133,7 +133,11 @@ check-asan:
 # libFuzzer binaries, one per target of tests/fuzz/targets.c (not part of
 # make check, which runs the same targets a fixed number of times in
 # tests/unit/fuzz_parsers).  Run e.g. build/fuzz/fuzz_spool -max_total_time=60.
-FUZZTARGETS := directory defsys spool ipl elf snapshot proto mmio net hart tn3270
+# With FUZZ_S=seconds, each target then runs that long (tests/fuzz/run.sh:
+# corpora in build/fuzz/corpus, crashes kept in build/fuzz/crashes, a line
+# per target in build/fuzz/summary.txt).
+FUZZTARGETS := directory defsys spool ipl elf snapshot proto mmio net hart lockstep tn3270
+FUZZ_S ?=
 fuzz:
 	$(MAKE) BUILD=build/fuzz CC=clang OPT=-O1 \
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
@@ -143,6 +147,7 @@ fuzz:
 	    -DFUZZ_TARGET=fuzz_$$t -o build/fuzz/fuzz_$$t tests/fuzz/libfuzzer.c \
 	    tests/fuzz/targets.c build/fuzz/librvcp.a $(LDLIBS) || exit 1; \
 	done
+	$(if $(FUZZ_S),tests/fuzz/run.sh $(FUZZ_S) $(FUZZTARGETS))
 
 include guest/guest.mk
 include guest/debian-kernel.mk

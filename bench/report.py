@@ -24,6 +24,7 @@ FIGURES = [
     ("rss_kib_per_guest_10", "KiB", "N = 10", None, None),
     ("rss_kib_per_guest_100", "KiB", "N = 100", None, None),
     ("rss_kib_per_guest_1000", "KiB", "N = 1000", None, None),
+    ("ssi_ipl_fetch_ms", "ms", "IPL LXSHR at an SSI member that fetches it first: cluster asked, file fetched and checked, IPL to the first instruction (median)", None, None),
     ("idle_cpu_pct_1000", "% of a core", "host CPU of 1000 idle guests (and CP) over 30 s, once settled", ("<", 25), None),
     ("settle_cpu_pct_1000", "% of a core", "the 10 s right after the 1000th AUTOLOG (resumed guests run their due timers)", None, None),
 ]

@@ -9,6 +9,7 @@
 
 #include "cp/net.h"
 #include "cp/cmd_cpu.h"
+#include "cp/cmd_ssi.h"
 #include "cp/commands.h"
 #include "cp/vmctl.h"
 
@@ -229,24 +230,44 @@ static void cmd_names_line(struct cp_ctx *ctx, char *line, size_t len)
 	cp_msg(ctx, MSG_Q_NAMES, line);
 }
 
+/* QUERY NAMES, being composed: four entries to a line. */
+struct cmd_names {
+	struct cp_ctx *ctx;
+	char line[160];
+	size_t len;
+	int n;
+};
+
+static void cmd_names_add(struct cmd_names *q, const char *id, const char *where)
+{
+	q->len += snprintf(q->line + q->len, sizeof(q->line) - q->len, "%s%-8s - %-5s",
+			   q->n ? " , " : "", id, where);
+	if (++q->n == 4) {
+		cmd_names_line(q->ctx, q->line, q->len);
+		q->len = 0;
+		q->n = 0;
+	}
+}
+
+/* A user at another SSI member: "ALICE    - AT M2". */
+static void cmd_names_remote(void *opaque, const char *userid, const char *member)
+{
+	char where[24];
+
+	snprintf(where, sizeof(where), "AT %s", member);
+	cmd_names_add(opaque, userid, where);
+}
+
 /* QUERY NAMES: "MAINT    - L0001 , LINUX01  - DSC", four to a line. */
 int cmd_q_names(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
-	char line[160];
-	size_t len = 0;
-	int n = 0;
+	struct cmd_names q = {.ctx = ctx};
 
-	for (struct cp_user *u = cp_sys.users; u; u = u->next) {
-		len += snprintf(line + len, sizeof(line) - len, "%s%-8s - %-5s", n ? " , " : "",
-				u->id, cmd_user_where(u));
-		if (++n == 4) {
-			cmd_names_line(ctx, line, len);
-			len = 0;
-			n = 0;
-		}
-	}
-	if (n)
-		cmd_names_line(ctx, line, len);
+	for (struct cp_user *u = cp_sys.users; u; u = u->next)
+		cmd_names_add(&q, u->id, cmd_user_where(u));
+	cp_ssi_remote_users(cmd_names_remote, &q);
+	if (q.n)
+		cmd_names_line(ctx, q.line, q.len);
 	return 0;
 }
 
@@ -312,10 +333,15 @@ int cmd_help(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 static int cmd_q_userid(struct cp_ctx *ctx, char *id)
 {
 	struct cp_user *u = cp_user_find(id);
+	char member[16], where[24];
 
 	if (!u) {
 		for (char *p = id; *p; p++)
 			*p = toupper((unsigned char)*p);
+		if (cp_ssi_user_member(id, member, sizeof(member))) {
+			snprintf(where, sizeof(where), "AT %s", member);
+			return cp_msg(ctx, MSG_Q_USER, id, where);
+		}
 		return cp_msg(ctx, MSG_Q_NOT_LOGGED_ON, id);
 	}
 	return cp_msg(ctx, MSG_Q_USER, u->id, cmd_user_where(u));

@@ -63,6 +63,26 @@ void cp_ssi_nss_purged(const struct spool_file *f);
 /* IPL of a name not here: 0 (asked), a message's rc, or CP_RC_NOT_HANDLED. */
 int cp_ssi_nss_fetch(struct cp_ctx *ctx, const char *name);
 
+/*
+ * Other members' users: AT member CMD command runs a command there, as the
+ * issuer with the issuer's classes (the directory is the same at every
+ * member), its answers coming back to the issuer's terminal when they
+ * come; only commands about the system run so: QUERY (not of the issuer's
+ * own virtual machine), MSG, FORCE, XAUTOLOG.  MSG and FORCE of a user
+ * logged on at another member go there the same way; QUERY userid and
+ * QUERY NAMES show such a user as "AT member" from the registry (at most
+ * ttl/3 seconds old).  The commands travel on the members' authenticated
+ * channel (ssi/fetch.h): they need --ssi-key.
+ */
+int cmd_at(struct cp_ctx *ctx, int argc, char **argv, char **rest);
+/* Sends line to member for the issuer: 0 (sent) or a message's rc. */
+int cp_ssi_at(struct cp_ctx *ctx, const char *member, const char *line);
+/* Is userid logged on at another member?  Its name into member. */
+bool cp_ssi_user_member(const char *userid, char *member, size_t size);
+/* Calls fn for each user logged on at another member. */
+void cp_ssi_remote_users(void (*fn)(void *opaque, const char *userid, const char *member),
+			 void *opaque);
+
 int cmd_q_ssi(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 
 #endif

@@ -155,6 +155,7 @@ static void cmd_msg_text(const char *in, char *out, size_t size)
 
 int cmd_msg(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
+	char member[16];
 	struct cp_user *to;
 	char text[2048];
 
@@ -162,6 +163,12 @@ int cmd_msg(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
 	to = strcmp(argv[1], "*") ? cp_user_find(argv[1]) : ctx->user;
 	cmd_upper(argv[1]);
+	if (!to && cp_ssi_user_member(argv[1], member, sizeof(member))) {
+		/* logged on at another SSI member: the message goes there */
+		if (!cmd_msg_allowed(ctx->user))
+			return cp_msg(ctx, MSG_MSG_TOO_MANY, MSG_PER_S);
+		return cp_ssi_at(ctx, member, ctx->line);
+	}
 	if (!to)
 		return cp_msg(ctx, MSG_CMD_NOT_LOGGED_ON, argv[1]);
 	if (!to->term)
@@ -281,6 +288,7 @@ int cmd_autolog(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 
 int cmd_force(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 {
+	char member[16];
 	struct cp_user *u;
 	const char *by = ctx->user->id;
 
@@ -288,6 +296,8 @@ int cmd_force(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		return cp_msg(ctx, MSG_CMD_MISSING_OPERAND);
 	cmd_upper(argv[1]);
 	u = cp_user_find(argv[1]);
+	if (!u && cp_ssi_user_member(argv[1], member, sizeof(member)))
+		return cp_ssi_at(ctx, member, ctx->line); /* at another SSI member */
 	if (!u)
 		return cp_msg(ctx, MSG_CMD_NOT_LOGGED_ON, argv[1]);
 	log_info("%s: forced by %s", u->id, by);

@@ -16,6 +16,8 @@
 #include "cp/cmd_exec.h"
 #include "cp/cmd_ssi.h"
 #include "cp/commands.h"
+#include "cp/display.h"
+#include "cp/dump.h"
 #include "cp/net.h"
 #include "cp/nss.h"
 
@@ -37,6 +39,7 @@ const struct cp_command cp_commands[] = {
 	{"AUTOLOG",    4, "AB", 0, cmd_autolog,    "userid [password]"},
 	{"XAUTOLOG",   5, "AB", 0, cmd_autolog,    "userid"},
 	{"FORCE",      5, "A",  0, cmd_force,      "userid"},
+	{"AT",         2, "ABCDEFG", CP_CMD_REST, cmd_at, "member CMD command   (SSI: run it at that member)"},
 	{"SHUTDOWN",   8, "A",  0, cmd_shutdown,   ""},
 	{"HELP",       1, "*",  0, cmd_help,       "[command]"},
 	{"EXEC",       2, "*",  0, cmd_exec,       "name [args]   run NAME EXEC (or type the name)"},
@@ -45,7 +48,11 @@ const struct cp_command cp_commands[] = {
 	{"DEFSYS",     6, "E",  0, cmd_defsys,     "name page[-page] type ... [MINSIZE=nnnM] [RSTD] [PARMREGS=m-n]"},
 	{"SAVESYS",    7, "E",  0, cmd_savesys,    "name"},
 	{"PURGE",      3, "E",  0, cmd_purge,      "NSS NAME name|SPOOLID id"},
-	{"TRACE",      2, "G",  CP_CMD_REST, cmd_trace, "I R addr[-addr] [RUN] [CMD cmd1#cmd2...] | END [ALL]"},
+	{"TRACE",      2, "G",  CP_CMD_REST, cmd_trace, "I R range | STORE range | PROG [causes] | EXT | SVC [RUN|NORUN] [CMD cmd1#cmd2...] | END [ALL]"},
+	{"DISPLAY",    1, "G",  0, cmd_display,    "G [reg[-reg]] | F [reg[-reg]] | PSW | CSR name | [R|V]hexloc[-hexloc|.len] ..."},
+	{"CPU",        3, "G",  CP_CMD_REST, cmd_cpu_prefix, "cpuaddr|ALL command   the command for that virtual CPU"},
+	{"VMDUMP",     3, "G",  0, cmd_vmdump,     "   storage and registers as an ELF core file into your reader"},
+	{"STORE",      2, "G",  0, cmd_store,      "G reg value... | F reg value... | PSW addr | [R|V]hexloc value..."},
 	/* Guest LANs, virtual switches, NICs (cp/net.c) */
 	{"COUPLE",     3, "G",  0, cmd_couple,     "vdev [TO] SYSTEM|owner name"},
 	{"UNCOUPLE",   5, "G",  0, cmd_uncouple,   "vdev"},

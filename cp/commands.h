@@ -44,6 +44,7 @@ struct cp_ctx {
 	struct cp_console *term; /* the terminal that typed it, NULL from an EXEC */
 	struct cp_sink *sink;
 	const char *line; /* the whole command line */
+	int hart;	  /* the hart DISPLAY and STORE mean (CPU nn command); 0: the base CPU */
 };
 
 /*

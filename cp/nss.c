@@ -80,7 +80,7 @@ void nss_logoff(struct cp_user *u)
 		spool_save_abort(&nss_spool, n->save);
 		free(n->save);
 	}
-	free(n->trace_cmds);
+	nss_trace_free(n);
 	free(n);
 	u->nss = NULL;
 }

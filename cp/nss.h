@@ -7,7 +7,7 @@
  * CP's core calls the NSS module directly:
  *   nss_ipl_name    IPL name [PARM text]: checks, attach, NSS_IPL to the VM
  *                   (cp/cmd_vm.c, for a name that is no virtual device)
- *   nss_trace_hit   a TRACE I R range was hit: run its command list
+ *   nss_trace_hit   a TRACE trap was hit: show it, run its command list
  *   nss_vm_message  NSS_RESULT from the VM (vm/nss.h): finish SAVESYS / IPL
  *   nss_release     the VM's storage is dropped: leave the saved system
  *   nss_logoff      free the per-user state (u->nss)
@@ -21,8 +21,8 @@
  * of the line, so LINEND characters in its CMD list reach it unsplit).
  * Message numbers from 1005 up are rvcp's own (cp/messages.def).
  *
- * One TRACE trap per user (a new TRACE I R replaces it), kept by CP and by
- * the VM process across IPL.
+ * A user's TRACE traps form one trace set (z/VM's INITIAL), kept by CP and
+ * by the VM process across IPL; each TRACE command adds a trap.
  *
  * SAVESYS stops the guest, creates NNNN.tmp and passes its descriptor to
  * the VM process, which writes its storage and hart; CP then copies the
@@ -59,6 +59,20 @@
 #include "spool/spool.h"
 
 struct proto_msg;
+struct proto_state;
+
+/* One TRACE trap. */
+enum cp_trap_kind { CP_TRAP_INSTR, CP_TRAP_STORE, CP_TRAP_PROG, CP_TRAP_EXT, CP_TRAP_SVC };
+
+struct cp_trap {
+	enum cp_trap_kind kind;
+	uint64_t lo, hi; /* INSTR, STORE: real addresses, inclusive */
+	uint64_t causes; /* PROG: exception causes (bit n: cause n); every one when 0 */
+	bool run;
+	char *cmds; /* CMD list as typed, NULL when none */
+};
+
+#define CP_TRAPS_MAX 8 /* the hart's instruction ranges (PROTO_TRACE_RANGES) */
 
 /* Per-user NSS state (u->nss). */
 struct nss_user {
@@ -69,11 +83,9 @@ struct nss_user {
 	struct spool_file *ipl_file;
 	int ipl_inflight;
 	uint64_t ipl_t0; /* CLOCK_MONOTONIC ns when IPL name was issued */
-	/* The instruction trace trap (one per user): real addresses. */
-	bool trace_on;
-	uint64_t trace_lo, trace_hi;
-	bool trace_run;
-	char *trace_cmds; /* CMD list as typed, NULL when none */
+	/* The trace set (cp/cmd_trace.c): traps in the order defined. */
+	struct cp_trap traps[CP_TRAPS_MAX];
+	int ntraps;
 };
 
 extern struct spool nss_spool;
@@ -108,6 +120,7 @@ void nss_vm_message(struct cp_user *u, struct proto_msg *m);
 /* cp/cmd_trace.c */
 int cmd_trace(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_q_trace(struct cp_ctx *ctx, int argc, char **argv, char **rest);
-void nss_trace_hit(struct cp_user *u, uint64_t real);
+void nss_trace_hit(struct cp_user *u, const struct proto_state *s);
+void nss_trace_free(struct nss_user *n);
 
 #endif

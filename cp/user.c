@@ -13,6 +13,7 @@
 #include "cp/cmd_exec.h"
 #include "cp/cmd_ssi.h"
 #include "cp/commands.h"
+#include "cp/dump.h"
 #include "cp/nss.h"
 #include "cp/user.h"
 
@@ -63,6 +64,7 @@ void cp_user_set_input(struct cp_user *u, const struct cp_input_hook *hook)
 
 static void user_vm_ended(struct cp_user *u, const char *why)
 {
+	dump_vm_gone(u);
 	cp_user_release(u);
 	u->running = false;
 	u->ipled = false;
@@ -81,12 +83,12 @@ static void user_vm_failed(struct cp_user *u, uint32_t req, const char *text)
 	}
 }
 
-static void user_vm_stopped(struct cp_user *u, uint32_t reason, uint64_t pc)
+static void user_vm_stopped(struct cp_user *u, const struct proto_state *s)
 {
 	u->running = false;
-	switch (reason) {
+	switch (s->reason) {
 	case PROTO_STOP_TRACE:
-		nss_trace_hit(u, pc);
+		nss_trace_hit(u, s);
 		break;
 	case PROTO_STOP_POWEROFF:
 		u->ipled = false;
@@ -158,6 +160,7 @@ static const struct vmctl_events cp_user_vm_events = {
     .failed = user_vm_failed,
     .stopped = user_vm_stopped,
     .request = user_vm_request,
+    .dump_result = dump_vm_result,
     .nss_message = nss_vm_message,
 };
 
@@ -208,6 +211,7 @@ void cp_user_logoff(struct cp_user *u)
 	cp_user_release(u);
 	exec_logoff(u);
 	nss_logoff(u);
+	dump_vm_gone(u);
 	net_user_logoff(u);
 	vmctl_destroy(u);
 	if (!u->ssi_lost)

@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +83,26 @@ static int vmctl_link(struct cp_user *u, const struct dir_disk *d, struct cp_sin
 }
 
 static void vmctl_event(void *opaque, int fd, uint32_t events);
+static void vmctl_message(struct cp_user *u, struct proto_msg *m);
+
+/* The VM whose stash is being handled (vmctl_replay), NULL once it is freed. */
+static struct cp_vm *vmctl_replaying;
+
+static void vmctl_stash_free(struct cp_vm *vm)
+{
+	while (vm->stash) {
+		struct vmctl_stash *st = vm->stash;
+
+		vm->stash = st->next;
+		proto_close_fds(&st->m);
+		free(st);
+	}
+	vm->stash_tail = NULL;
+	vm->nstash = 0;
+	if (vm->replay)
+		evloop_timer_cancel(cp_sys.loop, vm->replay);
+	vm->replay = NULL;
+}
 
 static void vmctl_outq_free(struct cp_vm *vm)
 {
@@ -377,6 +399,8 @@ static void vmctl_kill(struct cp_vm *vm)
 static void vmctl_disconnect(struct cp_vm *vm)
 {
 	vmctl_outq_free(vm);
+	vmctl_stash_free(vm);
+	vm->inspect_dead = false; /* a new process will be asked afresh */
 	if (vm->sock < 0)
 		return;
 	evloop_del(cp_sys.loop, vm->sock);
@@ -431,6 +455,8 @@ void vmctl_destroy(struct cp_user *u)
 	for (int i = 0; i < vm->nlinks; i++)
 		close(vm->links[i].fd);
 	/* The pid is reaped by the SIGCHLD handler; nothing refers to vm then. */
+	if (vmctl_replaying == vm)
+		vmctl_replaying = NULL;
 	free(vm);
 	u->vm = NULL;
 }
@@ -548,7 +574,7 @@ static void vmctl_state(struct cp_user *u, struct proto_msg *m)
 		log_info("%s: stale stop report ignored (%u of %u)", u->id, s->runs, u->vm->runs);
 		return;
 	}
-	u->vm->ev->stopped(u, s->reason, s->pc);
+	u->vm->ev->stopped(u, s);
 }
 
 /* A CP command the guest issued: the payload, up to its NUL. */
@@ -584,6 +610,9 @@ static void vmctl_message(struct cp_user *u, struct proto_msg *m)
 		break;
 	case PROTO_CP_REQUEST:
 		vmctl_request(u, m);
+		break;
+	case PROTO_VMDUMP_RESULT:
+		u->vm->ev->dump_result(u, m);
 		break;
 	default:
 		if (m->type >= PROTO_NSS_FIRST && m->type <= PROTO_NSS_LAST) {
@@ -628,6 +657,152 @@ static void vmctl_event(void *opaque, int fd, uint32_t events)
 		}
 		vmctl_message(u, &m);
 	}
+}
+
+/* The reports kept while CP waited for an INSPECT answer, in order. */
+static void vmctl_replay(void *opaque)
+{
+	struct cp_vm *vm = opaque;
+
+	vm->replay = NULL;
+	vmctl_replaying = vm;
+	while (vmctl_replaying == vm && vm->stash) {
+		struct vmctl_stash *st = vm->stash;
+
+		vm->stash = st->next;
+		if (!vm->stash)
+			vm->stash_tail = NULL;
+		vm->nstash--;
+		vmctl_message(vm->user, &st->m); /* may free vm (LOGOFF in a trace list) */
+		free(st);
+	}
+	vmctl_replaying = NULL;
+}
+
+/* Keep a report for after the command; false when too many wait. */
+static bool vmctl_stash(struct cp_vm *vm, struct proto_msg *m)
+{
+	struct vmctl_stash *st;
+
+	if (vm->nstash >= VMCTL_STASH_MAX)
+		return false;
+	st = malloc(sizeof(*st));
+	if (!st)
+		return false;
+	memcpy(&st->m, m, offsetof(struct proto_msg, payload) + m->len + 1);
+	memcpy(st->m.fds, m->fds, sizeof(m->fds));
+	st->m.nfds = m->nfds;
+	m->nfds = 0;
+	st->next = NULL;
+	if (vm->stash_tail)
+		vm->stash_tail->next = st;
+	else
+		vm->stash = st;
+	vm->stash_tail = st;
+	vm->nstash++;
+	if (!vm->replay)
+		vm->replay = evloop_timer(cp_sys.loop, 0, vmctl_replay, vm);
+	return true;
+}
+
+/* Send the request behind what already waits in the queue; 1 sent, 0 not yet. */
+static int vmctl_inspect_send(struct cp_user *u, const void *req, size_t len)
+{
+	struct cp_vm *vm = u->vm;
+	int rc;
+
+	if (vm->outq)
+		vmctl_flush(u);
+	if (vm->outq)
+		return 0;
+	rc = proto_send(vm->sock, PROTO_INSPECT, req, len, NULL, 0);
+	if (rc == -EAGAIN)
+		return 0;
+	return rc ? rc : 1;
+}
+
+/* One packet while waiting: 1 the answer, 0 something else, -errno. */
+static int vmctl_inspect_take(struct cp_user *u, uint64_t tag, struct proto_inspect_reply *r,
+			      void *out, size_t outmax)
+{
+	static struct proto_msg m;
+	struct cp_vm *vm = u->vm;
+	int rc = proto_recv(vm->sock, &m, MSG_DONTWAIT);
+
+	if (rc == -EAGAIN)
+		return 0;
+	if (rc <= 0)
+		return rc ? rc : -ENOTCONN; /* the loop sees the end and reports it */
+	if (m.type == PROTO_INSPECT_REPLY) {
+		struct proto_inspect_reply h;
+
+		proto_close_fds(&m); /* an answer carries none */
+		if (m.len < sizeof(h))
+			return -EPROTO;
+		memcpy(&h, m.payload, sizeof(h));
+		if (h.tag != tag || h.len > m.len - sizeof(h))
+			return 0; /* the answer to a request given up on */
+		*r = h;
+		if (r->len > outmax)
+			r->len = (uint32_t)outmax;
+		if (r->len)
+			memcpy(out, m.payload + sizeof(h), r->len);
+		return 1;
+	}
+	if (m.type == PROTO_CONSOLE_OUT) {
+		vmctl_message(u, &m);
+		return 0;
+	}
+	if (!vmctl_stash(vm, &m)) {
+		proto_close_fds(&m);
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+int vmctl_inspect(struct cp_user *u, struct proto_inspect *q, const void *data, size_t dlen,
+		  struct proto_inspect_reply *r, void *out, size_t outmax)
+{
+	static uint8_t req[sizeof(struct proto_inspect) + PROTO_INSPECT_MAX];
+	struct cp_vm *vm = u->vm;
+	uint64_t deadline = evloop_now_ms() + VMCTL_INSPECT_MS;
+	int sent = 0, rc = 0;
+
+	if (!vm || !vm->pid || vm->sock < 0 || vm->hung || vm->inspect_dead)
+		return -ENOTCONN;
+	if (dlen > PROTO_INSPECT_MAX)
+		return -EINVAL;
+	q->tag = ++vm->inspect_tag;
+	memcpy(req, q, sizeof(*q));
+	if (dlen)
+		memcpy(req + sizeof(*q), data, dlen);
+	while (rc == 0) {
+		struct pollfd pfd = {.fd = vm->sock, .events = POLLIN};
+		uint64_t now = evloop_now_ms();
+
+		if (!sent) {
+			sent = vmctl_inspect_send(u, req, sizeof(*q) + dlen);
+			if (sent < 0)
+				return sent;
+		}
+		if (now >= deadline)
+			break;
+		if (!sent)
+			pfd.events |= POLLOUT;
+		if (poll(&pfd, 1, (int)(deadline - now)) < 0 && errno != EINTR)
+			return -errno;
+		if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
+			rc = vmctl_inspect_take(u, q->tag, r, out, outmax);
+	}
+	if (rc == 1)
+		return r->rc;
+	if (rc == 0 || rc == -ETIMEDOUT) {
+		log_warn("%s: VM process %d did not answer INSPECT: not asked again", u->id,
+			 (int)vm->pid);
+		vm->inspect_dead = true;
+		return -ETIMEDOUT;
+	}
+	return rc;
 }
 
 /* One of the adopted VM's disks: which of u's links it is. */

@@ -47,11 +47,14 @@ struct vmctl_events {
 	/* A request (PROTO_IPL, PROTO_SETUP, ...) failed: the VM's reason. */
 	void (*failed)(struct cp_user *u, uint32_t req, const char *text);
 	/* The guest stopped, and no BEGIN or IPL sent since has overtaken the
-	 * report: reason PROTO_STOP_*, pc the real address it stopped at. */
-	void (*stopped)(struct cp_user *u, uint32_t reason, uint64_t pc);
+	 * report: reason PROTO_STOP_*, s->pc the real address it stopped at,
+	 * s->hit_* what a trace trap caught. */
+	void (*stopped)(struct cp_user *u, const struct proto_state *s);
 	/* The guest asked for a CP command (machine/cpreq.h); the guest waits
 	 * stopped until it is sent PROTO_BEGIN. */
 	void (*request)(struct cp_user *u, const char *line);
+	/* VMDUMP_RESULT (vm/proto.h). */
+	void (*dump_result)(struct cp_user *u, struct proto_msg *m);
 	/* A message of the NSS range (vm/nss.h); it owns m's descriptors. */
 	void (*nss_message)(struct cp_user *u, struct proto_msg *m);
 };
@@ -106,6 +109,25 @@ struct vmctl_out {
 #define VMCTL_MEM_OVERHEAD (1ull << 30)
 #define VMCTL_NOFILE	   256
 
+/*
+ * DISPLAY and STORE need the VM's answer before the command ends (an EXEC
+ * captures their lines), so vmctl_inspect() is the one request CP waits
+ * for: the VM answers between two slices of guest instructions, within
+ * milliseconds.  While CP waits, the VM's console output is shown as usual
+ * and its other reports are kept (at most VMCTL_STASH_MAX) and handled, in
+ * order, right after the command.  A VM process that does not answer
+ * within VMCTL_INSPECT_MS (it is hung or subverted) is not asked again
+ * until it is replaced (next IPL after it ends): CP waits for a given
+ * process at most once.
+ */
+#define VMCTL_INSPECT_MS 10000
+#define VMCTL_STASH_MAX	 64
+
+struct vmctl_stash {
+	struct vmctl_stash *next;
+	struct proto_msg m;
+};
+
 struct cp_vm {
 	struct cp_user *user;
 	const struct vmctl_events *ev;
@@ -121,7 +143,12 @@ struct cp_vm {
 	int pidfd;			    /* an adopted process (not CP's child), or -1 */
 	struct vmctl_out *outq, *outq_tail; /* sent in order on EPOLLOUT */
 	int noutq;
-	size_t outq_input; /* CONSOLE_IN bytes in outq */
+	size_t outq_input;			/* CONSOLE_IN bytes in outq */
+	uint64_t inspect_tag;			/* of the last INSPECT sent */
+	bool inspect_dead;			/* it did not answer one: not asked again */
+	struct vmctl_stash *stash, *stash_tail; /* reports kept while CP waited */
+	int nstash;
+	struct ev_timer *replay; /* handles the stash on the next loop round */
 };
 
 /*
@@ -169,6 +196,14 @@ void vmctl_wait_all(void);
 /* Send a protocol message (vm/proto.h) to the user's VM; never blocks. */
 int cp_vm_send(struct cp_user *u, uint32_t type, const void *payload, size_t len, const int *fds,
 	       int nfds);
+/*
+ * INSPECT (vm/proto.h) and wait for its answer (see VMCTL_INSPECT_MS):
+ * q (its tag is set here) with dlen bytes of data after it; the reply's
+ * header into *r and at most outmax data bytes into out.  Returns the
+ * VM's rc, or -ENOTCONN (no VM process), -ETIMEDOUT (it did not answer).
+ */
+int vmctl_inspect(struct cp_user *u, struct proto_inspect *q, const void *data, size_t dlen,
+		  struct proto_inspect_reply *r, void *out, size_t outmax);
 /* The user's link of vdev: index in u->vm->links, or -1. */
 int cp_vm_disk_index(struct cp_user *u, uint16_t vdev);
 

@@ -77,6 +77,35 @@ struct hart;
  */
 typedef bool (*hart_ecall_fn)(void *opaque, struct hart *h);
 
+/* What stopped the hart with HART_EXIT_TRACE (CP's TRACE traps). */
+enum hart_hit_kind {
+	HART_HIT_INSTR = 1, /* about to fetch in an instruction trace range */
+	HART_HIT_STORE,	    /* a store into the store range was just done */
+	HART_HIT_PROG,	    /* an exception (not ECALL) was just taken */
+	HART_HIT_EXT,	    /* an interrupt was just taken */
+	HART_HIT_SVC,	    /* an ECALL was just done (trap taken or SBI answered) */
+};
+
+struct hart_hit {
+	uint32_t kind;	/* enum hart_hit_kind */
+	uint64_t pc;	/* the instruction's (virtual) pc; EXT: the interrupted pc */
+	uint64_t cause; /* PROG, EXT: the cause (interrupt bit clear); SVC: a7 */
+	uint64_t tval;	/* PROG: the trap value; STORE: the guest physical address */
+};
+
+/*
+ * Event traps beyond the instruction ranges.  Armed, they make the hart run
+ * in the interpreter (the translator has no hooks for them).
+ */
+struct hart_watch {
+	uint64_t prog_mask;	     /* exception causes 0..63 to stop after (ECALL's ignored) */
+	bool ext;		     /* stop after taking any interrupt */
+	bool svc;		     /* stop after any ECALL */
+	uint64_t store_lo, store_hi; /* guest physical, inclusive; lo > hi: off */
+};
+
+#define HART_TRACE_RANGES 8
+
 /*
  * The part of a hart other modules may use.  A hart is made by hart_new():
  * the CPU module keeps the rest of it (cpu/internal.h) behind this part.
@@ -86,10 +115,11 @@ struct hart {
 	struct bus *bus;     /* where accesses outside storage go */
 	hart_ecall_fn ecall; /* set by the machine */
 	void *ecall_opaque;
-	bool stop_req;	   /* set to make hart_run return HART_EXIT_STOP */
-	uint64_t trace_pc; /* pc of the trace hit (HART_EXIT_TRACE) */
-	uint64_t insns;	   /* instructions retired since hart_new (for --stats) */
-	uint32_t hartid;   /* mhartid, set by the machine */
+	bool stop_req;	     /* set to make hart_run return HART_EXIT_STOP */
+	uint64_t trace_pc;   /* pc of the trace hit (HART_EXIT_TRACE) */
+	struct hart_hit hit; /* what the last HART_EXIT_TRACE was */
+	uint64_t insns;	     /* instructions retired since hart_new (for --stats) */
+	uint32_t hartid;     /* mhartid, set by the machine */
 	/* Set by an ecall hook: the hart waits as after WFI once the call is done, */
 	bool ecall_wfi;
 	/* and goes on there instead of after the ecall (0: after it). */
@@ -138,6 +168,16 @@ uint64_t hart_deadline_ns(struct hart *h);
 void hart_flush_tlb(struct hart *h);
 /* Instruction trace: stop before fetching from guest physical [lo, hi]. lo > hi disables. */
 void hart_set_trace(struct hart *h, uint64_t lo, uint64_t hi);
+/* Up to HART_TRACE_RANGES instruction trace ranges at once (n 0: none). */
+void hart_set_trace_ranges(struct hart *h, const uint64_t (*r)[2], int n);
+/* Arms the event traps (all off: a zeroed struct with store_lo > store_hi). */
+void hart_set_watch(struct hart *h, const struct hart_watch *w);
+/*
+ * A look through the hart's current satp (Bare: va is physical) for a
+ * debugger: no permission checks, no A/D updates, no TLB fill.  0 with the
+ * guest physical address, or the page/access fault cause a load would take.
+ */
+int hart_translate(struct hart *h, uint64_t va, uint64_t *pa);
 /* CSR num (cpu/csr.h) as the hart holds it, no access checks: 0, or -ENOENT. */
 int hart_read_csr(struct hart *h, unsigned num, uint64_t *v);
 /*

@@ -290,6 +290,8 @@ static int exec_system(struct hart *h, uint32_t insn, uint32_t raw, uint64_t npc
 	}
 	switch (insn) {
 	case INSN_ECALL:
+		if (unlikely(cpu_of(h)->watch_on && cpu_of(h)->watch.svc))
+			hart_hit(h, HART_HIT_SVC, h->s.pc, h->s.x[17], 0);
 		/* an SBI call may signal another hart: stores before it must be seen */
 		if (priv == PRV_S && h->ecall)
 			hart_sync(h);
@@ -806,6 +808,10 @@ static enum hart_exit run_chunks(struct hart *h, uint64_t max_insns)
 		uint64_t n;
 		int ret;
 
+		if (c->hit_pending) {
+			c->hit_pending = false;
+			return HART_EXIT_TRACE;
+		}
 		if (__atomic_load_n(&h->stop_req, __ATOMIC_RELAXED)) {
 			__atomic_store_n(&h->stop_req, false, __ATOMIC_RELAXED);
 			return HART_EXIT_STOP;

@@ -188,6 +188,7 @@ struct hart *hart_new(struct guest_mem *mem, struct bus *bus)
 	c->h.bus = bus;
 	c->trace_lo = 1;
 	c->trace_hi = 0;
+	c->watch.store_lo = 1;
 	hart_reset(&c->h, RAM_BASE);
 	hart_set_engine(&c->h, hart_engine_default());
 	return &c->h;
@@ -271,6 +272,8 @@ void hart_reset(struct hart *h, uint64_t entry)
 	h->s.sbi_timecmp = UINT64_MAX;
 	c->time_offset = -(int64_t)hart_host_ticks(); /* mtime starts at 0 */
 	c->res_valid = false;
+	c->trace_skip = false;
+	c->hit_pending = false;
 	c->seen_wgen = __atomic_load_n(&c->mem->code_wgen, __ATOMIC_SEQ_CST);
 	c->seen_mark = __atomic_load_n(&c->mem->code_mark_gen, __ATOMIC_SEQ_CST);
 	c->cycle_delta = 0;
@@ -293,15 +296,66 @@ void hart_set_irq(struct hart *h, uint64_t mask, bool level)
 		h->kick(h->kick_opaque, h);
 }
 
-void hart_set_trace(struct hart *h, uint64_t lo, uint64_t hi)
+void hart_set_trace_ranges(struct hart *h, const uint64_t (*r)[2], int n)
 {
 	struct cpu *c = cpu_of(h);
 
-	c->trace_lo = lo;
-	c->trace_hi = hi;
-	c->trace_on = lo <= hi;
-	c->trace_skip = false;
+	c->trace_n = 0;
+	c->trace_lo = 1;
+	c->trace_hi = 0;
+	for (int i = 0; i < n && i < HART_TRACE_RANGES; i++) {
+		if (r[i][0] > r[i][1])
+			continue;
+		c->trace_r[c->trace_n][0] = r[i][0];
+		c->trace_r[c->trace_n][1] = r[i][1];
+		if (!c->trace_n || r[i][0] < c->trace_lo)
+			c->trace_lo = r[i][0];
+		if (!c->trace_n || r[i][1] > c->trace_hi)
+			c->trace_hi = r[i][1];
+		c->trace_n++;
+	}
+	c->trace_on = c->trace_n > 0;
+	/* trace_skip stays: a hart stopped at a hit goes on past it when
+	 * resumed, even if the traps were set again meanwhile */
 	tlb_flush(h);
+}
+
+void hart_set_trace(struct hart *h, uint64_t lo, uint64_t hi)
+{
+	const uint64_t r[1][2] = {{lo, hi}};
+
+	hart_set_trace_ranges(h, r, lo <= hi);
+}
+
+void hart_set_watch(struct hart *h, const struct hart_watch *w)
+{
+	struct cpu *c = cpu_of(h);
+
+	c->watch = *w;
+	c->watch_on = w->prog_mask || w->ext || w->svc || w->store_lo <= w->store_hi;
+	c->hit_pending = false;
+	tlb_flush(h); /* no store TLB entry for a watched page from now on */
+}
+
+void hart_hit(struct hart *h, uint32_t kind, uint64_t pc, uint64_t cause, uint64_t tval)
+{
+	struct cpu *c = cpu_of(h);
+
+	if (c->hit_pending)
+		return; /* the first of an instruction's events is the one shown */
+	h->hit = (struct hart_hit){.kind = kind, .pc = pc, .cause = cause, .tval = tval};
+	h->trace_pc = pc;
+	c->hit_pending = true;
+	hart_break(h);
+}
+
+void hart_watch_store(struct hart *h, uint64_t pa, int size)
+{
+	struct cpu *c = cpu_of(h);
+
+	if (c->watch.store_lo <= c->watch.store_hi && pa <= c->watch.store_hi &&
+	    pa + (uint64_t)size - 1 >= c->watch.store_lo)
+		hart_hit(h, HART_HIT_STORE, h->s.pc, 0, pa);
 }
 
 void hart_get_state(struct hart *h, struct hart_state *s)

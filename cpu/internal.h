@@ -50,7 +50,12 @@ struct dinsn {
 struct cpu {
 	struct hart h;
 	struct guest_mem *mem;
-	uint64_t trace_lo, trace_hi;
+	uint64_t trace_lo, trace_hi; /* the hull of the ranges below */
+	uint64_t trace_r[HART_TRACE_RANGES][2];
+	int trace_n;
+	struct hart_watch watch;
+	bool watch_on;
+	bool hit_pending;    /* a hit was recorded: hart_run returns HART_EXIT_TRACE */
 	int64_t time_offset; /* mtime = host_ticks + time_offset */
 
 	/* Interpreter state below: not architectural, rebuilt after restore. */
@@ -167,6 +172,9 @@ void tlb_flush(struct hart *h);
 /* trap.c */
 void hart_raise(struct hart *h, uint64_t cause, uint64_t tval);
 bool hart_take_interrupt(struct hart *h);
+/* An event trap fired (h->hit): the chunk ends, hart_run reports it. */
+void hart_hit(struct hart *h, uint32_t kind, uint64_t pc, uint64_t cause, uint64_t tval);
+void hart_watch_store(struct hart *h, uint64_t pa, int size);
 uint64_t hart_pending_irqs(struct hart *h);
 void hart_mret(struct hart *h);
 void hart_sret(struct hart *h);

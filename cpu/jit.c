@@ -466,7 +466,7 @@ int jit_chunk(struct hart *h, uint64_t n, uint64_t *done)
 	uint64_t left = n;
 	int r = -1;
 
-	if (cpu_of(h)->trace_on)
+	if (cpu_of(h)->trace_on || cpu_of(h)->watch_on)
 		return interp_chunk(h, n, done);
 	while (left && r < 0 && !hart_brk(cpu_of(h))) {
 		if (code_moved(h))

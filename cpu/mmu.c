@@ -122,19 +122,18 @@ static bool pte_allows(struct hart *h, uint64_t pte, int acc, int priv)
 }
 
 /*
- * Virtual to physical.  Returns 0, or the exception cause to raise with the
- * virtual address as tval.  Sets A (and D for a write) in the leaf PTE.
+ * The page walk.  With debug (CP's DISPLAY) the leaf's permissions are not
+ * checked and A/D are left alone: it only looks, whatever the privilege.
  */
 #define WALK_AGAIN (-1) /* another hart changed the PTE whose A/D bits were being set */
 
-static int walk(struct hart *h, uint64_t va, int acc, uint64_t *pa)
+static int walk(struct hart *h, uint64_t va, int acc, int priv, bool debug, uint64_t *pa)
 {
 	struct cpu *c = cpu_of(h);
-	int priv = effective_priv(h, acc);
 	uint64_t mode = h->s.satp >> 60;
 	int levels;
 
-	if (priv == PRV_M || mode == 0) {
+	if ((priv == PRV_M && !debug) || mode == 0) {
 		*pa = va;
 		return 0;
 	}
@@ -164,13 +163,13 @@ static int walk(struct hart *h, uint64_t va, int acc, uint64_t *pa)
 			base = ppn << 12;
 			continue;
 		}
-		if (!pte_allows(h, pte, acc, priv))
+		if (!debug && !pte_allows(h, pte, acc, priv))
 			return page_fault[acc];
 		uint64_t lowmask = (1ULL << (9 * i)) - 1;
 		if (ppn & lowmask)
 			return page_fault[acc]; /* misaligned superpage */
 		uint64_t need = PTE_A | (acc == ACC_W ? PTE_D : 0);
-		if ((pte & need) != need) {
+		if (!debug && (pte & need) != need) {
 			/* hardware A/D update; a page table in read-only storage cannot take it */
 			if (mem_page_ro(c->mem, pte_pa - RAM_BASE))
 				return access_fault[acc];
@@ -186,13 +185,22 @@ static int walk(struct hart *h, uint64_t va, int acc, uint64_t *pa)
 	return page_fault[acc];
 }
 
+/*
+ * Virtual to physical.  Returns 0, or the exception cause to raise with the
+ * virtual address as tval.  Sets A (and D for a write) in the leaf PTE.
+ */
 int mmu_translate(struct hart *h, uint64_t va, int acc, uint64_t *pa)
 {
 	int r;
 
-	while ((r = walk(h, va, acc, pa)) == WALK_AGAIN)
+	while ((r = walk(h, va, acc, effective_priv(h, acc), false, pa)) == WALK_AGAIN)
 		;
 	return r;
+}
+
+int hart_translate(struct hart *h, uint64_t va, uint64_t *pa)
+{
+	return walk(h, va, ACC_R, PRV_S, true, pa);
 }
 
 static void tlb_fill(struct hart *h, struct tlb_entry *t, uint64_t va, uint64_t pa, uint64_t ctx)
@@ -207,6 +215,10 @@ static void tlb_fill(struct hart *h, struct tlb_entry *t, uint64_t va, uint64_t 
 	/* no write entry for a page with translations, nor under lockstep (it logs stores) */
 	if (t == c->tlb_w &&
 	    ((page_flags(h, pa - RAM_BASE) & MEM_PG_CODE) || c->engine == HART_ENGINE_LOCKSTEP))
+		return;
+	/* nor for a page of the store trace range: its stores take the slow path */
+	if (t == c->tlb_w && c->watch_on && c->watch.store_lo <= c->watch.store_hi &&
+	    (pa & ~0xfffULL) <= c->watch.store_hi && (pa | 0xfff) >= c->watch.store_lo)
 		return;
 	e->tag = (va & ~0xfffULL) | ctx;
 	e->addend = (uintptr_t)host - (uintptr_t)(va & ~0xfffULL);
@@ -235,6 +247,8 @@ static bool access_page(struct hart *h, uint64_t va, int size, uint64_t *val, in
 			tlb_fill(h, c->tlb_r, va, pa, c->dctx);
 			store_bytes(h, hp, val, size);
 			mmu_stored(h, pa - RAM_BASE);
+			if (unlikely(c->watch_on))
+				hart_watch_store(h, pa, size);
 		} else {
 			tlb_fill(h, c->tlb_r, va, pa, c->dctx);
 			*val = 0;
@@ -301,6 +315,10 @@ static bool access_split(struct hart *h, uint64_t va, int size, uint64_t *val, i
 		store_bytes(h, h2, b + n1, size - n1);
 		mmu_stored(h, pa1 - RAM_BASE);
 		mmu_stored(h, pa2 - RAM_BASE);
+		if (unlikely(cpu_of(h)->watch_on)) {
+			hart_watch_store(h, pa1, n1);
+			hart_watch_store(h, pa2, size - n1);
+		}
 	} else {
 		*val = 0;
 		memcpy(b, h1, n1);
@@ -351,8 +369,12 @@ bool mmu_amo_ptr(struct hart *h, uint64_t va, int size, bool lr, bool sc, void *
 	if (!*host)
 		c->jit_mmio = true;
 	if (*host) {
-		if (!lr)
+		if (!lr) {
 			tlb_fill(h, c->tlb_w, va, *pa, c->dctx);
+			if (unlikely(c->watch_on))
+				hart_watch_store(h, *pa,
+						 size); /* the AMO stores when this returns */
+		}
 		tlb_fill(h, c->tlb_r, va, *pa, c->dctx);
 	}
 	return true;
@@ -362,7 +384,12 @@ static bool trace_hit(struct hart *h, uint64_t pa)
 {
 	struct cpu *c = cpu_of(h);
 
-	return c->trace_on && pa >= c->trace_lo && pa <= c->trace_hi;
+	if (!c->trace_on || pa < c->trace_lo || pa > c->trace_hi)
+		return false;
+	for (int i = 0; i < c->trace_n; i++)
+		if (pa >= c->trace_r[i][0] && pa <= c->trace_r[i][1])
+			return true;
+	return false;
 }
 
 /* Reads 2 bytes of instruction at pc; false when trapped (tval = pc). */
@@ -399,6 +426,8 @@ static int fetch16(struct hart *h, uint64_t pc, uint16_t *v, bool first)
 				c->trace_skip = false;
 			} else {
 				h->trace_pc = pc;
+				h->hit =
+				    (struct hart_hit){.kind = HART_HIT_INSTR, .pc = pc, .tval = pa};
 				c->trace_skip = true;
 				return FETCH_TRACE;
 			}

@@ -21,6 +21,13 @@ static void trap_enter(struct hart *h, uint64_t cause, uint64_t tval, bool irq)
 	uint64_t st = h->s.mstatus;
 
 	c->res_valid = false;
+	if (unlikely(c->watch_on)) {
+		bool ecall = !irq && (code == 8 || code == 9 || code == 11);
+
+		if (irq ? c->watch.ext
+			: (!ecall && code < 64 && ((c->watch.prog_mask >> code) & 1)))
+			hart_hit(h, irq ? HART_HIT_EXT : HART_HIT_PROG, h->s.pc, code, tval);
+	}
 	if (h->s.priv <= PRV_S && code < 64 && ((deleg >> code) & 1)) {
 		h->s.scause = cause;
 		h->s.sepc = h->s.pc;

@@ -176,6 +176,18 @@ int machine_trace_hart(struct machine *m);
 uint64_t machine_trace_pc(struct machine *m);
 /* run-elf, firmware: every hart starts at pc in M-mode, a0 = hart id, a1 = arg. */
 void machine_start_all(struct machine *m, uint64_t pc, uint64_t arg);
+
+/*
+ * The machine as an ELF core file into fd (an empty file; machine/coredump.c
+ * says the layout): storage and the hart's registers, as gdb and crash
+ * read a riscv64 Linux vmcore.  Take it between machine_run calls.
+ */
+struct machine_core_stats {
+	uint64_t file_size;  /* bytes, holes included */
+	uint64_t data_bytes; /* storage bytes written (the non-zero pages) */
+	size_t segments;     /* kernel-half PT_LOADs from the page tables */
+};
+int machine_write_core(struct machine *m, int fd, struct machine_core_stats *st);
 struct guest_mem *machine_mem(struct machine *m);
 
 #endif

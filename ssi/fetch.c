@@ -27,10 +27,13 @@
 #include "util/errbuf.h"
 #include "util/log.h"
 
-#define FETCH_MAGIC "RVCPFETCH1"
-#define FETCH_CHUNK (256u << 10)
+#define FETCH_MAGIC	"RVCPFETCH1"
+#define FETCH_CMD_MAGIC "RVCPCMD1"
+#define FETCH_CHUNK	(256u << 10)
 
 struct fetch_server {
+	fetch_cmd_fn cmd;
+	void *cmd_opaque;
 	int lfd;
 	int dirfd;
 	int stop_pipe[2];
@@ -40,8 +43,7 @@ struct fetch_server {
 	atomic_int nconn;
 };
 
-int fetch_key_load(const char *path, unsigned char *key, size_t *keylen, char *err,
-		   size_t errlen)
+int fetch_key_load(const char *path, unsigned char *key, size_t *keylen, char *err, size_t errlen)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
@@ -233,8 +235,7 @@ out:
 }
 
 /* "RVCPFETCH1 sum nonce mac": checked; the checksum and nonce. */
-static bool fetch_parse_req(struct fetch_server *s, const char *line, uint64_t *sum,
-			    char nonce[33])
+static bool fetch_parse_req(struct fetch_server *s, const char *line, uint64_t *sum, char nonce[33])
 {
 	char magic[16], hsum[17], hnonce[33], hmac[65], want[65];
 	char *end;
@@ -253,6 +254,64 @@ static bool fetch_parse_req(struct fetch_server *s, const char *line, uint64_t *
 	return true;
 }
 
+/* HMAC-SHA256 of head then data, into out; false if OpenSSL fails. */
+static bool fetch_mac2(const unsigned char *key, size_t keylen, const char *head, const void *data,
+		       size_t len, unsigned char out[32])
+{
+	EVP_MAC_CTX *c = fetch_mac_new(key, keylen);
+
+	if (!c)
+		return false;
+	if (!EVP_MAC_update(c, (const unsigned char *)head, strlen(head)) ||
+	    !EVP_MAC_update(c, data, len)) {
+		EVP_MAC_CTX_free(c);
+		return false;
+	}
+	return fetch_mac_end(c, out);
+}
+
+/*
+ * "RVCPCMD1 nonce len mac\n" payload: a command for CP here.  The answer:
+ * "OK len\n" lines, then HMAC(key, "data" nonce len lines).
+ */
+static void fetch_serve_cmd(struct fetch_server *s, int fd, const char *line)
+{
+	char magic[16], nonce[33], hmac[65], head[96], *payload = NULL, *out = NULL;
+	unsigned char want[32], got[32];
+	unsigned len;
+	size_t olen;
+
+	if (sscanf(line, "%15s %32s %u %64s", magic, nonce, &len, hmac) != 4 ||
+	    strlen(nonce) != 32 || strlen(hmac) != 64 || len > FETCH_CMD_MAX || !s->cmd)
+		goto refused;
+	payload = calloc(1, len + 1);
+	if (!payload || fetch_read_all(fd, payload, len))
+		goto out;
+	for (int i = 0; i < 32; i++)
+		if (sscanf(hmac + 2 * i, "%2hhx", &got[i]) != 1)
+			goto refused;
+	snprintf(head, sizeof(head), "cmd %s %u ", nonce, len);
+	if (!fetch_mac2(s->key, s->keylen, head, payload, len, want) ||
+	    CRYPTO_memcmp(want, got, 32))
+		goto refused;
+	out = s->cmd(s->cmd_opaque, payload);
+	olen = out ? strlen(out) : 0;
+	snprintf(head, sizeof(head), "data %s %zu ", nonce, olen);
+	if (fetch_mac2(s->key, s->keylen, head, out ? out : "", olen, want)) {
+		char ok[32];
+
+		snprintf(ok, sizeof(ok), "OK %zu\n", olen);
+		if (!fetch_write_all(fd, ok, strlen(ok)) && !fetch_write_all(fd, out, olen))
+			fetch_write_all(fd, want, 32);
+	}
+	goto out;
+refused:
+	log_warn("ssi fetch: a request without the cluster's key refused");
+out:
+	free(payload);
+	free(out);
+}
+
 struct fetch_conn {
 	struct fetch_server *s;
 	int fd;
@@ -266,8 +325,13 @@ static void *fetch_serve(void *opaque)
 	int fd;
 
 	fetch_timeouts(c->fd);
-	if (fetch_read_line(c->fd, line, sizeof(line)) ||
-	    !fetch_parse_req(c->s, line, &sum, nonce)) {
+	if (fetch_read_line(c->fd, line, sizeof(line)))
+		goto out;
+	if (!strncmp(line, FETCH_CMD_MAGIC " ", strlen(FETCH_CMD_MAGIC) + 1)) {
+		fetch_serve_cmd(c->s, c->fd, line);
+		goto out;
+	}
+	if (!fetch_parse_req(c->s, line, &sum, nonce)) {
 		log_warn("ssi fetch: a request without the cluster's key refused");
 		goto out;
 	}
@@ -344,8 +408,9 @@ static int fetch_addr(const char *hostport, struct addrinfo **ai, bool passive)
 }
 
 struct fetch_server *fetch_server_start(const char *hostport, const char *spooldir,
-					const unsigned char *key, size_t keylen, char *bound,
-					size_t boundlen, char *err, size_t errlen)
+					const unsigned char *key, size_t keylen, fetch_cmd_fn cmd,
+					void *cmd_opaque, char *bound, size_t boundlen, char *err,
+					size_t errlen)
 {
 	struct fetch_server *s = calloc(1, sizeof(*s));
 	struct sockaddr_storage ss;
@@ -359,6 +424,8 @@ struct fetch_server *fetch_server_start(const char *hostport, const char *spoold
 	s->lfd = s->dirfd = s->stop_pipe[0] = s->stop_pipe[1] = -1;
 	memcpy(s->key, key, keylen);
 	s->keylen = keylen;
+	s->cmd = cmd;
+	s->cmd_opaque = cmd_opaque;
 	if (fetch_addr(hostport, &ai, true)) {
 		errbuf_set(err, errlen, -EINVAL, "%s: not host:port", hostport);
 		goto fail;
@@ -452,7 +519,8 @@ static int fetch_recv_file(int fd, int outfd, const unsigned char *key, size_t k
 		if (!rc) {
 			rc = EVP_MAC_update(h, buf, want) ? 0 : -EIO;
 			if (!rc)
-				rc = pwrite(outfd, buf, want, (off_t)off) == (ssize_t)want ? 0 : -EIO;
+				rc = pwrite(outfd, buf, want, (off_t)off) == (ssize_t)want ? 0
+											   : -EIO;
 			off += want;
 		}
 	}
@@ -463,7 +531,8 @@ static int fetch_recv_file(int fd, int outfd, const unsigned char *key, size_t k
 
 		h = NULL;
 		if (!ok || CRYPTO_memcmp(mac, got, sizeof(mac)))
-			rc = errbuf_set(err, errlen, -EBADMSG, "the answer is not signed with the key");
+			rc = errbuf_set(err, errlen, -EBADMSG,
+					"the answer is not signed with the key");
 	} else if (err && !err[0]) {
 		errbuf_set(err, errlen, rc, "transfer: %s", strerror(-rc));
 	}
@@ -502,6 +571,59 @@ int fetch_file(const char *hostport, const unsigned char *key, size_t keylen, ui
 		rc = fetch_recv_file(fd, outfd, key, keylen, nonce, size, err, errlen);
 		if (!rc && ftruncate(outfd, (off_t)size) < 0)
 			rc = -errno;
+	}
+	close(fd);
+	return rc;
+}
+
+int fetch_command(const char *hostport, const unsigned char *key, size_t keylen,
+		  const char *payload, char **out, char *err, size_t errlen)
+{
+	size_t len = strlen(payload);
+	unsigned char rnd[16], mac[32], got[32];
+	char nonce[33], hmac[65], head[96], line[256];
+	unsigned long long olen;
+	int fd, rc;
+
+	*out = NULL;
+	if (len > FETCH_CMD_MAX)
+		return errbuf_set(err, errlen, -E2BIG, "command too long");
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return errbuf_set(err, errlen, -EIO, "no random bytes for a nonce");
+	fetch_hex(rnd, sizeof(rnd), nonce);
+	snprintf(head, sizeof(head), "cmd %s %zu ", nonce, len);
+	if (!fetch_mac2(key, keylen, head, payload, len, mac))
+		return errbuf_set(err, errlen, -EIO, "HMAC failed");
+	fetch_hex(mac, sizeof(mac), hmac);
+	fd = fetch_connect(hostport, err, errlen);
+	if (fd < 0)
+		return fd;
+	snprintf(line, sizeof(line), FETCH_CMD_MAGIC " %s %zu %s\n", nonce, len, hmac);
+	rc = fetch_write_all(fd, line, strlen(line));
+	if (!rc)
+		rc = fetch_write_all(fd, payload, len);
+	if (!rc)
+		rc = fetch_read_line(fd, line, sizeof(line));
+	if (rc) {
+		errbuf_set(err, errlen, rc, "%s: no answer", hostport);
+	} else if (sscanf(line, "OK %llu", &olen) != 1 || olen > FETCH_OUT_MAX) {
+		rc = errbuf_set(err, errlen, -EBADMSG, "%s: a strange answer", hostport);
+	} else {
+		*out = calloc(1, olen + 1);
+		rc = *out ? fetch_read_all(fd, *out, olen) : -ENOMEM;
+		if (!rc)
+			rc = fetch_read_all(fd, got, sizeof(got));
+		snprintf(head, sizeof(head), "data %s %llu ", nonce, olen);
+		if (!rc && (!fetch_mac2(key, keylen, head, *out, olen, mac) ||
+			    CRYPTO_memcmp(mac, got, sizeof(mac))))
+			rc = errbuf_set(err, errlen, -EBADMSG,
+					"the answer is not signed with the key");
+		else if (rc)
+			errbuf_set(err, errlen, rc, "%s: answer cut short", hostport);
+		if (rc) {
+			free(*out);
+			*out = NULL;
+		}
 	}
 	close(fd);
 	return rc;

@@ -34,6 +34,8 @@ enum ssi_job_kind {
 	SSI_JOB_NSS_PUBLISH,
 	SSI_JOB_NSS_WITHDRAW,
 	SSI_JOB_NSS_LOCATE, /* its own thread; the result comes back */
+	SSI_JOB_COMMAND,    /* from another member, for CP's loop */
+	SSI_JOB_AT,	    /* to another member, its own thread */
 };
 
 struct ssi_job {
@@ -51,6 +53,11 @@ struct ssi_job {
 	int64_t seq;
 	int fd;
 	ssi_nss_fn nfn;
+	/* commands */
+	char *text; /* "issuer command" in, the answer out */
+	bool done, abandoned;
+	ssi_at_fn afn;
+	char fetch[64];
 	struct ssi_job *next;
 };
 
@@ -83,6 +90,7 @@ struct ssi {
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
+	pthread_cond_t cmd_cond; /* a command from another member was answered */
 	bool quit;
 	struct ssi_job *jobs, **jobs_tail; /* to the worker */
 	struct ssi_job *done, **done_tail; /* back to the loop */
@@ -656,6 +664,78 @@ static void *ssi_worker(void *opaque)
 	return NULL;
 }
 
+/* Commands from other members: the server thread waits for CP's loop. */
+
+static void ssi_run_command(struct ssi *s, struct ssi_job *j)
+{
+	const char *sp = strchr(j->text, ' ');
+	char issuer[SSI_ID_MAX + 1] = "", *out = NULL;
+	bool abandoned;
+
+	pthread_mutex_lock(&s->lock);
+	abandoned = j->abandoned;
+	pthread_mutex_unlock(&s->lock);
+	if (!abandoned && sp && (size_t)(sp - j->text) <= SSI_ID_MAX && s->events.command) {
+		memcpy(issuer, j->text, (size_t)(sp - j->text));
+		out = s->events.command(s->events.opaque, issuer, sp + 1);
+	}
+	pthread_mutex_lock(&s->lock);
+	if (j->abandoned) {
+		free(j->text);
+		free(j);
+		free(out);
+	} else {
+		free(j->text);
+		j->text = out;
+		j->done = true;
+		pthread_cond_broadcast(&s->cmd_cond);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+static char *ssi_serve_cmd(void *opaque, const char *payload)
+{
+	struct ssi *s = opaque;
+	struct ssi_job *j = calloc(1, sizeof(*j));
+	struct timespec ts;
+	char *out = NULL;
+
+	if (!j || !(j->text = strdup(payload))) {
+		free(j);
+		return NULL;
+	}
+	j->kind = SSI_JOB_COMMAND;
+	ssi_post(s, j);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += SSI_AT_TIMEOUT_S;
+	pthread_mutex_lock(&s->lock);
+	while (!j->done && !s->quit)
+		if (pthread_cond_timedwait(&s->cmd_cond, &s->lock, &ts))
+			break;
+	if (j->done) {
+		out = j->text;
+		free(j);
+	} else {
+		j->abandoned = true; /* the loop (or ssi_free) frees it */
+	}
+	pthread_mutex_unlock(&s->lock);
+	return out;
+}
+
+static void *ssi_at_thread(void *opaque)
+{
+	struct ssi_job *j = opaque;
+	struct ssi *s = j->s;
+	char *out = NULL;
+
+	j->rc = fetch_command(j->fetch, s->key, s->keylen, j->text, &out, j->err, sizeof(j->err));
+	free(j->text);
+	j->text = out;
+	ssi_post(s, j);
+	atomic_fetch_sub(&s->locating, 1);
+	return NULL;
+}
+
 /* Results, in CP's loop. */
 
 static void ssi_results(void *opaque, int fd, uint32_t events)
@@ -681,6 +761,13 @@ static void ssi_results(void *opaque, int fd, uint32_t events)
 			s->events.lost(s->events.opaque, j->userid, j->member);
 		else if (j->kind == SSI_JOB_NSS_LOCATE)
 			j->nfn(j->opaque, j->rc, j->checksum, j->fd, j->err);
+		else if (j->kind == SSI_JOB_AT)
+			j->afn(j->opaque, j->rc, j->text ? j->text : "", j->err);
+		if (j->kind == SSI_JOB_COMMAND) {
+			ssi_run_command(s, j); /* the server thread frees it */
+			continue;
+		}
+		free(j->text);
 		free(j);
 	}
 }
@@ -732,6 +819,15 @@ size_t ssi_members(struct ssi *s, struct ssi_member_info *out, size_t max)
 	memcpy(out, s->members, n * sizeof(*out));
 	pthread_mutex_unlock(&s->lock);
 	return n;
+}
+
+void ssi_users(struct ssi *s, void (*fn)(void *opaque, const char *userid, const char *member),
+	       void *opaque)
+{
+	pthread_mutex_lock(&s->lock);
+	for (size_t i = 0; i < s->nusers; i++)
+		fn(opaque, s->users[i].userid, s->users[i].member);
+	pthread_mutex_unlock(&s->lock);
 }
 
 bool ssi_user_where(struct ssi *s, const char *userid, char *member, size_t size)
@@ -798,6 +894,44 @@ int ssi_nss_locate(struct ssi *s, const char *name, ssi_nss_fn fn, void *opaque)
 	return 0;
 }
 
+int ssi_at(struct ssi *s, const char *member, const char *issuer, const char *cmd, ssi_at_fn fn,
+	   void *opaque)
+{
+	struct ssi_job *j;
+	pthread_t t;
+
+	if (!s->keylen)
+		return -ENOKEY;
+	j = calloc(1, sizeof(*j));
+	if (!j || asprintf(&j->text, "%s %s", issuer, cmd) < 0) {
+		free(j);
+		return -ENOMEM;
+	}
+	pthread_mutex_lock(&s->lock);
+	for (size_t i = 0; i < s->nmembers; i++)
+		if (!strcmp(s->members[i].name, member) && s->members[i].received)
+			snprintf(j->fetch, sizeof(j->fetch), "%s", s->members[i].fetch);
+	pthread_mutex_unlock(&s->lock);
+	if (!j->fetch[0]) {
+		free(j->text);
+		free(j);
+		return -EHOSTUNREACH;
+	}
+	j->kind = SSI_JOB_AT;
+	j->s = s;
+	j->afn = fn;
+	j->opaque = opaque;
+	atomic_fetch_add(&s->locating, 1);
+	if (pthread_create(&t, NULL, ssi_at_thread, j)) {
+		atomic_fetch_sub(&s->locating, 1);
+		free(j->text);
+		free(j);
+		return -EAGAIN;
+	}
+	pthread_detach(t);
+	return 0;
+}
+
 /* Joining. */
 
 /* This member's slot: the one it had, or the first free one. */
@@ -842,12 +976,14 @@ static void ssi_free(struct ssi *s)
 	etcd_close(s->etcd);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);
+	pthread_cond_destroy(&s->cmd_cond);
 	while (s->done) {
 		struct ssi_job *j = s->done;
 
 		s->done = j->next;
 		if (j->kind == SSI_JOB_NSS_LOCATE && j->fd >= 0)
 			close(j->fd);
+		free(j->text);
 		free(j);
 	}
 	free(s->users);
@@ -868,6 +1004,7 @@ static int ssi_init(struct ssi *s, struct evloop *loop, const struct ssi_config 
 		s->events = *c->events;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
+	pthread_cond_init(&s->cmd_cond, NULL);
 	s->jobs_tail = &s->jobs;
 	s->done_tail = &s->done;
 	if (ssi_check_name(c->member)) {
@@ -891,7 +1028,7 @@ static int ssi_init(struct ssi *s, struct evloop *loop, const struct ssi_config 
 		return -EINVAL;
 	if (s->keylen) {
 		s->server = fetch_server_start(c->fetch ? c->fetch : "127.0.0.1:0", s->spool,
-					       s->key, s->keylen, s->fetch_addr,
+					       s->key, s->keylen, ssi_serve_cmd, s, s->fetch_addr,
 					       sizeof(s->fetch_addr), err, errlen);
 		if (!s->server)
 			return -EINVAL;
@@ -943,6 +1080,7 @@ void ssi_leave(struct ssi *s)
 	pthread_mutex_lock(&s->lock);
 	s->quit = true;
 	pthread_cond_signal(&s->cond);
+	pthread_cond_broadcast(&s->cmd_cond);
 	pthread_mutex_unlock(&s->lock);
 	if (s->started)
 		pthread_join(s->thread, NULL);

@@ -41,6 +41,12 @@
  *     that has it (ssi/fetch.h, with the cluster's key) into an unnamed
  *     file of the spool folder (spool_import checks it before it is kept).
  *
+ *   - Commands at another member: ssi_at() sends "issuer command" over the
+ *     members' channel (ssi/fetch.h, needs the key) in a thread of its own;
+ *     the member there runs it through events->command in its loop and
+ *     sends the answer lines back (a member whose loop does not answer
+ *     within SSI_AT_TIMEOUT_S seconds is answered for).
+ *
  * Keys, all under /rvcp/:
  *   slot/N          member name (kept: a member keeps its slot)
  *   member/NAME     {"slot":n,"address":"host:port","state":"Joined",
@@ -68,6 +74,8 @@ struct ssi;
 struct ssi_events {
 	/* userid was logged on at member while this member had lost its lease. */
 	void (*lost)(void *opaque, const char *userid, const char *member);
+	/* A command another member sent (AT): its answer lines, malloc'ed. */
+	char *(*command)(void *opaque, const char *issuer, const char *cmd);
 	void *opaque;
 };
 
@@ -110,6 +118,9 @@ struct ssi_member_info {
 };
 /* The members by slot, as last read; returns how many (<= max). */
 size_t ssi_members(struct ssi *s, struct ssi_member_info *out, size_t max);
+/* Every user logged on in the cluster, as last read (fn must not call in). */
+void ssi_users(struct ssi *s, void (*fn)(void *opaque, const char *userid, const char *member),
+	       void *opaque);
 /* Where userid is logged on, as last read: the member's name, or false. */
 bool ssi_user_where(struct ssi *s, const char *userid, char *member, size_t size);
 
@@ -124,5 +135,11 @@ void ssi_nss_withdraw(struct ssi *s, const char *name, uint64_t checksum);
  */
 typedef void (*ssi_nss_fn)(void *opaque, int rc, uint64_t checksum, int fd, const char *err);
 int ssi_nss_locate(struct ssi *s, const char *name, ssi_nss_fn fn, void *opaque);
+
+#define SSI_AT_TIMEOUT_S 20
+/* rc 0 and the member's answer lines ('\n' between), or err says why. */
+typedef void (*ssi_at_fn)(void *opaque, int rc, const char *out, const char *err);
+int ssi_at(struct ssi *s, const char *member, const char *issuer, const char *cmd, ssi_at_fn fn,
+	   void *opaque);
 
 #endif

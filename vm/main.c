@@ -36,6 +36,38 @@ void vm_result(struct vm *vm, uint32_t req, int rc, const char *text)
 	proto_send(vm->sock, PROTO_RESULT, buf, sizeof(*r) + n + 1, NULL, 0);
 }
 
+/* The bits of the instruction at virtual pc, read through the translation. */
+static bool vm_insn_at(struct vm *vm, struct hart *h, uint64_t pc, uint32_t *insn)
+{
+	struct guest_mem *mem = machine_mem(vm->m);
+	uint64_t pa;
+
+	if (hart_translate(h, pc, &pa) || pa < RAM_BASE || !mem_contains(mem, pa - RAM_BASE, 2))
+		return false;
+	*insn = 0;
+	memcpy(insn, mem->base + (pa - RAM_BASE), 2);
+	if ((*insn & 3) == 3) {
+		if (hart_translate(h, pc + 2, &pa) || pa < RAM_BASE ||
+		    !mem_contains(mem, pa - RAM_BASE, 2))
+			return false;
+		memcpy((uint8_t *)insn + 2, mem->base + (pa - RAM_BASE), 2);
+	}
+	return true;
+}
+
+static void vm_trace_hit(struct vm *vm, struct proto_state *s)
+{
+	struct hart *h = machine_cpu(vm->m, machine_trace_hart(vm->m));
+	const struct hart_hit *hit = &h->hit;
+
+	s->hit_kind = hit->kind;
+	s->hit_pc = hit->pc;
+	s->hit_cause = hit->cause;
+	s->hit_tval = hit->kind == HART_HIT_STORE ? hit->tval - RAM_BASE : hit->tval;
+	s->hit_hart = (uint32_t)machine_trace_hart(vm->m);
+	s->insn_ok = vm_insn_at(vm, h, hit->pc, &s->insn);
+}
+
 void vm_stopped(struct vm *vm, enum proto_stop_reason why)
 {
 	struct proto_state s = {.reason = why, .runs = vm->runs};
@@ -45,17 +77,35 @@ void vm_stopped(struct vm *vm, enum proto_stop_reason why)
 		s.pc = machine_trace_pc(vm->m) - RAM_BASE;
 	if (why != PROTO_STOP_TRACE && vm->m)
 		s.pc = 0;
+	if (why == PROTO_STOP_TRACE && vm->m)
+		vm_trace_hit(vm, &s);
 	proto_send(vm->sock, PROTO_STATE, &s, sizeof(s), NULL, 0);
 }
 
 void vm_apply_trace(struct vm *vm)
 {
+	const struct proto_trace_sets *t = &vm->trace;
+	uint64_t r[PROTO_TRACE_RANGES][2];
+	struct hart_watch w = {.store_lo = 1};
+
 	if (!vm->m)
 		return;
-	if (vm->trace_on)
-		machine_set_trace(vm->m, RAM_BASE + vm->trace_lo, RAM_BASE + vm->trace_hi);
-	else
-		machine_set_trace(vm->m, 1, 0);
+	for (uint32_t i = 0; i < t->ninstr; i++) {
+		r[i][0] = RAM_BASE + t->instr[i].lo;
+		r[i][1] = RAM_BASE + t->instr[i].hi;
+	}
+	w.prog_mask = t->prog_mask;
+	w.ext = t->ext;
+	w.svc = t->svc;
+	if (t->store) {
+		w.store_lo = RAM_BASE + t->store_lo;
+		w.store_hi = RAM_BASE + t->store_hi;
+	}
+	machine_pause(vm->m);
+	for (int i = 0; i < machine_ncpus(vm->m); i++) {
+		hart_set_trace_ranges(machine_cpu(vm->m, i), r, (int)t->ninstr);
+		hart_set_watch(machine_cpu(vm->m, i), &w);
+	}
 }
 
 static void vm_console_out(void *opaque, const uint8_t *buf, size_t len)
@@ -216,17 +266,41 @@ static void vm_trace_set(struct vm *vm, struct proto_msg *msg)
 {
 	struct proto_trace *t = (struct proto_trace *)msg->payload;
 
-	if (msg->len < sizeof(*t) || t->lo > t->hi)
+	if (msg->len < sizeof(*t) || t->lo > t->hi || t->hi >= (1ull << 62))
 		return;
-	vm->trace_on = true;
-	vm->trace_lo = t->lo;
-	vm->trace_hi = t->hi;
+	memset(&vm->trace, 0, sizeof(vm->trace));
+	vm->trace.ninstr = 1;
+	vm->trace.instr[0] = *t;
+	vm_apply_trace(vm);
+}
+
+/* Every range within bounds (real addresses below 2^62), lo <= hi. */
+static bool vm_trace_valid(const struct proto_trace_sets *t)
+{
+	if (t->ninstr > PROTO_TRACE_RANGES)
+		return false;
+	for (uint32_t i = 0; i < t->ninstr; i++)
+		if (t->instr[i].lo > t->instr[i].hi || t->instr[i].hi >= (1ull << 62))
+			return false;
+	return !t->store || (t->store_lo <= t->store_hi && t->store_hi < (1ull << 62));
+}
+
+static void vm_trace_sets(struct vm *vm, struct proto_msg *msg)
+{
+	struct proto_trace_sets t;
+
+	if (msg->len < sizeof(t))
+		return;
+	memcpy(&t, msg->payload, sizeof(t));
+	if (!vm_trace_valid(&t))
+		return;
+	vm->trace = t;
 	vm_apply_trace(vm);
 }
 
 static void vm_trace_clear(struct vm *vm, struct proto_msg *msg)
 {
-	vm->trace_on = false;
+	memset(&vm->trace, 0, sizeof(vm->trace));
 	vm_apply_trace(vm);
 }
 
@@ -274,9 +348,12 @@ static const struct vm_handler vm_handlers[] = {
 	{PROTO_CONSOLE_IN,  vm_console_in},
 	{PROTO_RESET,       vm_reset},
 	{PROTO_TRACE_SET,   vm_trace_set},
+	{PROTO_TRACE_SETS,  vm_trace_sets},
 	{PROTO_TRACE_CLEAR, vm_trace_clear},
 	{PROTO_QUIT,        vm_quit},
 	{PROTO_NIC_LINK,    vm_nic_link},
+	{PROTO_INSPECT,     vm_inspect},
+	{PROTO_VMDUMP,      vm_vmdump},
 	{PROTO_MEMO,        vm_memo},
 	{PROTO_LOG_FD,      vm_log_fd},
 	/* Named Saved Systems (vm/nss.c) */

@@ -130,12 +130,22 @@ const char *proto_type_name(uint32_t type)
 		return "RESET";
 	case PROTO_TRACE_SET:
 		return "TRACE_SET";
+	case PROTO_TRACE_SETS:
+		return "TRACE_SETS";
 	case PROTO_TRACE_CLEAR:
 		return "TRACE_CLEAR";
 	case PROTO_NIC_LINK:
 		return "NIC_LINK";
 	case PROTO_QUIT:
 		return "QUIT";
+	case PROTO_VMDUMP:
+		return "VMDUMP";
+	case PROTO_VMDUMP_RESULT:
+		return "VMDUMP_RESULT";
+	case PROTO_INSPECT:
+		return "INSPECT";
+	case PROTO_INSPECT_REPLY:
+		return "INSPECT_REPLY";
 	case PROTO_MEMO:
 		return "MEMO";
 	case PROTO_LOG_FD:

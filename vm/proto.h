@@ -23,6 +23,13 @@
  *   CONSOLE_IN   bytes for the guest's console.
  *   RESET        uint32 clear: SYSTEM RESET (0) / CLEAR (1); the guest stops.
  *   TRACE_SET    struct proto_trace: stop before fetching in [lo, hi] (real).
+ *   TRACE_SETS   struct proto_trace_sets: every trap at once (CP's TRACE):
+ *                instruction ranges, a store range, exceptions, interrupts,
+ *                ECALL.  Replaces what TRACE_SET or TRACE_SETS set before.
+ *   VMDUMP       no payload, one fd (an empty file, read/write): the guest's
+ *                storage and harts as an ELF core file (machine_write_core),
+ *                fsync()ed; the guest then goes on as it was.
+ *                Answer: VMDUMP_RESULT.
  *   TRACE_CLEAR  no payload.
  *   QUIT         end the VM process (no payload).
  *   NIC_LINK     struct proto_nic_link, with one fd (the switch port's
@@ -33,6 +40,11 @@
  *                so a new CP learns what only the old one knew.  Opaque to
  *                the VM; CP trusts it no more than anything else a VM says.
  *   LOG_FD       one fd: the VM's stderr from now on (after a REATTACH).
+ *   INSPECT      struct proto_inspect (+ bytes to store): read or change a
+ *                hart's registers or guest storage (DISPLAY, STORE).  The
+ *                VM takes it between two slices of guest instructions, so
+ *                at an instruction boundary, running or not.
+ *                Answer: INSPECT_REPLY with the same tag.
  *
  *  VM -> CP
  *   HELLO        no payload: the VM process is up and waits for SETUP.
@@ -68,6 +80,9 @@ enum proto_type {
 	PROTO_NIC_LINK = 10,
 	PROTO_MEMO = 11,
 	PROTO_LOG_FD = 12,
+	PROTO_INSPECT = 13,
+	PROTO_TRACE_SETS = 14,
+	PROTO_VMDUMP = 15,
 	/* VM -> CP */
 	PROTO_HELLO = 64,
 	PROTO_RESULT = 65,
@@ -75,6 +90,8 @@ enum proto_type {
 	PROTO_STATE = 67,
 	PROTO_CP_REQUEST = 68,
 	PROTO_REATTACH = 69,
+	PROTO_INSPECT_REPLY = 70,
+	PROTO_VMDUMP_RESULT = 71,
 	/* Named Saved Systems (vm/nss.c, cp/cmd_nss.c) */
 	PROTO_NSS_FIRST = 128,
 	PROTO_NSS_LAST = 191,
@@ -122,10 +139,71 @@ struct proto_trace {
 	uint64_t lo, hi; /* real addresses, inclusive */
 };
 
+#define PROTO_TRACE_RANGES 8
+
+struct proto_trace_sets {
+	uint32_t ninstr; /* ranges used in instr[] (at most PROTO_TRACE_RANGES) */
+	uint8_t ext;	 /* stop after an interrupt is taken */
+	uint8_t svc;	 /* stop after an ECALL */
+	uint8_t store;	 /* store_lo..store_hi (real) is watched */
+	uint8_t pad;
+	uint64_t prog_mask; /* exception causes 0..63 to stop after */
+	uint64_t store_lo, store_hi;
+	struct proto_trace instr[PROTO_TRACE_RANGES]; /* real addresses */
+};
+
 struct proto_result {
 	uint32_t req; /* the request type answered */
 	int32_t rc;   /* 0 or -errno */
 	char text[];  /* NUL-terminated */
+};
+
+/* INSPECT operations. */
+enum proto_inspect_op {
+	PROTO_INSP_STATE = 1,	  /* reply: struct hart_state (cpu/cpu.h) of the hart */
+	PROTO_INSP_CSR = 2,	  /* addr: CSR number; reply val */
+	PROTO_INSP_READ = 3,	  /* real [addr, addr+len), len <= PROTO_INSPECT_MAX */
+	PROTO_INSP_WRITE = 4,	  /* real addr, the len bytes after the header */
+	PROTO_INSP_TRANSLATE = 5, /* addr virtual through satp; reply val: real address */
+	PROTO_INSP_SET_REG = 6,	  /* addr: PROTO_REG_*; val: the new value */
+};
+
+/* Registers for SET_REG: x0..x31 are 0..31, f0..f31 32..63. */
+#define PROTO_REG_F0 32
+#define PROTO_REG_PC 64
+
+#define PROTO_INSPECT_MAX 4096 /* bytes read or written by one INSPECT */
+
+struct proto_inspect {
+	uint32_t op;   /* enum proto_inspect_op */
+	uint32_t hart; /* which hart (0: the first) */
+	uint64_t tag;  /* echoed in the reply */
+	uint64_t addr;
+	uint64_t len;
+	uint64_t val;
+	uint8_t data[]; /* WRITE: len bytes */
+};
+
+/*
+ * rc: 0; -ERANGE outside storage (val: the first real address outside);
+ * -EACCES a read-only page (a shared saved system); -EFAULT translation
+ * failed (val: the exception cause); -ENOENT no such hart, CSR or register;
+ * -ENODEV no machine yet; -EINVAL a bad request.
+ */
+struct proto_inspect_reply {
+	uint64_t tag;
+	int32_t rc;
+	uint32_t len; /* data bytes */
+	uint64_t val;
+	uint8_t data[];
+};
+
+struct proto_vmdump_result {
+	int32_t rc;	   /* 0 or -errno */
+	uint32_t segments; /* kernel-half PT_LOADs */
+	uint64_t file_size, data_bytes;
+	uint64_t ns; /* how long the VM took, fsync included */
+	char text[]; /* NUL-terminated: what failed */
 };
 
 enum proto_stop_reason {
@@ -143,6 +221,16 @@ struct proto_state {
 	 * stale (CP has set the VM running again since) and is ignored. */
 	uint32_t runs;
 	uint64_t pc; /* real address of the next instruction */
+	/* TRACE: what was hit (enum hart_hit_kind, cpu/cpu.h), at which
+	 * virtual pc; the instruction's bits when they could be read. */
+	uint32_t hit_kind;
+	uint32_t insn;
+	uint64_t hit_pc;
+	uint64_t hit_cause;
+	uint64_t hit_tval; /* STORE: the real address stored into */
+	uint8_t insn_ok;
+	uint8_t pad[3];
+	uint32_t hit_hart; /* which hart (its mhartid) */
 };
 
 #define PROTO_MEMO_MAX	       1024

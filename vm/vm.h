@@ -33,11 +33,10 @@ struct vm {
 	struct machine *m;	   /* NULL until SETUP */
 	struct machine_config cfg; /* disks: the fds of the last SETUP */
 	bool running;
-	int cpu;       /* machine_config.cpu: from --cpu */
-	uint32_t runs; /* IPL and BEGIN requests taken (struct proto_state) */
-	bool trace_on;
-	uint64_t trace_lo, trace_hi; /* real addresses; kept across IPL and reset */
-	uint8_t *in;		     /* console input not yet taken by the guest */
+	int cpu;		       /* machine_config.cpu: from --cpu */
+	uint32_t runs;		       /* IPL and BEGIN requests taken (struct proto_state) */
+	struct proto_trace_sets trace; /* CP's traps, real addresses; kept across IPL and reset */
+	uint8_t *in;		       /* console input not yet taken by the guest */
 	size_t inlen, incap;
 	bool quit;
 	void *nss; /* the NSS module's state */
@@ -60,8 +59,12 @@ struct vm_handler {
 void vm_result(struct vm *vm, uint32_t req, int rc, const char *text);
 /* Report that the guest stopped (STATE). */
 void vm_stopped(struct vm *vm, enum proto_stop_reason why);
-/* Apply the instruction trace range to the hart (after IPL, reset, SETUP). */
+/* Apply CP's traps to the hart (after IPL, reset, SETUP). */
 void vm_apply_trace(struct vm *vm);
+
+/* INSPECT: DISPLAY and STORE (vm/inspect.c). */
+void vm_inspect(struct vm *vm, struct proto_msg *m);
+void vm_vmdump(struct vm *vm, struct proto_msg *m);
 
 /* vm/orphan.c */
 void vm_orphan_init(struct vm *vm, int listen_fd, uint32_t cp_uid, unsigned wait_s);

@@ -228,7 +228,8 @@ static struct machine *fuzz_machine(void)
 }
 
 static struct machine *fuzz_net_m;
-static int fuzz_net_peer = -1; /* the switch's end of the NIC's socket */
+static int fuzz_net_peer = -1;	  /* the switch's end of the NIC's socket */
+static struct machine *fuzz_ls_m; /* fuzz_lockstep's: the lockstep engine */
 
 static void fuzz_net_couple(struct machine *m)
 {
@@ -261,6 +262,9 @@ struct machine *fuzz_net_machine(void)
 
 void fuzz_cleanup(void)
 {
+	if (fuzz_ls_m)
+		machine_destroy(fuzz_ls_m);
+	fuzz_ls_m = NULL;
 	if (fuzz_net_m)
 		machine_destroy(fuzz_net_m);
 	fuzz_net_m = NULL;
@@ -633,6 +637,42 @@ int fuzz_hart(const uint8_t *data, size_t size)
 	return 0;
 }
 
+/* ---- the translator against the interpreter ---- */
+
+/*
+ * As fuzz_hart, on a machine whose hart runs the lockstep engine: every
+ * block is translated, run, and compared with the interpreter's run of it.
+ * A difference is a translator bug: abort.  Without a translator on this
+ * host there is nothing to compare.
+ */
+int fuzz_lockstep(const uint8_t *data, size_t size)
+{
+	struct machine_config cfg = {.mem_size = FUZZ_MEM, .cpu = 1 + HART_ENGINE_LOCKSTEP};
+	struct hart_state hs;
+	struct hart *h;
+
+	if (hart_engine_default() != HART_ENGINE_JIT || size < sizeof(hs))
+		return 0;
+	if (!fuzz_ls_m)
+		fuzz_ls_m = machine_create(&cfg);
+	if (!fuzz_ls_m)
+		abort();
+	h = fuzz_ls_m->hart;
+	memcpy(&hs, data, sizeof(hs));
+	hart_set_state(h, &hs);
+	if (size > sizeof(hs)) {
+		uint64_t real = (hs.pc - RAM_BASE) & ~4095ULL;
+		size_t n = size - sizeof(hs) < 4096 ? size - sizeof(hs) : 4096;
+
+		if (hs.pc >= RAM_BASE && real < fuzz_ls_m->mem.size &&
+		    !mem_page_ro(&fuzz_ls_m->mem, real))
+			memcpy(fuzz_ls_m->mem.base + real, data + sizeof(hs), n);
+	}
+	hart_run(h, 4000);
+	if (hart_lockstep_failures(h))
+		abort();
+	return 0;
+}
 /* ---- 3270 sessions (cp/tn3270.c) ---- */
 
 /* A terminal as cp/terminal.c is one, without the sockets: the fuzz input

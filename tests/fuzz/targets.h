@@ -10,7 +10,10 @@
  * tests/unit/fuzz_parsers runs each a fixed number of times from a valid
  * seed in make check; `make fuzz` builds libFuzzer binaries
  * build/fuzz/fuzz_NAME (seeds: `build/tests/unit/fuzz_parsers --seeds DIR`
- * writes DIR/NAME/seed).  The terminal path is fuzzed end to end by
+ * writes DIR/NAME/seed); `make fuzz FUZZ_S=seconds` then runs each that
+ * long (tests/fuzz/run.sh, a summary in build/fuzz/summary.txt).  An input
+ * that once broke something is kept in tests/fuzz/regress/NAME/ and run
+ * again by every timed run.  The terminal path is fuzzed end to end by
  * tests/sh/cp_garbage.sh, CP's side of the VM protocol by
  * tests/unit/cp_hostile_vm (the real CP and subverted VM processes).
  */
@@ -27,6 +30,7 @@ int fuzz_proto(const uint8_t *data, size_t size);     /* vm/proto.c, rexx/exec.c
 int fuzz_mmio(const uint8_t *data, size_t size);      /* dev/, virtio/ */
 int fuzz_hart(const uint8_t *data, size_t size);      /* cpu/: any saved hart state */
 int fuzz_net(const uint8_t *data, size_t size);	      /* virtio/net.c: rings, frames, links */
+int fuzz_lockstep(const uint8_t *data, size_t size);  /* cpu/jit*.c against cpu/exec.c */
 int fuzz_tn3270(const uint8_t *data, size_t size);    /* cp/tn3270.c: a client's telnet stream */
 #define FUZZ_MMIO_OP 11				      /* bytes of one operation of fuzz_mmio */
 /* A valid state blob (flag byte first) for fuzz_snapshot; its length. */

@@ -6,7 +6,8 @@
 # member of a name in use is refused; a member killed loses its users at
 # its lease's end (4 s; the others have 30 s, which a loaded machine's
 # etcd cannot miss) and shows Down; one etcd node of three killed, the
-# cluster keeps working; a clean shutdown shows Down (shut down successfully).
+# cluster keeps working; users at the other member are seen by QUERY and
+# QUERY NAMES and reached by MSG, FORCE and AT member CMD; a clean shutdown shows Down (shut down successfully).
 exec python3 - "$@" <<'PYEOF'
 import os, sys
 sys.path.insert(0, os.path.join(os.environ["SRC"], "tests", "sh"))
@@ -19,11 +20,15 @@ USER OPER po 32M 32M ABCDEG
 """
 
 etcd = Etcd()
+key = os.path.join(TMP, "ssi.key")
+with open(key, "w") as f:
+    f.write("the cluster's secret for this run %d\n" % os.getpid())
+KEY = ["--ssi-key", key]
 cps = []
 try:
-    m1 = member(etcd, DIRECTORY, "M1", ttl=30)
+    m1 = member(etcd, DIRECTORY, "M1", ttl=30, extra=KEY)
     cps.append(m1)
-    m2 = member(etcd, DIRECTORY, "M2", ttl=4)
+    m2 = member(etcd, DIRECTORY, "M2", ttl=4, extra=KEY)
     cps.append(m2)
     o1 = m1.term()
     o1.logon("OPER", "po")
@@ -71,6 +76,24 @@ try:
     b1.cmd("LOGON BOB", "ENTER PASSWORD")
     b1.send("pb")
     b1.expect(r"HCPLGA1701I BOB is logged on at SSI member M2")
+    # Users at the other member: QUERY, QUERY NAMES, MSG, FORCE, AT.
+    def asked(t, cmd, pattern):
+        t.send(cmd)
+        return re.search(pattern, t.quiet(1.5))
+    until(lambda: asked(o1, "QUERY BOB", r"BOB      - AT M2"), "QUERY BOB does not show M2")
+    until(lambda: asked(o1, "QUERY NAMES", r"BOB      - AT M2"), "QUERY NAMES does not show BOB")
+    o1.send("MSG BOB hello from the other member")
+    b2.expect(r"MSG FROM OPER    : hello from the other member")
+    o1.cmd("AT M2 CMD QUERY NAMES", r"BOB      - L\d{4}")
+    o1.cmd("AT M2 CMD QUERY VIRTUAL STORAGE", r"HCPSSI1715E QUERY VIRTUAL STORAGE is not run")
+    o1.cmd("AT M9 CMD QUERY NAMES", r"HCPSSI1714E M9 is not a joined member")
+    c2 = m2.term()
+    c2.logon("CAROL", "pc")
+    until(lambda: asked(o1, "QUERY CAROL", r"CAROL    - AT M2"), "QUERY CAROL does not show M2")
+    o1.cmd("FORCE CAROL", r"USER CAROL    FORCED BY OPER")
+    c2.expect(r"FORCED BY OPER")
+    until(lambda: etcd.get("/rvcp/user/CAROL") is None, "FORCE at M2 did not free CAROL")
+
     o1.cmd("XAUTOLOG BOB", r"HCPLGA054E BOB already logged on")
     o1.expect(r"HCPLGA1701I BOB is logged on at SSI member M2")
     o1.cmd("XAUTOLOG CAROL", r"AUTO LOGON  \*\*\*       CAROL")
@@ -94,7 +117,7 @@ try:
     until(lambda: etcd.get("/rvcp/user/CAROL") is None, "CAROL not freed with one node down")
 
     # M2 comes back under its name and slot; a clean shutdown of M1 frees BOB.
-    m2 = member(etcd, DIRECTORY, "M2", ttl=30)
+    m2 = member(etcd, DIRECTORY, "M2", ttl=30, extra=KEY)
     cps.append(m2)
     m1.stop()
     until(lambda: etcd.get("/rvcp/user/BOB") is None, "BOB not freed by M1's shutdown")

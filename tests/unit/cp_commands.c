@@ -27,7 +27,10 @@ static void test_lookup(void)
 	CHECK(!strcmp(found(&g, "LOG"), "LOGOFF"));
 	CHECK(!strcmp(found(&g, "DISC"), "DISCONNECT"));
 	CHECK(!strcmp(found(&g, "DEF"), "DEFINE"));
-	CHECK(!strcmp(found(&g, "DIS"), ""));	 /* shorter than the minimum */
+	CHECK(!strcmp(found(&g, "DE"), "")); /* shorter than the minimum */
+	CHECK(!strcmp(found(&g, "D"), "DISPLAY"));
+	CHECK(!strcmp(found(&g, "DIS"), "DISPLAY"));
+	CHECK(!strcmp(found(&g, "ST"), "STORE"));
 	CHECK(!strcmp(found(&g, "QUERYX"), "")); /* longer than the name */
 	/* LOGON only before logon, LOGOFF only after */
 	CHECK(!strcmp(found(NULL, "LOGON"), "LOGON"));

@@ -7,7 +7,8 @@
  * seeded random messages of every VM -> CP type with random payloads and
  * random descriptors, packets that are no messages (short, wrong length,
  * empty, with descriptors), floods of console output, guest CP requests,
- * stop states, results of requests never made, a VM that never reads its
+ * stop states, results of requests never made, answers to DISPLAY's
+ * requests that are not (or never come), a VM that never reads its
  * socket, then an exit, a crash or a hang.  Meanwhile the test logs users
  * on through a terminal, IPLs again and again, and checks that CP keeps
  * answering, that it ends cleanly on SIGTERM (status 0; under ASan, no
@@ -60,6 +61,8 @@ static const char *const requests[] = {
     "#CP",
     "",
     "DEFINE STORAGE 64M",
+    "DISPLAY G",
+    "STORE 0 1",
 };
 
 static void hostile_raw(int sock, const void *buf, size_t len, const int *fds, int nfds)
@@ -94,6 +97,7 @@ static void hostile_one(int sock, int devnull)
 					 PROTO_CONSOLE_OUT,
 					 PROTO_STATE,
 					 PROTO_CP_REQUEST,
+					 PROTO_INSPECT_REPLY,
 					 PROTO_NSS_RESULT,
 					 PROTO_NSS_IPL,
 					 PROTO_NSS_LAST,
@@ -391,6 +395,9 @@ int main(int argc, char **argv)
 			/* saved systems: a save the VM may only pretend to do, IPLs of it */
 			term_send(term[i], r % 2 ? "#CP SAVESYS HOSTILE" : "#CP IPL HOSTILE");
 			term_send(term[i], r % 2 ? "SAVESYS HOSTILE" : "IPL HOSTILE");
+			/* DISPLAY waits for an answer that may never come (bounded) */
+			if (r == 0 && i == 0)
+				term_send(term[i], "#CP D G PSW T0.20");
 		}
 		usleep(300000);
 		term_send(s, "QUERY NAMES");

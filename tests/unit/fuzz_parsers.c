@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The targets are compiled into this test (a unit test is one .c file). */
@@ -144,6 +145,9 @@ static void run(const char *name, int (*target)(const uint8_t *, size_t), const 
 		char path[512];
 		FILE *f;
 
+		mkdir(seed_dir, 0755);
+		snprintf(path, sizeof(path), "%s/%s", seed_dir, name);
+		mkdir(path, 0755);
 		snprintf(path, sizeof(path), "%s/%s/seed", seed_dir, name);
 		f = fopen(path, "wb");
 		if (f) {
@@ -596,6 +600,7 @@ int main(int argc, char **argv)
 	run("net", fuzz_net, seed, n, iters, NULL);
 	n = seed_hart(seed, sizeof(seed));
 	run("hart", fuzz_hart, seed, n, iters, NULL);
+	run("lockstep", fuzz_lockstep, seed, n, iters, NULL);
 	n = seed_tn3270(seed, sizeof(seed));
 	fuzz_tn3270(seed, n);
 	{
