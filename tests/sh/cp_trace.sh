@@ -3,7 +3,8 @@
 # (tests/nssprog/dsptest.c): a trace set of several traps, QUERY TRACE in
 # its form, a store trap, an instruction trap with a command list, an SVC
 # trap on the guest's SBI calls, a program trap on an instruction page
-# fault; every hit shows the instruction disassembled; the set is bounded.
+# fault; every hit shows the instruction disassembled; the set is bounded;
+# an interrupt trap on a running Linux guest (skipped without a built guest).
 exec python3 - "$@" <<'PYEOF'
 import os, sys, subprocess
 sys.path.insert(0, os.path.join(os.environ["SRC"], "tests", "sh"))
@@ -18,9 +19,14 @@ img = os.path.join(TMP, "cptrc", "dsp.img")
 with open(img, "wb") as f:
     f.truncate(1 << 20)
 subprocess.check_call([RVCP, "zipl", "--disk", img, "--kernel", prog])
+guest_img = os.path.join(os.environ.get("GUEST", ""), "linux.img")
+BOOT = 900 if os.environ.get("SANITIZED") == "1" else 600
+PROMPT = r"# $|# \x1b\[6n$|:/# "
 cp = CP("""USER TRC p 16M 64M G
  MDISK 200 IMAGE %s RR
-""" % img, "cptrc")
+USER LNX p 64M 64M G
+ MDISK 200 IMAGE %s RR
+""" % (img, guest_img), "cptrc")
 try:
     t = cp.term()
     t.logon("TRC", "p")
@@ -65,6 +71,20 @@ try:
     t.cmd("TRACE EXT RUN", r"HCPTRC1323E Trace set full: at most 8 traps")
     t.cmd("TRACE END", r"")
     t.cmd("LOGOFF", r"LOGOFF AT")
+
+    # An interrupt trap on a running Linux guest: its next timer interrupt.
+    if os.path.exists(guest_img):
+        u = cp.term()
+        u.logon("LNX", "p")
+        u.send("IPL 200")
+        u.expect(r"Run /sbin/init|/init", BOOT)
+        u.send("")
+        u.expect(PROMPT, BOOT)
+        u.cmd("#CP TRACE EXT", r" -> [0-9A-F]{8,16}  EXTERNAL 0[59]  [0-9A-F]{4,8} +\S+", BOOT)
+        u.cmd("TRACE END", r"")
+        u.send("BEGIN")
+        u.cmd("echo alive-$((6*7))", r"alive-42")
+        u.cmd("#CP LOGOFF", r"LOGOFF AT")
     cp.stop()
 finally:
     cp.kill()

@@ -114,11 +114,14 @@ try:
                 fail("linux_banner not readable through the dump:\n" + out)
         # A panic on purpose (the guest kernel has no sysrq: panic_on_oom and
         # a tail that never sees a newline), dumped: gdb shows its backtrace.
-        u.cmd("echo 1 > /proc/sys/vm/panic_on_oom; echo armed", r"armed")
-        u.send("head -c 400000000 /dev/zero | tail")
-        u.expect(r"end Kernel panic - not syncing: Out of memory", BOOT)
-        core = dump(u, "LNX", "#CP ")
-        if GDB and os.path.exists(vmlinux):
+        # Not under the sanitizers: filling the guest takes the interpreter
+        # there too long for make check.
+        if os.environ.get("SANITIZED") != "1":
+            u.cmd("echo 1 > /proc/sys/vm/panic_on_oom; echo armed", r"armed")
+            u.send("tail /dev/zero")
+            u.expect(r"end Kernel panic - not syncing: Out of memory", BOOT)
+            core = dump(u, "LNX", "#CP ")
+        if GDB and os.path.exists(vmlinux) and os.environ.get("SANITIZED") != "1":
             out = gdb(core, vmlinux, "bt 8")
             if not re.search(r"#\d+ +0x[0-9a-f]+ in panic \(\)", out) or \
                     not re.search(r"in out_of_memory \(\)", out):

@@ -22,6 +22,14 @@ static const char *str(const void *fdt, const char *path, const char *prop)
 	return node < 0 ? NULL : fdt_getprop(fdt, node, prop, NULL);
 }
 
+static uint64_t u64(const void *fdt, const char *path, const char *prop)
+{
+	int node = fdt_path_offset(fdt, path), len;
+	const fdt64_t *p = node < 0 ? NULL : fdt_getprop(fdt, node, prop, &len);
+
+	return p && len == 8 ? fdt64_ld(p) : 0xdeadbeef;
+}
+
 static uint32_t u32(const void *fdt, const char *path, const char *prop)
 {
 	int node = fdt_path_offset(fdt, path), len;
@@ -144,6 +152,19 @@ static void test_machine_tree(void)
 	CHECK(machine_write_fdt(m, "console=ttyS0 quiet") == 0);
 	CHECK(!strcmp(str(fdt, "/chosen", "bootargs"), "console=ttyS0 quiet"));
 	CHECK(reg_is(fdt, "/memory@80000000", RAM_BASE, 32ULL << 20));
+	/* the initrd a rewritten tree names (IPL of a saved system): only in storage */
+	CHECK(fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "linux,initrd-start", NULL) ==
+	      NULL);
+	CHECK(machine_set_initrd(m, RAM_BASE + 0x1000000, RAM_BASE + 0x1100000) == 0);
+	CHECK(machine_write_fdt(m, "") == 0);
+	CHECK(u64(fdt, "/chosen", "linux,initrd-start") == RAM_BASE + 0x1000000);
+	CHECK(u64(fdt, "/chosen", "linux,initrd-end") == RAM_BASE + 0x1100000);
+	CHECK(machine_set_initrd(m, RAM_BASE + (31ULL << 20), RAM_BASE + (33ULL << 20)) < 0);
+	CHECK(machine_set_initrd(m, RAM_BASE - 4096, RAM_BASE + 4096) < 0);
+	CHECK(machine_set_initrd(m, RAM_BASE + 8192, RAM_BASE + 4096) < 0);
+	CHECK(machine_write_fdt(m, "") == 0);
+	CHECK(fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "linux,initrd-start", NULL) ==
+	      NULL);
 	machine_destroy(m);
 }
 
