@@ -250,14 +250,14 @@ int cmd_q_segments(struct cp_ctx *ctx)
 /* ---- at IPL ---- */
 
 struct seg_msg {
-	union {
+	int fds[PROTO_MAX_FDS];
+	bool own[PROTO_MAX_FDS]; /* fds[i] is ours to close after sending */
+	int nfds;
+	union { /* last: p ends in a flexible array */
 		struct proto_nss_segs p;
 		uint8_t buf[sizeof(struct proto_nss_segs) +
 			    MACHINE_MAX_SEG_MAPS * sizeof(struct proto_nss_seg)];
 	} req;
-	int fds[PROTO_MAX_FDS];
-	bool own[PROTO_MAX_FDS]; /* fds[i] is ours to close after sending */
-	int nfds;
 };
 
 static int msg_fd(struct seg_msg *m, int fd, bool own)
