@@ -61,6 +61,8 @@ struct machine {
 	struct cpreq cpreq; /* guest -> CP requests in the console output */
 	bool line_mode;	    /* machine_set_line_mode() */
 	struct dsr dsr;	    /* cursor position queries, in line mode */
+	struct machine_seg segs[MACHINE_MAX_SEGMENTS]; /* one per region: its whole range */
+	int nsegs;
 };
 
 /* machine.c */
