@@ -192,6 +192,7 @@ def bench_debian_kernel():
 
 def main():
     from cpbench import CP_BENCHES
+    from dcssbench import DCSS_BENCHES
     from netbench import NET_BENCHES
     from ssibench import SSI_BENCHES
 
@@ -203,7 +204,7 @@ def main():
         with open(path) as f:
             results.update(json.load(f))
     for name, fn in [("mips", bench_mips), ("boot", bench_boot),
-                     ("debian_kernel", bench_debian_kernel)] + CP_BENCHES + NET_BENCHES + SSI_BENCHES:
+                     ("debian_kernel", bench_debian_kernel)] + CP_BENCHES + DCSS_BENCHES + NET_BENCHES + SSI_BENCHES:
         if only and name not in only:
             continue
         print("bench: %s ..." % name, file=sys.stderr)

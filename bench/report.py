@@ -34,6 +34,10 @@ FIGURES = [
     ("logon_ms_p99_10000", "ms", "the same with 10000 guests", ("<=", 50), None),
     ("ssi_ipl_fetch_ms", "ms", "IPL LXSHR at an SSI member that fetches it first: cluster asked, file fetched and checked, IPL to the first instruction (median)", None, None),
     ("idle_cpu_pct_1000", "% of a core", "host CPU of 1000 idle guests (and CP) over 30 s, once settled", ("<", 25), None),
+    ("dcss_pss_kib_per_guest_100", "KiB", "PSS / guest, 100 guests running the same programs from a DCSS (-o dax)", None, "nodcss_pss_kib_per_guest_100"),
+    ("nodcss_pss_kib_per_guest_100", "KiB", "the same programs from each guest's own minidisk", None, None),
+    ("dcss_first_run_ms", "ms", "first run of the program from the DCSS (send to answer)", None, "nodcss_first_run_ms"),
+    ("nodcss_first_run_ms", "ms", "first run of the program from the guest's own minidisk", None, None),
     ("settle_cpu_pct_1000", "% of a core", "the 10 s right after the 1000th AUTOLOG (resumed guests run their due timers)", None, None),
 ]
 

@@ -390,7 +390,8 @@ static pid_t vmctl_start(struct cp_user *u, int sock, int errfd)
 	int lfd = vmctl_listener(u), argc = 6;
 	const int fds[] = {-1, -1, errfd, sock, lfd};
 	const struct sandbox_limits lim = {
-	    .mem = u->storage + VMCTL_MEM_OVERHEAD,
+	    /* the room for segments is address space too (their pages are CP's files) */
+	    .mem = (u->seg_span > u->storage ? u->seg_span : u->storage) + VMCTL_MEM_OVERHEAD,
 	    .nofile = VMCTL_NOFILE,
 	};
 	pid_t pid;
@@ -477,6 +478,7 @@ int vmctl_setup(struct cp_user *u)
 
 	memset(&m, 0, sizeof(m));
 	m.s.mem_size = u->storage;
+	m.s.mem_span = u->seg_span;
 	m.s.ncpus = (uint32_t)cpu_count(u);
 	m.s.ndisks = vm->nlinks;
 	for (int i = 0; i < vm->nlinks; i++) {
