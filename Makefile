@@ -7,6 +7,7 @@
 #   make debian     a Debian trixie server disk (systemd, Debian's kernel), guest/debian.mk
 #   make stress     the long load and fault suites (tests/stress)
 #   make bench      benchmarks -> build/bench/report.md, results.json, plots
+#   make bench-10000  10,000 idle guests under one CP (figures into results.json)
 #   make demo       the main job: guest, SAVELX, users sharing LXSHR, a report
 #   make graph      the folder-level include graph, checked against the layers
 
@@ -18,7 +19,14 @@ CFLAGS   ?= $(OPT) -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 CPPFLAGS += -I. -D_GNU_SOURCE -MMD -MP
 ALLFLAGS  = $(CFLAGS) $(WARN) $(SAN) -std=gnu11 -fno-strict-aliasing
-LDLIBS   += -lseccomp -lfdt -lregina -lcrypt -lxxhash -ltelnet -lslirp -lcurl -ljson-c -lcrypto -lm -lpthread -ldl
+# Libraries Debian ships as archives are linked in: every shared library
+# costs each process its own relocated and data pages (about 8 KiB each).
+# libslirp (and glib under it) has no archive, libcurl needs the shared
+# libraries of its protocols (json-c and libcrypto go with it); libcrypt stays shared because
+# the sanitizers intercept crypt() and find the real one only in a shared
+# library; libc and libm stay shared.
+STATIC_LIBS := -lseccomp -lfdt -lregina -lxxhash -ltelnet -lz
+LDLIBS   += -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lcrypt -lslirp -lcurl -ljson-c -lcrypto -lm
 
 MODULES  := util cpu mem dev virtio machine net vm cp spool rexx ssi cli
 LIBSRCS  := $(foreach d,$(MODULES),$(wildcard $(d)/*.c))
@@ -35,11 +43,17 @@ ISAELFS  := $(ISASRCS:tests/isa/%.S=$(BUILD)/tests/isa/%.elf)
 ISAFLAGS := -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
 	    -mcmodel=medany -T tests/isa/link.ld -Itests/isa -Wl,--no-warn-rwx-segments
 
-.PHONY: all check check-plain check-asan check-lockstep tests guest debian bench demo clean format fuzz graph stress
-all: $(BUILD)/rvcp
+.PHONY: all check check-plain check-asan check-lockstep tests guest debian bench demo clean format fuzz graph stress bench-10000
+all: $(BUILD)/rvcp $(BUILD)/rvcp-vm
 
 $(BUILD)/rvcp: $(MAINOBJ) $(BUILD)/librvcp.a
 	$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS)
+
+# The VM programs alone (vmmain.c): what a VM process needs and nothing of
+# CP's libraries; CP starts its VM starter from it (vm/starter.h).
+VMLIBS := -Wl,--as-needed -Wl,-Bstatic -lseccomp -lfdt -lxxhash -Wl,-Bdynamic -lm
+$(BUILD)/rvcp-vm: $(BUILD)/obj/vmmain.o $(BUILD)/librvcp.a
+	$(CC) $(ALLFLAGS) -o $@ $^ $(VMLIBS)
 
 $(BUILD)/librvcp.a: $(LIBOBJS)
 	@rm -f $@
@@ -95,7 +109,7 @@ $(BUILD)/tests/guestprog/%.elf: tests/guestprog/%.c tests/guestprog/crt0.S tests
 	@mkdir -p $(dir $@)
 	$(RVCC) $(ISAFLAGS) -O2 -ffreestanding -fno-builtin -o $@ tests/guestprog/crt0.S $<
 
-tests: $(BUILD)/rvcp $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROGS) $(LPELFS)
+tests: $(BUILD)/rvcp $(BUILD)/rvcp-vm $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROGS) $(LPELFS)
 
 # The test command of the README.  Plain build first (the default CPU engine:
 # the translator on x86-64), then the same suite under AddressSanitizer +
@@ -154,8 +168,13 @@ include guest/guest.mk
 include guest/debian-kernel.mk
 include guest/debian.mk
 
-bench: $(BUILD)/rvcp guest debian-kernel debian
+bench: $(BUILD)/rvcp $(BUILD)/rvcp-vm guest debian-kernel debian
 	bench/run.sh
+
+# 10,000 idle guests (and the figures at 1, 10, 100 and 1000 on the way):
+# the CP group of the benchmarks, its figures merged into results.json.
+bench-10000: $(BUILD)/rvcp $(BUILD)/rvcp-vm guest
+	BENCH_GUESTS=1,10,100,1000,10000 bench/run.sh cp
 
 demo: $(BUILD)/rvcp guest
 	tools/demo.sh

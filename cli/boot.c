@@ -7,6 +7,9 @@
  *   --bios FW --kernel Image                       firmware (OpenSBI fw_jump) in M-mode
  *   --disk IMG[,ro] ...                            virtio-blk disks, vdev 0x200, 0x201, ...
  *   --memory 64M                                   storage size (K, M, G; default 128M)
+ *   --segment IMG@PAGE[,rw] ...                    a shared segment (pmem-region) at page
+ *                                                  PAGE (hex) above storage: the file's
+ *                                                  pages, read-only to the guest unless ,rw
  *   --dumpdtb FILE                                 write the device tree, do not run
  *   --stats                                        at the end: guest instructions, host peak RSS
  *
@@ -16,6 +19,7 @@
  * deadline or console input.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libfdt.h>
 #include <signal.h>
@@ -41,6 +45,8 @@ struct boot_opts {
 	bool stats;
 	int ipl_disk; /* index into cfg.disks, -1 for none */
 	struct machine_config cfg;
+	struct machine_seg segs[MACHINE_MAX_SEGMENTS];
+	int nsegs;
 };
 
 struct boot_console {
@@ -71,6 +77,8 @@ static int boot_usage(FILE *f)
 	    "  --cpus N         harts (default 1, at most 8), each on a host thread of its own\n"
 	    "  --bios FW        firmware (e.g. OpenSBI fw_jump.bin) in M-mode at 0x80000000,\n"
 	    "                   kernel at 0x80200000\n"
+	    "  --segment IMG@PAGE[,rw]  a shared segment at page PAGE (hex), above storage:\n"
+	    "                   a pmem-region for the guest, read-only unless ,rw\n"
 	    "  --dumpdtb FILE   write the device tree to FILE and exit (as QEMU's dumpdtb)\n"
 	    "  --cpu ENGINE     interp, jit (translator; x86-64 hosts) or lockstep (both,\n"
 	    "                   compared after every block); default $RVCP_CPU or the fastest\n"
@@ -103,22 +111,64 @@ static int parse_size(const char *s, uint64_t *out)
 	return (*out & 0xfff) ? -1 : 0;
 }
 
+/* --segment IMG@PAGE[,rw]: the file's pages (whole pages of it) at PAGE. */
+static int segment_add(struct boot_opts *o, const char *arg)
+{
+	struct machine_seg *sg = &o->segs[o->nsegs];
+	char path[4096], *at, *end;
+	unsigned long long page;
+	bool rw = false;
+	size_t n = strlen(arg);
+	off_t size;
+
+	if (o->nsegs == MACHINE_MAX_SEGMENTS || n >= sizeof(path)) {
+		fprintf(stderr, "rvcp boot: at most %d segments\n", MACHINE_MAX_SEGMENTS);
+		return -1;
+	}
+	memcpy(path, arg, n + 1);
+	if (n > 3 && !strcmp(path + n - 3, ",rw"))
+		rw = true, path[n - 3] = 0;
+	at = strrchr(path, '@');
+	if (!at || !at[1]) {
+		fprintf(stderr, "rvcp boot: --segment IMG@PAGE[,rw], not '%s'\n", arg);
+		return -1;
+	}
+	*at = 0;
+	page = strtoull(at + 1, &end, 16);
+	if (*end || page == 0 || page > 0xfffffull) {
+		fprintf(stderr, "rvcp boot: bad segment page '%s'\n", at + 1);
+		return -1;
+	}
+	sg->fd = open(path, rw ? O_RDWR : O_RDONLY);
+	size = sg->fd < 0 ? -1 : lseek(sg->fd, 0, SEEK_END);
+	if (size < (off_t)PAGE_SIZE) {
+		fprintf(stderr, "rvcp boot: %s: %s\n", path,
+			sg->fd < 0 ? strerror(errno) : "not a page long");
+		if (sg->fd >= 0)
+			close(sg->fd);
+		return -1;
+	}
+	sg->real = page << PAGE_SHIFT;
+	sg->len = (uint64_t)size & ~(PAGE_SIZE - 1);
+	sg->off = 0;
+	sg->kind = rw ? MEM_MAP_SHARED_RW : MEM_MAP_SHARED_RO;
+	sg->region = (uint8_t)o->nsegs;
+	if (sg->real + sg->len > o->cfg.mem_span)
+		o->cfg.mem_span = sg->real + sg->len;
+	o->nsegs++;
+	return 0;
+}
+
 static int parse_opts(int argc, char **argv, struct boot_opts *o)
 {
 	static const struct option opts[] = {
-	    {"kernel", required_argument, NULL, 'k'},
-	    {"initrd", required_argument, NULL, 'i'},
-	    {"disk", required_argument, NULL, 'd'},
-	    {"append", required_argument, NULL, 'a'},
-	    {"memory", required_argument, NULL, 'm'},
-	    {"bios", required_argument, NULL, 'b'},
-	    {"ipl", required_argument, NULL, 'I'},
-	    {"dumpdtb", required_argument, NULL, 'D'},
-	    {"stats", no_argument, NULL, 's'},
-	    {"cpu", required_argument, NULL, 'c'},
-	    {"cpus", required_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
+	    {"kernel", required_argument, NULL, 'k'},  {"initrd", required_argument, NULL, 'i'},
+	    {"disk", required_argument, NULL, 'd'},    {"append", required_argument, NULL, 'a'},
+	    {"memory", required_argument, NULL, 'm'},  {"bios", required_argument, NULL, 'b'},
+	    {"ipl", required_argument, NULL, 'I'},     {"dumpdtb", required_argument, NULL, 'D'},
+	    {"stats", no_argument, NULL, 's'},	       {"cpu", required_argument, NULL, 'c'},
+	    {"segment", required_argument, NULL, 'S'}, {"cpus", required_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},	       {0},
 	};
 	int c, rc;
 
@@ -168,6 +218,10 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 				return 2;
 			}
 			break;
+		case 'S':
+			if (segment_add(o, optarg))
+				return 1;
+			break;
 		case 'n':
 			if (cpus_set(&o->cfg, optarg, "rvcp boot"))
 				return 2;
@@ -176,6 +230,19 @@ static int parse_opts(int argc, char **argv, struct boot_opts *o)
 			exit(boot_usage(stdout));
 		default:
 			return boot_usage(stderr);
+		}
+	}
+	for (int i = 0; i < o->nsegs; i++) {
+		if (o->segs[i].real < o->cfg.mem_size) {
+			fprintf(stderr, "rvcp boot: segment %d lies in storage\n", i);
+			return 2;
+		}
+		for (int j = 0; j < i; j++) {
+			if (o->segs[i].real < o->segs[j].real + o->segs[j].len &&
+			    o->segs[j].real < o->segs[i].real + o->segs[i].len) {
+				fprintf(stderr, "rvcp boot: segments %d and %d overlap\n", j, i);
+				return 2;
+			}
 		}
 	}
 	if (optind != argc || (!o->kernel == (o->ipl_disk < 0)) || (o->bios && !o->kernel) ||
@@ -394,6 +461,7 @@ int boot_main(int argc, char **argv)
 	struct boot_opts o = {.ipl_disk = -1};
 	struct boot_console con = {0};
 	struct machine *m;
+	char why[256];
 	int rc;
 
 	o.cfg.mem_size = BOOT_DEFMEM;
@@ -407,6 +475,10 @@ int boot_main(int argc, char **argv)
 		return 1;
 	}
 	rc = 1;
+	if (machine_set_segments(m, o.segs, o.nsegs, why, sizeof(why))) {
+		fprintf(stderr, "rvcp boot: %s\n", why);
+		goto out;
+	}
 	if (boot_load(m, &o))
 		goto out;
 	if (o.dumpdtb) {
@@ -435,5 +507,7 @@ out:
 	}
 	machine_destroy(m);
 	disk_close_all(&o.cfg);
+	for (int i = 0; i < o.nsegs; i++)
+		close(o.segs[i].fd);
 	return rc;
 }

@@ -103,7 +103,9 @@ int cmd_q_cpus(struct cp_ctx *ctx)
 			continue;
 		snprintf(id, sizeof(id), "FF%02X%04X72768000", a, 0);
 		rc = cp_msg(ctx, MSG_Q_CPU, a, id,
-			    a == u->base_cpu ? "(BASE)" : u->ipled ? "" : "STOPPED");
+			    a == u->base_cpu ? "(BASE)"
+			    : u->ipled	     ? ""
+					     : "STOPPED");
 	}
 	return rc;
 }

@@ -86,7 +86,7 @@ int cmd_defsys(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		return cp_msg(ctx, MSG_NSS_SAVE_BUSY, d.name);
 	if (ret < 0)
 		return cp_msg(ctx, MSG_NSS_FAILED, "DEFSYS", d.name, strerror(-ret));
-	return cp_msg(ctx, MSG_NSS_DEFINED, d.name, (unsigned)f->meta.hdr.spoolid);
+	return cp_msg(ctx, MSG_NSS_DEFINED, "system", d.name, (unsigned)f->meta.hdr.spoolid);
 }
 
 /* ---- SAVESYS ---- */
@@ -126,6 +126,9 @@ int cmd_savesys(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		return cp_msg(ctx, MSG_NSS_FAILED, "SAVESYS", argv[1], strerror(ENOMEM));
 	if (n->save)
 		return cp_msg(ctx, MSG_NSS_SAVE_BUSY, n->save->meta.hdr.name);
+	if (spool_by_name(&nss_spool, argv[1], false) &&
+	    spool_file_segment(spool_by_name(&nss_spool, argv[1], false)))
+		return cp_msg(ctx, MSG_SEG_NOT_SYSTEM, argv[1]);
 	sv = calloc(1, sizeof(*sv));
 	if (!sv)
 		return cp_msg(ctx, MSG_NSS_FAILED, "SAVESYS", argv[1], strerror(ENOMEM));
@@ -189,7 +192,7 @@ static void save_done(struct cp_user *u, struct nss_user *n, const struct proto_
 	log_info("%s: saved system %s in %04u (%.1f ms in the VM)", u->id, name,
 		 f->meta.hdr.spoolid, (double)r->ns / 1e6);
 	cp_ssi_nss_saved(f);
-	cp_user_msg(u, MSG_NSS_SAVED, name, (unsigned)f->meta.hdr.spoolid);
+	cp_user_msg(u, MSG_NSS_SAVED, "system", name, (unsigned)f->meta.hdr.spoolid);
 out:
 	free(sv);
 	cp_user_unhold(u);
@@ -300,10 +303,13 @@ int nss_ipl_name(struct cp_ctx *ctx, const char *name, const char *parm)
 	struct nss_user *n = nss_user_get(u);
 	struct spool_map map[SPOOL_MAX_RANGES];
 	struct spool_file *f = spool_by_name(&nss_spool, name, true);
+	struct spool_file *skel = spool_by_name(&nss_spool, name, false);
 	uint64_t t0 = mono_ns();
 	char why[160];
 	int ret, fd, nmap;
 
+	if ((f && spool_file_segment(f)) || (!f && skel && spool_file_segment(skel)))
+		return cp_msg(ctx, MSG_SEG_NOT_SYSTEM, name);
 	if (!f && n) {
 		/* Another SSI member may have saved it (over a skeleton seen here). */
 		ret = cp_ssi_nss_fetch(ctx, name);
@@ -320,6 +326,9 @@ int nss_ipl_name(struct cp_ctx *ctx, const char *name, const char *parm)
 	cp_user_stop(u);
 	cp_user_release(u); /* leaves the system it ran before */
 	u->ipled = false;
+	ret = nss_seg_ipl(ctx);
+	if (ret)
+		return ret;
 	ret = spool_attach(&nss_spool, f, u->id, &fd, map, &nmap, why, sizeof(why));
 	if (ret < 0)
 		return cp_msg(ctx, MSG_NSS_DAMAGED, f->meta.hdr.name, why);
@@ -372,6 +381,8 @@ void nss_vm_message(struct cp_user *u, struct proto_msg *m)
 			save_done(u, n, r);
 		else if (r->req == PROTO_NSS_IPL)
 			ipl_done(u, n, r);
+		else if (r->req == PROTO_NSS_SEGMENTS)
+			nss_seg_result(u, r);
 	}
 	proto_close_fds(m);
 }

@@ -11,6 +11,7 @@
 #include "cp/cmd_cpu.h"
 #include "cp/cmd_ssi.h"
 #include "cp/commands.h"
+#include "cp/nss.h"
 #include "cp/vmctl.h"
 
 static bool cmd_word(const char *typed, const char *name, size_t minlen)
@@ -202,6 +203,8 @@ int cmd_q_virtual(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		return cmd_q_dasd(ctx);
 	if (cmd_word(argv[1], "NIC", 3))
 		return cmd_q_nic(ctx, argc - 1, argv + 1);
+	if (cmd_word(argv[1], "SEGMENTS", 3))
+		return cmd_q_segments(ctx);
 	return cp_msg(ctx, MSG_CMD_INVALID_OPTION, argv[1]);
 }
 

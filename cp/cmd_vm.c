@@ -74,8 +74,11 @@ int cmd_ipl(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 	free(u->last_ipl);
 	u->last_ipl = strdup(ctx->line);
 	cp_user_memo(u);
-	if (disk >= 0)
-		return cmd_ipl_disk(ctx, disk, parm);
+	if (disk >= 0) {
+		int ret = nss_seg_ipl(ctx);
+
+		return ret ? ret : cmd_ipl_disk(ctx, disk, parm);
+	}
 	return nss_ipl_name(ctx, argv[1], parm);
 }
 
@@ -145,6 +148,9 @@ int cmd_define(struct cp_ctx *ctx, int argc, char **argv, char **rest)
 		return cmd_define_net(ctx, argc - 1, argv + 1);
 	if (argc >= 2 && disk_is_define(argv[1]))
 		return cmd_define_disk(ctx, argc - 1, argv + 1);
+	if (argc >= 2 && strlen(argv[1]) >= 3 && strlen(argv[1]) <= 7 &&
+	    !strncasecmp(argv[1], "SEGMENT", strlen(argv[1])))
+		return cmd_define_segment(ctx, argc - 1, argv + 1);
 	if (argc >= 2 && cpu_is_define(argv[1]))
 		return cmd_define_cpu(ctx, argc - 1, argv + 1);
 	if (argc < 3)

@@ -30,7 +30,7 @@ const struct cp_command cp_commands[] = {
 	{"BEGIN",      1, "G",  0, cmd_begin,      ""},
 	{"IPL",        1, "G",  0, cmd_ipl,        "vdev|name [PARM text]"},
 	{"QUERY",      1, "*",  0, cmd_query,      "VIRTUAL|TERMINAL|NAMES|USERS|TIME|userid ..."},
-	{"DEFINE",     3, "G",  0, cmd_define,     "STORAGE nnnM | CPU nn | T9336|VFB-512 vdev BLK n | NIC vdev QDIO | VSWITCH name [NAT] | LAN name"},
+	{"DEFINE",     3, "G",  0, cmd_define,     "STORAGE nnnM | CPU nn | T9336|VFB-512 vdev BLK n | NIC vdev QDIO | VSWITCH name [NAT] | LAN name | SEGMENT name [EXCLUSIVE]"},
 	{"SYSTEM",     3, "G",  0, cmd_system,     "RESET|CLEAR"},
 	{"SET",        3, "G",  0, cmd_set,        "LINEND char|ON|OFF | MSG ON|OFF | PFnn [IMMED|DELAYED] cmd|RETRIEVE"},
 	{"TERMINAL",   4, "G",  0, cmd_terminal,   "LINEND char|ON|OFF | MORE n m | HOLD ON|OFF"},
@@ -47,6 +47,8 @@ const struct cp_command cp_commands[] = {
 	/* Named Saved Systems (cp/cmd_nss.c, cp/cmd_trace.c) */
 	{"DEFSYS",     6, "E",  0, cmd_defsys,     "name page[-page] type ... [MINSIZE=nnnM] [RSTD] [PARMREGS=m-n]"},
 	{"SAVESYS",    7, "E",  0, cmd_savesys,    "name"},
+	{"DEFSEG",     6, "E",  0, cmd_defseg,     "name page-page type ... [RSTD]   a shared segment (DCSS)"},
+	{"SAVESEG",    7, "E",  0, cmd_saveseg,    "name   publish your EXCLUSIVE copy as the segment"},
 	{"PURGE",      3, "E",  0, cmd_purge,      "NSS NAME name|SPOOLID id"},
 	{"TRACE",      2, "G",  CP_CMD_REST, cmd_trace, "I R range | STORE range | PROG [causes] | EXT | SVC [RUN|NORUN] [CMD cmd1#cmd2...] | END [ALL]"},
 	{"DISPLAY",    1, "G",  0, cmd_display,    "G [reg[-reg]] | F [reg[-reg]] | PSW | CSR name | [R|V]hexloc[-hexloc|.len] ..."},
@@ -62,7 +64,7 @@ const struct cp_command cp_commands[] = {
 };
 
 const struct cp_command cp_query_commands[] = {
-	{"VIRTUAL",    1, "G",  0, cmd_q_virtual,  "STORAGE|CPUS|DASD|ALL"},
+	{"VIRTUAL",    1, "G",  0, cmd_q_virtual,  "STORAGE|CPUS|DASD|SEGMENTS|ALL"},
 	{"TERMINAL",   1, "G",  0, cmd_q_terminal, ""},
 	{"NAMES",      1, "*",  0, cmd_q_names,    ""},
 	{"USERS",      1, "*",  0, cmd_q_users,    "[userid]"},

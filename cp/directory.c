@@ -332,6 +332,36 @@ static int dir_stmt_namesave(struct dir_parser *p, char **tok, int ntok)
 	return 0;
 }
 
+/* SEGMENT name [EXCLUSIVE] */
+static int dir_stmt_segment(struct dir_parser *p, char **tok, int ntok)
+{
+	struct dir_user *u = dir_current(p);
+	struct dir_seg *ns;
+
+	if (!u)
+		return dir_error(p, "SEGMENT before any USER statement");
+	if (ntok < 2 || ntok > 3 || strlen(tok[1]) > 8 ||
+	    (ntok == 3 && strcasecmp(tok[2], "EXCLUSIVE")))
+		return dir_error(p, "SEGMENT needs a segment name of 1 to 8 characters and "
+				    "optionally EXCLUSIVE");
+	dir_upper(tok[1]);
+	for (int i = 0; i < u->nsegs; i++)
+		if (!strcmp(u->segs[i].name, tok[1]))
+			return dir_error(p, "segment %s given twice", tok[1]);
+	if (u->nsegs == DIR_MAX_SEGS)
+		return dir_error(p, "more than %d SEGMENT statements", DIR_MAX_SEGS);
+	ns = realloc(u->segs, (u->nsegs + 1) * sizeof(*ns));
+	if (!ns)
+		return dir_error(p, "out of memory");
+	u->segs = ns;
+	memset(&ns[u->nsegs], 0, sizeof(ns[0]));
+	snprintf(ns[u->nsegs].name, sizeof(ns[0].name), "%s", tok[1]);
+	ns[u->nsegs].exclusive = ntok == 3;
+	ns[u->nsegs].line = p->line;
+	u->nsegs++;
+	return 0;
+}
+
 /* NICDEF's operands after the vdev: TYPE QDIO, DEVICES n, LAN owner name. */
 static int dir_nicdef_opts(struct dir_parser *p, struct dir_nic *n, char **tok, int ntok)
 {
@@ -521,6 +551,8 @@ static int dir_statement(struct dir_parser *p, char *line)
 		rc = dir_stmt_link(p, tok, ntok);
 	else if (!strcasecmp(tok[0], "NAMESAVE"))
 		rc = dir_stmt_namesave(p, tok, ntok);
+	else if (!strcasecmp(tok[0], "SEGMENT"))
+		rc = dir_stmt_segment(p, tok, ntok);
 	else if (!strcasecmp(tok[0], "IPL"))
 		rc = dir_stmt_ipl(p, tok, ntok, raw);
 	else if (!strcasecmp(tok[0], "NICDEF"))
@@ -675,6 +707,7 @@ void dir_free(struct directory *d)
 			free(u->namesave[j]);
 		free(u->disks);
 		free(u->namesave);
+		free(u->segs);
 		free(u->nics);
 		free(u->password);
 		free(u->ipl);

@@ -8,6 +8,11 @@
  *   MDISK vdev IMAGE path mode          mode R, RR, W or MR
  *   LINK owner vdev vdev2 mode          owner's vdev as this user's vdev2
  *   NAMESAVE name                       may IPL the restricted system name
+ *                                       (or use the restricted segment name)
+ *   SEGMENT name [EXCLUSIVE]            a shared segment (DCSS) the user's
+ *                                       guest gets at every IPL (cp/nss.h);
+ *                                       EXCLUSIVE: a private writable copy
+ *                                       to build it (class E)
  *   IPL vdev|name [PARM text]           what AUTOLOG/XAUTOLOG IPLs
  *   NICDEF vdev [TYPE QDIO] [DEVICES n] [LAN owner name]
  *                                       a virtual NIC (virtio-net), coupled at
@@ -35,6 +40,7 @@
 #include <stdint.h>
 
 #define DIR_ID_MAX	 8
+#define DIR_MAX_SEGS	 8    /* MACHINE_MAX_SEGMENTS */
 #define DIR_MAX_CPUS	 8    /* MACHINE_MAX_CPUS */
 #define DIR_CPU_ADDR_MAX 0x3f /* virtual CPU addresses 00-3F, as z/VM's */
 
@@ -61,6 +67,12 @@ struct dir_nic {
 	int line;
 };
 
+struct dir_seg {
+	char name[DIR_ID_MAX + 1]; /* upper case */
+	bool exclusive;
+	int line;
+};
+
 struct dir_user {
 	char id[DIR_ID_MAX + 1];
 	char *password;
@@ -72,6 +84,8 @@ struct dir_user {
 	int ndisks;
 	char **namesave;
 	int nnamesave;
+	struct dir_seg *segs; /* SEGMENT statements, in order */
+	int nsegs;
 	struct dir_nic *nics;
 	int nnics;
 	char *ipl;	/* IPL statement operand, NULL if none */

@@ -44,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -98,15 +99,16 @@ static void cp_signal(void *opaque, int fd, uint32_t events)
 
 static int cp_usage(void)
 {
-	fprintf(stderr, "usage: rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]\n"
-			"               [--logon-timeout SECONDS (300; 0: none)] [--user NAME]\n"
-			"               [--logon-per-address N (32; 0: no limit)]\n"
-			"               [--logon-lock-user N (5)] [--logon-lock-address N (20)]\n"
-			"               [--logon-delay MS (1500)] [--orphan-wait SECONDS (300)]\n"
-			"               [--exec-storage SIZE (256M)] [--exec-cpu SECONDS (60)]\n"
-			"               [--config SYSTEM-CONFIG]\n"
-			"               [--ssi URL[,URL...] --member NAME [--ssi-ttl SECONDS (15)]\n"
-			"                [--ssi-name NAME] [--ssi-key FILE] [--ssi-fetch HOST:PORT]]\n");
+	fprintf(stderr,
+		"usage: rvcp cp --directory FILE --spool DIR [--listen HOST:PORT]\n"
+		"               [--logon-timeout SECONDS (300; 0: none)] [--user NAME]\n"
+		"               [--logon-per-address N (32; 0: no limit)]\n"
+		"               [--logon-lock-user N (5)] [--logon-lock-address N (20)]\n"
+		"               [--logon-delay MS (1500)] [--orphan-wait SECONDS (300)]\n"
+		"               [--exec-storage SIZE (256M)] [--exec-cpu SECONDS (60)]\n"
+		"               [--config SYSTEM-CONFIG]\n"
+		"               [--ssi URL[,URL...] --member NAME [--ssi-ttl SECONDS (15)]\n"
+		"                [--ssi-name NAME] [--ssi-key FILE] [--ssi-fetch HOST:PORT]]\n");
 	return 2;
 }
 
@@ -136,6 +138,24 @@ static int cp_become(const char *user)
 	}
 	log_info("running as %s (uid %u)", user, (unsigned)pw->pw_uid);
 	return 0;
+}
+
+/*
+ * Each VM holds descriptors in CP (its socket, its log pipe, its disks):
+ * as many as the host allows (root may raise the hard limit), so that
+ * tens of thousands of users fit.
+ */
+#define CP_NOFILE_MAX (1u << 20) /* the kernel's default fs.nr_open */
+static void cp_raise_nofile(void)
+{
+	struct rlimit r, want = {.rlim_cur = CP_NOFILE_MAX, .rlim_max = CP_NOFILE_MAX};
+
+	if (getrlimit(RLIMIT_NOFILE, &r) || r.rlim_cur >= CP_NOFILE_MAX)
+		return;
+	if (r.rlim_max >= CP_NOFILE_MAX || setrlimit(RLIMIT_NOFILE, &want)) {
+		r.rlim_cur = r.rlim_max < CP_NOFILE_MAX ? r.rlim_max : CP_NOFILE_MAX;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
 }
 
 static int cp_number(const char *arg, uint64_t max, uint64_t *out)
@@ -199,8 +219,8 @@ int cp_main(int argc, char **argv)
 	int c, rc = 1, sigfd = -1;
 
 	log_set_name("rvcp cp");
-	while ((c = getopt_long(argc, argv, "d:s:l:t:u:m:P:a:c:U:A:D:O:S:M:T:N:K:F:", opts, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, "d:s:l:t:u:m:P:a:c:U:A:D:O:S:M:T:N:K:F:", opts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dirfile = optarg;
@@ -288,6 +308,7 @@ int cp_main(int argc, char **argv)
 		return 1;
 	}
 	cmd_exec_set_limits(exec_mem, exec_cpu);
+	cp_raise_nofile();
 	cp_sys.loop = evloop_create();
 	if (!cp_sys.loop)
 		goto out;
@@ -314,6 +335,10 @@ int cp_main(int argc, char **argv)
 	}
 	if (nss_cp_init())
 		goto out;
+	rc = vmctl_starter_open();
+	if (rc && rc != -ENOENT)
+		log_warn("no VM starter (%s): VMs are started directly", strerror(-rc));
+	rc = 1;
 	ssi.address = listen;
 	if (ssi.urls && cp_ssi_join(&ssi))
 		goto out;
@@ -323,6 +348,7 @@ int cp_main(int argc, char **argv)
 	rc = evloop_run(cp_sys.loop) ? 1 : 0;
 	cp_shutdown();
 	cp_ssi_leave();
+	vmctl_starter_close();
 	if (!cp_leaving)
 		vmctl_wait_all();
 	net_shutdown();

@@ -28,10 +28,25 @@ static void nss_log(const char *fmt, ...)
 	log_warn("%s", buf);
 }
 
+/* A new user's state: the directory's SEGMENT statements. */
+static struct nss_user *nss_user_new(const struct dir_user *d)
+{
+	struct nss_user *n = calloc(1, sizeof(struct nss_user));
+
+	for (int i = 0; n && i < d->nsegs && i < NSS_MAX_SEGS; i++) {
+		struct nss_seg *s = &n->segs[n->nsegs++];
+
+		snprintf(s->name, sizeof(s->name), "%s", d->segs[i].name);
+		s->exclusive = d->segs[i].exclusive;
+		s->excl_fd = -1;
+	}
+	return n;
+}
+
 struct nss_user *nss_user_get(struct cp_user *u)
 {
 	if (!u->nss)
-		u->nss = calloc(1, sizeof(struct nss_user));
+		u->nss = nss_user_new(u->dir);
 	return u->nss;
 }
 
@@ -50,6 +65,7 @@ void nss_release(struct cp_user *u)
 		spool_detach(&nss_spool, n->ipl_file, u->id);
 		n->ipl_file = NULL;
 	}
+	nss_seg_release(u);
 }
 
 unsigned nss_user_spoolid(const struct cp_user *u)

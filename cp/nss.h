@@ -15,8 +15,9 @@
  * (spool/spool.h) from cp_sys.spool at start: the catalogue survives a
  * restart of CP.
  *
- * Commands (rows in cp/commands.c, handlers in cp/cmd_nss.c and
- * cp/cmd_trace.c): DEFSYS, SAVESYS, PURGE NSS (class E), QUERY NSS (class
+ * Commands (rows in cp/commands.c, handlers in cp/cmd_nss.c,
+ * cp/cmd_seg.c and cp/cmd_trace.c): DEFSYS, SAVESYS, DEFSEG, SAVESEG, PURGE
+ * NSS (class E), QUERY NSS (class
  * E in all its forms), TRACE and QUERY TRACE (class G; TRACE takes the rest
  * of the line, so LINEND characters in its CMD list reach it unsplit).
  * Message numbers from 1005 up are rvcp's own (cp/messages.def).
@@ -55,10 +56,12 @@
 #include <stdint.h>
 
 #include "cp/commands.h"
+#include "cp/directory.h"
 #include "cp/user.h"
 #include "spool/spool.h"
 
 struct proto_msg;
+struct proto_nss_result;
 struct proto_state;
 
 /* One TRACE trap. */
@@ -74,8 +77,24 @@ struct cp_trap {
 
 #define CP_TRAPS_MAX 8 /* the hart's instruction ranges (PROTO_TRACE_RANGES) */
 
+/*
+ * A shared segment the user's guest gets at IPL (directory SEGMENT, DEFINE
+ * SEGMENT), and what it has of it from IPL until nss_release.
+ */
+#define NSS_MAX_SEGS DIR_MAX_SEGS
+struct nss_seg {
+	char name[SPOOL_NAME_MAX + 1];
+	bool exclusive;
+	struct spool_file *file; /* shared: the version the guest maps (a user of it) */
+	int excl_fd;		 /* exclusive: the private copy (CP's memfd), else -1 */
+	uint32_t first, last;	 /* pages the guest has */
+};
+
 /* Per-user NSS state (u->nss). */
 struct nss_user {
+	struct nss_seg segs[NSS_MAX_SEGS];
+	int nsegs;
+	bool segs_mapped;	 /* the VM was sent a non-empty NSS_SEGMENTS */
 	struct spool_file *file; /* the saved system this VM runs, or NULL */
 	/* SAVESYS in flight (the VM writes its storage). */
 	struct spool_save *save;
@@ -116,6 +135,18 @@ int cmd_purge(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_q_nss(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int nss_ipl_name(struct cp_ctx *ctx, const char *name, const char *parm);
 void nss_vm_message(struct cp_user *u, struct proto_msg *m);
+
+/* cp/cmd_seg.c: shared segments */
+int cmd_defseg(struct cp_ctx *ctx, int argc, char **argv, char **rest);
+int cmd_saveseg(struct cp_ctx *ctx, int argc, char **argv, char **rest);
+int cmd_define_segment(struct cp_ctx *ctx, int argc, char **argv);
+int cmd_q_segments(struct cp_ctx *ctx);
+/* At IPL, after nss_release: attach the user's segments and send them to
+ * the VM; 0, or the message that refuses the IPL. */
+int nss_seg_ipl(struct cp_ctx *ctx);
+/* nss_release's part: leave the segments, the VM unmaps them. */
+void nss_seg_release(struct cp_user *u);
+void nss_seg_result(struct cp_user *u, const struct proto_nss_result *r);
 
 /* cp/cmd_trace.c */
 int cmd_trace(struct cp_ctx *ctx, int argc, char **argv, char **rest);

@@ -36,7 +36,8 @@
 #define ACCEPT_RETRY_MS 200    /* out of descriptors: stop accepting this long */
 #define TERM_SYSNAME	"RVCP" /* the system's name in a 3270's status area */
 /* A client that has not answered DO TN3270E by then is a line-mode one. */
-#define TERM_NEGOTIATE_MS 500
+#define TERM_NEGOTIATE_MS     500
+#define TERM_NEGOTIATE_MAX_MS 30000 /* one that answered: to finish */
 
 /* A terminal that has not logged on this long is dropped (--logon-timeout),
  * so idle connections cannot hold every TERM_MAX slot. */
@@ -84,6 +85,7 @@ struct cp_term {
 	struct tn3270 *s3270; /* negotiating a 3270, or one (cp/tn3270.h) */
 	bool logo_pending;    /* the logo waits for the negotiation's outcome */
 	struct ev_timer *negotiate_timer;
+	unsigned negotiate_rounds;
 	struct ev_timer *timer;
 	struct ev_timer *close_timer;
 	struct ev_timer *logon_timer; /* the LOGON grace period runs */
@@ -769,8 +771,19 @@ static void term_negotiate_expired(void *opaque)
 	struct cp_term *t = opaque;
 
 	t->negotiate_timer = NULL;
-	if (t->s3270 && !tn3270_active(t->s3270) && !tn3270_answered(t->s3270))
-		term_line_mode(t);
+	if (!t->s3270 || tn3270_active(t->s3270))
+		return;
+	/* A client that answered but never finishes (a telnet whose TERM names
+	 * a 3270 but that has no END-OF-RECORD, which it refuses silently)
+	 * gets line mode after TERM_NEGOTIATE_MAX_MS. */
+	if (tn3270_answered(t->s3270) &&
+	    ++t->negotiate_rounds < TERM_NEGOTIATE_MAX_MS / TERM_NEGOTIATE_MS) {
+		t->negotiate_timer =
+		    evloop_timer(cp_sys.loop, TERM_NEGOTIATE_MS, term_negotiate_expired, t);
+		if (t->negotiate_timer)
+			return;
+	}
+	term_line_mode(t);
 }
 
 static void t3270_flush(void *opaque)

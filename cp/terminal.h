@@ -7,7 +7,8 @@
  * connect CP asks DO TN3270E and DO TERMINAL-TYPE; a client that answers
  * with a 3270 type gets a 3270 session (cp/tn3270.h: the screen, the
  * keys, the status area), any other line mode.  The logo waits for the
- * answer (at most 0.5 s, for nc and socat, which do not answer).  On a
+ * answer: 0.5 s for a client that does not answer (nc, socat), 30 s for
+ * one that answered to finish the 3270 negotiation, then line mode.  On a
  * 3270 the input area is the typed line, ENTER sends it, PA1 is the
  * break, PF keys do what SET PFnn says (PF12: RETRIEVE); the rest below
  * holds for both kinds.  The top

@@ -99,10 +99,11 @@ struct tn3270 {
 	int rows, cols; /* the screen in use */
 	bool query;	/* the client takes Read Partition Query */
 	bool colour;	/* an IBM-3279 with extended attributes: SFE */
+	bool dynamic;	/* IBM-DYNAMIC: the size comes from the Query Reply */
 	uint16_t seq;
 	/* inbound */
 	uint8_t *rec;
-	size_t reclen;
+	size_t reclen, reccap;
 	/* the output area */
 	uint8_t *area;
 	int next_row;
@@ -956,10 +957,19 @@ void tn3270_data(struct tn3270 *s, const uint8_t *buf, size_t len)
 		s->host.mode(s->host.opaque, TN3270_DROP);
 		return;
 	}
-	if (!s->rec)
-		s->rec = malloc(TN3270_RECORD_MAX);
-	if (!s->rec)
-		return;
+	if (s->reclen + len > s->reccap) {
+		/* grows with what the client sends: most records are a few bytes */
+		size_t ncap = s->reccap ? s->reccap : 256;
+		uint8_t *n;
+
+		while (ncap < s->reclen + len)
+			ncap *= 2;
+		n = realloc(s->rec, ncap);
+		if (!n)
+			return;
+		s->rec = n;
+		s->reccap = ncap;
+	}
 	memcpy(s->rec + s->reclen, buf, len);
 	s->reclen += len;
 }
@@ -997,6 +1007,7 @@ static bool type_parse(struct tn3270 *s, const char *type, size_t len, bool need
 	if (!strcasecmp(t, "IBM-DYNAMIC")) {
 		model = 2;
 		s->query = true;
+		s->dynamic = true;
 	} else if ((!strncasecmp(t, "IBM-3278-", 9) || !strncasecmp(t, "IBM-3279-", 9)) &&
 		   t[9] >= '2' && t[9] <= '5' &&
 		   (t[10] == 0 ? !need_e : !strcasecmp(t + 10, "-E"))) {
@@ -1025,7 +1036,9 @@ static void send_bind(struct tn3270 *s)
 	bind[21] = 80;
 	bind[22] = (uint8_t)s->rows;
 	bind[23] = (uint8_t)s->cols;
-	bind[24] = 0x7f; /* default and alternate sizes as given */
+	/* default and alternate as given; IBM-DYNAMIC: the alternate is the
+	 * client's own (its Query Reply tells us) */
+	bind[24] = s->dynamic ? 0x03 : 0x7f;
 	bind[27] = (uint8_t)n;
 	for (size_t i = 0; i < n && i < 4; i++)
 		bind[28 + i] = ebcdic_from_latin1[(uint8_t)s->sysname[i]];

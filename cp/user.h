@@ -80,6 +80,7 @@ struct cp_user {
 	struct cp_console *term; /* NULL: disconnected */
 	struct cp_vm *vm;	 /* the VM process, NULL if none (ended) */
 	uint64_t storage;	 /* current storage (DEFINE STORAGE) */
+	uint64_t seg_span;	 /* the VM's room for shared segments: up to this real address */
 	uint64_t cpus;		 /* virtual CPUs: bit n = address n (cp/cmd_cpu.h) */
 	int base_cpu;		 /* the address of hart 0 */
 	char linend;		 /* 0: LINEND OFF */

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <stddef.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 #include "util/log.h"
 #include "util/sandbox.h"
 #include "vm/proto.h"
+#include "vm/starter.h"
 
 /* Another user's write link to the same image, if any. */
 static struct cp_user *vmctl_writer(const struct stat *st, struct cp_user *self)
@@ -214,6 +216,124 @@ static void vmctl_flush(struct cp_user *u)
 	evloop_mod(cp_sys.loop, vm->sock, EPOLLIN);
 }
 
+/* The VM starter (vm/starter.h); -1 when there is none (VMs are then spawned directly). */
+static int starter_sock = -1;
+
+/*
+ * The starter's program: rvcp-vm beside CP's own (the VM programs without
+ * CP's libraries), or NULL.  Only that one: a program that embeds CP (a
+ * test) starts VMs as itself, and started as something it does not know
+ * it would run as itself again.
+ */
+static const char *vmctl_vm_program(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - sizeof("rvcp-vm"));
+	char *slash;
+
+	if (n <= 0 || (size_t)n >= size - sizeof("rvcp-vm"))
+		return NULL;
+	buf[n] = 0;
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return NULL;
+	strcpy(slash + 1, "rvcp-vm");
+	return access(buf, X_OK) ? NULL : buf;
+}
+
+/* The starter says hello first: anything else is no starter. */
+static int vmctl_starter_hello(int sock)
+{
+	static struct proto_msg m;
+	int rc = proto_recv(sock, &m, 0);
+
+	if (rc <= 0)
+		return rc ? rc : -EPIPE;
+	proto_close_fds(&m);
+	return m.type == VM_START_HELLO ? 0 : -EPROTO;
+}
+
+int vmctl_starter_open(void)
+{
+	char pad[VM_STARTER_PAD + 1], path[4096];
+	const char *prog = vmctl_vm_program(path, sizeof(path));
+	char *argv[] = {"rvcp", "vm-starter", "--fd", "3", pad, NULL};
+	const struct sandbox_limits lim = {.nofile = VMCTL_NOFILE};
+	const struct timeval wait = {.tv_sec = 10};
+	int sv[2], errfd;
+	pid_t pid;
+
+	if (!prog)
+		return -ENOENT;
+	memset(pad, '-', VM_STARTER_PAD);
+	pad[VM_STARTER_PAD] = 0;
+	errfd = childlog_open("vm-starter");
+	if (errfd < 0)
+		return errfd;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		close(errfd);
+		return -errno;
+	}
+	pid = sandbox_spawn_prog(prog, (const int[]){-1, -1, errfd, sv[1]}, 4, &lim, argv,
+				 sandbox_env());
+	close(errfd);
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		return pid;
+	}
+	/* A starter that does not answer is given up (VMs are then spawned directly). */
+	setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
+	if (vmctl_starter_hello(sv[0])) {
+		close(sv[0]); /* it ends at the end of its socket, or CP reaps it */
+		kill(pid, SIGKILL);
+		return -EPROTO;
+	}
+	starter_sock = sv[0];
+	return 0;
+}
+
+void vmctl_starter_close(void)
+{
+	if (starter_sock >= 0)
+		close(starter_sock); /* the starter ends at the end of its socket */
+	starter_sock = -1;
+}
+
+/* A VM process from the starter (fds[2..nfds) become its 2..): its pid, or -errno. */
+static pid_t vmctl_start_cloned(char *const argv[], const int *fds, int nfds,
+				const struct sandbox_limits *lim)
+{
+	static struct proto_msg ans;
+	static struct vm_start_req r;
+	size_t off = 0;
+	int32_t pid;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.mem = lim->mem;
+	r.nofile = lim->nofile;
+	for (int i = 1; argv[i]; i++) { /* argv[0] is the starter's */
+		size_t n = strlen(argv[i]) + 1;
+
+		if (off + n > sizeof(r.args))
+			return -E2BIG;
+		memcpy(r.args + off, argv[i], n);
+		off += n;
+	}
+	rc = proto_send(starter_sock, VM_START_REQ, &r, offsetof(struct vm_start_req, args) + off,
+			fds + 2, nfds - 2);
+	if (rc)
+		return rc;
+	rc = proto_recv(starter_sock, &ans, 0);
+	if (rc <= 0)
+		return rc ? rc : -EPIPE;
+	proto_close_fds(&ans);
+	if (ans.type != VM_START_ANS || ans.len != sizeof(pid))
+		return -EPROTO;
+	memcpy(&pid, ans.payload, sizeof(pid));
+	return pid;
+}
+
 static unsigned orphan_wait_s = 300; /* --orphan-wait */
 
 void vmctl_set_orphan_wait(unsigned seconds)
@@ -270,7 +390,8 @@ static pid_t vmctl_start(struct cp_user *u, int sock, int errfd)
 	int lfd = vmctl_listener(u), argc = 6;
 	const int fds[] = {-1, -1, errfd, sock, lfd};
 	const struct sandbox_limits lim = {
-	    .mem = u->storage + VMCTL_MEM_OVERHEAD,
+	    /* the room for segments is address space too (their pages are CP's files) */
+	    .mem = (u->seg_span > u->storage ? u->seg_span : u->storage) + VMCTL_MEM_OVERHEAD,
 	    .nofile = VMCTL_NOFILE,
 	};
 	pid_t pid;
@@ -290,7 +411,18 @@ static pid_t vmctl_start(struct cp_user *u, int sock, int errfd)
 		argv[argc++] = wait;
 	}
 	argv[argc] = NULL;
-	pid = sandbox_spawn(fds, lfd >= 0 ? 5 : 4, &lim, argv, sandbox_env());
+	pid = -ENOENT;
+	if (starter_sock >= 0) {
+		pid = vmctl_start_cloned(argv, fds, lfd >= 0 ? 5 : 4, &lim);
+		if (pid == -EAGAIN || pid == -EPIPE || pid == -ECONNRESET || pid == -EPROTO) {
+			log_warn("the VM starter does not answer (%s): VMs are started directly",
+				 strerror(-pid));
+			vmctl_starter_close();
+			pid = -ENOENT;
+		}
+	}
+	if (pid == -ENOENT)
+		pid = sandbox_spawn(fds, lfd >= 0 ? 5 : 4, &lim, argv, sandbox_env());
 	if (lfd >= 0)
 		close(lfd);
 	return pid;
@@ -346,6 +478,7 @@ int vmctl_setup(struct cp_user *u)
 
 	memset(&m, 0, sizeof(m));
 	m.s.mem_size = u->storage;
+	m.s.mem_span = u->seg_span;
 	m.s.ncpus = (uint32_t)cpu_count(u);
 	m.s.ndisks = vm->nlinks;
 	for (int i = 0; i < vm->nlinks; i++) {

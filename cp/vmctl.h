@@ -193,6 +193,9 @@ void vmctl_reaped(pid_t pid, int status);
 void vmctl_cpu_time(const struct cp_user *u, char *buf, size_t size);
 /* Wait (bounded) for every VM process to end (shutdown). */
 void vmctl_wait_all(void);
+/* The VM starter (vm/starter.h): started once, before the first VM; closed at shutdown. */
+int vmctl_starter_open(void);
+void vmctl_starter_close(void);
 /* Send a protocol message (vm/proto.h) to the user's VM; never blocks. */
 int cp_vm_send(struct cp_user *u, uint32_t type, const void *payload, size_t len, const int *fds,
 	       int nfds);

@@ -7,8 +7,10 @@
 
 #include <errno.h>
 
+#include <stddef.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "cpu/jit.h"
@@ -255,9 +257,43 @@ uint64_t hart_lockstep_failures(struct hart *h)
 	return st.ls_failures;
 }
 
+_Static_assert(offsetof(struct cpu, tlb_x) ==
+		   offsetof(struct cpu, tlb_r) + 2 * sizeof(((struct cpu *)0)->tlb_r),
+	       "the TLB tables are released as one range");
+
+/*
+ * Zeroes [p, p + len): the whole pages in it go back to the host (they read
+ * as zero when touched again), the partial pages at its ends are cleared.
+ */
+static void zero_release(void *p, size_t len)
+{
+	uintptr_t a = (uintptr_t)p, e = a + len;
+	uintptr_t pa = (a + 4095) & ~(uintptr_t)4095, pe = e & ~(uintptr_t)4095;
+
+	if (pa >= pe) {
+		memset(p, 0, len);
+		return;
+	}
+	memset(p, 0, pa - a);
+	memset((void *)pe, 0, e - pe);
+	if (madvise((void *)pa, pe - pa, MADV_DONTNEED))
+		memset((void *)pa, 0, pe - pa);
+}
+
+/*
+ * An idle guest: the translations, the decode cache (an all-zero entry is
+ * the state of a new hart's) and the TLB (a zero tag never matches) give
+ * their pages back; they refill on demand when the guest wakes.
+ */
 void hart_release_caches(struct hart *h)
 {
+	struct cpu *c = cpu_of(h);
+
 	jit_release(h);
+	zero_release(c->dcache, sizeof(c->dcache));
+	zero_release(c->tlb_r, 3 * sizeof(c->tlb_r)); /* the three tables, one after the other */
+	c->fetch_page = 1; /* what else tlb_flush() does, without writing the pages again */
+	c->mem_gen = c->mem->gen;
 }
 
 void hart_reset(struct hart *h, uint64_t entry)

@@ -84,13 +84,13 @@ static inline void store_bytes(struct hart *h, uint8_t *hp, const void *val, int
 	memcpy(hp, val, size);
 }
 
-/* Host pointer of a physical address in storage, or NULL. */
+/* Host pointer of a physical address in storage or a segment, or NULL. */
 static inline uint8_t *phys_host(struct hart *h, uint64_t pa, uint64_t len)
 {
 	struct cpu *c = cpu_of(h);
 	uint64_t real = pa - RAM_BASE;
 
-	if (pa < RAM_BASE || !mem_contains(c->mem, real, len))
+	if (pa < RAM_BASE || !mem_guest_contains(c->mem, real, len))
 		return NULL;
 	return c->mem->base + real;
 }

@@ -18,7 +18,10 @@
 #include "dev/dt.h"
 #include "machine/board.h"
 #include "machine/layout.h"
+#include "machine/machine.h"
 #include "mem/mem.h"
+
+static const char isa_ext[] = "i\0m\0a\0f\0d\0c\0zicsr\0zifencei";
 
 static void w_cpu(struct dt *w, int i)
 {
@@ -31,6 +34,9 @@ static void w_cpu(struct dt *w, int i)
 	dt_str(w, "status", "okay");
 	dt_str(w, "compatible", "riscv");
 	dt_str(w, "riscv,isa", "rv64imafdc_zicsr_zifencei");
+	/* The same as a list: newer kernels read only this unless told to fall back. */
+	dt_str(w, "riscv,isa-base", "rv64i");
+	dt_strs(w, "riscv,isa-extensions", isa_ext, sizeof(isa_ext));
 	dt_str(w, "mmu-type", "riscv,sv39");
 	dt_u32(w, "phandle", DT_PHANDLE_CPU(i));
 	dt_begin(w, "interrupt-controller");
@@ -90,6 +96,24 @@ static void w_memory(struct dt *w, const struct machine_fdt_params *p)
 	dt_empty(w, "no-map");
 	dt_end(w);
 	dt_end(w);
+}
+
+/*
+ * Each shared segment as a persistent-memory region (Linux's of_pmem):
+ * storage Linux does not own, with struct pages from ZONE_DEVICE, so that
+ * a file system on it mounted with -o dax maps its pages straight into
+ * programs.  In the order given: /dev/pmem0, 1, ...
+ */
+static void w_segments(struct dt *w, const struct machine_fdt_params *p)
+{
+	for (int i = 0; i < p->nsegs; i++) {
+		uint64_t pa = RAM_BASE + p->segs[i].real;
+
+		dt_begin_at(w, "pmem", pa);
+		dt_str(w, "compatible", "pmem-region");
+		dt_reg(w, pa, p->segs[i].len);
+		dt_end(w);
+	}
 }
 
 static void w_chosen(struct dt *w, const struct machine_fdt_params *p)
@@ -159,6 +183,7 @@ int machine_fdt_build(void *buf, size_t len, const struct machine_fdt_params *p)
 	dt_str(&w, "model", "rvcp virtual machine");
 	w_chosen(&w, p);
 	w_memory(&w, p);
+	w_segments(&w, p);
 	w_cpus(&w, p->nharts ? p->nharts : 1);
 	w_soc(&w, p);
 	w_devices(&w, p, true);

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct machine_seg;
+
 struct machine_fdt_params {
 	uint64_t mem_size;
 	const char *bootargs;
@@ -13,7 +15,9 @@ struct machine_fdt_params {
 	bool reserve_ipl;		   /* declare real 0 .. IPL_RESERVED reserved (no-map) */
 	int nvirtio;			   /* disks: virtio-blk slots 0 .. nvirtio-1 in use */
 	int nnics;			   /* virtio-net slots 0 .. nnics-1 in use */
-	int nharts;			   /* harts (0: one) */
+	const struct machine_seg *segs;	   /* shared segments: pmem-region nodes */
+	int nsegs;
+	int nharts; /* harts (0: one) */
 };
 
 /* Writes the blob into buf; 0 or a negative errno (-ENOSPC: buf too small). */

@@ -61,6 +61,8 @@ struct machine {
 	struct cpreq cpreq; /* guest -> CP requests in the console output */
 	bool line_mode;	    /* machine_set_line_mode() */
 	struct dsr dsr;	    /* cursor position queries, in line mode */
+	struct machine_seg segs[MACHINE_MAX_SEGMENTS]; /* one per region: its whole range */
+	int nsegs;
 };
 
 /* machine.c */
@@ -88,6 +90,7 @@ bool smp_hart0_runs(struct machine *m);
 int smp_hart0_sleep_begin(struct machine *m);
 bool smp_hart0_wake_now(struct machine *m);
 void smp_hart0_sleep_end(struct machine *m);
+void smp_output_kick(struct machine *m);
 /* The devices' lock (recursive; none with one hart). */
 void machine_lock(struct machine *m);
 void machine_unlock(struct machine *m);

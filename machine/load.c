@@ -60,6 +60,8 @@ static int load_fdt(struct machine *m, const char *bootargs)
 	    .reserve_ipl = !m->bios,
 	    .nvirtio = m->cfg.ndisks,
 	    .nnics = m->cfg.nnics,
+	    .segs = m->segs,
+	    .nsegs = m->nsegs,
 	    .nharts = m->nharts,
 	};
 	uint64_t room = m->bios ? m->mem.size - m->fdt_real : IPL_FDT_MAX;

@@ -8,6 +8,8 @@
 #include "machine/internal.h"
 
 #include <errno.h>
+#include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,6 +34,9 @@ static void machine_emit_raw(void *opaque, const uint8_t *buf, size_t len)
 			machine_flush_output(m);
 		m->out[m->nout++] = buf[i];
 	}
+	/* output of another hart: the caller's loop hands it out, so wake it */
+	if (len)
+		smp_output_kick(m);
 }
 
 /* Output that is no CP request; on a line-mode console, cursor queries are answered. */
@@ -303,7 +308,7 @@ struct machine *machine_create(const struct machine_config *cfg)
 	if (!rc)
 		rc = machine_check_nics(cfg);
 	if (!rc)
-		rc = mem_init(&m->mem, cfg->mem_size);
+		rc = mem_init_span(&m->mem, cfg->mem_size, cfg->mem_span);
 	if (rc)
 		goto fail;
 	rc = machine_add_harts(m, ncpus);
@@ -556,9 +561,11 @@ int machine_wait(struct machine *m, struct pollfd *fds, int nfds)
 		ts.tv_nsec = (long)(deadline % 1000000000ULL);
 		tsp = &ts;
 	}
-	/* a guest about to sleep for a second or more gives its translations back */
-	if (!tsp || deadline >= MACHINE_IDLE_RELEASE_NS)
+	/* a guest about to sleep for a second or more gives its caches back */
+	if (!tsp || deadline >= MACHINE_IDLE_RELEASE_NS) {
 		hart_release_caches(m->hart);
+		malloc_trim(0); /* and the heap's free pages (loading a state blob leaves some) */
+	}
 	if (smp_hart0_wake_now(m))
 		tsp = &(struct timespec){0, 0};
 	rc = ppoll(all, (nfds_t)n, tsp, NULL);
@@ -581,4 +588,57 @@ struct hart *machine_hart(struct machine *m)
 struct guest_mem *machine_mem(struct machine *m)
 {
 	return &m->mem;
+}
+
+/* A segment's parts are consecutive and adjacent, regions numbered from 0 up. */
+static int segs_check(const struct machine_seg *s, int n)
+{
+	if (n < 0 || n > MACHINE_MAX_SEG_MAPS)
+		return -E2BIG;
+	for (int i = 0; i < n; i++) {
+		bool same = i && s[i].region == s[i - 1].region;
+
+		if (s[i].region >= MACHINE_MAX_SEGMENTS ||
+		    (i && !same && s[i].region != s[i - 1].region + 1) || (!i && s[i].region) ||
+		    (same && s[i].real != s[i - 1].real + s[i - 1].len))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int machine_set_segments(struct machine *m, const struct machine_seg *s, int n, char *why,
+			 size_t wl)
+{
+	int rc = mem_seg_clear(&m->mem);
+
+	m->nsegs = 0;
+	if (rc == 0 && segs_check(s, n)) {
+		snprintf(why, wl, "bad segment list");
+		return -EINVAL;
+	}
+	for (int i = 0; rc == 0 && i < n; i++) {
+		rc = mem_seg_map(&m->mem, s[i].real, s[i].len, s[i].fd, s[i].off,
+				 (enum mem_map_kind)s[i].kind);
+		if (rc < 0)
+			snprintf(why, wl, "segment pages %llX-%llX: %s",
+				 (unsigned long long)(s[i].real >> PAGE_SHIFT),
+				 (unsigned long long)((s[i].real + s[i].len - 1) >> PAGE_SHIFT),
+				 strerror(-rc));
+	}
+	if (rc < 0) {
+		mem_seg_clear(&m->mem);
+		return rc;
+	}
+	for (int i = 0; i < n; i++) {
+		struct machine_seg *r = &m->segs[s[i].region];
+
+		if (s[i].region == m->nsegs) {
+			*r = s[i];
+			r->fd = -1;
+			m->nsegs++;
+		} else {
+			r->len += s[i].len;
+		}
+	}
+	return 0;
 }

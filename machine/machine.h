@@ -41,6 +41,7 @@ struct machine_nic {
 
 struct machine_config {
 	uint64_t mem_size;
+	uint64_t mem_span; /* room reserved for segments up to this real address; 0: none */
 	struct machine_disk disks[MACHINE_MAX_DISKS];
 	int ndisks;
 	struct machine_nic nics[MACHINE_MAX_NICS]; /* any order; slots go by vdev */
@@ -119,6 +120,29 @@ int machine_wait(struct machine *m, struct pollfd *fds, int nfds);
 int machine_nic_link(struct machine *m, uint16_t vdev, int fd);
 /* The failure code of a sifive_test FAIL poweroff (0x3333 | code << 16), else 0. */
 uint32_t machine_exit_code(struct machine *m);
+/*
+ * Shared segments (DCSS): pages above storage, each one persistent-memory
+ * region for the guest (a "pmem-region" device-tree node: Linux's of_pmem,
+ * /dev/pmem0, 1, ... in this order).  Mapped from fd at off: shared and
+ * read-only to the guest (its stores fault, device DMA into it fails), or
+ * shared writable (an exclusive copy being built).  The fds stay the
+ * caller's.
+ */
+#define MACHINE_MAX_SEGMENTS 8
+#define MACHINE_MAX_SEG_MAPS 64
+struct machine_seg {
+	uint64_t real, len; /* bytes, page aligned, above storage, below mem_span */
+	uint64_t off;	    /* in fd */
+	int fd;		    /* -1: zero pages */
+	uint8_t kind;	    /* enum mem_map_kind */
+	uint8_t region;	    /* which segment (pmem region) this part belongs to */
+};
+/* Replaces the machine's segments (n may be 0): n parts, a segment's parts
+ * consecutive and adjacent.  They stay across resets and IPLs and are in
+ * every device tree written from now on.  On failure the machine has none. */
+int machine_set_segments(struct machine *m, const struct machine_seg *s, int n, char *why,
+			 size_t wl);
+
 /* The SBI inside the emulator answers S-mode ECALLs (on by default, off with --bios). */
 void machine_set_sbi(struct machine *m, bool on);
 

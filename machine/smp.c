@@ -300,6 +300,13 @@ bool smp_hart0_runs(struct machine *m)
 	return smp_hsm(m, 0) == SMP_HSM_STARTED;
 }
 
+/* Console output to hand out: hart 0's thread, if it sleeps in machine_wait, wakes. */
+void smp_output_kick(struct machine *m)
+{
+	if (m->nharts > 1)
+		smp_kick(&m->smp->hart[0], m->harts[0]);
+}
+
 /* machine_wait: hart 0 sleeps; its eventfd is woken with it (-1: none, one hart). */
 int smp_hart0_sleep_begin(struct machine *m)
 {

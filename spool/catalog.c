@@ -388,7 +388,7 @@ int spool_defsys(struct spool *sp, const struct defsys *d, const char *owner,
 	h->cls = 'S';
 	h->rstd = d->rstd;
 	copy_name(h->name, sizeof(h->name), d->name);
-	copy_name(h->type, sizeof(h->type), "NSS");
+	copy_name(h->type, sizeof(h->type), d->segment ? "DCSS" : "NSS");
 	copy_name(h->owner, sizeof(h->owner), owner);
 	h->seq = now_ns();
 	h->ctime = h->seq / 1000000000;
@@ -432,6 +432,12 @@ void spool_file_defsys(const struct spool_file *f, struct defsys *d)
 	d->rstd = h->rstd;
 	d->parm_lo = h->parm_lo;
 	d->parm_hi = h->parm_hi;
+	d->segment = spool_file_segment(f);
+}
+
+bool spool_file_segment(const struct spool_file *f)
+{
+	return !strcmp(f->meta.hdr.type, "DCSS");
 }
 
 /* Copies [off, off+len) of in to out at ooff: in the kernel when it can. */
@@ -547,8 +553,10 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 		return -ENOENT;
 	if (skel->saving)
 		return -EBUSY;
-	if (ndisks < 0 || ndisks > SPOOL_MAX_DISKS || hart_size == 0 || hart_size > 65536 ||
-	    dev_size > 65536)
+	/* A segment is pages only; a system has a hart to resume. */
+	if (spool_file_segment(skel) ? ndisks || hart_size || dev_size
+				     : ndisks < 0 || ndisks > SPOOL_MAX_DISKS || hart_size == 0 ||
+					   hart_size > 65536 || dev_size > 65536)
 		return -EINVAL;
 	sv->skel = skel;
 	sv->meta = skel->meta;
@@ -556,7 +564,8 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 	h = &sv->meta.hdr;
 	h->cls = h->rstd ? 'R' : 'A';
 	h->ndisks = (uint16_t)ndisks;
-	memcpy(sv->meta.disk, disks, (size_t)ndisks * sizeof(*disks));
+	if (ndisks)
+		memcpy(sv->meta.disk, disks, (size_t)ndisks * sizeof(*disks));
 	h->hart_size = hart_size;
 	h->dev_size = dev_size;
 	h->mem_size = mem_size;
@@ -573,6 +582,48 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
 		return ret;
 	}
 	skel->saving = true; /* DEFSYS and PURGE leave it alone until the end */
+	return 0;
+}
+
+static bool page_zero(const uint8_t *p)
+{
+	for (size_t i = 0; i < SPOOL_PAGE; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* Pages of in at ioff to out at ooff, zero pages left as holes. */
+static int copy_pages(int in, uint64_t ioff, int out, uint64_t ooff, uint64_t len)
+{
+	enum { CHUNK = 1 << 20 };
+	uint8_t *buf = malloc(CHUNK);
+	int ret = buf ? 0 : -ENOMEM;
+
+	for (uint64_t done = 0; ret == 0 && done < len; done += CHUNK) {
+		uint64_t n = len - done < CHUNK ? len - done : CHUNK;
+
+		ret = file_pread_full(in, buf, n, ioff + done);
+		for (uint64_t p = 0; ret == 0 && p < n; p += SPOOL_PAGE)
+			if (!page_zero(buf + p))
+				ret = file_pwrite_full(out, buf + p, SPOOL_PAGE, ooff + done + p);
+	}
+	free(buf);
+	return ret;
+}
+
+int spool_save_fill(struct spool_save *sv, int fd, uint64_t base)
+{
+	for (int i = 0; i < sv->nmap; i++) {
+		const struct spool_map *m = &sv->map[i];
+		int ret;
+
+		if (m->real < base)
+			return -ERANGE;
+		ret = copy_pages(fd, m->real - base, sv->fd, m->off, m->len);
+		if (ret < 0)
+			return ret;
+	}
 	return 0;
 }
 
@@ -626,12 +677,14 @@ static int save_finish(struct spool *sp, struct spool_save *sv)
 	ssize_t r;
 	int err;
 
-	sv->meta.hart = malloc(h->hart_size + h->dev_size);
-	if (!sv->meta.hart)
-		return -ENOMEM;
-	r = pread(sv->fd, sv->meta.hart, h->hart_size + h->dev_size, (off_t)sv->hart_off);
-	if (r != (ssize_t)(h->hart_size + h->dev_size))
-		return r < 0 ? -errno : -EIO;
+	if (h->hart_size + h->dev_size) {
+		sv->meta.hart = malloc(h->hart_size + h->dev_size);
+		if (!sv->meta.hart)
+			return -ENOMEM;
+		r = pread(sv->fd, sv->meta.hart, h->hart_size + h->dev_size, (off_t)sv->hart_off);
+		if (r != (ssize_t)(h->hart_size + h->dev_size))
+			return r < 0 ? -errno : -EIO;
+	}
 	err = save_own_copy(sp, sv);
 	if (err)
 		return err;
@@ -971,6 +1024,50 @@ void spool_detach(struct spool *sp, struct spool_file *f, const char *user)
 	f->verified = false;
 	if (f->cls == 'P')
 		file_delete(sp, f);
+}
+
+/* The saved data of f, checked, laid into out as the pages from base on. */
+static int seg_fill(struct spool *sp, struct spool_file *f, int out, uint64_t base, uint64_t size,
+		    char *why, size_t wl)
+{
+	int fd = -1, ret = 0;
+
+	if (f->nusers && f->datafd >= 0)
+		fd = reopen_ro(f->datafd); /* the activation's checked copy */
+	else if ((ret = reopen_check(sp, f, &fd, why, wl)) == 0)
+		ret = spool_data_verify(fd, &f->meta, why, wl);
+	if (ret == 0 && fd < 0)
+		ret = errbuf_set(why, wl, fd, "%s", strerror(-fd));
+	for (int i = 0; ret == 0 && i < f->meta.hdr.nranges; i++) {
+		const struct spool_range *r = &f->meta.r[i];
+		uint64_t real = (uint64_t)r->first * SPOOL_PAGE, len = spool_range_bytes(r);
+
+		if (!len || real < base || real + len > base + size)
+			continue; /* not saved, or outside the new definition */
+		ret = copy_pages(fd, r->off, out, real - base, len);
+		if (ret < 0)
+			errbuf_set(why, wl, ret, "copying the segment: %s", strerror(-ret));
+	}
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+int spool_seg_copy(struct spool *sp, struct spool_file *from, uint64_t base, uint64_t size,
+		   int *fdp, char *why, size_t wl)
+{
+	int fd = -1, ret = shared_new("DCSS-EXCLUSIVE", size, &fd);
+
+	if (ret < 0)
+		return errbuf_set(why, wl, ret, "exclusive copy: %s", strerror(-ret));
+	if (from)
+		ret = seg_fill(sp, from, fd, base, size, why, wl);
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	*fdp = fd;
+	return 0;
 }
 
 struct spool_file *spool_user_file(struct spool *sp, const char *user)

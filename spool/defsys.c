@@ -279,3 +279,31 @@ void defsys_format(const struct defsys *d, char *buf, size_t len)
 		n += (size_t)w;
 	}
 }
+
+enum defseg_err defseg_check(const struct defsys *d, uint32_t *page)
+{
+	*page = 0;
+	if (d->minsize || d->parm_lo >= 0)
+		return DEFSEG_EOPTION;
+	for (int i = 0; i < d->nranges; i++) {
+		const struct defsys_range *r = &d->r[i];
+
+		if (r->type == SPOOL_SC) {
+			*page = r->first;
+			return DEFSEG_ETYPE;
+		}
+		if (i && r->first != d->r[i - 1].last + 1) {
+			*page = r->first;
+			return DEFSEG_EGAP;
+		}
+	}
+	if (d->nranges && d->r[0].first % SPOOL_DCSS_ALIGN) {
+		*page = d->r[0].first;
+		return DEFSEG_EALIGN;
+	}
+	if (d->nranges && (d->r[d->nranges - 1].last + 1) % SPOOL_DCSS_ALIGN) {
+		*page = d->r[d->nranges - 1].last + 1;
+		return DEFSEG_EALIGN;
+	}
+	return DEFSEG_OK;
+}

@@ -20,6 +20,10 @@
  *   file_size
  *
  * A skeleton (class S, made by DEFSYS) has no disks, no hart and no data.
+ * A shared segment (DEFSEG, SAVESEG; type "DCSS" instead of "NSS") is the
+ * same file without disks and hart: pages only, saved by CP itself from
+ * the builder's exclusive copy (spool_save_fill).  Systems and segments
+ * share one name space, as in z/VM.
  * Classes on disk are S, A and R; P (pending purge) is the state of a file
  * that was purged or replaced while guests still use it: it is renamed to
  * `NNNN.pend` (mappings stay valid) and unlinked when its last user leaves.
@@ -92,6 +96,7 @@ struct defsys {
 	uint64_t minsize; /* bytes; 0 = none */
 	bool rstd;
 	int parm_lo, parm_hi; /* PARMREGS=m-n, -1 when not given */
+	bool segment;	      /* DEFSEG: a DCSS (file type "DCSS"), not an NSS */
 };
 
 enum defsys_err {
@@ -118,6 +123,24 @@ enum defsys_err {
  */
 enum defsys_err defsys_parse(int argc, char *const argv[], struct defsys *d, const char **bad,
 			     uint32_t *seg);
+/*
+ * DEFSEG: a shared segment (DCSS) takes DEFSYS's operands, and more
+ * checks, because each segment is one persistent-memory region of the
+ * guests that use it (Linux DAX maps it 2 MiB at a time): its ranges
+ * follow each other without a gap, start and end on a 2 MiB boundary
+ * (SPOOL_DCSS_ALIGN pages), and have no SC pages (no CP-writable part);
+ * MINSIZE and PARMREGS (of a system's IPL) do not apply.
+ */
+#define SPOOL_DCSS_ALIGN 0x200u
+enum defseg_err {
+	DEFSEG_OK,
+	DEFSEG_EALIGN,	/* *page: the first or last+1 page that is not aligned */
+	DEFSEG_EGAP,	/* *page: the first page after a gap */
+	DEFSEG_ETYPE,	/* *page: first page of an SC range */
+	DEFSEG_EOPTION, /* MINSIZE or PARMREGS given */
+};
+enum defseg_err defseg_check(const struct defsys *d, uint32_t *page);
+
 /* Formats the ranges as DEFSYS operands ("0-FF EW 100-2FF SR ..."). */
 void defsys_format(const struct defsys *d, char *buf, size_t len);
 
@@ -246,6 +269,8 @@ int spool_defsys(struct spool *sp, const struct defsys *d, const char *owner,
 		 struct spool_file **out);
 /* The DEFSYS operands of a file. */
 void spool_file_defsys(const struct spool_file *f, struct defsys *d);
+/* A shared segment (DEFSEG, file type DCSS) rather than a system. */
+bool spool_file_segment(const struct spool_file *f);
 
 /* One step of laying a saved system over storage, or of saving it. */
 struct spool_map {
@@ -288,6 +313,20 @@ int spool_save_begin(struct spool *sp, const char *name, uint64_t mem_size,
  */
 int spool_save_commit(struct spool *sp, struct spool_save *sv, struct spool_file **out);
 void spool_save_abort(struct spool *sp, struct spool_save *sv);
+/*
+ * SAVESEG, between the two steps: CP itself fills the temporary file from
+ * the exclusive copy fd, which holds the pages from real address base on
+ * (zero pages stay holes).
+ */
+int spool_save_fill(struct spool_save *sv, int fd, uint64_t base);
+/*
+ * A segment's exclusive copy: a memfd of size bytes holding the pages from
+ * real address base on, filled from the saved segment from (verified
+ * first; only its pages inside the new bounds) or all zero when from is
+ * NULL.  *fd is the caller's.
+ */
+int spool_seg_copy(struct spool *sp, struct spool_file *from, uint64_t base, uint64_t size, int *fd,
+		   char *why, size_t whylen);
 
 /* PURGE NSS: deletes the file, or makes it class P while it has users;
  * -EBUSY for a skeleton being saved. */

@@ -213,8 +213,8 @@ char *const *sandbox_env(void)
 }
 
 /* In the child: the descriptors in place, the rest closed at exec, the limits; exec. */
-static int sandbox_exec(const int *fds, int nfds, const struct sandbox_limits *lim,
-			char *const argv[], char *const env[])
+static int sandbox_exec(const char *prog, const int *fds, int nfds,
+			const struct sandbox_limits *lim, char *const argv[], char *const env[])
 {
 	sigset_t none;
 	int tmp[SANDBOX_MAX_FDS], rc;
@@ -239,12 +239,18 @@ static int sandbox_exec(const int *fds, int nfds, const struct sandbox_limits *l
 		return rc;
 	if (chdir("/") < 0)
 		return -errno;
-	execve("/proc/self/exe", argv, env);
+	execve(prog, argv, env);
 	return -errno;
 }
 
 pid_t sandbox_spawn(const int *fds, int nfds, const struct sandbox_limits *lim, char *const argv[],
 		    char *const env[])
+{
+	return sandbox_spawn_prog("/proc/self/exe", fds, nfds, lim, argv, env);
+}
+
+pid_t sandbox_spawn_prog(const char *prog, const int *fds, int nfds,
+			 const struct sandbox_limits *lim, char *const argv[], char *const env[])
 {
 	int st[2], err = 0;
 	ssize_t n;
@@ -258,7 +264,7 @@ pid_t sandbox_spawn(const int *fds, int nfds, const struct sandbox_limits *lim, 
 	if (pid == 0) {
 		int w = fcntl(st[1], F_DUPFD_CLOEXEC, 64);
 
-		err = w < 0 ? errno : -sandbox_exec(fds, nfds, lim, argv, env);
+		err = w < 0 ? errno : -sandbox_exec(prog, fds, nfds, lim, argv, env);
 		if (w >= 0 && write(w, &err, sizeof(err)) < 0) {
 			/* the parent sees the exit status */
 		}

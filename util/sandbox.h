@@ -66,6 +66,9 @@ char *const *sandbox_env(void);
 #define SANDBOX_MAX_FDS 8
 pid_t sandbox_spawn(const int *fds, int nfds, const struct sandbox_limits *lim, char *const argv[],
 		    char *const env[]);
+/* The same with another program of CP's (an absolute path CP resolved itself). */
+pid_t sandbox_spawn_prog(const char *prog, const int *fds, int nfds,
+			 const struct sandbox_limits *lim, char *const argv[], char *const env[]);
 int sandbox_enter(enum sandbox_kind kind);
 bool sandbox_sanitized(void);
 

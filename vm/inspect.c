@@ -14,9 +14,12 @@
 
 #include "vm/vm.h"
 
+/* The reply with room for its data (r.data is a flexible array). */
 struct insp_answer {
-	struct proto_inspect_reply r;
-	uint8_t data[PROTO_INSPECT_MAX];
+	union {
+		struct proto_inspect_reply r;
+		uint8_t room[sizeof(struct proto_inspect_reply) + PROTO_INSPECT_MAX];
+	};
 };
 
 static int insp_state(struct hart *h, const struct proto_inspect *q, struct insp_answer *a)
@@ -24,7 +27,7 @@ static int insp_state(struct hart *h, const struct proto_inspect *q, struct insp
 	struct hart_state s;
 
 	hart_get_state(h, &s);
-	memcpy(a->data, &s, sizeof(s));
+	memcpy(a->r.data, &s, sizeof(s));
 	a->r.len = sizeof(s);
 	return 0;
 }
@@ -48,7 +51,7 @@ static int insp_read(struct vm *vm, const struct proto_inspect *q, struct insp_a
 		a->r.val = q->addr < mem->size ? mem->size : q->addr;
 		return -ERANGE;
 	}
-	memcpy(a->data, p, q->len);
+	memcpy(a->r.data, p, q->len);
 	a->r.len = (uint32_t)q->len;
 	return 0;
 }

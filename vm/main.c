@@ -161,6 +161,7 @@ static void vm_setup(struct vm *vm, struct proto_msg *msg)
 		close(vm->cfg.disks[i].fd);
 	vm->cfg.ndisks = 0;
 	cfg.mem_size = s->mem_size;
+	cfg.mem_span = s->mem_span;
 	cfg.ncpus = (int)(s->ncpus ? s->ncpus : 1);
 	cfg.ndisks = s->ndisks;
 	cfg.cpu = vm->cpu;
@@ -359,6 +360,7 @@ static const struct vm_handler vm_handlers[] = {
 	/* Named Saved Systems (vm/nss.c) */
 	{PROTO_NSS_SAVE,    vm_nss_save},
 	{PROTO_NSS_IPL,     vm_nss_ipl},
+	{PROTO_NSS_SEGMENTS, vm_nss_segments},
 	{0, NULL},
 };
 /* clang-format on */

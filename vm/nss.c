@@ -382,3 +382,44 @@ void vm_nss_ipl(struct vm *vm, struct proto_msg *msg)
 		vm_apply_trace(vm); /* traps stay across IPL */
 	nss_answer(vm, PROTO_NSS_IPL, rc, t0, why);
 }
+
+static int nss_segments(struct machine *m, const struct proto_msg *msg, char *why, size_t wl)
+{
+	const struct proto_nss_segs *p = (const void *)msg->payload;
+	struct machine_seg seg[MACHINE_MAX_SEG_MAPS];
+
+	if (msg->len < sizeof(*p) || p->nseg > MACHINE_MAX_SEG_MAPS ||
+	    msg->len < sizeof(*p) + (size_t)p->nseg * sizeof(p->seg[0])) {
+		snprintf(why, wl, "bad request");
+		return -EINVAL;
+	}
+	for (uint32_t i = 0; i < p->nseg; i++) {
+		const struct proto_nss_seg *s = &p->seg[i];
+
+		if (s->fd != PROTO_NSS_SEG_ZERO && s->fd >= msg->nfds) {
+			snprintf(why, wl, "no descriptor for segment part %u", i);
+			return -EINVAL;
+		}
+		seg[i] = (struct machine_seg){
+		    .real = s->real,
+		    .len = s->len,
+		    .off = s->off,
+		    .fd = s->fd == PROTO_NSS_SEG_ZERO ? -1 : msg->fds[s->fd],
+		    .kind = s->kind,
+		    .region = s->region,
+		};
+	}
+	return machine_set_segments(m, seg, (int)p->nseg, why, wl);
+}
+
+void vm_nss_segments(struct vm *vm, struct proto_msg *msg)
+{
+	uint64_t t0 = mono_ns();
+	char why[200] = "no virtual machine";
+	int rc = -ENODEV;
+
+	if (vm->m)
+		rc = nss_segments(vm->m, msg, why, sizeof(why));
+	proto_close_fds(msg); /* the mappings keep what they need */
+	nss_answer(vm, PROTO_NSS_SEGMENTS, rc, t0, why);
+}

@@ -22,6 +22,14 @@
  *              loads the saved hart state.  The guest stays stopped: CP
  *              sends BEGIN.  Answer: NSS_RESULT(NSS_IPL).
  *
+ *   NSS_SEGMENTS struct proto_nss_segs; fds: what its parts map (read-only
+ *              descriptors of the segments' activation copies, CP's SW/SN
+ *              memfds, an exclusive copy's memfd read/write).  Replaces
+ *              the machine's shared segments (machine_set_segments): they
+ *              stay over every IPL and reset until the next NSS_SEGMENTS;
+ *              nseg 0 unmaps them.  Sent before IPL.  Answer:
+ *              NSS_RESULT(NSS_SEGMENTS).
+ *
  *  VM -> CP
  *   NSS_RESULT struct proto_nss_result + text: rc 0 or -errno, the time the
  *              request took in the VM process, what failed.
@@ -45,6 +53,7 @@ struct vm;
 enum proto_nss_type {
 	PROTO_NSS_SAVE = 128,
 	PROTO_NSS_IPL = 129,
+	PROTO_NSS_SEGMENTS = 130,
 	PROTO_NSS_RESULT = 160,
 };
 
@@ -67,8 +76,24 @@ struct proto_nss_ipl {
 	struct spool_map map[]; /* nmap: every DEFSYS range */
 };
 
+struct proto_nss_seg {
+	uint64_t real, len; /* bytes, above the VM's storage */
+	uint64_t off;	    /* in the descriptor */
+	uint8_t fd;	    /* index into the message's fds; PROTO_NSS_SEG_ZERO: zero pages */
+	uint8_t kind;	    /* enum mem_map_kind */
+	uint8_t region;	    /* which segment: regions 0, 1, ... in the guest's order */
+	uint8_t pad[5];
+};
+#define PROTO_NSS_SEG_ZERO 0xff
+
+struct proto_nss_segs {
+	uint32_t nseg; /* parts, at most MACHINE_MAX_SEG_MAPS */
+	uint32_t pad;
+	struct proto_nss_seg seg[];
+};
+
 struct proto_nss_result {
-	uint32_t req; /* PROTO_NSS_SAVE or PROTO_NSS_IPL */
+	uint32_t req; /* PROTO_NSS_SAVE, PROTO_NSS_IPL or PROTO_NSS_SEGMENTS */
 	int32_t rc;   /* 0 or -errno */
 	uint64_t ns;  /* time spent in the VM process */
 	char text[];  /* NUL-terminated */
@@ -77,5 +102,6 @@ struct proto_nss_result {
 /* Handlers of vm_handlers[] (vm/main.c); they answer with NSS_RESULT. */
 void vm_nss_save(struct vm *vm, struct proto_msg *msg);
 void vm_nss_ipl(struct vm *vm, struct proto_msg *msg);
+void vm_nss_segments(struct vm *vm, struct proto_msg *msg);
 
 #endif

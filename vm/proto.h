@@ -116,9 +116,10 @@ struct proto_setup_nic {
 
 struct proto_setup {
 	uint64_t mem_size;
-	uint32_t ndisks; /* one fd each, same order */
-	uint32_t nnics;	 /* struct proto_setup_nic after the disks */
-	uint32_t ncpus;	 /* harts (0: one) */
+	uint64_t mem_span; /* room for shared segments up to this real address */
+	uint32_t ndisks;   /* one fd each, same order */
+	uint32_t nnics;	   /* struct proto_setup_nic after the disks */
+	uint32_t ncpus;	   /* harts (0: one) */
 	uint32_t pad;
 	struct proto_setup_disk disks[]; /* ndisks */
 };

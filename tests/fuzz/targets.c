@@ -11,7 +11,6 @@
  * binary per target (tests/fuzz/libfuzzer.c).
  */
 #include <errno.h>
-#include <libtelnet.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <xxhash.h>
+/* after stddef.h (through stdlib.h): libtelnet.h needs size_t */
+#include <libtelnet.h>
 
 #include "cp/directory.h"
 #include "cp/tn3270.h"

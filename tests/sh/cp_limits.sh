@@ -137,11 +137,13 @@ finally:
     cp.kill()
 
 # CP out of descriptors: it stops accepting for a moment (no busy loop on a
-# connection it cannot take), then takes the waiting ones when it can.
-resource.setrlimit(resource.RLIMIT_NOFILE, (48, hard))
+# connection it cannot take), then takes the waiting ones when it can.  CP
+# raises its own limit as it starts, so it is lowered under it afterwards.
 cp = CP("USER MAINT maint 32M 32M G\n", name="cp-fds", args=["--logon-per-address", "0"])
-resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 try:
+    if resource.prlimit(cp.proc.pid, resource.RLIMIT_NOFILE)[0] < 4096:
+        fail("CP did not raise its descriptor limit")
+    resource.prlimit(cp.proc.pid, resource.RLIMIT_NOFILE, (48, hard))
     socks = [socket.create_connection(("127.0.0.1", cp.port), WAIT) for _ in range(60)]
     deadline = time.monotonic() + WAIT
     while "retrying" not in cp.logtext():

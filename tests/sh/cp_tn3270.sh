@@ -4,7 +4,7 @@
 # Linux shell, commands to the guest (VM READ), MORE... after a long output
 # cleared by CLEAR and by the MORE delay, HOLDING and PA2, PA1 into CP READ,
 # BEGIN, PF keys (RETRIEVE, SET PFnn), NOT ACCEPTED, LOGOFF.  Plain TN3270
-# (model 2) and a model 5 log on beside it; line mode is untouched.
+# (model 2), a model 5 and IBM-DYNAMIC (30x100) connect beside it.
 exec python3 - "$@" <<'PYEOF'
 import os, shutil, sys, time
 sys.path.insert(0, os.path.join(os.environ["SRC"], "tests", "sh"))
@@ -147,6 +147,12 @@ try:
         fail("model 5 should be 27x132, is %dx%d" % (len(r), len(r[0]) if r else 0))
     f.wait_status("RUNNING")
     f.close()
+    # IBM-DYNAMIC (x3270's -oversize): the size its Query Reply gives
+    d = S3270(cp.port, model="3279-2-E", args=["-oversize", "100x30"])
+    terms.append(d)
+    d.wait(lambda t: len(d.rows()) == 30 and len(d.rows()[0]) == 100, "a 30x100 screen")
+    d.wait_status("RUNNING")
+    d.close()
 
     # LOGOFF from the guest's console
     s.enter("#CP LOGOFF")

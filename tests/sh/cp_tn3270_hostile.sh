@@ -2,7 +2,7 @@
 # Hostile 3270 clients: malformed records, bogus AIDs and addresses off the
 # screen, structured fields whose lengths lie, a record beyond the limit,
 # a client that takes BINARY back (3270 -> line mode), endless TN3270E
-# negotiation, a client that negotiates and stops reading while its guest
+# negotiation, one that never finishes it (line mode after 30 s), a client that negotiates and stops reading while its guest
 # floods.  Each is shown NOT ACCEPTED or dropped; a line-mode user and a
 # well-behaved 3270 user are served throughout, and CP shuts down cleanly.
 exec python3 - "$@" <<'PYEOF'
@@ -144,6 +144,20 @@ try:
     except OSError:
         pass
     h.close()
+
+    # a client that names a 3270 type and then never finishes (no BINARY,
+    # no EOR answered): line mode in the end, a line-mode LOGON works
+    h = Term.__new__(Term)
+    h.sock = socket.create_connection(("127.0.0.1", cp.port), WAIT)
+    h.buf, h.closed = "", False
+    h.send_raw(bytes([IAC, WONT, TN3270E, IAC, WILL, TTYPE, IAC, SB, TTYPE, 0]) +
+               b"IBM-3278-2" + bytes([IAC, SE]))
+    h.expect("Enter LOGON")
+    h.logon("MAINT", "maint", greeting="RECONNECTED AT|LOGON AT")
+    h.cmd("Q V STOR", r"STORAGE = 32M")
+    h.close()
+    line = cp.term()  # MAINT's line-mode terminal was taken over
+    line.logon("MAINT", "maint", greeting="RECONNECTED AT")
 
     # a 3270 that negotiates, logs on, starts its guest's flood and reads no more
     if guest:

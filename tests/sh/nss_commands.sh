@@ -3,7 +3,7 @@
 # NAME, MAP), the class E rule, PURGE NSS, spool ids, and the catalogue
 # surviving a restart of CP; a damaged spool file is left out at start.
 exec python3 - "$@" <<'PYEOF'
-import os, sys, glob
+import os, sys, glob, time
 sys.path.insert(0, os.path.join(os.environ["SRC"], "tests", "sh"))
 from cp_lib import *
 
@@ -80,6 +80,10 @@ try:
         f.write(bytes([b[0] ^ 1]))
     open(os.path.join(spool, "0007.tmp"), "w").write("half-written")
     cp = CP(DIRECTORY, "nsscmd")
+    # CP listens before it reads the spool: its word on the spool comes by "ready".
+    deadline = time.monotonic() + WAIT
+    while " ready on " not in cp.logtext() and time.monotonic() < deadline:
+        time.sleep(0.05)
     if "0003.nss is damaged (header checksum mismatch); ignored" not in cp.logtext():
         fail("damaged file not reported:\n" + cp.logtext())
     if os.path.exists(os.path.join(spool, "0007.tmp")):

@@ -15,17 +15,17 @@
 #include "check.h"
 #include "cpu/cpu.h"
 
-#define MEM_SIZE  (1ULL << 20)
-#define LOOP	  (RAM_BASE + 0x1000) /* page 1: A's loop, data at +0x800 */
-#define WRITER	  (RAM_BASE + 0x2000) /* page 2: B's stores */
-#define T0	  5
-#define T1	  6
-#define T2	  7
-#define T3	  28
-#define A0	  10
-#define ADDI(rd, rs, imm) ((uint32_t)((imm) & 0xfff) << 20 | (rs) << 15 | (rd) << 7 | 0x13)
+#define MEM_SIZE	  (1ULL << 20)
+#define LOOP		  (RAM_BASE + 0x1000) /* page 1: A's loop, data at +0x800 */
+#define WRITER		  (RAM_BASE + 0x2000) /* page 2: B's stores */
+#define T0		  5
+#define T1		  6
+#define T2		  7
+#define T3		  28
+#define A0		  10
+#define ADDI(rd, rs, imm) ((uint32_t)((imm)&0xfff) << 20 | (rs) << 15 | (rd) << 7 | 0x13)
 #define SW(rs2, rs1, imm)                                                                          \
-	((uint32_t)(((imm) >> 5) & 0x7f) << 25 | (rs2) << 20 | (rs1) << 15 | 2 << 12 |            \
+	((uint32_t)(((imm) >> 5) & 0x7f) << 25 | (rs2) << 20 | (rs1) << 15 | 2 << 12 |             \
 	 ((imm)&31) << 7 | 0x23)
 #define BNE_BACK(rs1, back)                                                                        \
 	(1u << 31 | 0x3fu << 25 | (rs1) << 15 | 1 << 12 | ((uint32_t)(-(back) >> 1) & 0xf) << 8 |  \

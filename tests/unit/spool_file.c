@@ -510,6 +510,64 @@ static void test_crash(void)
 	spool_close(&sp);
 }
 
+/* A segment: DEFSEG's skeleton, SAVESEG from an exclusive copy, reload, the
+ * next exclusive copy holding the saved pages, a damaged file refused. */
+static void test_segment(void)
+{
+	struct spool sp = {0}, sp2 = {0};
+	struct spool_map map[SPOOL_MAX_RANGES];
+	const uint64_t base = 0x10000ull * 4096, len = 0x400ull * 4096;
+	struct spool_file *f;
+	struct spool_save sv;
+	char why[128], *argv[] = {"SEGX", "10000-101FF", "SR", "10200-103FF", "SW"};
+	struct defsys d;
+	const char *bad;
+	uint32_t seg;
+	int fd, copy, nmap;
+	uint8_t b;
+
+	CHECK(spool_load(&sp, dir) == 0);
+	CHECK(defsys_parse(5, argv, &d, &bad, &seg) == DEFSYS_OK && defseg_check(&d, &seg) == 0);
+	d.segment = true;
+	CHECK(spool_defsys(&sp, &d, "MAINT", &f) == 0 && spool_file_segment(f));
+	CHECK(!strcmp(f->meta.hdr.type, "DCSS"));
+	/* the first exclusive copy is zero pages; the builder writes into it */
+	CHECK(spool_seg_copy(&sp, NULL, base, len, &copy, why, sizeof(why)) == 0);
+	CHECK(pwrite(copy, "segment-data", 12, 4096) == 12 && pwrite(copy, "W", 1, len - 1) == 1);
+	/* a segment saves no hart */
+	CHECK(spool_save_begin(&sp, "SEGX", base + len, NULL, 0, HART_SIZE, 0, &sv) == -EINVAL);
+	CHECK(spool_save_begin(&sp, "SEGX", base + len, NULL, 0, 0, 0, &sv) == 0);
+	CHECK(spool_save_fill(&sv, copy, base) == 0);
+	CHECK(spool_save_commit(&sp, &sv, &f) == 0 && f->cls == 'A');
+	close(copy);
+	spool_close(&sp);
+
+	CHECK(spool_load(&sp2, dir) == 0);
+	f = spool_by_name(&sp2, "SEGX", true);
+	CHECK(f && spool_file_segment(f) && f->meta.hdr.hart_size == 0);
+	if (!f)
+		goto out;
+	CHECK(spool_attach(&sp2, f, "LINUX01", &fd, map, &nmap, why, sizeof(why)) == 0);
+	CHECK(nmap == 2 && map[0].kind == MEM_MAP_SHARED_RO && map[0].real == base &&
+	      map[1].src == SPOOL_SRC_MEMFD);
+	CHECK(pread(fd, &b, 1, (off_t)map[0].off + 4096) == 1 && b == 's');
+	close(fd);
+	/* the next exclusive copy starts from the saved pages */
+	CHECK(spool_seg_copy(&sp2, f, base, len, &copy, why, sizeof(why)) == 0);
+	CHECK(pread(copy, &b, 1, 4096) == 1 && b == 's');
+	CHECK(pread(copy, &b, 1, len - 1) == 1 && b == 'W');
+	close(copy);
+	spool_detach(&sp2, f, "LINUX01");
+	/* damaged data: no copy from it */
+	snprintf(why, sizeof(why), "%04u.nss", f->meta.hdr.spoolid);
+	corrupt(why, (off_t)f->meta.r[0].off + 4096, 0x40);
+	CHECK(spool_seg_copy(&sp2, f, base, len, &copy, why, sizeof(why)) < 0);
+	CHECK(spool_attach(&sp2, f, "LINUX02", &fd, map, &nmap, why, sizeof(why)) < 0);
+	spool_purge(&sp2, f);
+out:
+	spool_close(&sp2);
+}
+
 int main(void)
 {
 	const char *t = getenv("TMPDIR");
@@ -528,6 +586,7 @@ int main(void)
 	test_not_regular();
 	test_enospc();
 	test_crash();
+	test_segment();
 	if (failures)
 		fprintf(stderr, "%d failures\n", failures);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
