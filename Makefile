@@ -115,7 +115,13 @@ tests: $(BUILD)/rvcp $(BUILD)/rvcp-vm $(UNITBINS) $(ISAELFS) $(GPELFS) $(NSSPROG
 # the translator on x86-64), then the same suite under AddressSanitizer +
 # UndefinedBehaviorSanitizer with the interpreter, so that both engines run
 # everything; then the translator checked against the interpreter.
-check: guest debian-kernel debian
+# The Debian guests are built too (CI builds them from nothing), but a
+# failed Debian build (the archive out of reach, a stalled second stage)
+# fails only their own tests, which then skip and say why; the lean guest
+# must build.
+check: guest
+	$(MAKE) debian-kernel || echo "make check: the Debian kernel was not built; its tests skip" >&2
+	$(MAKE) debian || echo "make check: the Debian image was not built; its tests skip" >&2
 	$(MAKE) check-plain
 	$(MAKE) check-asan
 	$(MAKE) check-lockstep
