@@ -15,21 +15,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "util/evloop.h"
 #include "util/log.h"
 #include "vm/vm.h"
 
 #define VM_HELD_OUT (64u << 10)
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 void vm_orphan_init(struct vm *vm, int listen_fd, uint32_t cp_uid, unsigned wait_s)
 {
@@ -52,7 +44,7 @@ bool vm_cp_lost(struct vm *vm)
 	if (vm->sock >= 0)
 		close(vm->sock);
 	vm->sock = -1;
-	vm->orphaned_at = now_ms();
+	vm->orphaned_at = evloop_now_ms();
 	log_warn("CP is gone: the guest goes on; waiting %llu s for a new CP",
 		 (unsigned long long)(vm->orphan_wait_ms / 1000));
 	return true;
@@ -169,10 +161,11 @@ void vm_orphan_poll(struct vm *vm)
 bool vm_orphan_wait(struct vm *vm, bool idle)
 {
 	struct pollfd pfd = {.fd = vm->listen_fd, .events = POLLIN};
-	uint64_t left = vm->orphan_wait_ms - (now_ms() - vm->orphaned_at);
+	uint64_t waited = evloop_now_ms() - vm->orphaned_at, left;
 
-	if (now_ms() - vm->orphaned_at >= vm->orphan_wait_ms)
+	if (waited >= vm->orphan_wait_ms)
 		return false;
+	left = vm->orphan_wait_ms - waited;
 	if (idle)
 		machine_wait(vm->m, &pfd, 1);
 	else
@@ -184,7 +177,8 @@ bool vm_orphan_wait(struct vm *vm, bool idle)
 
 bool vm_orphan_expired(struct vm *vm)
 {
-	return vm->sock < 0 && vm->orphaned_at && now_ms() - vm->orphaned_at >= vm->orphan_wait_ms;
+	return vm->sock < 0 && vm->orphaned_at &&
+	       evloop_now_ms() - vm->orphaned_at >= vm->orphan_wait_ms;
 }
 
 void vm_orphan_shutdown(struct vm *vm)
