@@ -199,4 +199,5 @@ clean:
 -include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
 
 include bench/cpu/cpu.mk
-bench: $(BUILD)/bench/cpubench.elf
+include bench/guest/guest.mk
+bench: $(BUILD)/bench/cpubench.elf $(BUILD)/bench/guestbench.img

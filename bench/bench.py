@@ -196,6 +196,7 @@ def main():
     from netbench import NET_BENCHES
     from ssibench import SSI_BENCHES
     from debianbench import DEBIAN_BENCHES
+    from guestbench import GUEST_BENCHES
 
     os.makedirs(OUT, exist_ok=True)
     only = sys.argv[1:]
@@ -205,7 +206,7 @@ def main():
         with open(path) as f:
             results.update(json.load(f))
     for name, fn in [("mips", bench_mips), ("boot", bench_boot),
-                     ("debian_kernel", bench_debian_kernel)] + CP_BENCHES + DCSS_BENCHES + NET_BENCHES + SSI_BENCHES + DEBIAN_BENCHES:
+                     ("debian_kernel", bench_debian_kernel)] + CP_BENCHES + DCSS_BENCHES + NET_BENCHES + SSI_BENCHES + DEBIAN_BENCHES + GUEST_BENCHES:
         if only and name not in only:
             continue
         print("bench: %s ..." % name, file=sys.stderr)

@@ -16,14 +16,12 @@ Figures, each measured inside the guests with the same busybox tools:
 Traffic stays on loopback and inside the guests' own networks.
 """
 import os
-import re
 import socket
-import subprocess
 import sys
 import time
 import urllib.request
 
-from common import GUEST, QEMU, RUNS, RVCP, SRC, note, results
+from common import GUEST, RUNS, RVCP, SRC, Console, lean_cmds, note, results
 
 os.environ.setdefault("RVCP", RVCP)
 sys.path.insert(0, os.path.join(SRC, "tests", "sh"))
@@ -101,62 +99,20 @@ def _rvcp():
         cp.stop()
 
 
-class _Qemu:
-    """A QEMU guest with its console on a pipe."""
-
-    def __init__(self, netdev, mac):
-        img = os.path.join(GUEST, "linux.img")
-        cmd = [QEMU, "-M", "virt", "-nographic", "-m", "128M", "-smp", "1",
-               "-bios", "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin",
-               "-kernel", os.path.join(GUEST, "Image"),
-               "-append", "root=/dev/vda1 ro console=ttyS0 quiet",
-               "-drive", "file=%s,format=raw,if=none,id=d0,readonly=on" % img,
-               "-device", "virtio-blk-device,drive=d0",
-               "-netdev", "socket,id=n0," + netdev,
-               "-device", "virtio-net-device,netdev=n0,mac=" + mac]
-        self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL, start_new_session=True)
-        os.set_blocking(self.p.stdout.fileno(), False)
-        self.buf = ""
-
-    def send(self, line):
-        self.p.stdin.write(line.encode() + b"\n")
-        self.p.stdin.flush()
-
-    def expect(self, pattern, timeout=WAIT):
-        rx = re.compile(pattern)
-        deadline = time.monotonic() + timeout
-        while True:
-            m = rx.search(self.buf)
-            if m:
-                self.buf = self.buf[m.end():]
-                return m
-            if time.monotonic() > deadline or self.p.poll() is not None:
-                raise RuntimeError("qemu: no %r in %r" % (pattern, self.buf[-500:]))
-            try:
-                chunk = self.p.stdout.read()
-            except BlockingIOError:
-                chunk = None
-            if chunk:
-                self.buf += chunk.decode("latin-1")
-            else:
-                time.sleep(0.01)
-
-    def stop(self):
-        try:
-            os.killpg(self.p.pid, 9)
-        except ProcessLookupError:
-            pass
-        self.p.wait()
+def _qemu_guest(netdev, mac):
+    """A QEMU guest on the lean disk with a virtio-net NIC on a socket netdev."""
+    _, cmd = lean_cmds([os.path.join(GUEST, "linux.img")], memory="128M")
+    return Console(cmd + ["-netdev", "socket,id=n0," + netdev,
+                          "-device", "virtio-net-device,netdev=n0,mac=" + mac], "qemu")
 
 
 def _qemu():
     port = cp_lib.free_port()
-    a = _Qemu("listen=127.0.0.1:%d" % port, "52:54:00:00:00:01")
+    a = _qemu_guest("listen=127.0.0.1:%d" % port, "52:54:00:00:00:01")
     b = None
     try:
         a.expect(r"[#$] ", WAIT)
-        b = _Qemu("connect=127.0.0.1:%d" % port, "52:54:00:00:00:02")
+        b = _qemu_guest("connect=127.0.0.1:%d" % port, "52:54:00:00:00:02")
         b.expect(r"[#$] ", WAIT)
         for g, ip in ((a, "192.168.76.1"), (b, "192.168.76.2")):
             g.send("ip addr flush dev eth0; ip addr add %s/24 dev eth0 && ip link set eth0 up && echo addr-ok" % ip)

@@ -6,6 +6,9 @@ import time
 # name, unit, description, target (op, value) or None, peer field or None
 FIGURES = [
     ("mips_cpu", "M instr/s", "guest instruction rate, CPU-bound bare-metal program", None, "mips_cpu_qemu"),
+    ("guest_bench_score", "MIPS", "7-Zip's LZMA benchmark rating in the lean Linux guest (best of 3; `guest_bench_name`)", None, "guest_bench_score_qemu"),
+    ("guest_bench_ratio", "", "guest_bench_score / guest_bench_score_qemu", (">=", 1.0), None),
+    ("guest_bench_score_native", "MIPS", "the same benchmark natively on the host (x86-64): the physical limit", None, None),
     ("boot_s", "s", "start to busybox shell prompt, `rvcp boot` (median)", None, "boot_s_qemu"),
     ("boot_ratio", "", "boot_s / boot_s_qemu", ("<=", 1.0), None),
     ("debian_kernel_boot_s", "s", "Debian's stock kernel, busybox initramfs, start to shell prompt (median)", None, "debian_kernel_boot_s_qemu"),
@@ -44,7 +47,7 @@ FIGURES = [
 
 def _met(value, target):
     op, limit = target
-    return value <= limit if op == "<=" else value < limit
+    return {"<=": value <= limit, "<": value < limit, ">=": value >= limit}[op]
 
 
 def _plot(out, name, script):
