@@ -41,6 +41,7 @@ const struct cp_command cp_commands[] = {
 	{"FORCE",      5, "A",  0, cmd_force,      "userid"},
 	{"AT",         2, "ABCDEFG", CP_CMD_REST, cmd_at, "member CMD command   (SSI: run it at that member)"},
 	{"SHUTDOWN",   8, "A",  0, cmd_shutdown,   ""},
+	{"DIRECTXA",   8, "AB", 0, cmd_directxa,   "   bring the changed directory file on line"},
 	{"HELP",       1, "*",  0, cmd_help,       "[command]"},
 	{"EXEC",       2, "*",  0, cmd_exec,       "name [args]   run NAME EXEC (or type the name)"},
 	{"LISTFILE",   5, "*",  0, cmd_listfile,   "[fn [ft]]   list your files"},

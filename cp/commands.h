@@ -97,6 +97,9 @@ int cmd_autolog(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_force(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_shutdown(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 
+/* cp/cmd_directxa.c: the directory file read again */
+int cmd_directxa(struct cp_ctx *ctx, int argc, char **argv, char **rest);
+
 /* cp/cmd_vm.c: the virtual machine */
 int cmd_ipl(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_begin(struct cp_ctx *ctx, int argc, char **argv, char **rest);

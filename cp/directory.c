@@ -690,8 +690,21 @@ out:
 		dir_free(p.d);
 		return rc;
 	}
+	p.d->refs = 1;
 	*out = p.d;
 	return 0;
+}
+
+struct directory *dir_ref(struct directory *d)
+{
+	d->refs++;
+	return d;
+}
+
+void dir_unref(struct directory *d)
+{
+	if (d && --d->refs == 0)
+		dir_free(d);
 }
 
 void dir_free(struct directory *d)

@@ -105,11 +105,21 @@ struct directory {
 	/* dir_find's hash index: user numbers + 1 (0: free), open addressing. */
 	int *index;
 	size_t index_size; /* a power of two, at least twice nusers */
+	int refs;	   /* CP's directory on line and each user logged on from it */
 };
 
 /* Reads and checks the directory; on error err says "file:line: what". */
 int dir_load(const char *path, struct directory **out, char *err, size_t errlen);
 void dir_free(struct directory *d);
+/*
+ * DIRECTXA replaces the directory on line while users are logged on: each
+ * logged-on user keeps the entry it logged on with (a changed or removed
+ * entry takes effect at its next LOGON), so a user holds a reference to
+ * its directory.  dir_load's directory has one reference; the last
+ * dir_unref frees it.
+ */
+struct directory *dir_ref(struct directory *d);
+void dir_unref(struct directory *d);
 struct dir_user *dir_find(const struct directory *d, const char *id);
 /* In CP's loop, for privileged commands (AUTOLOG with a password); a
  * terminal's LOGON checks through cp/pwcheck.h, off the loop. */

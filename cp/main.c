@@ -359,6 +359,6 @@ out:
 	if (sigfd >= 0)
 		close(sigfd);
 	evloop_destroy(cp_sys.loop);
-	dir_free(cp_sys.dir);
+	dir_unref(cp_sys.dir);
 	return rc;
 }

@@ -170,7 +170,8 @@ static struct cp_user *user_new(struct dir_user *d)
 
 	if (!u)
 		return NULL;
-	u->dir = d;
+	u->dir = d; /* d is an entry of the directory on line */
+	u->dirs = dir_ref(cp_sys.dir);
 	u->id = d->id;
 	u->storage = d->storage;
 	cpu_user_logon(u);
@@ -228,6 +229,7 @@ void cp_user_logoff(struct cp_user *u)
 	free(u->last_ipl);
 	for (int i = 0; i < CP_PF_KEYS; i++)
 		free(u->pf[i]);
+	dir_unref(u->dirs);
 	free(u);
 }
 

@@ -76,6 +76,7 @@ enum cp_pf { CP_PF_NONE, CP_PF_RETRIEVE, CP_PF_IMMED, CP_PF_DELAYED };
 /* A logged-on user. */
 struct cp_user {
 	struct dir_user *dir;
+	struct directory *dirs; /* the directory dir is in, held while logged on */
 	const char *id;		 /* dir->id */
 	struct cp_console *term; /* NULL: disconnected */
 	struct cp_vm *vm;	 /* the VM process, NULL if none (ended) */
