@@ -41,6 +41,7 @@ const struct cp_command cp_commands[] = {
 	{"FORCE",      5, "A",  0, cmd_force,      "userid"},
 	{"AT",         2, "ABCDEFG", CP_CMD_REST, cmd_at, "member CMD command   (SSI: run it at that member)"},
 	{"SHUTDOWN",   8, "A",  0, cmd_shutdown,   ""},
+	{"INDICATE",   3, "EG", 0, cmd_indicate,   "[LOAD] | USER [userid]   what the host and a virtual machine use"},
 	{"DIRECTXA",   8, "AB", 0, cmd_directxa,   "   bring the changed directory file on line"},
 	{"HELP",       1, "*",  0, cmd_help,       "[command]"},
 	{"EXEC",       2, "*",  0, cmd_exec,       "name [args]   run NAME EXEC (or type the name)"},
@@ -72,6 +73,8 @@ const struct cp_command cp_query_commands[] = {
 	{"TIME",       3, "*",  0, cmd_q_time,     ""},
 	{"SSI",        3, "ABCDEG", 0, cmd_q_ssi,  ""},
 	{"PF",         2, "G",  0, cmd_q_pf,       "[nn]"},
+	{"STORAGE",    4, "B",  0, cmd_q_host_storage, "   the host's memory"},
+	{"PROCESSORS", 4, "B",  0, cmd_q_processors, "   the host's CPUs"},
 	/* Named Saved Systems: NSS, TRACE */
 	{"NSS",        3, "E",  0, cmd_q_nss,      "[ALL|NAME name|USERS name|MAP]"},
 	{"TRACE",      2, "G",  0, cmd_q_trace,    ""},

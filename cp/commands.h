@@ -97,6 +97,11 @@ int cmd_autolog(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_force(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 int cmd_shutdown(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 
+/* cp/cmd_indicate.c: INDICATE, QUERY STORAGE and PROCESSORS (the host's) */
+int cmd_indicate(struct cp_ctx *ctx, int argc, char **argv, char **rest);
+int cmd_q_host_storage(struct cp_ctx *ctx, int argc, char **argv, char **rest);
+int cmd_q_processors(struct cp_ctx *ctx, int argc, char **argv, char **rest);
+
 /* cp/cmd_directxa.c: the directory file read again */
 int cmd_directxa(struct cp_ctx *ctx, int argc, char **argv, char **rest);
 

@@ -412,6 +412,16 @@ void net_user_logoff(struct cp_user *u)
 	u->net = NULL;
 }
 
+int net_user_nic_count(const struct cp_user *u)
+{
+	const struct net_user *nu = u->net;
+	int n = 0;
+
+	for (int i = 0; nu && i < nu->n; i++)
+		n += !nu->nic[i].detached;
+	return n;
+}
+
 int net_setup_nics(struct cp_user *u, struct proto_setup_nic *out, int max)
 {
 	struct net_user *nu = net_of(u);

@@ -45,6 +45,8 @@ void net_shutdown(void);
 /* The user's NICs from its directory entry (LOGON, before the VM process). */
 int net_user_logon(struct cp_user *u);
 void net_user_logoff(struct cp_user *u);
+/* The user's NICs, detached ones not counted (INDICATE USER). */
+int net_user_nic_count(const struct cp_user *u);
 /* SETUP: the NICs the machine gets; returns how many (at most max). */
 int net_setup_nics(struct cp_user *u, struct proto_setup_nic *out, int max);
 /* After SETUP: fresh ports for the coupled NICs, sent with NIC_LINK. */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "virtio/blk.h"
 #include "virtio/net.h"
 
 void machine_flush_output(struct machine *m)
@@ -163,6 +164,27 @@ int machine_nic_link(struct machine *m, uint16_t vdev, int fd)
 	}
 	machine_unlock(m);
 	return rc;
+}
+
+uint64_t machine_io_count(struct machine *m)
+{
+	uint64_t n = 0;
+
+	machine_lock(m);
+	for (int i = 0; i < m->cfg.ndisks; i++) {
+		struct virtio_blk *b = machine_device(m, &virtio_blk_device, i);
+
+		if (b)
+			n += b->reads + b->writes + b->flushes;
+	}
+	for (int i = 0; i < m->cfg.nnics; i++) {
+		struct virtio_net *v = machine_device(m, &virtio_net_device, i);
+
+		if (v)
+			n += v->st.rx_frames + v->st.tx_frames;
+	}
+	machine_unlock(m);
+	return n;
 }
 
 /* Disks take virtio slots in vdev order, so the lowest vdev is the first the guest finds. */

@@ -118,6 +118,8 @@ int machine_wait(struct machine *m, struct pollfd *fds, int nfds);
  * or down.  -ENODEV: no such NIC.
  */
 int machine_nic_link(struct machine *m, uint16_t vdev, int fd);
+/* Virtual I/O done so far: disk requests completed and frames in and out (INDICATE USER). */
+uint64_t machine_io_count(struct machine *m);
 /* The failure code of a sifive_test FAIL poweroff (0x3333 | code << 16), else 0. */
 uint32_t machine_exit_code(struct machine *m);
 /*

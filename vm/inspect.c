@@ -135,6 +135,9 @@ static int insp_do(struct vm *vm, const struct proto_inspect *q, size_t datalen,
 		return insp_translate(vm, h, q, a);
 	case PROTO_INSP_SET_REG:
 		return insp_set_reg(h, q);
+	case PROTO_INSP_IO:
+		a->r.val = machine_io_count(vm->m);
+		return 0;
 	default:
 		return -EINVAL;
 	}

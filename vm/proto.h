@@ -167,6 +167,7 @@ enum proto_inspect_op {
 	PROTO_INSP_WRITE = 4,	  /* real addr, the len bytes after the header */
 	PROTO_INSP_TRANSLATE = 5, /* addr virtual through satp; reply val: real address */
 	PROTO_INSP_SET_REG = 6,	  /* addr: PROTO_REG_*; val: the new value */
+	PROTO_INSP_IO = 7,	  /* reply val: machine_io_count() */
 };
 
 /* Registers for SET_REG: x0..x31 are 0..31, f0..f31 32..63. */
